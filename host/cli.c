@@ -1,0 +1,108 @@
+/* host/cli.c - shared command-line plumbing: errors, loading settings and plugins. */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "options.h"
+
+int rt_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("ratchet: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    if (cmd)
+        fprintf(stderr, "\nTry 'ratchet %s --help'.\n", cmd);
+    else
+        fputs("\nTry 'ratchet --help'.\n", stderr);
+    return RT_EXIT_USAGE;
+}
+
+int rt_cli_fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("ratchet: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return RT_EXIT_FAIL;
+}
+
+int rt_wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+            return 1;
+    return 0;
+}
+
+int rt_app_load_settings(rt_app *app)
+{
+    if (app->settings_loaded)
+        return RT_EXIT_OK;
+    rt_error err;
+    if (rt_settings_load(&app->settings, app->config_path, app->envp, &err) != RATCHET_OK) {
+        rt_settings_free(&app->settings);
+        return rt_cli_fail("%s", err.msg);
+    }
+    app->settings_loaded = 1;
+    const char *level = rt_cfg_string(rt_settings_section(&app->settings, "logging"), "level");
+    if (app->log_level)
+        level = app->log_level;
+    int lv = rt_log_level_parse(level);
+    if (lv >= 0)
+        rt_log_set_level((ratchet_log_level)lv);
+    return RT_EXIT_OK;
+}
+
+static int load_dir(rt_app *app, const char *dir, int must_exist)
+{
+    rt_error err;
+    if (rt_loader_load_dir(&app->reg, dir, must_exist, &err) != RATCHET_OK)
+        return rt_cli_fail("%s", err.msg);
+    return RT_EXIT_OK;
+}
+
+int rt_app_load_plugins(rt_app *app, int strict)
+{
+    if (app->plugins_loaded)
+        return strict && app->reg.nrefused ? RT_EXIT_FAIL : RT_EXIT_OK;
+    int rc = rt_app_load_settings(app);
+    if (rc != RT_EXIT_OK)
+        return rc;
+    app->plugins_loaded = 1;
+    rt_registry_init(&app->reg);
+    rt_loader_add_static(&app->reg);
+    for (size_t i = 0; i < app->nplugin_dirs && rc == RT_EXIT_OK; i++)
+        rc = load_dir(app, app->plugin_dirs[i], 1);
+    for (size_t i = 0; i < app->settings.nplugin_dirs && rc == RT_EXIT_OK; i++)
+        rc = load_dir(app, app->settings.plugin_dirs[i], 1);
+    char *defaults[2];
+    size_t ndefaults = rt_loader_default_dirs(defaults, 2);
+    for (size_t i = 0; i < ndefaults; i++) {
+        if (rc == RT_EXIT_OK)
+            rc = load_dir(app, defaults[i], 0);
+        free(defaults[i]);
+    }
+    for (size_t i = 0; i < app->reg.nrefused; i++)
+        fprintf(stderr, "ratchet: %s\n", app->reg.refused[i].reason);
+    if (rc == RT_EXIT_OK && strict && app->reg.nrefused)
+        rc = rt_cli_fail("%zu plugin file(s) refused; remove or fix them (plugin directories "
+                         "must hold only loadable Ratchet plugins)",
+                         app->reg.nrefused);
+    return rc;
+}
+
+void rt_app_free(rt_app *app)
+{
+    if (app->settings_loaded)
+        rt_settings_free(&app->settings);
+    if (app->plugins_loaded)
+        rt_registry_free(&app->reg);
+}

@@ -1,0 +1,48 @@
+/*
+ * host/instances.h - plugin instances: resolve each configured instance against the loaded
+ * plugins (plugin exists, kind, options valid), then drive the lifecycle
+ * create -> start -> stop -> destroy as documented in ratchet/lifecycle.h.
+ */
+#ifndef RT_INSTANCES_H
+#define RT_INSTANCES_H
+
+#include "error.h"
+#include "loader.h"
+#include "settings.h"
+
+typedef enum rt_instance_state {
+    RT_INST_RESOLVED = 0,
+    RT_INST_CREATED,
+    RT_INST_STARTED,
+    RT_INST_STOPPED
+} rt_instance_state;
+
+typedef struct rt_instance {
+    const rt_instance_spec *spec;
+    const rt_plugin *plugin;
+    rt_kind kind;
+    const ratchet_lifecycle *life; /* inside the kind's vtable */
+    ratchet_config *cfg;
+    ratchet_ctx *ctx;
+    void *handle; /* what create() returned */
+    rt_instance_state state;
+} rt_instance;
+
+typedef struct rt_instance_set {
+    rt_instance *items;
+    size_t count;
+} rt_instance_set;
+
+/* Check every instance in `s` against `reg` (unknown plugin, kind, options). Nothing is
+ * created. On error: err->msg with file:line:col and key path. */
+ratchet_status rt_instances_resolve(rt_instance_set *set, const rt_settings *s,
+                                    const rt_registry *reg, rt_error *err);
+/* create() then start() every instance in order; loggers are attached to the log fan-out as
+ * they start. On the first failure, what was started is stopped and everything created is
+ * destroyed, and err->msg says which instance failed and why. */
+ratchet_status rt_instances_start(rt_instance_set *set, rt_error *err);
+/* stop() in reverse order, then destroy() in reverse order. Safe after a failed start. */
+void rt_instances_shutdown(rt_instance_set *set);
+void rt_instances_free(rt_instance_set *set);
+
+#endif

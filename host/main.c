@@ -1,0 +1,132 @@
+/* host/main.c - `ratchet`: global flags and command dispatch. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "log.h"
+
+extern char **environ;
+
+static const rt_command *const commands[] = {
+    &rt_cmd_serve, &rt_cmd_plugins, &rt_cmd_config, &rt_cmd_version, NULL,
+};
+
+static void print_help(void)
+{
+    printf("Usage: ratchet [GLOBAL OPTIONS] COMMAND [ARGS]\n\n"
+           "Ratchet runs JavaScript tasks; its parts are plugins chosen in ratchet.yaml.\n\n"
+           "Commands:\n");
+    for (size_t i = 0; commands[i]; i++)
+        printf("  %-10s %s\n", commands[i]->name, commands[i]->summary);
+    printf("\nGlobal options (accepted before or after the command):\n"
+           "  -c, --config FILE     configuration file (default: $RATCHET_CONFIG, else the\n"
+           "                        built-in defaults, the same as config/ratchet.yaml)\n"
+           "  --plugin-dir DIR      also load plugins from DIR (repeatable; searched first)\n"
+           "  --log-level LEVEL     trace, debug, info, warn or error (overrides logging.level)\n"
+           "  -h, --help            show help (for a command: ratchet COMMAND --help)\n"
+           "  -V, --version         show the version\n\n"
+           "Environment: RATCHET_<SECTION>_<KEY> and RATCHET_<INSTANCE>_<OPTION> override the\n"
+           "file, e.g. RATCHET_LOGGING_LEVEL=debug; see `ratchet config show`.\n");
+}
+
+/* Take a flag's value from "--flag VALUE" or "--flag=VALUE". Returns 1 when argv[*i] was this
+ * flag (value in *out, or NULL when missing). */
+static int take_value(const char *flag, const char *alias, char **argv, int argc, int *i,
+                      const char **out)
+{
+    const char *a = argv[*i];
+    size_t fl = strlen(flag);
+    if (strncmp(a, flag, fl) == 0 && a[fl] == '=') {
+        *out = a + fl + 1;
+        return 1;
+    }
+    if (strcmp(a, flag) != 0 && !(alias && strcmp(a, alias) == 0))
+        return 0;
+    *out = *i + 1 < argc ? argv[++*i] : NULL;
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    rt_app app;
+    memset(&app, 0, sizeof app);
+    app.envp = environ;
+    app.config_path = getenv("RATCHET_CONFIG");
+    if (app.config_path && !*app.config_path)
+        app.config_path = NULL;
+
+    /* Pull the global flags out wherever they are; what remains is the command line. */
+    char **rest = calloc((size_t)argc + 1, sizeof *rest);
+    if (!rest)
+        return RT_EXIT_FAIL;
+    int nrest = 0, dashdash = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        if (dashdash || argv[i][0] != '-') {
+            rest[nrest++] = argv[i];
+        } else if (strcmp(argv[i], "--") == 0) {
+            dashdash = 1;
+            rest[nrest++] = argv[i];
+        } else if (take_value("--config", "-c", argv, argc, &i, &v)) {
+            if (!v)
+                return rt_usage_error(NULL, "--config needs a file");
+            app.config_path = v;
+        } else if (take_value("--plugin-dir", NULL, argv, argc, &i, &v)) {
+            if (!v)
+                return rt_usage_error(NULL, "--plugin-dir needs a directory");
+            if (app.nplugin_dirs == RT_MAX_PLUGIN_DIRS)
+                return rt_usage_error(NULL, "at most %d --plugin-dir options",
+                                      RT_MAX_PLUGIN_DIRS);
+            app.plugin_dirs[app.nplugin_dirs++] = v;
+        } else if (take_value("--log-level", NULL, argv, argc, &i, &v)) {
+            if (!v || rt_log_level_parse(v) < 0)
+                return rt_usage_error(NULL, "--log-level needs one of trace, debug, info, warn, "
+                                            "error");
+            app.log_level = v;
+        } else if (nrest == 0 && (strcmp(argv[i], "-V") == 0 || strcmp(argv[i], "--version") == 0)) {
+            rest[nrest++] = "version";
+        } else if (nrest == 0 && (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)) {
+            print_help();
+            free(rest);
+            return RT_EXIT_OK;
+        } else {
+            rest[nrest++] = argv[i]; /* a command's own flag; the command judges it */
+        }
+    }
+    int rc;
+    if (nrest == 0) {
+        print_help();
+        rc = RT_EXIT_USAGE;
+    } else if (rest[0][0] == '-') {
+        rc = rt_usage_error(NULL, "unknown option '%s'", rest[0]);
+    } else if (strcmp(rest[0], "help") == 0) {
+        rc = RT_EXIT_OK;
+        const rt_command *c = NULL;
+        for (size_t i = 0; nrest > 1 && commands[i]; i++)
+            if (strcmp(commands[i]->name, rest[1]) == 0)
+                c = commands[i];
+        if (c)
+            fputs(c->help, stdout);
+        else if (nrest > 1)
+            rc = rt_usage_error(NULL, "unknown command '%s'", rest[1]);
+        else
+            print_help();
+    } else {
+        const rt_command *c = NULL;
+        for (size_t i = 0; commands[i]; i++)
+            if (strcmp(commands[i]->name, rest[0]) == 0)
+                c = commands[i];
+        if (!c) {
+            rc = rt_usage_error(NULL, "unknown command '%s'", rest[0]);
+        } else if (rt_wants_help(nrest, rest)) {
+            fputs(c->help, stdout);
+            rc = RT_EXIT_OK;
+        } else {
+            rc = c->run(&app, nrest, rest);
+        }
+    }
+    rt_app_free(&app);
+    free(rest);
+    return rc;
+}

@@ -1,0 +1,249 @@
+/*
+ * ratchet/host.h - the services the host offers to plugins.
+ *
+ * A plugin never links against host symbols: everything it may call is reached through the
+ * `ratchet_host_api` table handed to its entry function (see plugin.h). The table stays valid
+ * and unchanged for the life of the process.
+ *
+ * Threading, unless a function says otherwise: every function in the table may be called from
+ * any thread at any time after the entry function has been called, including concurrently.
+ *
+ * Memory: memory that a plugin hands to the host, or the host to a plugin, is allocated with
+ * the table's alloc/calloc/realloc/strdup and released with its free. Arguments passed into a
+ * call are borrowed for the duration of that call unless the function says otherwise.
+ */
+#ifndef RATCHET_HOST_H
+#define RATCHET_HOST_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "abi.h"
+
+/* Severity of a log event, in increasing order. */
+typedef enum ratchet_log_level {
+    RATCHET_LOG_TRACE = 0,
+    RATCHET_LOG_DEBUG = 1,
+    RATCHET_LOG_INFO = 2,
+    RATCHET_LOG_WARN = 3,
+    RATCHET_LOG_ERROR = 4
+} ratchet_log_level;
+
+/* One structured key/value pair attached to a log event. Both strings are borrowed. */
+typedef struct ratchet_log_field {
+    const char *key;
+    const char *value;
+} ratchet_log_field;
+
+/*
+ * The host's handle on one plugin instance (or, when NULL, on "the plugin as a whole" before
+ * any instance exists). Opaque; passed to create() and given back by plugins in log(),
+ * set_error() and publish() so that messages carry the plugin and instance names. Valid from
+ * create() until destroy() returns.
+ */
+typedef struct ratchet_ctx ratchet_ctx;
+
+/*
+ * A node of the parsed configuration (YAML), read-only. Nodes are owned by the host and live
+ * as long as the instance they were given to (until its destroy() returns). A NULL node is
+ * valid input to every node function and reads as "absent".
+ */
+typedef struct ratchet_node ratchet_node;
+
+/* What a configuration node holds. */
+typedef enum ratchet_node_kind {
+    RATCHET_NODE_NONE = 0, /* absent (NULL node) */
+    RATCHET_NODE_SCALAR = 1,
+    RATCHET_NODE_SEQUENCE = 2,
+    RATCHET_NODE_MAP = 3
+} ratchet_node_kind;
+
+/* The validated options of one instance, as declared by the plugin's option table. */
+typedef struct ratchet_config ratchet_config;
+
+/* The types an option may declare. The host parses and checks values before create(). */
+typedef enum ratchet_option_type {
+    RATCHET_OPT_STRING = 0,   /* any scalar, read with cfg_string */
+    RATCHET_OPT_INT = 1,      /* integer, read with cfg_int; min/max apply */
+    RATCHET_OPT_DOUBLE = 2,   /* number, read with cfg_double */
+    RATCHET_OPT_BOOL = 3,     /* true/false/yes/no/on/off, read with cfg_bool */
+    RATCHET_OPT_ENUM = 4,     /* one of `choices`, read with cfg_string */
+    RATCHET_OPT_SIZE = 5,     /* bytes: 1048576, 512KiB, 10MiB, 1GiB (also K/M/G, KB/MB/GB as
+                               * powers of 1024); read with cfg_int, in bytes; min/max apply */
+    RATCHET_OPT_DURATION = 6, /* 250ms, 30s, 5m, 2h, or a bare number of seconds; read with
+                               * cfg_int, in milliseconds; min/max apply (in ms) */
+    RATCHET_OPT_PATH = 7,     /* a filesystem path, read with cfg_string; a leading "~/" is
+                               * expanded and a relative path is resolved against the
+                               * directory of the configuration file */
+    RATCHET_OPT_NODE = 8      /* any YAML value, unchecked; read with cfg_node */
+} ratchet_option_type;
+
+/*
+ * One entry of a plugin's declarative option table (see ratchet_plugin_desc.options). The
+ * table is an array ending with RATCHET_OPT_END. The host validates the instance's `options:`
+ * mapping against it, rejects unknown keys, and generates `ratchet plugins describe` and
+ * `ratchet config generate` output from the same table.
+ *
+ * The host steps through the array by `abi.struct_size` of its first entry, so the struct may
+ * grow in later minors.
+ */
+typedef struct ratchet_option {
+    ratchet_abi abi;
+    const char *name;          /* key under `options:`; [a-z0-9_]+ */
+    ratchet_option_type type;
+    const char *default_value; /* default as it would be written in YAML; NULL for none */
+    int required;              /* nonzero: the instance must set it (default_value ignored) */
+    const char *doc;           /* one line for humans */
+    const char *choices;       /* RATCHET_OPT_ENUM: allowed values separated by '|' */
+    int64_t min;               /* INT/SIZE/DURATION: inclusive bounds; checked when min <= max */
+    int64_t max;
+} ratchet_option;
+
+/* Helpers to write option tables. */
+#define RATCHET_OPT(name, type, def, doc) \
+    { RATCHET_ABI_INIT(ratchet_option), name, type, def, 0, doc, NULL, 0, -1 }
+#define RATCHET_OPT_REQUIRED(name, type, doc) \
+    { RATCHET_ABI_INIT(ratchet_option), name, type, NULL, 1, doc, NULL, 0, -1 }
+#define RATCHET_OPT_RANGE(name, type, def, lo, hi, doc) \
+    { RATCHET_ABI_INIT(ratchet_option), name, type, def, 0, doc, NULL, lo, hi }
+#define RATCHET_OPT_ENUM(name, choices, def, doc) \
+    { RATCHET_ABI_INIT(ratchet_option), name, RATCHET_OPT_ENUM, def, 0, doc, choices, 0, -1 }
+#define RATCHET_OPT_END \
+    { RATCHET_ABI_INIT(ratchet_option), NULL, RATCHET_OPT_STRING, NULL, 0, NULL, NULL, 0, -1 }
+
+/*
+ * A growable, always NUL-terminated byte buffer whose storage belongs to the host allocator.
+ * Start with RATCHET_BUF_INIT; release with host->buf_free(). `data` is NULL until the first
+ * append. Not thread-safe: one buffer, one thread at a time.
+ */
+typedef struct ratchet_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+} ratchet_buf;
+
+#define RATCHET_BUF_INIT { NULL, 0, 0 }
+
+typedef struct ratchet_host_api {
+    ratchet_abi abi;
+
+    /* The host's version string, e.g. "0.1.0". Static. */
+    const char *host_version;
+
+    /* ---- memory ------------------------------------------------------------------------ */
+
+    /* malloc/calloc/realloc/free/strdup semantics. Return NULL on failure (never abort).
+     * Memory from these may be handed to the host where a function says the host frees it. */
+    void *(*alloc)(size_t size);
+    void *(*calloc)(size_t count, size_t size);
+    void *(*realloc)(void *ptr, size_t size);
+    void (*free)(void *ptr);
+    char *(*strdup)(const char *s);
+
+    /* ---- logging ----------------------------------------------------------------------- */
+
+    /* Emit a log event attributed to `ctx` (NULL: the plugin as a whole, shown as "plugin").
+     * The host formats the message, attaches the plugin and instance names and a timestamp,
+     * and hands the event to every configured logger. Never fails; never blocks on a slow
+     * logger for longer than that logger's own write. Safe to call from any thread. A logger
+     * calling log() from inside its own log callback is written to stderr instead (no
+     * recursion). */
+    void (*log)(ratchet_ctx *ctx, ratchet_log_level level, const char *fmt, ...)
+        RATCHET_PRINTF(3, 4);
+
+    /* As log(), with a va_list. */
+    void (*logv)(ratchet_ctx *ctx, ratchet_log_level level, const char *fmt, va_list ap);
+
+    /* As log(), with `nfields` structured key/value fields (borrowed for the call). */
+    void (*log_fields)(ratchet_ctx *ctx, ratchet_log_level level, const ratchet_log_field *fields,
+                       size_t nfields, const char *fmt, ...) RATCHET_PRINTF(5, 6);
+
+    /* Nonzero when an event of `level` would reach at least one logger: use it to skip
+     * building expensive messages. */
+    int (*log_enabled)(ratchet_log_level level);
+
+    /* ---- errors ------------------------------------------------------------------------ */
+
+    /* Record why the current call is failing. Call it before returning RATCHET_ERR (or
+     * RETRY) from any callback; the host reads the text when the callback returns on the
+     * same thread and shows it to the user with the instance name in front. The last call
+     * wins. The text is copied; at most 1023 bytes are kept. */
+    void (*set_error)(ratchet_ctx *ctx, const char *fmt, ...) RATCHET_PRINTF(2, 3);
+
+    /* ---- identity ---------------------------------------------------------------------- */
+
+    /* The instance name from the configuration ("console"), or the plugin name when ctx is
+     * NULL. Valid as long as ctx. */
+    const char *(*instance_name)(const ratchet_ctx *ctx);
+
+    /* ---- validated options (see ratchet_option) ------------------------------------------ */
+
+    /* The value of option `name`, or its default when not set. The host has already checked
+     * type and range, so these cannot fail on a declared option; asking for an undeclared
+     * name returns NULL / 0 and logs a warning. Strings are owned by the host and live until
+     * the instance's destroy() returns. */
+    const char *(*cfg_string)(const ratchet_config *cfg, const char *name);
+    int64_t (*cfg_int)(const ratchet_config *cfg, const char *name);
+    double (*cfg_double)(const ratchet_config *cfg, const char *name);
+    int (*cfg_bool)(const ratchet_config *cfg, const char *name);
+    const ratchet_node *(*cfg_node)(const ratchet_config *cfg, const char *name);
+    /* Nonzero when the user set the option explicitly (not defaulted). */
+    int (*cfg_is_set)(const ratchet_config *cfg, const char *name);
+
+    /* ---- configuration nodes (read-only; NULL-safe) ----------------------------------------- */
+
+    ratchet_node_kind (*node_kind)(const ratchet_node *node);
+    /* Scalar text, or NULL when the node is not a scalar. */
+    const char *(*node_scalar)(const ratchet_node *node);
+    /* Number of items of a sequence or pairs of a map; 0 otherwise. */
+    size_t (*node_count)(const ratchet_node *node);
+    /* The i-th item of a sequence or the i-th value of a map; NULL when out of range. */
+    const ratchet_node *(*node_at)(const ratchet_node *node, size_t i);
+    /* The i-th key of a map; NULL when not a map or out of range. */
+    const char *(*node_key_at)(const ratchet_node *node, size_t i);
+    /* The value under `key` in a map; NULL when absent or not a map. */
+    const ratchet_node *(*node_get)(const ratchet_node *node, const char *key);
+    /* Where the node was written, "file:line:column", for error messages. Never NULL. */
+    const char *(*node_where)(const ratchet_node *node);
+
+    /* ---- buffers and JSON -------------------------------------------------------------- */
+
+    /* Append `len` bytes. RATCHET_NOMEM on allocation failure (the buffer is unchanged). */
+    ratchet_status (*buf_append)(ratchet_buf *buf, const char *data, size_t len);
+    ratchet_status (*buf_printf)(ratchet_buf *buf, const char *fmt, ...) RATCHET_PRINTF(2, 3);
+    /* Append `s` as a quoted, escaped JSON string ("a\"b\n"). Invalid UTF-8 bytes become
+     * U+FFFD so the output is always valid JSON. */
+    ratchet_status (*buf_json_string)(ratchet_buf *buf, const char *s);
+    /* Append `time_us` (microseconds since the Unix epoch) as UTC ISO 8601 with milliseconds:
+     * 2026-11-26T06:40:45.123Z. */
+    ratchet_status (*buf_time_iso8601)(ratchet_buf *buf, int64_t time_us);
+    /* Release the storage and reset to RATCHET_BUF_INIT. */
+    void (*buf_free)(ratchet_buf *buf);
+    /* RATCHET_OK when `text` (len bytes) is one well-formed JSON value; else RATCHET_ERR and,
+     * when `why` is not NULL, a description with the byte offset appended to it. */
+    ratchet_status (*json_check)(const char *text, size_t len, ratchet_buf *why);
+
+    /* ---- time -------------------------------------------------------------------------- */
+
+    /* Wall clock, microseconds since the Unix epoch. */
+    int64_t (*now_us)(void);
+    /* Monotonic clock, nanoseconds from an arbitrary origin. */
+    int64_t (*monotonic_ns)(void);
+
+    /* ---- named interfaces between plugins ------------------------------------------------ */
+
+    /* Make `iface` (a struct of the publisher's design that starts with a ratchet_abi header
+     * and lives until the process exits or the instance's destroy() returns) available to
+     * other plugins under `name`. Call from create() or start(). RATCHET_ERR (with a message
+     * through set_error) when the name is taken. The host does not copy or free `iface`. */
+    ratchet_status (*publish)(ratchet_ctx *ctx, const char *name, const void *iface);
+    /* Withdraw what `ctx` published under `name` (call from stop()). */
+    void (*unpublish)(ratchet_ctx *ctx, const char *name);
+    /* The interface published under `name` whose header has abi_major == `major` and
+     * abi_minor >= `min_minor`, or NULL. The pointer stays valid until its publisher's
+     * stop(); the host stops consumers before publishers in reverse start order. */
+    const void *(*lookup)(const char *name, uint16_t major, uint16_t min_minor);
+} ratchet_host_api;
+
+#endif /* RATCHET_HOST_H */

@@ -1,0 +1,63 @@
+# tests/integration/lib.sh - helpers for integration tests (sourced).
+# Each test runs the real binary ($RATCHET_BIN) and asserts on exit status and messages.
+set -u
+: "${RATCHET_BIN:?RATCHET_BIN must point at the ratchet binary}"
+TEST_NAME=$(basename "$0" .sh)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/ratchet-$TEST_NAME.XXXXXX")
+FAILURES=0
+CHECKS=0
+cleanup_hooks=()
+on_exit() {
+  local h
+  for h in "${cleanup_hooks[@]+"${cleanup_hooks[@]}"}"; do eval "$h" || true; done
+  rm -rf "$WORK"
+}
+trap on_exit EXIT
+
+fail() { echo "FAIL: $*" >&2; FAILURES=$((FAILURES + 1)); }
+pass() { echo "ok: $*"; }
+
+# run CMD...: runs the command, capturing $OUT, $ERR and $RC.
+run() {
+  OUT=$("$@" 2>"$WORK/stderr") && RC=0 || RC=$?
+  ERR=$(cat "$WORK/stderr")
+}
+
+# expect_rc N DESCRIPTION
+expect_rc() {
+  CHECKS=$((CHECKS + 1))
+  if [ "$RC" -eq "$1" ]; then pass "$2 (exit $RC)"; else
+    fail "$2: expected exit $1, got $RC"; echo "  stdout: $OUT" >&2; echo "  stderr: $ERR" >&2; fi
+}
+# expect_err_contains TEXT DESCRIPTION: stderr contains TEXT (fixed string)
+expect_err_contains() {
+  CHECKS=$((CHECKS + 1))
+  if grep -qF -- "$1" <<<"$ERR"; then pass "$2"; else
+    fail "$2: stderr lacks '$1'"; echo "  stderr: $ERR" >&2; fi
+}
+expect_out_contains() {
+  CHECKS=$((CHECKS + 1))
+  if grep -qF -- "$1" <<<"$OUT"; then pass "$2"; else
+    fail "$2: stdout lacks '$1'"; echo "  stdout: $OUT" >&2; fi
+}
+expect_out_lacks() {
+  CHECKS=$((CHECKS + 1))
+  if grep -qF -- "$1" <<<"$OUT"; then fail "$2: stdout has '$1'"; echo "  stdout: $OUT" >&2; else
+    pass "$2"; fi
+}
+
+# wait_for SECONDS CMD...: poll CMD (every 20 ms) until it succeeds or the deadline passes.
+wait_for() {
+  local deadline=$(( $(date +%s%N) + $1 * 1000000000 )); shift
+  while ! "$@" >/dev/null 2>&1; do
+    [ "$(date +%s%N)" -lt "$deadline" ] || return 1
+    sleep 0.02
+  done
+}
+
+# finish: print the summary line and exit non-zero on any failure.
+finish() {
+  echo "$TEST_NAME: $CHECKS checks, $FAILURES failed"
+  [ "$FAILURES" -eq 0 ]
+  exit $?
+}

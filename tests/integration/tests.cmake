@@ -1,0 +1,8 @@
+ratchet_integration_test(cli)
+ratchet_integration_test(loader_refusals)
+ratchet_integration_test(config_errors)
+ratchet_integration_test(env_overrides)
+ratchet_integration_test(serve_lifecycle)
+ratchet_integration_test(static_plugins)
+ratchet_integration_test(config_generate)
+ratchet_integration_test(sdk_template)
