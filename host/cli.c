@@ -79,10 +79,8 @@ int rt_app_load_plugins(rt_app *app, int strict)
     app->plugins_loaded = 1;
     rt_registry_init(&app->reg);
     rt_loader_add_static(&app->reg);
-    for (size_t i = 0; i < app->nplugin_dirs && rc == RT_EXIT_OK; i++)
-        rc = load_dir(app, app->plugin_dirs[i], 1);
-    for (size_t i = 0; i < app->settings.nplugin_dirs && rc == RT_EXIT_OK; i++)
-        rc = load_dir(app, app->settings.plugin_dirs[i], 1);
+    /* The plugins shipped with this binary load first, so that a file in another directory
+     * cannot take over one of their names: it is refused as a duplicate instead. */
     char *defaults[2];
     size_t ndefaults = rt_loader_default_dirs(defaults, 2);
     for (size_t i = 0; i < ndefaults; i++) {
@@ -90,6 +88,10 @@ int rt_app_load_plugins(rt_app *app, int strict)
             rc = load_dir(app, defaults[i], 0);
         free(defaults[i]);
     }
+    for (size_t i = 0; i < app->nplugin_dirs && rc == RT_EXIT_OK; i++)
+        rc = load_dir(app, app->plugin_dirs[i], 1);
+    for (size_t i = 0; i < app->settings.nplugin_dirs && rc == RT_EXIT_OK; i++)
+        rc = load_dir(app, app->settings.plugin_dirs[i], 1);
     for (size_t i = 0; i < app->reg.nrefused; i++)
         fprintf(stderr, "ratchet: %s\n", app->reg.refused[i].reason);
     if (rc == RT_EXIT_OK && strict && app->reg.nrefused)

@@ -47,7 +47,7 @@ int rt_wants_help(int argc, char **argv);
 
 /* Load ratchet.yaml (once). Prints the error and returns RT_EXIT_FAIL on failure. */
 int rt_app_load_settings(rt_app *app);
-/* Load static plugins, --plugin-dir dirs, plugins.paths, default dirs (once). Refusals are
+/* Load static plugins, the default dirs, --plugin-dir dirs, plugins.paths (once). Refusals are
  * printed to stderr; with `strict`, any refusal returns RT_EXIT_FAIL. */
 int rt_app_load_plugins(rt_app *app, int strict);
 void rt_app_free(rt_app *app);

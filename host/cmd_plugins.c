@@ -97,8 +97,8 @@ const rt_command rt_cmd_plugins = {
     "          reported on stderr with the reason, and the exit status is then 1.\n"
     "describe  the plugin's options (type, default, documentation) as accepted under\n"
     "          `options:` of an instance in ratchet.yaml.\n\n"
-    "Plugins are searched in --plugin-dir directories, then plugins.paths from the\n"
-    "configuration, then next to this binary (build tree: ./plugins; installed:\n"
-    "<prefix>/lib/ratchet/plugins).\n",
+    "Plugins come from this binary (static), the directory next to it (build tree:\n"
+    "./plugins; installed: <prefix>/lib/ratchet/plugins), then --plugin-dir directories and\n"
+    "plugins.paths from the configuration. A name may be taken only once.\n",
     plugins_run,
 };

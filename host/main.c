@@ -22,7 +22,7 @@ static void print_help(void)
     printf("\nGlobal options (accepted before or after the command):\n"
            "  -c, --config FILE     configuration file (default: $RATCHET_CONFIG, else the\n"
            "                        built-in defaults, the same as config/ratchet.yaml)\n"
-           "  --plugin-dir DIR      also load plugins from DIR (repeatable; searched first)\n"
+           "  --plugin-dir DIR      also load plugins from DIR (repeatable)\n"
            "  --log-level LEVEL     trace, debug, info, warn or error (overrides logging.level)\n"
            "  -h, --help            show help (for a command: ratchet COMMAND --help)\n"
            "  -V, --version         show the version\n\n"

@@ -18,7 +18,7 @@ static const ratchet_option logging_options[] = {
 
 static const ratchet_option plugins_options[] = {
     RATCHET_OPT("paths", RATCHET_OPT_NODE, NULL,
-                "Extra plugin directories, searched before the built-in one (list of paths)"),
+                "Extra plugin directories, loaded after the built-in one (list of paths)"),
     RATCHET_OPT_END,
 };
 

@@ -62,7 +62,8 @@ typedef const ratchet_plugin_desc *(*ratchet_plugin_entry_fn)(const ratchet_host
  * ratchet_plugin_entry_<id> so that several plugins can share one binary.
  */
 #ifdef RATCHET_STATIC_PLUGIN
-#define RATCHET_PLUGIN_ENTRY(id) \
+#define RATCHET_PLUGIN_ENTRY(id)                                                      \
+    const ratchet_plugin_desc *ratchet_plugin_entry_##id(const ratchet_host_api *api);   \
     const ratchet_plugin_desc *ratchet_plugin_entry_##id(const ratchet_host_api *api)
 #else
 #define RATCHET_PLUGIN_ENTRY(id)                                                      \
