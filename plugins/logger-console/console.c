@@ -1,0 +1,256 @@
+/*
+ * logger-console - human-readable log lines on stderr.
+ *
+ *     2026-11-26T06:40:45.123Z INFO  [source] message key=value key2="value with spaces"
+ *
+ * Each event is built completely in a buffer and written with one write(2), so lines from
+ * several threads or processes sharing the terminal do not interleave mid-line (a pipe keeps
+ * writes up to PIPE_BUF atomic; a tty or file in practice keeps a single write together).
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ratchet/plugin.h>
+
+/* Buffers that grew past this for one huge event are released rather than kept. */
+#define CONSOLE_BUF_KEEP 65536
+
+typedef enum console_color {
+    CONSOLE_COLOR_AUTO,
+    CONSOLE_COLOR_ALWAYS,
+    CONSOLE_COLOR_NEVER
+} console_color;
+
+typedef struct console {
+    ratchet_ctx *ctx;
+    ratchet_log_level level; /* lowest level written */
+    console_color color;
+    int timestamps;
+    int use_color;    /* decided at start(): colour is a property of where stderr points */
+    ratchet_buf line; /* reused between events; log() calls are serialised per instance */
+} console;
+
+static const ratchet_host_api *host;
+
+static const char *const console_level_names[] = {"trace", "debug", "info", "warn", "error"};
+static const char *const console_level_words[] = {"TRACE", "DEBUG", "INFO", "WARN", "ERROR"};
+static const char *const console_level_colors[] = {"\033[2m", "\033[2m", "\033[32m", "\033[33m",
+                                                   "\033[31m"};
+
+static ratchet_log_level console_level_parse(const char *s)
+{
+    for (int i = 0; i < 5; i++) {
+        if (s && strcmp(s, console_level_names[i]) == 0)
+            return (ratchet_log_level)i;
+    }
+    return RATCHET_LOG_INFO; /* unreachable: the host validated the enum */
+}
+
+static ratchet_status console_create(ratchet_ctx *ctx, const ratchet_config *cfg, void **out)
+{
+    console *c = host->calloc(1, sizeof *c);
+    if (!c) {
+        host->set_error(ctx, "out of memory");
+        return RATCHET_NOMEM;
+    }
+    const char *color = host->cfg_string(cfg, "color");
+    c->ctx = ctx;
+    c->level = console_level_parse(host->cfg_string(cfg, "level"));
+    c->color = !color || strcmp(color, "auto") == 0 ? CONSOLE_COLOR_AUTO
+               : strcmp(color, "always") == 0       ? CONSOLE_COLOR_ALWAYS
+                                                    : CONSOLE_COLOR_NEVER;
+    c->timestamps = host->cfg_bool(cfg, "timestamps");
+    *out = c;
+    return RATCHET_OK;
+}
+
+static ratchet_status console_start(void *instance)
+{
+    console *c = instance;
+    if (c->color == CONSOLE_COLOR_AUTO) {
+        /* https://no-color.org: a non-empty NO_COLOR turns colour off. */
+        const char *no_color = getenv("NO_COLOR");
+        c->use_color = isatty(STDERR_FILENO) && !(no_color && *no_color);
+    } else {
+        c->use_color = c->color == CONSOLE_COLOR_ALWAYS;
+    }
+    return RATCHET_OK;
+}
+
+/*
+ * Append `s`, replacing control characters by escapes: a message or value containing a
+ * newline would otherwise break the one-line-per-event shape, and one containing ESC could
+ * repaint the operator's terminal (task output is not trusted). Tabs are kept.
+ */
+static ratchet_status console_put_escaped(ratchet_buf *b, const char *s, int quote)
+{
+    ratchet_status st = RATCHET_OK;
+    const char *run = s;
+    for (const char *p = s; *p && st == RATCHET_OK; p++) {
+        unsigned char ch = (unsigned char)*p;
+        const char *esc = NULL;
+        char hex[8];
+        if (ch == '\n')
+            esc = "\\n";
+        else if (ch == '\r')
+            esc = "\\r";
+        else if ((ch < 0x20 && ch != '\t') || ch == 0x7f) {
+            snprintf(hex, sizeof hex, "\\x%02x", ch);
+            esc = hex;
+        } else if (quote && (ch == '"' || ch == '\\'))
+            esc = ch == '"' ? "\\\"" : "\\\\";
+        if (!esc)
+            continue;
+        st = host->buf_append(b, run, (size_t)(p - run));
+        if (st == RATCHET_OK)
+            st = host->buf_append(b, esc, strlen(esc));
+        run = p + 1;
+    }
+    if (st == RATCHET_OK)
+        st = host->buf_append(b, run, strlen(run));
+    return st;
+}
+
+/* A value is quoted when it would not read back as one word: empty, or holding a space,
+ * quote, backslash, '=' or a control character. */
+static int console_needs_quotes(const char *v)
+{
+    if (!*v)
+        return 1;
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+        if (*p <= ' ' || *p == '"' || *p == '\\' || *p == '=' || *p == 0x7f)
+            return 1;
+    }
+    return 0;
+}
+
+static ratchet_status console_format(console *c, const ratchet_log_event *ev)
+{
+    ratchet_buf *b = &c->line;
+    const char *source = ev->source ? ev->source : "?";
+    /* An out-of-range level from a newer host reads as the most severe one we know. */
+    unsigned lvl = (unsigned)ev->level <= RATCHET_LOG_ERROR ? (unsigned)ev->level : 4u;
+    const char *word = console_level_words[lvl];
+    ratchet_status st = RATCHET_OK;
+
+    b->len = 0;
+    if (c->timestamps) {
+        st = host->buf_time_iso8601(b, ev->time_us);
+        if (st == RATCHET_OK)
+            st = host->buf_append(b, " ", 1);
+    }
+    if (st == RATCHET_OK && c->use_color)
+        st = host->buf_printf(b, "%s%s\033[0m", console_level_colors[lvl], word);
+    else if (st == RATCHET_OK)
+        st = host->buf_append(b, word, strlen(word));
+    /* Pad the level to the widest word (5) so messages line up, then one space. */
+    if (st == RATCHET_OK)
+        st = host->buf_printf(b, "%*s", (int)(6 - strlen(word)), "");
+    if (st == RATCHET_OK) {
+        /* The plugin name only adds information when the instance was named differently. */
+        if (ev->plugin && strcmp(ev->plugin, source) != 0)
+            st = host->buf_printf(b, "[%s(%s)] ", source, ev->plugin);
+        else
+            st = host->buf_printf(b, "[%s] ", source);
+    }
+    if (st == RATCHET_OK)
+        st = console_put_escaped(b, ev->message ? ev->message : "", 0);
+    for (size_t i = 0; i < ev->nfields && ev->fields && st == RATCHET_OK; i++) {
+        const char *key = ev->fields[i].key ? ev->fields[i].key : "";
+        const char *val = ev->fields[i].value ? ev->fields[i].value : "";
+        int quote = console_needs_quotes(val);
+        st = host->buf_append(b, " ", 1);
+        if (st == RATCHET_OK)
+            st = console_put_escaped(b, key, 0);
+        if (st == RATCHET_OK)
+            st = host->buf_append(b, quote ? "=\"" : "=", quote ? 2 : 1);
+        if (st == RATCHET_OK)
+            st = console_put_escaped(b, val, quote);
+        if (st == RATCHET_OK && quote)
+            st = host->buf_append(b, "\"", 1);
+    }
+    if (st == RATCHET_OK)
+        st = host->buf_append(b, "\n", 1);
+    return st;
+}
+
+static void console_log(void *instance, const ratchet_log_event *ev)
+{
+    console *c = instance;
+    if (ev->level < c->level)
+        return;
+    if (console_format(c, ev) != RATCHET_OK) {
+        host->buf_free(&c->line);
+        return; /* out of memory: drop this event (saying so would need memory too) */
+    }
+    const char *p = c->line.data;
+    size_t left = c->line.len;
+    while (left > 0) {
+        ssize_t n = write(STDERR_FILENO, p, left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break; /* stderr is gone or full: nothing useful can be done about it here */
+        p += n;
+        left -= (size_t)n;
+    }
+    if (c->line.cap > CONSOLE_BUF_KEEP)
+        host->buf_free(&c->line);
+}
+
+static void console_flush(void *instance)
+{
+    (void)instance;
+    fflush(stderr);
+}
+
+static void console_destroy(void *instance)
+{
+    console *c = instance;
+    if (!c)
+        return;
+    host->buf_free(&c->line);
+    host->free(c);
+}
+
+static const ratchet_option console_options[] = {
+    RATCHET_OPT_ENUM("level", "trace|debug|info|warn|error", "info",
+                     "lowest level written to stderr"),
+    RATCHET_OPT_ENUM("color", "auto|always|never", "auto",
+                     "colour the level word; auto: only when stderr is a terminal and NO_COLOR "
+                     "is unset or empty"),
+    RATCHET_OPT("timestamps", RATCHET_OPT_BOOL, "true",
+                "start each line with the UTC time (turn off under journald)"),
+    RATCHET_OPT_END,
+};
+
+static const ratchet_logger_vtable console_logger = {
+    .abi = RATCHET_ABI_INIT(ratchet_logger_vtable),
+    .life.create = console_create,
+    .life.start = console_start,
+    .life.stop = NULL,
+    .life.destroy = console_destroy,
+    .log = console_log,
+    .flush = console_flush,
+};
+
+static const ratchet_plugin_desc console_desc = {
+    .abi = RATCHET_ABI_INIT(ratchet_plugin_desc),
+    .name = "logger-console",
+    .version = "1.0.0",
+    .description = "human-readable log lines on stderr",
+    .license = NULL,
+    .options = console_options,
+    .logger = &console_logger,
+};
+
+RATCHET_PLUGIN_ENTRY(logger_console)
+{
+    host = api;
+    return &console_desc;
+}

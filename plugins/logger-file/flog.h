@@ -1,0 +1,49 @@
+/*
+ * flog.h - internals shared by file.c (the plugin) and rotate.c (size-based rotation).
+ */
+#ifndef FLOG_H
+#define FLOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <ratchet/plugin.h>
+
+typedef enum flog_fsync { FLOG_FSYNC_NEVER, FLOG_FSYNC_ALWAYS, FLOG_FSYNC_ROTATE } flog_fsync;
+
+typedef struct flog {
+    ratchet_ctx *ctx;
+    const char *path;        /* borrowed from the config: lives until destroy() */
+    ratchet_log_level level; /* lowest level written */
+    int64_t max_size;        /* bytes; rotate before a line would pass it */
+    int max_files;           /* rotated copies kept; 0: truncate in place */
+    flog_fsync fsync_policy;
+
+    int fd;           /* -1 when closed (before start, after stop, after a failed reopen) */
+    int rotatable;    /* a regular file: devices and FIFOs are never rotated or truncated */
+    int64_t size;     /* bytes in the current file, counting what was there at open */
+    int failing;      /* inside a failure streak: one report per streak, not per line */
+    uint64_t dropped; /* lines lost during the current streak */
+    ratchet_buf line; /* reused between events; log() calls are serialised per instance */
+} flog;
+
+/* The host table, set by the entry function in file.c. */
+extern const ratchet_host_api *flog_host;
+
+/* strerror_r into buf (thread-safe; log() may run on any thread). Returns buf. */
+const char *flog_strerror(int err, char *buf, size_t len);
+
+/* Open f->path for appending and take the size it already has. On failure returns -1 with
+ * errno set and f->fd left at -1. */
+int flog_open(flog *f, int truncate);
+
+/*
+ * Rotate: fsync (policy permitting), shift path.(N-1) -> path.N ... path -> path.1, then
+ * reopen a fresh path; with max_files 0, reopen truncated instead. On failure returns -1 and
+ * writes the reason into `why`. A failed shift leaves the current file open and untouched so
+ * the caller can keep appending to it rather than lose lines, and never overwrites a copy it
+ * could not move first.
+ */
+int flog_rotate(flog *f, char *why, size_t whylen);
+
+#endif

@@ -1,0 +1,261 @@
+/*
+ * test_logger_console.c - the logger-console plugin's line format, checked by pointing
+ * stderr at a file (or a pseudo-terminal, for colour detection) around each log() call.
+ */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700 /* posix_openpt, grantpt, unlockpt, ptsname */
+#endif
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hostapi.h"
+#include "options.h"
+#include "yaml.h"
+
+#include <ratchet/plugin.h>
+
+const ratchet_plugin_desc *ratchet_plugin_entry_logger_console(const ratchet_host_api *api);
+
+/* 2026-11-26T06:40:45.123Z */
+#define TEST_TIME_US INT64_C(1795675245123000)
+
+typedef struct inst {
+    const ratchet_plugin_desc *desc;
+    ratchet_ctx *ctx;
+    rt_node *map;
+    ratchet_config *cfg;
+    void *self;
+} inst;
+
+/* Create and start an instance from options written as YAML ("" for all defaults). Colour
+ * detection happens in start(), so stderr must already point where the test wants. */
+static void inst_open(inst *in, const char *yaml)
+{
+    rt_error err = {{0}};
+    in->desc = ratchet_plugin_entry_logger_console(rt_host_api());
+    assert_non_null(in->desc);
+    in->map = rt_yaml_parse(yaml, strlen(yaml), "test.yaml", &err);
+    if (!in->map)
+        fail_msg("YAML: %s", err.msg);
+    in->cfg = rt_options_validate(in->desc->options, in->map, "instances[0].options", NULL, &err);
+    if (!in->cfg)
+        fail_msg("options: %s", err.msg);
+    in->ctx = rt_ctx_new("console", "logger-console");
+    assert_int_equal(in->desc->logger->life.create(in->ctx, in->cfg, &in->self), RATCHET_OK);
+    assert_int_equal(in->desc->logger->life.start(in->self), RATCHET_OK);
+}
+
+static void inst_done(inst *in)
+{
+    if (in->desc->logger->life.stop)
+        in->desc->logger->life.stop(in->self);
+    in->desc->logger->life.destroy(in->self);
+    rt_config_free(in->cfg);
+    rt_node_free(in->map);
+    rt_ctx_free(in->ctx);
+}
+
+static void emit(inst *in, ratchet_log_level level, const char *source, const char *plugin,
+                 const char *msg, const ratchet_log_field *fields, size_t nfields)
+{
+    ratchet_log_event ev = {
+        .abi = RATCHET_ABI_INIT(ratchet_log_event),
+        .time_us = TEST_TIME_US,
+        .level = level,
+        .source = source,
+        .plugin = plugin,
+        .message = msg,
+        .fields = fields,
+        .nfields = nfields,
+    };
+    in->desc->logger->log(in->self, &ev);
+}
+
+/* stderr into a temporary file for the duration of one test. */
+typedef struct capture {
+    int saved;
+    FILE *file;
+} capture;
+
+static void capture_begin(capture *c)
+{
+    fflush(stderr);
+    c->file = tmpfile();
+    assert_non_null(c->file);
+    c->saved = dup(STDERR_FILENO);
+    assert_true(c->saved >= 0);
+    assert_true(dup2(fileno(c->file), STDERR_FILENO) >= 0);
+}
+
+/* Restore stderr and return everything written to it (caller frees). */
+static char *capture_end(capture *c)
+{
+    fflush(stderr);
+    dup2(c->saved, STDERR_FILENO);
+    close(c->saved);
+    long n = ftell(c->file);
+    char *text = calloc(1, (size_t)n + 1);
+    assert_non_null(text);
+    rewind(c->file);
+    assert_int_equal(fread(text, 1, (size_t)n, c->file), (size_t)n);
+    fclose(c->file);
+    return text;
+}
+
+/* Log with `yaml` options and return what reached stderr. */
+static char *run(const char *yaml, ratchet_log_level level, const char *source, const char *plugin,
+                 const char *msg, const ratchet_log_field *fields, size_t nfields)
+{
+    capture c;
+    inst in = {0};
+    capture_begin(&c);
+    inst_open(&in, yaml);
+    emit(&in, level, source, plugin, msg, fields, nfields);
+    in.desc->logger->flush(in.self);
+    inst_done(&in);
+    return capture_end(&c);
+}
+
+static void expect_line(const char *yaml, ratchet_log_level level, const char *source,
+                        const char *plugin, const char *msg, const ratchet_log_field *fields,
+                        size_t nfields, const char *want)
+{
+    char *got = run(yaml, level, source, plugin, msg, fields, nfields);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static void test_line_format(void **state)
+{
+    (void)state;
+    ratchet_log_field fields[] = {{"key", "value"}, {"key2", "value with spaces"}};
+    expect_line("color: never", RATCHET_LOG_INFO, "host", NULL, "message", fields, 2,
+                "2026-11-26T06:40:45.123Z INFO  [host] message key=value "
+                "key2=\"value with spaces\"\n");
+    expect_line("color: never", RATCHET_LOG_ERROR, "web", "http", "failed", NULL, 0,
+                "2026-11-26T06:40:45.123Z ERROR [web(http)] failed\n");
+    /* The plugin name is not repeated when the instance is named after it. */
+    expect_line("color: never", RATCHET_LOG_WARN, "http", "http", "slow", NULL, 0,
+                "2026-11-26T06:40:45.123Z WARN  [http] slow\n");
+    expect_line("color: never\ntimestamps: false", RATCHET_LOG_DEBUG, "host", NULL, "m", NULL, 0,
+                "");
+    expect_line("color: never\ntimestamps: false\nlevel: trace", RATCHET_LOG_TRACE, "host", NULL,
+                "m", NULL, 0, "TRACE [host] m\n");
+}
+
+static void test_escaping(void **state)
+{
+    (void)state;
+    ratchet_log_field fields[] = {
+        {"empty", ""}, {"q", "say \"hi\"\\"}, {"eq", "a=b"}, {"nl", "x\ny"}};
+    /* Control characters never reach the terminal raw: one event, one line, no repainting. */
+    expect_line("color: never\ntimestamps: false", RATCHET_LOG_INFO, "host", NULL,
+                "two\nlines \033[31mred\033[0m\ttab", fields, 4,
+                "INFO  [host] two\\nlines \\x1b[31mred\\x1b[0m\ttab empty=\"\" "
+                "q=\"say \\\"hi\\\"\\\\\" eq=\"a=b\" nl=\"x\\ny\"\n");
+}
+
+static void test_level_filter(void **state)
+{
+    (void)state;
+    expect_line("level: warn\ncolor: never", RATCHET_LOG_INFO, "host", NULL, "quiet", NULL, 0, "");
+    expect_line("level: warn\ncolor: never\ntimestamps: false", RATCHET_LOG_WARN, "host", NULL,
+                "loud", NULL, 0, "WARN  [host] loud\n");
+}
+
+static void test_color(void **state)
+{
+    (void)state;
+    /* A file is not a terminal: auto means no colour. */
+    char *got = run("", RATCHET_LOG_INFO, "host", NULL, "plain", NULL, 0);
+    assert_null(strchr(got, '\033'));
+    free(got);
+    expect_line("color: always\ntimestamps: false", RATCHET_LOG_INFO, "host", NULL, "m", NULL, 0,
+                "\033[32mINFO\033[0m  [host] m\n");
+    expect_line("color: always\ntimestamps: false", RATCHET_LOG_ERROR, "host", NULL, "m", NULL, 0,
+                "\033[31mERROR\033[0m [host] m\n");
+    expect_line("color: always\ntimestamps: false", RATCHET_LOG_WARN, "host", NULL, "m", NULL, 0,
+                "\033[33mWARN\033[0m  [host] m\n");
+    expect_line("color: always\ntimestamps: false", RATCHET_LOG_DEBUG, "host", NULL, "m", NULL, 0,
+                "");
+    expect_line("color: always\ntimestamps: false\nlevel: debug", RATCHET_LOG_DEBUG, "host", NULL,
+                "m", NULL, 0, "\033[2mDEBUG\033[0m [host] m\n");
+}
+
+/* With stderr on a pseudo-terminal, auto colours unless NO_COLOR is set. Returns what the
+ * terminal received, or NULL when this system offers no pseudo-terminals. */
+static char *run_on_pty(void)
+{
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0) {
+        if (master >= 0)
+            close(master);
+        return NULL;
+    }
+    int slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+    assert_true(slave >= 0);
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO);
+    dup2(slave, STDERR_FILENO);
+    inst in = {0};
+    inst_open(&in, "timestamps: false");
+    emit(&in, RATCHET_LOG_INFO, "host", NULL, "m", NULL, 0);
+    inst_done(&in);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+
+    char *text = calloc(1, 256);
+    struct pollfd pfd = {master, POLLIN, 0};
+    assert_non_null(text);
+    /* The line is already in the terminal's buffer; the deadline only guards a broken pty. */
+    if (poll(&pfd, 1, 5000) == 1) {
+        ssize_t n = read(master, text, 255);
+        assert_true(n > 0);
+    }
+    close(slave);
+    close(master);
+    return text;
+}
+
+static void test_color_auto_on_terminal(void **state)
+{
+    (void)state;
+    unsetenv("NO_COLOR");
+    char *got = run_on_pty();
+    if (!got)
+        skip();
+    assert_non_null(strstr(got, "\033[32mINFO\033[0m  [host] m"));
+    free(got);
+
+    setenv("NO_COLOR", "1", 1);
+    got = run_on_pty();
+    unsetenv("NO_COLOR");
+    assert_non_null(got);
+    assert_non_null(strstr(got, "INFO  [host] m"));
+    assert_null(strchr(got, '\033'));
+    free(got);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_line_format),
+        cmocka_unit_test(test_escaping),
+        cmocka_unit_test(test_level_filter),
+        cmocka_unit_test(test_color),
+        cmocka_unit_test(test_color_auto_on_terminal),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
