@@ -58,12 +58,13 @@ static rt_node *effective_options(const ratchet_option *table, const ratchet_con
                 rt_buf_free(&text);
             }
         } else if (o->type == RATCHET_OPT_PATH || rt_cfg_is_set(cfg, o->name)) {
+            const rt_node *set = rt_node_get(given, o->name);
             const char *s = o->type == RATCHET_OPT_PATH ? rt_cfg_string(cfg, o->name)
-                                                        : rt_node_scalar(rt_node_get(given, o->name));
-            if (s)
-                v = rt_node_new_scalar(s, "effective");
-        } else if (o->default_value) {
-            v = rt_node_new_scalar(o->default_value, "effective");
+                                                        : rt_node_scalar(set);
+            if (s && (v = rt_node_new_scalar(s, "effective")) != NULL)
+                v->plain = set ? set->plain : 1; /* keep 3 a number and "3" a string */
+        } else if (o->default_value && (v = rt_node_new_scalar(o->default_value, "effective"))) {
+            v->plain = 1; /* defaults are written as YAML would read them */
         }
         if (v)
             rt_node_map_set(map, o->name, v);

@@ -65,7 +65,18 @@ static int plugins_describe(rt_app *app, const char *name)
         printf("\nOptions (under `options:` of an instance):\n%s", text.data ? text.data : "");
     }
     rt_buf_free(&text);
-    printf("\nExample:\n  instances:\n    - name: my-%s\n      plugin: %s\n", kinds, p->desc->name);
+    /* The smallest instance that loads: the required options, with placeholders. */
+    printf("\nExample (in ratchet.yaml):\n  instances:\n    - name: my-%s\n      plugin: %s\n",
+           kinds, p->desc->name);
+    int header = 0;
+    RT_OPT_FOREACH(o, p->desc->options)
+    {
+        if (!o->required)
+            continue;
+        if (!header++)
+            printf("      options:\n");
+        printf("        %s: <%s>\n", o->name, rt_option_type_name(o->type));
+    }
     return RT_EXIT_OK;
 }
 

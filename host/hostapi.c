@@ -10,7 +10,7 @@
 #include "buf.h"
 #include "log.h"
 #include "options.h"
-#include "yaml.h"
+#include "rt_yaml.h"
 
 #ifndef RATCHET_VERSION
 #define RATCHET_VERSION "0.0.0"

@@ -89,16 +89,11 @@ ratchet_status rt_instances_resolve(rt_instance_set *set, const rt_settings *s,
         inst->life = lifecycle_of(inst->plugin, inst->kind);
         char keypath[64];
         snprintf(keypath, sizeof keypath, "instances[%zu].options", spec->index);
-        const rt_node *opts = spec->options;
-        if (opts && opts->kind == RATCHET_NODE_SCALAR && opts->plain &&
-            (!*opts->scalar || strcmp(opts->scalar, "~") == 0 || strcmp(opts->scalar, "null") == 0))
-            opts = NULL;
-        inst->cfg = rt_options_validate(inst->plugin->desc->options, opts, keypath, s->basedir,
-                                        err);
-        if (!inst->cfg) {
-            /* A missing required option is reported where the instance is written. */
+        /* Without `options:`, a missing required option is reported where the instance is. */
+        inst->cfg = rt_options_validate_at(inst->plugin->desc->options, spec->options, keypath,
+                                           s->basedir, rt_node_where(spec->entry), err);
+        if (!inst->cfg)
             return RATCHET_ERR;
-        }
         set->count++;
     }
     return RATCHET_OK;

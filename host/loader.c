@@ -172,7 +172,7 @@ static int check_desc(const ratchet_plugin_desc *d, rt_plugin *plugin, char *why
     }
     rt_error oerr;
     if (rt_options_check_table(d->options, &oerr) != RATCHET_OK) {
-        snprintf(why, whylen, "plugin '%s' has a broken option table: %s", d->name, oerr.msg);
+        snprintf(why, whylen, "plugin '%s' has a broken option table: %.400s", d->name, oerr.msg);
         return 1;
     }
     return 0;

@@ -9,11 +9,13 @@
 
 #include "error.h"
 #include "ratchet/host.h"
-#include "yaml.h"
+#include "rt_yaml.h"
 
 /* Iterate an option table whose stride is the first entry's struct_size. */
-#define RT_OPT_NEXT(o) ((const ratchet_option *)(const void *)((const char *)(o) + (o)->abi.struct_size))
-#define RT_OPT_FOREACH(o, table) for (const ratchet_option *o = (table); o && o->name; o = RT_OPT_NEXT(o))
+#define RT_OPT_NEXT(o)                                                                             \
+    ((const ratchet_option *)(const void *)((const char *)(o) + (o)->abi.struct_size))
+#define RT_OPT_FOREACH(o, table)                                                                   \
+    for (const ratchet_option *o = (table); o && o->name; o = RT_OPT_NEXT(o))
 
 /*
  * Check `map` (may be NULL: all defaults) against `table`. `keypath` names the map in

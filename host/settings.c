@@ -12,13 +12,13 @@
 
 static const ratchet_option logging_options[] = {
     RATCHET_OPT_ENUM("level", "trace|debug|info|warn|error", "info",
-                     "Lowest level passed to any logger (each logger may filter further)"),
+                     "Lowest level passed to any logger; each logger may filter further"),
     RATCHET_OPT_END,
 };
 
 static const ratchet_option plugins_options[] = {
-    RATCHET_OPT("paths", RATCHET_OPT_NODE, NULL,
-                "Extra plugin directories, loaded after the built-in one (list of paths)"),
+    RATCHET_OPT("paths", RATCHET_OPT_NODE, "[]",
+                "Extra plugin directories, loaded after the built-in one"),
     RATCHET_OPT_END,
 };
 
@@ -337,9 +337,6 @@ ratchet_status rt_settings_load(rt_settings *s, const char *path, char *const *e
     rt_config_free(shape);
     for (size_t i = 0; rt_core_sections[i].name; i++) {
         const rt_node *sec = rt_node_get(s->root, rt_core_sections[i].name);
-        if (sec && sec->kind == RATCHET_NODE_SCALAR && sec->plain &&
-            (!*sec->scalar || strcmp(sec->scalar, "~") == 0 || strcmp(sec->scalar, "null") == 0))
-            sec = NULL; /* `logging:` with nothing under it */
         s->section_cfg[i] = rt_options_validate(rt_core_sections[i].options, sec,
                                                 rt_core_sections[i].name, s->basedir, err);
         if (!s->section_cfg[i])

@@ -12,7 +12,7 @@
 
 #include "error.h"
 #include "ratchet/host.h"
-#include "yaml.h"
+#include "rt_yaml.h"
 
 typedef struct rt_instance_spec {
     const char *name;       /* borrowed from the tree */

@@ -29,7 +29,9 @@ expect_rc 0 "show with overrides"
 expect_out_contains "level: debug" "section override"
 expect_out_contains "max_files: 7" "instance override (name with '-')"
 expect_out_contains "color: never" "override creates options: for an instance without any"
-expect_out_lacks "level: info" "overridden value gone"
+CHECKS=$((CHECKS + 1))
+if [ "$(grep -A1 '^logging:' <<<"$OUT" | tail -1)" = "  level: debug" ]; then
+  pass "section override replaces the file's value"; else fail "logging.level not overridden: $OUT"; fi
 expect_out_contains "# ignored RATCHET_NOSUCH_THING" "unmatched variable reported"
 
 run env RATCHET_LOGGING_LEVEL=loud "$RATCHET_BIN" config validate "$WORK/r.yaml"

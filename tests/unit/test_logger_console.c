@@ -22,7 +22,7 @@
 
 #include "hostapi.h"
 #include "options.h"
-#include "yaml.h"
+#include "rt_yaml.h"
 
 #include <ratchet/plugin.h>
 

@@ -24,7 +24,7 @@
 
 #include "hostapi.h"
 #include "options.h"
-#include "yaml.h"
+#include "rt_yaml.h"
 
 #include <ratchet/plugin.h>
 

@@ -1,3 +1,6 @@
+ratchet_unit_test(yaml)
+ratchet_unit_test(options)
+ratchet_unit_test(buf)
 
 # Logger plugins, compiled into their tests with the static entry names. In an embedded build
 # that already links a plugin into ratchet_core, the test uses that copy instead.

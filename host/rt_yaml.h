@@ -1,5 +1,5 @@
 /*
- * host/yaml.h - ratchet.yaml as a tree of nodes (libyaml stays inside yaml.c).
+ * host/rt_yaml.h - ratchet.yaml as a tree of nodes (libyaml stays inside yaml.c).
  *
  * struct ratchet_node is the host's concrete node type behind the opaque SDK handle. Every
  * node records where it was written (file, line, column: 1-based) or, for values injected
@@ -36,9 +36,9 @@ rt_node *rt_yaml_parse(const char *text, size_t len, const char *filename, rt_er
 rt_node *rt_yaml_load_file(const char *path, rt_error *err);
 
 /* Constructors for nodes made in code (defaults, environment overrides). `where` is copied
- * (NULL reads as "(built-in)"). Scalars start with plain = 0 (a string, never null); set
- * node->plain when the text should be read as YAML would read it unquoted. NULL on
- * allocation failure. */
+ * (NULL reads as "(built-in)"). Scalars start with plain = 1, read as if written unquoted
+ * (so "", "~" and "null" mean null, and "7" is emitted as 7); set node->plain = 0 for text
+ * that must stay a string. NULL on allocation failure. */
 rt_node *rt_node_new_scalar(const char *text, const char *where);
 rt_node *rt_node_new_map(const char *where);
 rt_node *rt_node_new_seq(const char *where);
@@ -61,8 +61,11 @@ const char *rt_node_where(const rt_node *n);
 const char *rt_node_key_where(const rt_node *n, size_t i);
 
 /* Write the tree as YAML (block style, keys in their order, strings quoted when needed), so
- * that parsing the output gives the same tree (texts and, for single-line scalars, the plain
- * flag). Appends to out; on failure out is left as it was. */
+ * that parsing the output gives the same tree: the same texts; a plain scalar comes back
+ * plain when its text can be written unquoted (always so for text from a parsed single-line
+ * plain scalar); a quoted one that would read as null/bool/number comes back quoted (other
+ * quoted strings may come back plain: they mean the same). Appends to out; on failure out
+ * is left as it was. */
 ratchet_status rt_yaml_emit(const rt_node *n, ratchet_buf *out);
 /* Append one scalar as it would be emitted: plain when that reads back as the same text (and,
  * for !plain, not as a null/bool/number), else double-quoted with escapes. */
