@@ -10,9 +10,9 @@
 #include "loader.h"
 #include "settings.h"
 
-#define RT_EXIT_OK 0
-#define RT_EXIT_FAIL 1
-#define RT_EXIT_USAGE 2
+#define RT_EXIT_OK         0
+#define RT_EXIT_FAIL       1
+#define RT_EXIT_USAGE      2
 #define RT_MAX_PLUGIN_DIRS 16
 
 typedef struct rt_app {

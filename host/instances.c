@@ -49,8 +49,8 @@ static ratchet_status pick_kind(const rt_instance_spec *spec, const rt_plugin *p
     }
     const char *where = rt_node_where(spec->entry);
     if (spec->kind && (*out >= RT_KIND_COUNT || !p->vtable[*out]))
-        return rt_fail(err, "%s: instances[%zu].kind: plugin '%s' does not offer kind '%s'",
-                       where, spec->index, p->desc->name, spec->kind);
+        return rt_fail(err, "%s: instances[%zu].kind: plugin '%s' does not offer kind '%s'", where,
+                       spec->index, p->desc->name, spec->kind);
     if (!spec->kind && offered > 1)
         return rt_fail(err,
                        "%s: instances[%zu]: plugin '%s' offers several kinds; say which with "

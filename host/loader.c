@@ -260,7 +260,8 @@ ratchet_status rt_loader_load_file(rt_registry *reg, const char *path, rt_error 
     /* From here on the plugin's code has run: it stays resident even when refused. */
     const ratchet_plugin_desc *d = entry(rt_host_api());
     if (!d)
-        return refuse(reg, path, NULL, err, "entry function returned NULL (plugin declined to load)");
+        return refuse(reg, path, NULL, err,
+                      "entry function returned NULL (plugin declined to load)");
     return add_plugin(reg, d, path, err);
 }
 

@@ -14,16 +14,13 @@
 #include "ratchet/plugin.h"
 
 /* The kinds a plugin can offer (index into per-kind tables). */
-typedef enum rt_kind {
-    RT_KIND_LOGGER = 0,
-    RT_KIND_COUNT
-} rt_kind;
+typedef enum rt_kind { RT_KIND_LOGGER = 0, RT_KIND_COUNT } rt_kind;
 
 const char *rt_kind_name(rt_kind kind);
 
 typedef struct rt_plugin {
     const ratchet_plugin_desc *desc;
-    char *path;    /* the .so it came from; NULL for static plugins */
+    char *path; /* the .so it came from; NULL for static plugins */
     int is_static;
     /* The vtable per kind, NULL when not offered; with its lifecycle already checked. */
     const void *vtable[RT_KIND_COUNT];

@@ -47,6 +47,83 @@ static int take_value(const char *flag, const char *alias, char **argv, int argc
     return 1;
 }
 
+/* Pull the global flags out of argv wherever they are; what remains (the command line proper)
+ * goes to rest[]. Returns -1 to go on, or the exit status to stop with. */
+static int parse_globals(rt_app *app, int argc, char **argv, char **rest, int *nrest)
+{
+    int dashdash = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        if (dashdash || argv[i][0] != '-') {
+            rest[(*nrest)++] = argv[i];
+        } else if (strcmp(argv[i], "--") == 0) {
+            dashdash = 1;
+            rest[(*nrest)++] = argv[i];
+        } else if (take_value("--config", "-c", argv, argc, &i, &v)) {
+            if (!v)
+                return rt_usage_error(NULL, "--config needs a file");
+            app->config_path = v;
+        } else if (take_value("--plugin-dir", NULL, argv, argc, &i, &v)) {
+            if (!v)
+                return rt_usage_error(NULL, "--plugin-dir needs a directory");
+            if (app->nplugin_dirs == RT_MAX_PLUGIN_DIRS)
+                return rt_usage_error(NULL, "at most %d --plugin-dir options", RT_MAX_PLUGIN_DIRS);
+            app->plugin_dirs[app->nplugin_dirs++] = v;
+        } else if (take_value("--log-level", NULL, argv, argc, &i, &v)) {
+            if (!v || rt_log_level_parse(v) < 0)
+                return rt_usage_error(NULL,
+                                      "--log-level needs one of trace, debug, info, warn, error");
+            app->log_level = v;
+        } else if (*nrest == 0 &&
+                   (strcmp(argv[i], "-V") == 0 || strcmp(argv[i], "--version") == 0)) {
+            rest[(*nrest)++] = "version";
+        } else if (*nrest == 0 && (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)) {
+            print_help();
+            return RT_EXIT_OK;
+        } else {
+            rest[(*nrest)++] = argv[i]; /* a command's own flag; the command judges it */
+        }
+    }
+    return -1;
+}
+
+static const rt_command *find_command(const char *name)
+{
+    for (size_t i = 0; commands[i]; i++)
+        if (strcmp(commands[i]->name, name) == 0)
+            return commands[i];
+    return NULL;
+}
+
+static int dispatch(rt_app *app, int nrest, char **rest)
+{
+    if (nrest == 0) {
+        print_help();
+        return RT_EXIT_USAGE;
+    }
+    if (rest[0][0] == '-')
+        return rt_usage_error(NULL, "unknown option '%s'", rest[0]);
+    if (strcmp(rest[0], "help") == 0) {
+        if (nrest == 1) {
+            print_help();
+            return RT_EXIT_OK;
+        }
+        const rt_command *c = find_command(rest[1]);
+        if (!c)
+            return rt_usage_error(NULL, "unknown command '%s'", rest[1]);
+        fputs(c->help, stdout);
+        return RT_EXIT_OK;
+    }
+    const rt_command *c = find_command(rest[0]);
+    if (!c)
+        return rt_usage_error(NULL, "unknown command '%s'", rest[0]);
+    if (rt_wants_help(nrest, rest)) {
+        fputs(c->help, stdout);
+        return RT_EXIT_OK;
+    }
+    return c->run(app, nrest, rest);
+}
+
 int main(int argc, char **argv)
 {
     rt_app app;
@@ -55,77 +132,13 @@ int main(int argc, char **argv)
     app.config_path = getenv("RATCHET_CONFIG");
     if (app.config_path && !*app.config_path)
         app.config_path = NULL;
-
-    /* Pull the global flags out wherever they are; what remains is the command line. */
     char **rest = calloc((size_t)argc + 1, sizeof *rest);
     if (!rest)
         return RT_EXIT_FAIL;
-    int nrest = 0, dashdash = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *v = NULL;
-        if (dashdash || argv[i][0] != '-') {
-            rest[nrest++] = argv[i];
-        } else if (strcmp(argv[i], "--") == 0) {
-            dashdash = 1;
-            rest[nrest++] = argv[i];
-        } else if (take_value("--config", "-c", argv, argc, &i, &v)) {
-            if (!v)
-                return rt_usage_error(NULL, "--config needs a file");
-            app.config_path = v;
-        } else if (take_value("--plugin-dir", NULL, argv, argc, &i, &v)) {
-            if (!v)
-                return rt_usage_error(NULL, "--plugin-dir needs a directory");
-            if (app.nplugin_dirs == RT_MAX_PLUGIN_DIRS)
-                return rt_usage_error(NULL, "at most %d --plugin-dir options",
-                                      RT_MAX_PLUGIN_DIRS);
-            app.plugin_dirs[app.nplugin_dirs++] = v;
-        } else if (take_value("--log-level", NULL, argv, argc, &i, &v)) {
-            if (!v || rt_log_level_parse(v) < 0)
-                return rt_usage_error(NULL, "--log-level needs one of trace, debug, info, warn, "
-                                            "error");
-            app.log_level = v;
-        } else if (nrest == 0 && (strcmp(argv[i], "-V") == 0 || strcmp(argv[i], "--version") == 0)) {
-            rest[nrest++] = "version";
-        } else if (nrest == 0 && (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)) {
-            print_help();
-            free(rest);
-            return RT_EXIT_OK;
-        } else {
-            rest[nrest++] = argv[i]; /* a command's own flag; the command judges it */
-        }
-    }
-    int rc;
-    if (nrest == 0) {
-        print_help();
-        rc = RT_EXIT_USAGE;
-    } else if (rest[0][0] == '-') {
-        rc = rt_usage_error(NULL, "unknown option '%s'", rest[0]);
-    } else if (strcmp(rest[0], "help") == 0) {
-        rc = RT_EXIT_OK;
-        const rt_command *c = NULL;
-        for (size_t i = 0; nrest > 1 && commands[i]; i++)
-            if (strcmp(commands[i]->name, rest[1]) == 0)
-                c = commands[i];
-        if (c)
-            fputs(c->help, stdout);
-        else if (nrest > 1)
-            rc = rt_usage_error(NULL, "unknown command '%s'", rest[1]);
-        else
-            print_help();
-    } else {
-        const rt_command *c = NULL;
-        for (size_t i = 0; commands[i]; i++)
-            if (strcmp(commands[i]->name, rest[0]) == 0)
-                c = commands[i];
-        if (!c) {
-            rc = rt_usage_error(NULL, "unknown command '%s'", rest[0]);
-        } else if (rt_wants_help(nrest, rest)) {
-            fputs(c->help, stdout);
-            rc = RT_EXIT_OK;
-        } else {
-            rc = c->run(&app, nrest, rest);
-        }
-    }
+    int nrest = 0;
+    int rc = parse_globals(&app, argc, argv, rest, &nrest);
+    if (rc < 0)
+        rc = dispatch(&app, nrest, rest);
     rt_app_free(&app);
     free(rest);
     return rc;

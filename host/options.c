@@ -27,14 +27,6 @@ struct ratchet_config {
     cfg_value *values;
 };
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
 
 ratchet_status rt_options_count(const ratchet_option *table, size_t *count, rt_error *err)
 {
@@ -228,7 +220,7 @@ static ratchet_status parse_scalar(const ratchet_option *o, const char *text, co
         check_range(o, v->i, why, whylen) != RATCHET_OK)
         return RATCHET_ERR;
     free(v->text);
-    v->text = dup_str(text);
+    v->text = strdup(text);
     return v->text ? RATCHET_OK : RATCHET_NOMEM;
 }
 
@@ -319,7 +311,7 @@ static ratchet_status take_value(const ratchet_option *o, const rt_node *value, 
         return rt_fail(err, "%s: %s%s%s: expected a scalar, got %s", rt_node_where(value), keypath,
                        sep, o->name, kind_text(value));
     if (o->type == RATCHET_OPT_STRING) {
-        v->text = dup_str(value->scalar);
+        v->text = strdup(value->scalar);
         return v->text ? RATCHET_OK : rt_fail(err, "out of memory");
     }
     ratchet_status rc = parse_scalar(o, value->scalar, basedir, v, why, sizeof why);
@@ -347,7 +339,7 @@ static ratchet_status take_default(const ratchet_option *o, cfg_value *v, const 
         return RATCHET_OK;
     }
     if (o->type == RATCHET_OPT_STRING) {
-        v->text = dup_str(o->default_value);
+        v->text = strdup(o->default_value);
         return v->text ? RATCHET_OK : RATCHET_NOMEM;
     }
     return parse_scalar(o, o->default_value, basedir, v, why, whylen);

@@ -95,8 +95,8 @@ static rt_node *child_map(rt_node *map, const char *key, const char *where, rt_e
                 (!*map->items[i]->scalar || strcmp(map->items[i]->scalar, "~") == 0 ||
                  strcmp(map->items[i]->scalar, "null") == 0))
                 break; /* `key:` with no value: replace with a map */
-            rt_fail(err, "%s: %s: cannot override inside '%s', which is not a mapping", where,
-                    key, key);
+            rt_fail(err, "%s: %s: cannot override inside '%s', which is not a mapping", where, key,
+                    key);
             return NULL;
         }
     rt_node *m = rt_node_new_map(where);
@@ -148,7 +148,8 @@ static ratchet_status apply_env_var(rt_node *root, const char *var, rt_error *er
     /* Core sections: RATCHET_<SECTION>_<KEY>. */
     for (size_t s = 0; rt_core_sections[s].name; s++) {
         size_t sl = strlen(rt_core_sections[s].name);
-        if (namelen <= sl + 1 || name[sl] != '_' || !env_name_eq(rt_core_sections[s].name, name, sl))
+        if (namelen <= sl + 1 || name[sl] != '_' ||
+            !env_name_eq(rt_core_sections[s].name, name, sl))
             continue;
         const char *key = name + sl + 1;
         size_t keylen = namelen - sl - 1;
@@ -290,8 +291,7 @@ static ratchet_status check_instances(rt_settings *s, rt_error *err)
                 return rt_fail(err,
                                "%s: %s.name: '%s' is a core section name; choose another so "
                                "RATCHET_%s_* environment overrides stay unambiguous",
-                               rt_node_where(rt_node_get(e, "name")), path, spec->name,
-                               spec->name);
+                               rt_node_where(rt_node_get(e, "name")), path, spec->name, spec->name);
         s->ninstances++;
     }
     return RATCHET_OK;

@@ -15,10 +15,10 @@
 #include "rt_yaml.h"
 
 typedef struct rt_instance_spec {
-    const char *name;       /* borrowed from the tree */
+    const char *name; /* borrowed from the tree */
     const char *plugin;
-    const char *kind;       /* NULL when not given */
-    const rt_node *entry;   /* the instance's map (for messages) */
+    const char *kind;     /* NULL when not given */
+    const rt_node *entry; /* the instance's map (for messages) */
     const rt_node *plugin_node;
     const rt_node *options; /* NULL when absent */
     size_t index;
@@ -35,7 +35,7 @@ typedef struct rt_settings {
     char *basedir; /* directory that relative paths in the file are resolved against */
     rt_node *root; /* the tree after environment overrides */
     ratchet_config *section_cfg[4]; /* validated core sections, in rt_core_sections order */
-    char **plugin_dirs; /* plugins.paths, resolved */
+    char **plugin_dirs;             /* plugins.paths, resolved */
     size_t nplugin_dirs;
     rt_instance_spec *instances;
     size_t ninstances;

@@ -16,22 +16,13 @@
 
 /* ---- nodes ---------------------------------------------------------------------------- */
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 static rt_node *node_new(ratchet_node_kind kind, const char *where)
 {
     rt_node *n = calloc(1, sizeof *n);
     if (!n)
         return NULL;
     n->kind = kind;
-    if (where && !(n->where = dup_str(where))) {
+    if (where && !(n->where = strdup(where))) {
         free(n);
         return NULL;
     }
@@ -41,7 +32,7 @@ static rt_node *node_new(ratchet_node_kind kind, const char *where)
 rt_node *rt_node_new_scalar(const char *text, const char *where)
 {
     rt_node *n = node_new(RATCHET_NODE_SCALAR, where);
-    if (n && !(n->scalar = dup_str(text ? text : ""))) {
+    if (n && !(n->scalar = strdup(text ? text : ""))) {
         rt_node_free(n);
         return NULL;
     }
@@ -100,7 +91,7 @@ static ratchet_status grow_items(rt_node *n)
 static ratchet_status map_append(rt_node *map, const char *key, char *key_where, rt_node *value)
 {
     char *k = NULL;
-    if (grow_items(map) != RATCHET_OK || !(k = dup_str(key))) {
+    if (grow_items(map) != RATCHET_OK || !(k = strdup(key))) {
         free(key_where);
         rt_node_free(value);
         return RATCHET_NOMEM;
@@ -343,6 +334,23 @@ static ratchet_status check_props(parse_state *p, const yaml_event_t *ev, const 
 
 static rt_node *parse_node(parse_state *p, yaml_event_t *ev, int depth);
 
+/* Give a freshly made node (NULL: allocation failed) its position in the file. On failure the
+ * node is freed and the error set. */
+static rt_node *place(parse_state *p, rt_node *n, yaml_mark_t mark)
+{
+    char *where = n ? where_of(p, mark) : NULL;
+    if (!where) {
+        rt_node_free(n);
+        rt_fail(p->err, "%s: out of memory", p->file);
+        return NULL;
+    }
+    free(n->where);
+    n->where = where;
+    n->line = (int)mark.line + 1;
+    n->column = (int)mark.column + 1;
+    return n;
+}
+
 static rt_node *parse_scalar(parse_state *p, yaml_event_t *ev)
 {
     int force_str = 0;
@@ -354,17 +362,9 @@ static rt_node *parse_scalar(parse_state *p, yaml_event_t *ev)
         fail_at(p, ev->start_mark, "NUL characters are not supported in strings");
         return NULL;
     }
-    char *where = where_of(p, ev->start_mark);
-    rt_node *n = where ? rt_node_new_scalar(value, NULL) : NULL;
-    if (!n) {
-        free(where);
-        rt_fail(p->err, "%s: out of memory", p->file);
-        return NULL;
-    }
-    n->where = where;
-    n->line = (int)ev->start_mark.line + 1;
-    n->column = (int)ev->start_mark.column + 1;
-    n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !force_str;
+    rt_node *n = place(p, rt_node_new_scalar(value, NULL), ev->start_mark);
+    if (n)
+        n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !force_str;
     return n;
 }
 
@@ -386,17 +386,7 @@ static rt_node *new_collection(parse_state *p, const yaml_event_t *ev, ratchet_n
         fail_at(p, ev->start_mark, "nesting is deeper than %d levels", RT_YAML_MAX_DEPTH);
         return NULL;
     }
-    char *where = where_of(p, ev->start_mark);
-    rt_node *n = where ? node_new(kind, NULL) : NULL;
-    if (!n) {
-        free(where);
-        rt_fail(p->err, "%s: out of memory", p->file);
-        return NULL;
-    }
-    n->where = where;
-    n->line = (int)ev->start_mark.line + 1;
-    n->column = (int)ev->start_mark.column + 1;
-    return n;
+    return place(p, node_new(kind, NULL), ev->start_mark);
 }
 
 static rt_node *parse_seq(parse_state *p, yaml_event_t *start, int depth)

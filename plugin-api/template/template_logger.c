@@ -48,17 +48,17 @@ static const ratchet_option tpl_options[] = {
  * state therefore lives in this struct, never in globals.
  */
 typedef struct tpl_instance {
-    ratchet_ctx *ctx;          /* the host's handle: pass it to host->log and set_error */
-    const char *path;          /* option `path`; owned by the host, valid until destroy() */
-    ratchet_log_level min;     /* option `level` */
-    FILE *out;                 /* open between start() and stop() */
+    ratchet_ctx *ctx;      /* the host's handle: pass it to host->log and set_error */
+    const char *path;      /* option `path`; owned by the host, valid until destroy() */
+    ratchet_log_level min; /* option `level` */
+    FILE *out;             /* open between start() and stop() */
 } tpl_instance;
 
-static const char *const tpl_level_names[] = { "TRACE", "DEBUG", "INFO", "WARN", "ERROR" };
+static const char *const tpl_level_names[] = {"TRACE", "DEBUG", "INFO", "WARN", "ERROR"};
 
 static ratchet_log_level tpl_level_from_option(const char *name)
 {
-    static const char *const lower[] = { "trace", "debug", "info", "warn", "error" };
+    static const char *const lower[] = {"trace", "debug", "info", "warn", "error"};
     size_t i;
 
     for (i = 0; i < sizeof lower / sizeof lower[0]; i++)
@@ -153,7 +153,7 @@ static void tpl_flush(void *instance)
  */
 static const ratchet_logger_vtable tpl_logger = {
     .abi = RATCHET_ABI_INIT(ratchet_logger_vtable),
-    .life = { tpl_create, tpl_start, tpl_stop, tpl_destroy },
+    .life = {tpl_create, tpl_start, tpl_stop, tpl_destroy},
     .log = tpl_log,
     .flush = tpl_flush,
 };

@@ -4,7 +4,9 @@
 # that claims a static plugin's name.
 source "$RATCHET_SOURCE_DIR/tests/integration/lib.sh"
 B="$WORK/build"
-cmake -S "$RATCHET_SOURCE_DIR" -B "$B" -DRATCHET_TESTS=OFF \
+# Same compiler flags as the enclosing build (a sanitizer build loads sanitizer-built fixtures).
+cmake -S "$RATCHET_SOURCE_DIR" -B "$B" -DRATCHET_TESTS=OFF -DCMAKE_C_FLAGS="${RATCHET_C_FLAGS:-}" \
+  -DCMAKE_EXE_LINKER_FLAGS="${RATCHET_LINK_FLAGS:-}" -DCMAKE_MODULE_LINKER_FLAGS="${RATCHET_LINK_FLAGS:-}" \
   -DRATCHET_STATIC_PLUGINS="logger-console;logger-file" >"$WORK/cmake.log" 2>&1 &&
   cmake --build "$B" -j2 >>"$WORK/cmake.log" 2>&1 && RC=0 || RC=$?
 OUT="" ERR=$(tail -20 "$WORK/cmake.log")

@@ -25,35 +25,37 @@
 
 /* Leads every struct that crosses the boundary. Fill it with RATCHET_ABI_INIT(type). */
 typedef struct ratchet_abi {
-    uint16_t abi_major;  /* RATCHET_ABI_MAJOR the struct was compiled against */
-    uint16_t abi_minor;  /* RATCHET_ABI_MINOR the struct was compiled against */
+    uint16_t abi_major;   /* RATCHET_ABI_MAJOR the struct was compiled against */
+    uint16_t abi_minor;   /* RATCHET_ABI_MINOR the struct was compiled against */
     uint32_t struct_size; /* sizeof the struct as compiled, in bytes */
 } ratchet_abi;
 
 /* Initialiser for the leading header of a struct of type `type`. */
-#define RATCHET_ABI_INIT(type) \
-    { RATCHET_ABI_MAJOR, RATCHET_ABI_MINOR, (uint32_t)sizeof(type) }
+#define RATCHET_ABI_INIT(type)                                                                     \
+    {                                                                                              \
+        RATCHET_ABI_MAJOR, RATCHET_ABI_MINOR, (uint32_t)sizeof(type)                               \
+    }
 
 /* True when the struct pointed to by `ptr` (of type `type`, starting with a ratchet_abi named
  * `abi`) was compiled with a layout that includes `field`. */
-#define RATCHET_HAS_FIELD(ptr, type, field) \
+#define RATCHET_HAS_FIELD(ptr, type, field)                                                        \
     ((ptr)->abi.struct_size >= offsetof(type, field) + sizeof(((type *)0)->field))
 
 /* Status returned by every fallible call in either direction. Text for errors travels through
  * the host's set_error() (see host.h), never through the status. */
 typedef enum ratchet_status {
     RATCHET_OK = 0,
-    RATCHET_ERR = 1,         /* failed; the callee has called set_error() with the reason */
-    RATCHET_RETRY = 2,       /* temporary condition (back-pressure, busy); try again later */
-    RATCHET_NOMEM = 3,       /* an allocation failed */
-    RATCHET_NOTFOUND = 4,    /* the thing asked for does not exist */
-    RATCHET_UNSUPPORTED = 5  /* the callee does not implement this operation */
+    RATCHET_ERR = 1,        /* failed; the callee has called set_error() with the reason */
+    RATCHET_RETRY = 2,      /* temporary condition (back-pressure, busy); try again later */
+    RATCHET_NOMEM = 3,      /* an allocation failed */
+    RATCHET_NOTFOUND = 4,   /* the thing asked for does not exist */
+    RATCHET_UNSUPPORTED = 5 /* the callee does not implement this operation */
 } ratchet_status;
 
 /* Printf-format checking where the compiler supports it. */
 #if defined(__GNUC__) || defined(__clang__)
 #define RATCHET_PRINTF(fmt_index, first_arg) __attribute__((format(printf, fmt_index, first_arg)))
-#define RATCHET_EXPORT __attribute__((visibility("default")))
+#define RATCHET_EXPORT                       __attribute__((visibility("default")))
 #else
 #define RATCHET_PRINTF(fmt_index, first_arg)
 #define RATCHET_EXPORT

@@ -90,7 +90,7 @@ typedef enum ratchet_option_type {
  */
 typedef struct ratchet_option {
     ratchet_abi abi;
-    const char *name;          /* key under `options:`; [a-z0-9_]+ */
+    const char *name; /* key under `options:`; [a-z0-9_]+ */
     ratchet_option_type type;
     const char *default_value; /* default as it would be written in YAML; NULL for none */
     int required;              /* nonzero: the instance must set it (default_value ignored) */
@@ -101,16 +101,26 @@ typedef struct ratchet_option {
 } ratchet_option;
 
 /* Helpers to write option tables. */
-#define RATCHET_OPT(name, type, def, doc) \
-    { RATCHET_ABI_INIT(ratchet_option), name, type, def, 0, doc, NULL, 0, -1 }
-#define RATCHET_OPT_REQUIRED(name, type, doc) \
-    { RATCHET_ABI_INIT(ratchet_option), name, type, NULL, 1, doc, NULL, 0, -1 }
-#define RATCHET_OPT_RANGE(name, type, def, lo, hi, doc) \
-    { RATCHET_ABI_INIT(ratchet_option), name, type, def, 0, doc, NULL, lo, hi }
-#define RATCHET_OPT_ENUM(name, choices, def, doc) \
-    { RATCHET_ABI_INIT(ratchet_option), name, RATCHET_OPT_ENUM, def, 0, doc, choices, 0, -1 }
-#define RATCHET_OPT_END \
-    { RATCHET_ABI_INIT(ratchet_option), NULL, RATCHET_OPT_STRING, NULL, 0, NULL, NULL, 0, -1 }
+#define RATCHET_OPT(name, type, def, doc)                                                          \
+    {                                                                                              \
+        RATCHET_ABI_INIT(ratchet_option), name, type, def, 0, doc, NULL, 0, -1                     \
+    }
+#define RATCHET_OPT_REQUIRED(name, type, doc)                                                      \
+    {                                                                                              \
+        RATCHET_ABI_INIT(ratchet_option), name, type, NULL, 1, doc, NULL, 0, -1                    \
+    }
+#define RATCHET_OPT_RANGE(name, type, def, lo, hi, doc)                                            \
+    {                                                                                              \
+        RATCHET_ABI_INIT(ratchet_option), name, type, def, 0, doc, NULL, lo, hi                    \
+    }
+#define RATCHET_OPT_ENUM(name, choices, def, doc)                                                  \
+    {                                                                                              \
+        RATCHET_ABI_INIT(ratchet_option), name, RATCHET_OPT_ENUM, def, 0, doc, choices, 0, -1      \
+    }
+#define RATCHET_OPT_END                                                                            \
+    {                                                                                              \
+        RATCHET_ABI_INIT(ratchet_option), NULL, RATCHET_OPT_STRING, NULL, 0, NULL, NULL, 0, -1     \
+    }
 
 /*
  * A growable, always NUL-terminated byte buffer whose storage belongs to the host allocator.
@@ -123,7 +133,10 @@ typedef struct ratchet_buf {
     size_t cap;
 } ratchet_buf;
 
-#define RATCHET_BUF_INIT { NULL, 0, 0 }
+#define RATCHET_BUF_INIT                                                                           \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 
 typedef struct ratchet_host_api {
     ratchet_abi abi;

@@ -15,11 +15,11 @@
  * you keep. */
 typedef struct ratchet_log_event {
     ratchet_abi abi;
-    int64_t time_us;          /* wall clock, microseconds since the Unix epoch */
+    int64_t time_us; /* wall clock, microseconds since the Unix epoch */
     ratchet_log_level level;
-    const char *source;       /* "host", or the instance name that logged it */
-    const char *plugin;       /* the plugin name of that instance, or NULL for the host */
-    const char *message;      /* formatted text, UTF-8, no trailing newline */
+    const char *source;              /* "host", or the instance name that logged it */
+    const char *plugin;              /* the plugin name of that instance, or NULL for the host */
+    const char *message;             /* formatted text, UTF-8, no trailing newline */
     const ratchet_log_field *fields; /* structured fields; may be NULL when nfields == 0 */
     size_t nfields;
 } ratchet_log_event;

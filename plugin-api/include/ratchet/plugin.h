@@ -35,10 +35,10 @@
  * until the process exits (make it `static const`). */
 typedef struct ratchet_plugin_desc {
     ratchet_abi abi;
-    const char *name;        /* unique plugin name, [a-z0-9-]+, e.g. "logger-file" */
-    const char *version;     /* the plugin's own version, e.g. "1.2.0" */
-    const char *description; /* one line */
-    const char *license;     /* SPDX identifier, may be NULL */
+    const char *name;              /* unique plugin name, [a-z0-9-]+, e.g. "logger-file" */
+    const char *version;           /* the plugin's own version, e.g. "1.2.0" */
+    const char *description;       /* one line */
+    const char *license;           /* SPDX identifier, may be NULL */
     const ratchet_option *options; /* option table ending with RATCHET_OPT_END; NULL: none */
 
     /* The kinds this plugin offers: a vtable per kind, NULL for kinds it does not offer.
@@ -62,13 +62,12 @@ typedef const ratchet_plugin_desc *(*ratchet_plugin_entry_fn)(const ratchet_host
  * ratchet_plugin_entry_<id> so that several plugins can share one binary.
  */
 #ifdef RATCHET_STATIC_PLUGIN
-#define RATCHET_PLUGIN_ENTRY(id)                                                      \
-    const ratchet_plugin_desc *ratchet_plugin_entry_##id(const ratchet_host_api *api);   \
+#define RATCHET_PLUGIN_ENTRY(id)                                                                   \
+    const ratchet_plugin_desc *ratchet_plugin_entry_##id(const ratchet_host_api *api);             \
     const ratchet_plugin_desc *ratchet_plugin_entry_##id(const ratchet_host_api *api)
 #else
-#define RATCHET_PLUGIN_ENTRY(id)                                                      \
-    RATCHET_EXPORT const ratchet_plugin_desc *ratchet_plugin_entry(                   \
-        const ratchet_host_api *api);                                                 \
+#define RATCHET_PLUGIN_ENTRY(id)                                                                   \
+    RATCHET_EXPORT const ratchet_plugin_desc *ratchet_plugin_entry(const ratchet_host_api *api);   \
     RATCHET_EXPORT const ratchet_plugin_desc *ratchet_plugin_entry(const ratchet_host_api *api)
 #endif
 
