@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
-cmake -S . -B build -DRATCHET_WERROR=ON
+cmake -S . -B build -DRATCHET_WERROR=ON -DRATCHET_TESTS=ON
 cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure -j"$jobs"
 cmake --preset asan -DRATCHET_WERROR=ON
