@@ -25,12 +25,19 @@
  * Append an entry with every minor bump. */
 static const size_t desc_min_size[RATCHET_ABI_MINOR + 1] = {
     RT_END_OF(ratchet_plugin_desc, logger),
+    RT_END_OF(ratchet_plugin_desc, executor),
 };
 static const size_t logger_min_size[RATCHET_ABI_MINOR + 1] = {
     RT_END_OF(ratchet_logger_vtable, flush),
+    RT_END_OF(ratchet_logger_vtable, flush),
+};
+/* The executor kind appeared in 1.1; a 1.0 plugin cannot offer one (see check_desc). */
+static const size_t executor_min_size[RATCHET_ABI_MINOR + 1] = {
+    RT_END_OF(ratchet_executor_vtable, release),
+    RT_END_OF(ratchet_executor_vtable, release),
 };
 
-static const char *const kind_names[RT_KIND_COUNT] = {"logger"};
+static const char *const kind_names[RT_KIND_COUNT] = {"logger", "executor"};
 
 const char *rt_kind_name(rt_kind kind)
 {
@@ -163,6 +170,22 @@ static int check_desc(const ratchet_plugin_desc *d, rt_plugin *plugin, char *why
             return 1;
         }
         plugin->vtable[RT_KIND_LOGGER] = vt;
+        kinds++;
+    }
+    /* Read fields a plugin's minor may lack only when its struct_size covers them. */
+    const ratchet_executor_vtable *ex =
+        RATCHET_HAS_FIELD(d, ratchet_plugin_desc, executor) ? d->executor : NULL;
+    if (ex) {
+        if (abi_mismatch(&ex->abi, executor_min_size, "executor vtable", why, whylen))
+            return 1;
+        if (!ex->life.create || !ex->life.destroy || !ex->compile || !ex->execute || !ex->release ||
+            !ex->language) {
+            snprintf(why, whylen,
+                     "executor vtable lacks a required member (create, destroy, "
+                     "compile, execute, release, language)");
+            return 1;
+        }
+        plugin->vtable[RT_KIND_EXECUTOR] = ex;
         kinds++;
     }
     if (kinds == 0) {

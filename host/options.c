@@ -27,7 +27,6 @@ struct ratchet_config {
     cfg_value *values;
 };
 
-
 ratchet_status rt_options_count(const ratchet_option *table, size_t *count, rt_error *err)
 {
     *count = 0;

@@ -9,7 +9,7 @@ for c in serve plugins config version; do expect_out_contains "  $c" "--help lis
 
 run "$RATCHET_BIN" --version
 expect_rc 0 "--version"
-expect_out_contains "plugin ABI 1.0" "--version shows the ABI"
+expect_out_contains "plugin ABI 1.1" "--version shows the ABI"
 
 for c in serve plugins config version; do
   run "$RATCHET_BIN" "$c" --help
@@ -48,7 +48,7 @@ expect_out_contains "NAME" "plugins list header"
 for p in logger-console logger-file; do
   line=$(grep "^$p " <<<"$OUT" || true)
   CHECKS=$((CHECKS + 1))
-  if [[ "$line" =~ ^$p\ +logger\ +[0-9.]+\ +1\.0\ +(loaded|static)\  ]]; then pass "$p listed"; else
+  if [[ "$line" =~ ^$p\ +logger\ +[0-9.]+\ +1\.[0-9]+\ +(loaded|static)\  ]]; then pass "$p listed"; else
     fail "$p line malformed: '$line'"; fi
 done
 

@@ -3,7 +3,7 @@
 # the file, both ABI versions and the reason.
 source "$RATCHET_SOURCE_DIR/tests/integration/lib.sh"
 F=$RATCHET_FIXTURE_DIR
-HOST_ABI="host ABI 1.0"
+HOST_ABI="host ABI 1.1"
 
 # refused CASE_DIR FILE TEXT...: `plugins list` with that directory exits 1 and names the file.
 refused() {
@@ -20,7 +20,7 @@ refused() {
 refused "$F/no-entry" no-entry.so "plugin ABI unknown" "no entry symbol 'ratchet_plugin_entry'"
 refused "$F/null-entry" null-entry.so "entry function returned NULL"
 refused "$F/major2" major2.so "plugin ABI 2.0" "ABI major 2" "rebuild the plugin"
-refused "$F/newer-minor" newer-minor.so "plugin ABI 1.99" "needs ABI 1.99, newer than this host's 1.0"
+refused "$F/newer-minor" newer-minor.so "plugin ABI 1.99" "needs ABI 1.99, newer than this host's 1.1"
 refused "$F/small-size" small-size.so "descriptor struct_size is 8 bytes" "not binary compatible"
 refused "$F/small-vtable" small-vtable.so "logger vtable struct_size is 8 bytes"
 refused "$F/no-kind" no-kind.so "offers no kind"
@@ -61,6 +61,13 @@ expect_err_contains "plugin directory $WORK/nope: No such file or directory" "mi
 run "$RATCHET_BIN" --plugin-dir "$F/major2" serve
 expect_rc 1 "serve stops on a refused plugin"
 expect_err_contains "1 plugin file(s) refused" "serve says why it stopped"
+
+# A plugin built for ABI 1.0 loads in this 1.1 host (the versioning promise).
+run "$RATCHET_BIN" --plugin-dir "$F/abi-1-0" plugins list
+expect_rc 0 "ABI 1.0 plugin accepted"
+CHECKS=$((CHECKS + 1))
+if grep -Eq '^fixture-abi10 +logger +0\.0\.1 +1\.0 +loaded ' <<<"$OUT"; then pass "listed with ABI 1.0"; else
+  fail "ABI 1.0 plugin not listed: $OUT"; fi
 
 # The good fixture loads and is described from its option table.
 run "$RATCHET_BIN" --plugin-dir "$F/good" plugins describe fixture-logger

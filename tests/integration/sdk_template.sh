@@ -51,7 +51,7 @@ run "$bin" --plugin-dir "$WORK/tpl" plugins list
 expect_rc 0 "plugins list with --plugin-dir"
 expect_out_line '^NAME[[:space:]]+KIND[[:space:]]+VERSION[[:space:]]+ABI[[:space:]]+ORIGIN[[:space:]]+PATH' \
   "plugins list prints its header"
-expect_out_line '^logger-template[[:space:]]+logger[[:space:]]+0\.1\.0[[:space:]]+1\.0[[:space:]]+loaded[[:space:]].*/logger-template\.so$' \
+expect_out_line '^logger-template[[:space:]]+logger[[:space:]]+0\.1\.0[[:space:]]+1\.[0-9]+[[:space:]]+loaded[[:space:]].*/logger-template\.so$' \
   "plugins list shows logger-template as a loaded logger"
 
 run "$bin" --plugin-dir "$WORK/tpl" plugins describe logger-template

@@ -14,6 +14,9 @@
 
 #include "buf.h"
 #include "options.h"
+
+#define RT_STR2(x) #x
+#define RT_STR(x)  RT_STR2(x)
 #include "rt_yaml.h"
 
 static const ratchet_option logger_opts[] = {
@@ -573,7 +576,8 @@ static void test_check_table(void **state)
     table_fails(mixed, "option table entry 2 declares a different size");
     ratchet_option major[] = {RATCHET_OPT("t", RATCHET_OPT_STRING, NULL, "x"), RATCHET_OPT_END};
     major[0].abi.abi_major = 2;
-    table_fails(major, "option table built for ABI 2.0, host has 1.0");
+    table_fails(major, "option table built for ABI 2." RT_STR(
+                           RATCHET_ABI_MINOR) ", host has 1." RT_STR(RATCHET_ABI_MINOR));
 }
 
 static void test_describe(void **state)

@@ -13,6 +13,7 @@
  *
  * ABI history:
  *   1.0  host API table, plugin descriptor, option tables, the logger kind.
+ *   1.1  the executor kind (ratchet_plugin_desc.executor, executor.h).
  */
 #ifndef RATCHET_ABI_H
 #define RATCHET_ABI_H
@@ -21,7 +22,7 @@
 #include <stdint.h>
 
 #define RATCHET_ABI_MAJOR 1
-#define RATCHET_ABI_MINOR 0
+#define RATCHET_ABI_MINOR 1
 
 /* Leads every struct that crosses the boundary. Fill it with RATCHET_ABI_INIT(type). */
 typedef struct ratchet_abi {

@@ -29,6 +29,7 @@
 #include "abi.h"
 #include "host.h"
 #include "lifecycle.h"
+#include "executor.h"
 #include "logger.h"
 
 /* The descriptor a plugin returns from its entry function. Must stay valid and unchanged
@@ -43,7 +44,8 @@ typedef struct ratchet_plugin_desc {
 
     /* The kinds this plugin offers: a vtable per kind, NULL for kinds it does not offer.
      * At least one must be set. Later ABI minors append further kinds here. */
-    const ratchet_logger_vtable *logger; /* since 1.0 */
+    const ratchet_logger_vtable *logger;     /* since 1.0 */
+    const ratchet_executor_vtable *executor; /* since 1.1 */
 } ratchet_plugin_desc;
 
 /* Type of the entry function. Called once per process, on the host's main thread, before
