@@ -1,0 +1,61 @@
+/*
+ * host/task.h - task packages: a folder (metadata.json, main.js, optional input/output
+ * schemas, tests/*.json), a .zip of one (at the root or in its single top folder), or a
+ * collection folder holding many. Loading never executes anything.
+ */
+#ifndef RT_TASK_H
+#define RT_TASK_H
+
+#include <json-c/json.h>
+
+#include "error.h"
+#include "ratchet/abi.h"
+
+/* One tests/*.json file. */
+typedef struct rt_task_test {
+    char *name;                 /* file name without ".json" */
+    char *file;                 /* full path */
+    struct json_object *input;  /* "input", default {} */
+    struct json_object *expect; /* "expected_output", else "expected"; NULL when neither */
+    struct json_object *mock;   /* "mock" object ({http: [...] or {...}}), or NULL */
+} rt_task_test;
+
+typedef struct rt_task {
+    char *dir;         /* the task's folder (for a zip: inside the private extraction folder) */
+    char *source;      /* what the user named: folder or .zip path */
+    char *name;        /* metadata name, else label */
+    char *label;       /* metadata label, else name */
+    char *version;
+    char *uuid;        /* metadata uuid, else generated from name+version (stable) */
+    char *description; /* may be NULL */
+    char **tags;
+    size_t ntags;
+    char *code; /* main.js */
+    size_t code_len;
+    struct json_object *metadata;      /* the whole file */
+    struct json_object *input_schema;  /* NULL when absent */
+    struct json_object *output_schema; /* NULL when absent */
+    rt_task_test *tests;               /* sorted by name */
+    size_t ntests;
+    char *tmpdir; /* private extraction folder removed by rt_task_free, or NULL */
+} rt_task;
+
+/* Called once per problem found by rt_task_check, e.g. "metadata.json: missing 'version'". */
+typedef void (*rt_task_problem_fn)(void *data, const char *problem);
+
+/* Load a task from a folder or a .zip. On error: NULL and err->msg names the file and what is
+ * wrong (e.g. "addition/metadata.json: missing required field 'version'"). */
+rt_task *rt_task_load(const char *path, rt_error *err);
+void rt_task_free(rt_task *task);
+
+/* Check everything `ratchet validate` checks that does not need an executor or the schema
+ * validator (metadata fields and types, files present, JSON well-formed, tests' shape),
+ * reporting each problem; returns the number of problems. Works on a path that does not load. */
+size_t rt_task_check(const char *path, rt_task_problem_fn fn, void *data);
+
+/* The task folders under `path`: `path` itself when it holds metadata.json or is a .zip; else
+ * every folder below it holding metadata.json (not descended into) and every .zip, sorted.
+ * *out is a malloc'd array of malloc'd strings. */
+ratchet_status rt_task_find(const char *path, char ***out, size_t *count, rt_error *err);
+
+#endif
