@@ -107,4 +107,5 @@ void rt_app_free(rt_app *app)
         rt_settings_free(&app->settings);
     if (app->plugins_loaded)
         rt_registry_free(&app->reg);
+    rt_config_free(app->executor_cfg);
 }

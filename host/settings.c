@@ -22,7 +22,18 @@ static const ratchet_option plugins_options[] = {
     RATCHET_OPT_END,
 };
 
+static const ratchet_option execution_options[] = {
+    RATCHET_OPT_RANGE("timeout", RATCHET_OPT_DURATION, "300s", 1, 86400000,
+                      "Longest a task may run before it is stopped (run-once, test, replay)"),
+    RATCHET_OPT_RANGE("memory_limit", RATCHET_OPT_SIZE, "64MiB", 1048576, 68719476736,
+                      "Memory a task's script may allocate"),
+    RATCHET_OPT("executor", RATCHET_OPT_STRING, "executor-mujs",
+                "Executor plugin used when no executor instance is configured"),
+    RATCHET_OPT_END,
+};
+
 const rt_core_section rt_core_sections[] = {
+    {"execution", "Limits and defaults for running tasks", execution_options},
     {"logging", "How much the host logs; where it goes is chosen by logger instances",
      logging_options},
     {"plugins", "Where plugins are loaded from", plugins_options},
@@ -31,6 +42,7 @@ const rt_core_section rt_core_sections[] = {
 
 /* The shape of the top level and of one entry under `instances:`. */
 static const ratchet_option root_options[] = {
+    RATCHET_OPT("execution", RATCHET_OPT_NODE, NULL, "core section"),
     RATCHET_OPT("logging", RATCHET_OPT_NODE, NULL, "core section"),
     RATCHET_OPT("plugins", RATCHET_OPT_NODE, NULL, "core section"),
     RATCHET_OPT("instances", RATCHET_OPT_NODE, NULL, "plugin instances"),

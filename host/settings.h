@@ -34,7 +34,7 @@ typedef struct rt_settings {
     char *path;    /* the file read, or NULL for the built-in defaults */
     char *basedir; /* directory that relative paths in the file are resolved against */
     rt_node *root; /* the tree after environment overrides */
-    ratchet_config *section_cfg[4]; /* validated core sections, in rt_core_sections order */
+    ratchet_config *section_cfg[8]; /* validated core sections, in rt_core_sections order */
     char **plugin_dirs;             /* plugins.paths, resolved */
     size_t nplugin_dirs;
     rt_instance_spec *instances;

@@ -1,0 +1,116 @@
+/* host/cmd_test.c - `ratchet test`: run a task's tests/NAME.json files. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "jsondiff.h"
+#include "taskcli.h"
+
+typedef struct tally {
+    size_t passed, failed;
+} tally;
+
+/* The mock.http value of a test (an object or an array), or NULL. */
+static struct json_object *mock_http(const rt_task_test *t)
+{
+    struct json_object *http;
+    return t->mock && json_object_object_get_ex(t->mock, "http", &http) ? http : NULL;
+}
+
+static void run_one(rt_run_request *req, const rt_task *task, const rt_task_test *t, int many,
+                    tally *tl)
+{
+    const char *label = t->name;
+    char *shown = NULL;
+    if (many) {
+        size_t len = strlen(task->name) + strlen(t->name) + 2;
+        shown = malloc(len);
+        if (shown) {
+            snprintf(shown, len, "%s/%s", task->name, t->name);
+            label = shown;
+        }
+    }
+    req->task = task;
+    req->input_json = json_object_to_json_string_ext(t->input, JSON_C_TO_STRING_PLAIN);
+    req->mock_http = mock_http(t);
+    rt_run_result res;
+    rt_run_task(req, &res);
+    ratchet_buf why = RATCHET_BUF_INIT;
+    if (res.status != RT_RUN_OK) {
+        char *line = rt_run_describe(&res);
+        rt_buf_printf(&why, "  %s\n", line ? line : "failed");
+        free(line);
+        if (res.stack && *res.stack)
+            rt_buf_printf(&why, "  %s\n", res.stack);
+    } else if (!t->expect) {
+        rt_buf_printf(&why, "  %s has no expected_output (or expected) to compare with\n", t->file);
+    } else {
+        rt_json_diff(t->expect, res.output, &why, 20);
+    }
+    if (why.len == 0) {
+        printf("PASS %s (%.0f ms)\n", label, res.duration_ms);
+        tl->passed++;
+    } else {
+        printf("FAIL %s (%.0f ms)\n%s", label, res.duration_ms, why.data);
+        tl->failed++;
+    }
+    fflush(stdout);
+    rt_buf_free(&why);
+    rt_run_result_free(&res);
+    free(shown);
+}
+
+static int test_run(rt_app *app, int argc, char **argv)
+{
+    rt_task_flags f;
+    int rc = rt_task_flags_parse("test", argc, argv, RT_FLAG_LIMITS, &f);
+    if (rc >= 0)
+        return rc;
+    rt_run_request req;
+    if ((rc = rt_task_prepare(app, "test", &f, &req)) != RT_EXIT_OK)
+        return rc;
+    char **paths = NULL;
+    size_t npaths = 0;
+    rt_error err;
+    if (rt_task_find(f.from_fs, &paths, &npaths, &err) != RATCHET_OK)
+        return rt_cli_fail("%s", err.msg);
+    if (npaths == 0) {
+        free(paths);
+        return rt_cli_fail("no task found in %s (a task folder holds metadata.json)", f.from_fs);
+    }
+    tally tl = {0, 0};
+    size_t broken = 0;
+    for (size_t i = 0; i < npaths; i++) {
+        rt_task *task = rt_task_open(paths[i]);
+        if (!task) {
+            broken++;
+        } else if (task->ntests == 0) {
+            fprintf(stderr, "ratchet: %s has no tests (add tests/NAME.json files)\n", paths[i]);
+        }
+        for (size_t k = 0; task && k < task->ntests; k++)
+            run_one(&req, task, &task->tests[k], npaths > 1, &tl);
+        rt_task_free(task);
+        free(paths[i]);
+    }
+    free(paths);
+    printf("%zu passed, %zu failed\n", tl.passed, tl.failed + broken);
+    return tl.failed || broken ? RT_EXIT_FAIL : RT_EXIT_OK;
+}
+
+const rt_command rt_cmd_test = {
+    "test",
+    "Run a task's tests (tests/NAME.json) and compare outputs",
+    "Usage: ratchet test --from-fs PATH [--timeout SECONDS] [--memory-mb N]\n\n"
+    "Runs every tests/NAME.json of the task in PATH (a folder, a .zip, or a collection folder\n"
+    "of tasks), each in its own child process:\n"
+    "  {\"input\": {...}, \"expected_output\": {...}, \"mock\": {\"http\": [...]}}\n"
+    "(`expected` is accepted for expected_output). Outputs are compared as JSON values (key\n"
+    "order and 1 vs 1.0 do not matter). A mock answers fetch() calls whose method and URL match\n"
+    "({\"method\", \"url\", \"response\"}; the response is a full {status, headers, body} or a\n"
+    "body alone); an unmatched request fails the test, naming it. No network is used when a\n"
+    "test has mocks.\n\n"
+    "Prints PASS/FAIL per test with the differences, then \"N passed, N failed\".\n"
+    "Exit status: 0 all passed, 1 any failed, 2 usage.\n",
+    test_run,
+};

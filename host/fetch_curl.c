@@ -1,0 +1,324 @@
+/* host/fetch_curl.c - live requests with libcurl: one easy handle per fetcher (so connections
+ * are reused within an execution), http/https only (redirects too), TLS verification on,
+ * bounded time, redirects, header and body sizes. */
+#include "fetch_internal.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static CURLcode curl_global_rc = CURLE_FAILED_INIT;
+
+static void curl_global(void)
+{
+    curl_global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+/* The state of one transfer, shared with the callbacks. */
+typedef struct xfer {
+    rt_fetch_response *resp;
+    ratchet_buf body;
+    size_t max_body;
+    size_t header_bytes;
+    int body_too_big;
+    int headers_too_big;
+    int oom;
+} xfer;
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
+{
+    xfer *x = userdata;
+    size_t n = size * nmemb;
+    if (n > x->max_body - x->body.len) {
+        x->body_too_big = 1;
+        return 0; /* abort the transfer: CURLE_WRITE_ERROR */
+    }
+    if (rt_buf_append(&x->body, data, n) != RATCHET_OK) {
+        x->oom = 1;
+        return 0;
+    }
+    return n;
+}
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* A status line starts a new response (a redirect, a 100 Continue, a proxy's CONNECT answer):
+ * forget the headers seen so far and keep the reason phrase and version. */
+static ratchet_status status_line(xfer *x, const char *line, size_t len)
+{
+    rt_fetch_response *r = x->resp;
+    rt_fetch_headers_clear(&r->headers);
+    free(r->status_text);
+    free(r->http_version);
+    r->status_text = r->http_version = NULL;
+    size_t v = 0;
+    while (v < len && !is_space(line[v]))
+        v++;
+    size_t p = v;
+    while (p < len && is_space(line[p]))
+        p++;
+    while (p < len && !is_space(line[p])) /* the status code: CURLINFO_RESPONSE_CODE has it */
+        p++;
+    while (p < len && is_space(line[p]))
+        p++;
+    size_t end = len;
+    while (end > p && is_space(line[end - 1]))
+        end--;
+    r->http_version = malloc(v + 1);
+    if (r->http_version) {
+        memcpy(r->http_version, line, v);
+        r->http_version[v] = '\0';
+    }
+    if (end > p) { /* HTTP/2 and later have no reason phrase: rt_fetch_response_complete */
+        r->status_text = malloc(end - p + 1);
+        if (r->status_text) {
+            memcpy(r->status_text, line + p, end - p);
+            r->status_text[end - p] = '\0';
+        }
+    }
+    return r->http_version && (end <= p || r->status_text) ? RATCHET_OK : RATCHET_NOMEM;
+}
+
+/* A folded continuation line (obsolete, still legal to receive) joins the previous value. */
+static ratchet_status continuation(rt_fetch_headers *h, const char *line, size_t len)
+{
+    if (!h->count)
+        return RATCHET_OK;
+    size_t s = 0;
+    while (s < len && is_space(line[s]))
+        s++;
+    char **value = &h->items[h->count - 1].value;
+    size_t old = strlen(*value);
+    char *grown = realloc(*value, old + 1 + (len - s) + 1);
+    if (!grown)
+        return RATCHET_NOMEM;
+    grown[old] = ' ';
+    memcpy(grown + old + 1, line + s, len - s);
+    grown[old + 1 + len - s] = '\0';
+    *value = grown;
+    return RATCHET_OK;
+}
+
+static size_t on_header(char *data, size_t size, size_t nitems, void *userdata)
+{
+    xfer *x = userdata;
+    size_t n = size * nitems, len = n;
+    x->header_bytes += n;
+    if (x->header_bytes > RT_FETCH_MAX_HEADER_BYTES ||
+        x->resp->headers.count >= RT_FETCH_MAX_HEADERS) {
+        x->headers_too_big = 1;
+        return 0;
+    }
+    while (len && (data[len - 1] == '\n' || data[len - 1] == '\r'))
+        len--;
+    ratchet_status rc = RATCHET_OK;
+    if (len >= 5 && !memcmp(data, "HTTP/", 5)) {
+        rc = status_line(x, data, len);
+    } else if (len && is_space(data[0])) {
+        rc = continuation(&x->resp->headers, data, len);
+    } else if (len) {
+        const char *colon = memchr(data, ':', len);
+        if (colon) {
+            size_t name_len = (size_t)(colon - data), v = name_len + 1;
+            while (name_len && is_space(data[name_len - 1]))
+                name_len--;
+            while (v < len && is_space(data[v]))
+                v++;
+            if (name_len)
+                rc = rt_fetch_headers_add(&x->resp->headers, data, name_len, data + v, len - v);
+        }
+    }
+    if (rc != RATCHET_OK) {
+        x->oom = 1;
+        return 0;
+    }
+    return n;
+}
+
+/* The script's headers, plus what stops libcurl adding its own defaults. */
+static ratchet_status header_list(const rt_fetch_request *req, struct curl_slist **out)
+{
+    struct curl_slist *list = NULL;
+    ratchet_buf line = RATCHET_BUF_INIT;
+    ratchet_status rc = RATCHET_OK;
+    for (size_t i = 0; i < req->headers.count && rc == RATCHET_OK; i++) {
+        const rt_fetch_header *h = &req->headers.items[i];
+        line.len = 0;
+        /* "Name;" is libcurl's way to send a header with an empty value. */
+        rc = *h->value ? rt_buf_printf(&line, "%s: %s", h->name, h->value)
+                       : rt_buf_printf(&line, "%s;", h->name);
+        struct curl_slist *grown = rc == RATCHET_OK ? curl_slist_append(list, line.data) : NULL;
+        if (!grown)
+            rc = RATCHET_NOMEM;
+        else
+            list = grown;
+    }
+    /* No "Expect: 100-continue" round trip; no form Content-Type for an empty POST body. */
+    const char *extra[] = {
+        "Expect:", rt_fetch_headers_get(&req->headers, "Content-Type") ? NULL : "Content-Type:"};
+    for (size_t i = 0; i < 2 && rc == RATCHET_OK; i++) {
+        if (!extra[i])
+            continue;
+        struct curl_slist *grown = curl_slist_append(list, extra[i]);
+        if (!grown)
+            rc = RATCHET_NOMEM;
+        else
+            list = grown;
+    }
+    rt_buf_free(&line);
+    if (rc != RATCHET_OK) {
+        curl_slist_free_all(list);
+        list = NULL;
+    }
+    *out = list;
+    return rc;
+}
+
+static int setup(CURL *h, const rt_fetcher *f, const rt_fetch_request *req,
+                 struct curl_slist *headers, xfer *x, char *errbuf)
+{
+    int bad = 0;
+    bad |= curl_easy_setopt(h, CURLOPT_URL, req->url) != CURLE_OK;
+    bad |= curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) != CURLE_OK;
+    bad |= curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf) != CURLE_OK;
+#if LIBCURL_VERSION_NUM >= 0x075500
+    bad |= curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK;
+    bad |= curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") != CURLE_OK;
+#else
+    bad |= curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS)) !=
+           CURLE_OK;
+    bad |= curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS)) !=
+           CURLE_OK;
+#endif
+    bad |=
+        curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, f->cfg.max_redirects > 0 ? 1L : 0L) != CURLE_OK;
+    bad |= curl_easy_setopt(h, CURLOPT_MAXREDIRS, f->cfg.max_redirects) != CURLE_OK;
+    bad |= curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)f->cfg.timeout_ms) != CURLE_OK;
+    bad |= curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, f->cfg.verify_tls ? 1L : 0L) != CURLE_OK;
+    bad |= curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, f->cfg.verify_tls ? 2L : 0L) != CURLE_OK;
+    bad |= curl_easy_setopt(h, CURLOPT_USERAGENT, f->user_agent) != CURLE_OK;
+    bad |= curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)f->cfg.max_response_bytes) !=
+           CURLE_OK;
+    bad |= curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers) != CURLE_OK;
+    bad |= curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body) != CURLE_OK;
+    bad |= curl_easy_setopt(h, CURLOPT_WRITEDATA, x) != CURLE_OK;
+    bad |= curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header) != CURLE_OK;
+    bad |= curl_easy_setopt(h, CURLOPT_HEADERDATA, x) != CURLE_OK;
+
+    const char *m = req->method;
+    int sends = req->body || !strcmp(m, "POST") || !strcmp(m, "PUT") || !strcmp(m, "PATCH");
+    if (!strcmp(m, "HEAD"))
+        bad |= curl_easy_setopt(h, CURLOPT_NOBODY, 1L) != CURLE_OK;
+    else if (!strcmp(m, "POST"))
+        bad |= curl_easy_setopt(h, CURLOPT_POST, 1L) != CURLE_OK;
+    else if (strcmp(m, "GET") != 0 || req->body)
+        bad |= curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, m) != CURLE_OK;
+    if (sends && strcmp(m, "HEAD") != 0) {
+        /* The size first: the body may contain NUL bytes. An empty body still gets a
+         * Content-Length: 0 for the methods that carry one. */
+        bad |=
+            curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len) != CURLE_OK;
+        bad |= curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body ? req->body : "") != CURLE_OK;
+    }
+    return bad;
+}
+
+/* A failed transfer as the script's error. */
+static ratchet_status transfer_fault(CURL *h, const rt_fetcher *f, const rt_fetch_request *req,
+                                     CURLcode rc, const xfer *x, const char *errbuf,
+                                     rt_fetch_fault *fault)
+{
+    if (x->oom || rc == CURLE_OUT_OF_MEMORY)
+        return RATCHET_NOMEM;
+    if (x->body_too_big || rc == CURLE_FILESIZE_EXCEEDED)
+        return rt_fetch_fail(fault, "NetworkError",
+                             "response from %.2000s exceeds the limit of %zu bytes", req->url,
+                             f->cfg.max_response_bytes);
+    if (x->headers_too_big)
+        return rt_fetch_fail(fault, "NetworkError",
+                             "response headers from %.2000s exceed the limit of %zu bytes or %d "
+                             "lines",
+                             req->url, RT_FETCH_MAX_HEADER_BYTES, RT_FETCH_MAX_HEADERS);
+    if (rc == CURLE_OPERATION_TIMEDOUT)
+        return rt_fetch_fail(fault, "TimeoutError", "fetch timed out after %lld ms: %.2000s",
+                             (long long)f->cfg.timeout_ms, req->url);
+    if (rc == CURLE_TOO_MANY_REDIRECTS)
+        return rt_fetch_fail(fault, "NetworkError",
+                             "too many redirects from %.2000s (the limit is %ld)", req->url,
+                             f->cfg.max_redirects);
+    char *where = NULL;
+    if (rc == CURLE_UNSUPPORTED_PROTOCOL &&
+        curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &where) == CURLE_OK && where &&
+        strcmp(where, req->url) != 0)
+        return rt_fetch_fail(fault, "NetworkError",
+                             "fetch %s %.2000s failed: redirected to %.2000s, which is not http "
+                             "or https",
+                             req->method, req->url, where);
+    return rt_fetch_fail(fault, "NetworkError", "fetch %s %.2000s failed: %s", req->method,
+                         req->url, *errbuf ? errbuf : curl_easy_strerror(rc));
+}
+
+ratchet_status rt_fetch_live(rt_fetcher *f, const rt_fetch_request *req, rt_fetch_response *resp,
+                             rt_fetch_fault *fault)
+{
+    pthread_once(&curl_once, curl_global);
+    if (curl_global_rc != CURLE_OK)
+        return rt_fetch_fail(fault, "NetworkError", "fetch: libcurl could not start: %s",
+                             curl_easy_strerror(curl_global_rc));
+    if (!f->curl && !(f->curl = curl_easy_init()))
+        return RATCHET_NOMEM;
+    CURL *h = f->curl;
+    curl_easy_reset(h); /* keeps the connection cache */
+
+    struct curl_slist *headers = NULL;
+    if (header_list(req, &headers) != RATCHET_OK)
+        return RATCHET_NOMEM;
+    char errbuf[CURL_ERROR_SIZE] = "";
+    xfer x;
+    memset(&x, 0, sizeof x);
+    x.resp = resp;
+    x.max_body = f->cfg.max_response_bytes;
+
+    ratchet_status result;
+    if (setup(h, f, req, headers, &x, errbuf)) {
+        result = rt_fetch_fail(fault, "NetworkError", "fetch %s %.2000s: libcurl refused an option",
+                               req->method, req->url);
+    } else {
+        CURLcode rc = curl_easy_perform(h);
+        long status = 0;
+        if (rc == CURLE_OK)
+            curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+        if (rc != CURLE_OK) {
+            result = transfer_fault(h, f, req, rc, &x, errbuf, fault);
+        } else {
+            resp->status = (int)status;
+            resp->body = x.body.data ? x.body.data : NULL;
+            resp->body_len = x.body.len;
+            x.body.data = NULL;
+            resp->body_kind = RT_FETCH_BODY_AUTO;
+            result = rt_fetch_response_complete(resp);
+        }
+    }
+    /* libcurl keeps pointers to these until the next reset; clear them before freeing. */
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
+    curl_slist_free_all(headers);
+    rt_buf_free(&x.body);
+    if (result != RATCHET_OK)
+        rt_fetch_response_clear(resp);
+    return result;
+}
+
+void rt_fetch_live_cleanup(rt_fetcher *f)
+{
+    if (f->curl) {
+        curl_easy_cleanup(f->curl);
+        f->curl = NULL;
+    }
+}

@@ -1,0 +1,3 @@
+function main(input) {
+    return { result: 'Hello, ' + input.value };
+}
