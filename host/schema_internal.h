@@ -28,6 +28,31 @@ int rt_schema_regex_compile(const char *src, size_t len, rt_schema_regex **out, 
 int rt_schema_regex_search(const rt_schema_regex *re, const char *s, size_t len);
 void rt_schema_regex_free(rt_schema_regex *re);
 
+/* --- code point sets (schema_cpset.c) ----------------------------------------------------- */
+
+typedef struct rt_schema_cprange {
+    uint32_t lo, hi;
+} rt_schema_cprange;
+
+/* A set of code points under construction; start from {0}. Allocation failures set nomem. */
+typedef struct rt_schema_cpset {
+    rt_schema_cprange *r;
+    size_t n, cap;
+    int nomem;
+} rt_schema_cpset;
+
+void rt_schema_cpset_add(rt_schema_cpset *s, uint32_t lo, uint32_t hi);
+/* Replace s by the code points U+0001..U+10FFFF not in it (NUL cannot be in a POSIX regex). */
+void rt_schema_cpset_negate(rt_schema_cpset *s);
+/* Add \d, \w, \s (c lower case) or their complements (upper case), as ECMA-262 defines them. */
+void rt_schema_cpset_add_class(rt_schema_cpset *s, char c);
+/* Append s to out as one POSIX ERE atom that matches one UTF-8 encoded code point of the set
+ * (in the C locale). Returns 0 when out of memory. */
+int rt_schema_cpset_emit(rt_schema_cpset *s, ratchet_buf *out);
+void rt_schema_cpset_free(rt_schema_cpset *s);
+/* Encode cp (at most U+10FFFF) as UTF-8 into b (4 bytes); returns the length. */
+size_t rt_schema_utf8_encode(uint32_t cp, unsigned char *b);
+
 /* --- JSON values (schema_value.c) -------------------------------------------------------- */
 
 int rt_schema_is_number(struct json_object *v);
@@ -196,6 +221,10 @@ char *rt_schema_strndup(rt_schema *s, const char *str, size_t len);
 /* Record a compile error "<where>: <message>" (the first one wins); returns 0. */
 int rt_schema_cc_fail(rt_schema_cc *cc, const char *where, const char *fmt, ...)
     RATCHET_PRINTF(3, 4);
+/* v as short JSON text in the arena, for messages. */
+const char *rt_schema_cc_render(rt_schema_cc *cc, struct json_object *v);
+/* Check and parse the keywords of n (schema_keywords.c); 0 after recording a failure. */
+int rt_schema_compile_node(rt_schema_cc *cc, rt_schema_node *n);
 /* where + "/" + escaped token, in the arena. */
 const char *rt_schema_where_child(rt_schema_cc *cc, const char *where, const char *token);
 const char *rt_schema_where_index(rt_schema_cc *cc, const char *where, size_t i);

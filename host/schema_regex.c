@@ -28,15 +28,6 @@ struct rt_schema_regex {
     regex_t re;
 };
 
-typedef struct rx_range {
-    uint32_t lo, hi;
-} rx_range;
-
-typedef struct rx_set {
-    rx_range *r;
-    size_t n, cap;
-} rx_set;
-
 typedef struct rx {
     const char *p, *end;
     ratchet_buf out;
@@ -87,257 +78,11 @@ static void rx_putc(rx *x, char c)
     rx_puts(x, &c, 1);
 }
 
-/* --- code point sets ---------------------------------------------------------------------- */
-
-static void set_add(rx *x, rx_set *s, uint32_t lo, uint32_t hi)
+/* Write a set as one atom; a set that ran out of memory fails the compilation. */
+static void emit_set(rx *x, rt_schema_cpset *s)
 {
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 8;
-        rx_range *r = realloc(s->r, cap * sizeof *r);
-        if (!r) {
-            x->status = RT_SCHEMA_RE_NOMEM;
-            return;
-        }
-        s->r = r;
-        s->cap = cap;
-    }
-    s->r[s->n].lo = lo;
-    s->r[s->n].hi = hi;
-    s->n++;
-}
-
-static int range_cmp(const void *a, const void *b)
-{
-    const rx_range *ra = a, *rb = b;
-    return ra->lo < rb->lo ? -1 : ra->lo > rb->lo;
-}
-
-/* Sort and merge overlapping or adjacent ranges. */
-static void set_normalize(rx_set *s)
-{
-    if (s->n < 2)
-        return;
-    qsort(s->r, s->n, sizeof *s->r, range_cmp);
-    size_t w = 0;
-    for (size_t i = 1; i < s->n; i++) {
-        if (s->r[i].lo <= s->r[w].hi + 1) {
-            if (s->r[i].hi > s->r[w].hi)
-                s->r[w].hi = s->r[i].hi;
-        } else {
-            s->r[++w] = s->r[i];
-        }
-    }
-    s->n = w + 1;
-}
-
-/* Replace s by the code points 1..U+10FFFF not in it (NUL cannot occur in a POSIX pattern). */
-static void set_negate(rx *x, rx_set *s)
-{
-    set_normalize(s);
-    rx_set neg = {NULL, 0, 0};
-    uint32_t next = 1;
-    for (size_t i = 0; i < s->n; i++) {
-        if (s->r[i].lo > next)
-            set_add(x, &neg, next, s->r[i].lo - 1);
-        if (s->r[i].hi + 1 > next)
-            next = s->r[i].hi + 1;
-    }
-    if (next <= RX_MAX_CP)
-        set_add(x, &neg, next, RX_MAX_CP);
-    free(s->r);
-    *s = neg;
-}
-
-/* Add the set \d, \w or \s (lower case), or its complement (upper case) to s. */
-static void set_add_class(rx *x, rx_set *s, char c)
-{
-    static const uint32_t space[][2] = {
-        {0x09, 0x0D},     {0x20, 0x20},     {0xA0, 0xA0},     {0x1680, 0x1680}, {0x2000, 0x200A},
-        {0x2028, 0x2029}, {0x202F, 0x202F}, {0x205F, 0x205F}, {0x3000, 0x3000}, {0xFEFF, 0xFEFF},
-    };
-    rx_set cls = {NULL, 0, 0};
-    switch (c | 0x20) {
-    case 'd':
-        set_add(x, &cls, '0', '9');
-        break;
-    case 'w':
-        set_add(x, &cls, '0', '9');
-        set_add(x, &cls, 'A', 'Z');
-        set_add(x, &cls, '_', '_');
-        set_add(x, &cls, 'a', 'z');
-        break;
-    default:
-        for (size_t i = 0; i < sizeof space / sizeof space[0]; i++)
-            set_add(x, &cls, space[i][0], space[i][1]);
-        break;
-    }
-    if (c >= 'A' && c <= 'Z')
-        set_negate(x, &cls);
-    for (size_t i = 0; i < cls.n; i++)
-        set_add(x, s, cls.r[i].lo, cls.r[i].hi);
-    free(cls.r);
-}
-
-static size_t utf8_encode(uint32_t cp, unsigned char *b)
-{
-    if (cp < 0x80) {
-        b[0] = (unsigned char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        b[0] = (unsigned char)(0xC0 | (cp >> 6));
-        b[1] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        b[0] = (unsigned char)(0xE0 | (cp >> 12));
-        b[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        b[2] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    b[0] = (unsigned char)(0xF0 | (cp >> 18));
-    b[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-    b[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-    b[3] = (unsigned char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
-/* Write the code points lo..hi (same UTF-8 length, already split so that every byte position
- * is one contiguous range) as byte ranges, one alternative of the group being built. */
-static void emit_utf8_seq(rx *x, uint32_t lo, uint32_t hi)
-{
-    unsigned char a[4], b[4];
-    size_t n = utf8_encode(lo, a);
-    utf8_encode(hi, b);
-    for (size_t i = 0; i < n; i++) {
-        if (a[i] == b[i]) {
-            rx_putc(x, (char)a[i]);
-        } else {
-            char br[5] = {'[', (char)a[i], '-', (char)b[i], ']'};
-            rx_puts(x, br, sizeof br);
-        }
-    }
-}
-
-/* Split lo..hi (non-ASCII) until each piece is expressible as a sequence of byte ranges, the
- * classic UTF-8 range decomposition. Each piece is one alternative, preceded by '|'. */
-static void emit_utf8_range(rx *x, uint32_t lo, uint32_t hi)
-{
-    static const uint32_t limits[] = {0x7FF, 0xFFFF};
-    for (size_t i = 0; i < 2; i++) {
-        if (lo <= limits[i] && hi > limits[i]) {
-            emit_utf8_range(x, lo, limits[i]);
-            emit_utf8_range(x, limits[i] + 1, hi);
-            return;
-        }
-    }
-    for (unsigned i = 1; i < 4; i++) {
-        uint32_t m = (1u << (6 * i)) - 1;
-        if ((lo & ~m) != (hi & ~m)) {
-            if ((lo & m) != 0) {
-                emit_utf8_range(x, lo, lo | m);
-                emit_utf8_range(x, (lo | m) + 1, hi);
-                return;
-            }
-            if ((hi & m) != m) {
-                emit_utf8_range(x, lo, (hi & ~m) - 1);
-                emit_utf8_range(x, hi & ~m, hi);
-                return;
-            }
-        }
-    }
-    rx_putc(x, '|');
-    emit_utf8_seq(x, lo, hi);
-}
-
-/* The ASCII part of a set as one bracket expression. The characters POSIX treats specially in
- * brackets are placed where they are literal: ']' first, '-' last, '^' not first. */
-static void emit_bracket(rx *x, const unsigned char *in)
-{
-    unsigned char m[128];
-    memcpy(m, in, sizeof m);
-    int close = m[']'], dash = m['-'], caret = m['^'], open = m['['];
-    m[']'] = m['-'] = m['^'] = m['['] = 0;
-    int normal = 0;
-    for (int c = 1; c < 128; c++)
-        normal |= m[c];
-    if (caret && !close && !normal && !open) { /* "[^]" would be a negation */
-        rx_puts(x, dash ? "[-^]" : "\\^", dash ? 4 : 2);
-        return;
-    }
-    rx_putc(x, '[');
-    if (close)
-        rx_putc(x, ']');
-    for (int c = 1; c < 128; c++) {
-        if (!m[c])
-            continue;
-        int e = c;
-        while (e + 1 < 128 && m[e + 1])
-            e++;
-        rx_putc(x, (char)c);
-        if (e > c + 1)
-            rx_putc(x, '-');
-        if (e > c)
-            rx_putc(x, (char)e);
-        c = e;
-    }
-    if (open)
-        rx_putc(x, '[');
-    if (caret)
-        rx_putc(x, '^');
-    if (dash)
-        rx_putc(x, '-');
-    rx_putc(x, ']');
-}
-
-/* Emit a set of code points as one quantifiable atom. */
-static void emit_set(rx *x, rx_set *s)
-{
-    set_normalize(s);
-    unsigned char ascii[128] = {0};
-    int nascii = 0, nonascii = 0;
-    for (size_t i = 0; i < s->n; i++) {
-        for (uint32_t c = s->r[i].lo; c <= s->r[i].hi && c < 128; c++) {
-            ascii[c] = 1;
-            nascii = 1;
-        }
-        if (s->r[i].hi >= 128)
-            nonascii = 1;
-    }
-    if (!nascii && !nonascii) { /* [] matches nothing; NUL never occurs in a subject */
-        rx_puts(x, "[^\x01-\xff]", 7);
-        return;
-    }
-    if (!nonascii) {
-        emit_bracket(x, ascii);
-        return;
-    }
-    rx_putc(x, '(');
-    size_t first = x->out.len;
-    if (nascii)
-        emit_bracket(x, ascii);
-    for (size_t i = 0; i < s->n; i++) {
-        uint32_t lo = s->r[i].lo < 128 ? 128 : s->r[i].lo, hi = s->r[i].hi;
-        if (hi < 128)
-            continue;
-        /* Surrogates are not characters; leave them out of the UTF-8 sequences. */
-        if (lo < 0xD800 && hi > 0xDFFF) {
-            emit_utf8_range(x, lo, 0xD7FF);
-            emit_utf8_range(x, 0xE000, hi);
-        } else if (lo >= 0xD800 && hi <= 0xDFFF) {
-            continue;
-        } else {
-            emit_utf8_range(x, lo >= 0xD800 && lo <= 0xDFFF ? 0xE000 : lo,
-                            hi >= 0xD800 && hi <= 0xDFFF ? 0xD7FF : hi);
-        }
-    }
-    /* Each UTF-8 alternative starts with '|'; the first needs none. */
-    if (!nascii && x->status == RT_SCHEMA_RE_OK && x->out.len > first &&
-        x->out.data[first] == '|') {
-        memmove(x->out.data + first, x->out.data + first + 1, x->out.len - first);
-        x->out.len--;
-    }
-    rx_putc(x, ')');
+    if (s->nomem || !rt_schema_cpset_emit(s, &x->out))
+        x->status = RT_SCHEMA_RE_NOMEM;
 }
 
 /* One literal code point as an atom. */
@@ -350,7 +95,7 @@ static void emit_literal(rx *x, uint32_t cp)
     }
     if (cp >= 0x80) {
         unsigned char b[4];
-        size_t n = utf8_encode(cp, b);
+        size_t n = rt_schema_utf8_encode(cp, b);
         rx_putc(x, '(');
         rx_puts(x, (const char *)b, n);
         rx_putc(x, ')');
@@ -489,7 +234,7 @@ static uint32_t read_char_escape(rx *x, int in_class)
 }
 
 /* One class atom: a code point (returns 1) or a class escape added to s (returns 0). */
-static int class_atom(rx *x, rx_set *s, uint32_t *cp)
+static int class_atom(rx *x, rt_schema_cpset *s, uint32_t *cp)
 {
     if (*x->p != '\\') {
         *cp = read_char(x);
@@ -501,11 +246,16 @@ static int class_atom(rx *x, rx_set *s, uint32_t *cp)
         return 0;
     }
     if (strchr("dDwWsS", *x->p)) {
-        set_add_class(x, s, *x->p++);
+        rt_schema_cpset_add_class(s, *x->p++);
         return 0;
     }
     if (*x->p >= '1' && *x->p <= '9') {
         rx_error(x, RT_SCHEMA_RE_SYNTAX, "invalid escape (a backreference) in a class%s", NULL);
+        return 0;
+    }
+    if (*x->p == 'p' || *x->p == 'P') {
+        rx_error(x, RT_SCHEMA_RE_UNSUPPORTED,
+                 "Unicode property escapes \\p{...} are not supported%s", NULL);
         return 0;
     }
     *cp = read_char_escape(x, 1);
@@ -515,7 +265,7 @@ static int class_atom(rx *x, rx_set *s, uint32_t *cp)
 /* [...] with x->p just past '['. */
 static void parse_class(rx *x)
 {
-    rx_set s = {NULL, 0, 0};
+    rt_schema_cpset s = {NULL, 0, 0, 0};
     int negate = 0;
     if (x->p < x->end && *x->p == '^') {
         negate = 1;
@@ -541,17 +291,17 @@ static void parse_class(rx *x)
             if (x->status != RT_SCHEMA_RE_OK)
                 break;
             if (!hi_is_char) {
-                set_add(x, &s, lo, lo);
-                set_add(x, &s, '-', '-');
+                rt_schema_cpset_add(&s, lo, lo);
+                rt_schema_cpset_add(&s, '-', '-');
                 continue;
             }
             if (hi < lo) {
                 rx_error(x, RT_SCHEMA_RE_SYNTAX, "range out of order in a character class%s", NULL);
                 break;
             }
-            set_add(x, &s, lo, hi);
+            rt_schema_cpset_add(&s, lo, hi);
         } else if (is_char) {
-            set_add(x, &s, lo, lo);
+            rt_schema_cpset_add(&s, lo, lo);
         }
     }
     size_t kept = 0; /* NUL cannot be written in a POSIX pattern: drop it */
@@ -565,10 +315,10 @@ static void parse_class(rx *x)
     }
     s.n = kept;
     if (negate)
-        set_negate(x, &s);
+        rt_schema_cpset_negate(&s);
     if (x->status == RT_SCHEMA_RE_OK)
         emit_set(x, &s);
-    free(s.r);
+    rt_schema_cpset_free(&s);
 }
 
 /* {n}, {n,}, {n,m} at x->p. Returns 1 and emits it when it is a quantifier; 0 (nothing
@@ -684,12 +434,17 @@ static int parse_escape(rx *x)
         return 0;
     }
     if (strchr("dDwWsS", c)) {
-        rx_set s = {NULL, 0, 0};
+        rt_schema_cpset s = {NULL, 0, 0, 0};
         x->p++;
-        set_add_class(x, &s, c);
+        rt_schema_cpset_add_class(&s, c);
         emit_set(x, &s);
-        free(s.r);
+        rt_schema_cpset_free(&s);
         return 1;
+    }
+    if (c == 'p' || c == 'P') {
+        rx_error(x, RT_SCHEMA_RE_UNSUPPORTED,
+                 "Unicode property escapes \\p{...} are not supported%s", NULL);
+        return 0;
     }
     if ((c >= '1' && c <= '9') || c == 'k') {
         rx_error(x, RT_SCHEMA_RE_UNSUPPORTED, "backreferences are not supported%s", NULL);
@@ -737,14 +492,14 @@ static void parse_alternative(rx *x)
             can_repeat = 1;
             break;
         case '.': {
-            rx_set s = {NULL, 0, 0};
+            rt_schema_cpset s = {NULL, 0, 0, 0};
             x->p++;
-            set_add(x, &s, '\n', '\n');
-            set_add(x, &s, '\r', '\r');
-            set_add(x, &s, 0x2028, 0x2029);
-            set_negate(x, &s);
+            rt_schema_cpset_add(&s, '\n', '\n');
+            rt_schema_cpset_add(&s, '\r', '\r');
+            rt_schema_cpset_add(&s, 0x2028, 0x2029);
+            rt_schema_cpset_negate(&s);
             emit_set(x, &s);
-            free(s.r);
+            rt_schema_cpset_free(&s);
             can_repeat = 1;
             break;
         }

@@ -66,14 +66,14 @@ int rt_schema_multiple_of(struct json_object *v, struct json_object *divisor)
     long double x = num_value(v), d = num_value(divisor);
     if (d <= 0 || !isfinite(x))
         return 0;
+    if (fmodl(x, d) == 0) /* exact: 1e308 is a multiple of 0.5 */
+        return 1;
     long double q = x / d;
-    if (isfinite(q) && fabsl(q) < 9007199254740992.0L) {
-        /* 0.0075 / 0.0001 is 74.99999999999999 in binary floating point: accept quotients
-         * within a relative 1e-9 of an integer, as decimal intuition expects. */
-        long double r = roundl(q);
-        return fabsl(q - r) <= 1e-9L * (fabsl(q) > 1 ? fabsl(q) : 1);
-    }
-    return fmodl(x, d) == 0;
+    if (!(fabsl(q) < 9223372036854775808.0L)) /* beyond 2^63 only the exact test counts */
+        return 0;
+    /* 0.0075 / 0.0001 is 74.99999999999999 in binary floating point: accept a quotient within
+     * a few double ulps of an integer, as decimal intuition expects. */
+    return fabsl(q - roundl(q)) <= 8 * DBL_EPSILON * fabsl(q);
 }
 
 static int equal_depth(struct json_object *a, struct json_object *b, int depth)
