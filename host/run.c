@@ -207,6 +207,15 @@ static void child_main(const rt_run_request *req, int fd)
 {
     struct rlimit core = {0, 0};
     setrlimit(RLIMIT_CORE, &core);
+#if !defined(__SANITIZE_ADDRESS__) /* ASan reserves terabytes of address space up front */
+    if (req->memory_bytes > 0) {
+        /* A backstop behind the executor's allocator cap, with room for the binary, its
+         * libraries and the interpreter's own state. */
+        rlim_t cap = (rlim_t)req->memory_bytes * 2 + ((rlim_t)256 << 20);
+        struct rlimit as = {cap, cap};
+        setrlimit(RLIMIT_AS, &as);
+    }
+#endif
     signal(SIGPIPE, SIG_IGN);
     struct json_object *reply = child_execute(req);
     const char *text = json_object_to_json_string_ext(reply, JSON_C_TO_STRING_PLAIN);
