@@ -64,17 +64,12 @@ static void run_one(rt_run_request *req, const rt_task *task, const rt_task_test
 static int test_run(rt_app *app, int argc, char **argv)
 {
     rt_task_flags f;
-    int rc = rt_task_flags_parse("test", argc, argv, RT_FLAG_LIMITS, &f);
+    rt_run_request req;
+    char **paths;
+    size_t npaths;
+    int rc = rt_task_collection_start(app, "test", argc, argv, &f, &req, &paths, &npaths);
     if (rc >= 0)
         return rc;
-    rt_run_request req;
-    if ((rc = rt_task_prepare(app, "test", &f, &req)) != RT_EXIT_OK)
-        return rc;
-    char **paths = NULL;
-    size_t npaths = 0;
-    rt_error err;
-    if (rt_task_find(f.from_fs, &paths, &npaths, &err) != RATCHET_OK)
-        return rt_cli_fail("%s", err.msg);
     if (npaths == 0) {
         free(paths);
         return rt_cli_fail("no task found in %s (a task folder holds metadata.json)", f.from_fs);

@@ -67,17 +67,12 @@ static void validate_one(rt_run_request *req, const char *path, problems *p)
 static int validate_run(rt_app *app, int argc, char **argv)
 {
     rt_task_flags f;
-    int rc = rt_task_flags_parse("validate", argc, argv, RT_FLAG_LIMITS, &f);
+    rt_run_request req;
+    char **paths;
+    size_t npaths;
+    int rc = rt_task_collection_start(app, "validate", argc, argv, &f, &req, &paths, &npaths);
     if (rc >= 0)
         return rc;
-    rt_run_request req;
-    if ((rc = rt_task_prepare(app, "validate", &f, &req)) != RT_EXIT_OK)
-        return rc;
-    char **paths = NULL;
-    size_t npaths = 0;
-    rt_error err;
-    if (rt_task_find(f.from_fs, &paths, &npaths, &err) != RATCHET_OK)
-        return rt_cli_fail("%s", err.msg);
     problems p = {f.from_fs, 0};
     if (npaths == 0)
         print_problem(&p, "no task here (a task folder holds metadata.json and main.js)");

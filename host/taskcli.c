@@ -121,6 +121,22 @@ int rt_task_prepare(rt_app *app, const char *cmd, const rt_task_flags *f, rt_run
     return pick_executor(app, req);
 }
 
+int rt_task_collection_start(rt_app *app, const char *cmd, int argc, char **argv, rt_task_flags *f,
+                             rt_run_request *req, char ***paths, size_t *npaths)
+{
+    int rc = rt_task_flags_parse(cmd, argc, argv, RT_FLAG_LIMITS, f);
+    if (rc >= 0)
+        return rc;
+    if ((rc = rt_task_prepare(app, cmd, f, req)) != RT_EXIT_OK)
+        return rc;
+    rt_error err;
+    *paths = NULL;
+    *npaths = 0;
+    if (rt_task_find(f->from_fs, paths, npaths, &err) != RATCHET_OK)
+        return rt_cli_fail("%s", err.msg);
+    return -1;
+}
+
 rt_task *rt_task_open(const char *path)
 {
     rt_error err;

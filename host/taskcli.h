@@ -36,6 +36,12 @@ int rt_task_flags_parse(const char *cmd, int argc, char **argv, unsigned accepte
  * Returns RT_EXIT_OK or prints the error and returns RT_EXIT_FAIL / RT_EXIT_USAGE. */
 int rt_task_prepare(rt_app *app, const char *cmd, const rt_task_flags *f, rt_run_request *req);
 
+/* The start shared by the commands that take a task or a collection (validate, test): parse
+ * the flags, prepare `req`, and list the task paths under --from-fs (*paths: malloc'd array
+ * of malloc'd strings, possibly empty). Returns -1 to go on, else the exit status. */
+int rt_task_collection_start(rt_app *app, const char *cmd, int argc, char **argv, rt_task_flags *f,
+                             rt_run_request *req, char ***paths, size_t *npaths);
+
 /* Load the task at `path`, printing the error on failure (NULL). */
 rt_task *rt_task_open(const char *path);
 
