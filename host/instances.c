@@ -66,6 +66,8 @@ static const ratchet_lifecycle *lifecycle_of(const rt_plugin *p, rt_kind kind)
         return &((const ratchet_logger_vtable *)p->vtable[kind])->life;
     case RT_KIND_EXECUTOR:
         return &((const ratchet_executor_vtable *)p->vtable[kind])->life;
+    case RT_KIND_STORAGE:
+        return &((const ratchet_storage_vtable *)p->vtable[kind])->life;
     default:
         return NULL;
     }

@@ -26,8 +26,10 @@
 static const size_t desc_min_size[RATCHET_ABI_MINOR + 1] = {
     RT_END_OF(ratchet_plugin_desc, logger),
     RT_END_OF(ratchet_plugin_desc, executor),
+    RT_END_OF(ratchet_plugin_desc, storage),
 };
 static const size_t logger_min_size[RATCHET_ABI_MINOR + 1] = {
+    RT_END_OF(ratchet_logger_vtable, flush),
     RT_END_OF(ratchet_logger_vtable, flush),
     RT_END_OF(ratchet_logger_vtable, flush),
 };
@@ -35,9 +37,16 @@ static const size_t logger_min_size[RATCHET_ABI_MINOR + 1] = {
 static const size_t executor_min_size[RATCHET_ABI_MINOR + 1] = {
     RT_END_OF(ratchet_executor_vtable, release),
     RT_END_OF(ratchet_executor_vtable, release),
+    RT_END_OF(ratchet_executor_vtable, release),
+};
+/* The storage kind appeared in 1.2. */
+static const size_t storage_min_size[RATCHET_ABI_MINOR + 1] = {
+    RT_END_OF(ratchet_storage_vtable, notify),
+    RT_END_OF(ratchet_storage_vtable, notify),
+    RT_END_OF(ratchet_storage_vtable, notify),
 };
 
-static const char *const kind_names[RT_KIND_COUNT] = {"logger", "executor"};
+static const char *const kind_names[RT_KIND_COUNT] = {"logger", "executor", "storage"};
 
 const char *rt_kind_name(rt_kind kind)
 {
@@ -136,6 +145,18 @@ static int abi_mismatch(const ratchet_abi *abi, const size_t *min_sizes, const c
     return 0;
 }
 
+/* The engine uses every storage call, so all must be set. */
+static int storage_lacks_call(const ratchet_storage_vtable *st)
+{
+    return !st->task_sync || !st->task_list || !st->task_version_get || !st->job_submit ||
+           !st->job_claim || !st->job_renew || !st->job_finish || !st->job_requeue_expired ||
+           !st->job_cancel || !st->job_retry || !st->job_cancel_requests || !st->job_get ||
+           !st->job_list || !st->job_next_due || !st->execution_get || !st->execution_list ||
+           !st->schedule_add || !st->schedule_set_enabled || !st->schedule_remove ||
+           !st->schedule_list || !st->schedule_due || !st->schedule_fire || !st->delivery_record ||
+           !st->prune || !st->wait || !st->notify;
+}
+
 static int valid_plugin_name(const char *name)
 {
     if (!name || !*name || strlen(name) > 64)
@@ -186,6 +207,20 @@ static int check_desc(const ratchet_plugin_desc *d, rt_plugin *plugin, char *why
             return 1;
         }
         plugin->vtable[RT_KIND_EXECUTOR] = ex;
+        kinds++;
+    }
+    const ratchet_storage_vtable *st =
+        RATCHET_HAS_FIELD(d, ratchet_plugin_desc, storage) ? d->storage : NULL;
+    if (st) {
+        if (abi_mismatch(&st->abi, storage_min_size, "storage vtable", why, whylen))
+            return 1;
+        if (!st->life.create || !st->life.destroy || storage_lacks_call(st)) {
+            snprintf(why, whylen,
+                     "storage vtable lacks a required member (every call of "
+                     "ratchet_storage_vtable must be set)");
+            return 1;
+        }
+        plugin->vtable[RT_KIND_STORAGE] = st;
         kinds++;
     }
     if (kinds == 0) {

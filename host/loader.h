@@ -14,7 +14,12 @@
 #include "ratchet/plugin.h"
 
 /* The kinds a plugin can offer (index into per-kind tables). */
-typedef enum rt_kind { RT_KIND_LOGGER = 0, RT_KIND_EXECUTOR, RT_KIND_COUNT } rt_kind;
+typedef enum rt_kind {
+    RT_KIND_LOGGER = 0,
+    RT_KIND_EXECUTOR,
+    RT_KIND_STORAGE,
+    RT_KIND_COUNT
+} rt_kind;
 
 const char *rt_kind_name(rt_kind kind);
 

@@ -19,7 +19,7 @@ run "$B/ratchet" plugins list
 expect_rc 0 "plugins list (embedded)"
 for p in logger-console logger-file; do
   CHECKS=$((CHECKS + 1))
-  if grep -Eq "^$p +logger +[0-9.]+ +1\.1 +static +-" <<<"$OUT"; then pass "$p is static"; else
+  if grep -Eq "^$p +logger +[0-9.]+ +1\.[0-9]+ +static +-" <<<"$OUT"; then pass "$p is static"; else
     fail "$p not shown as static: $OUT"; fi
 done
 

@@ -31,6 +31,7 @@
 #include "lifecycle.h"
 #include "executor.h"
 #include "logger.h"
+#include "storage.h"
 
 /* The descriptor a plugin returns from its entry function. Must stay valid and unchanged
  * until the process exits (make it `static const`). */
@@ -46,6 +47,7 @@ typedef struct ratchet_plugin_desc {
      * At least one must be set. Later ABI minors append further kinds here. */
     const ratchet_logger_vtable *logger;     /* since 1.0 */
     const ratchet_executor_vtable *executor; /* since 1.1 */
+    const ratchet_storage_vtable *storage;   /* since 1.2 */
 } ratchet_plugin_desc;
 
 /* Type of the entry function. Called once per process, on the host's main thread, before
