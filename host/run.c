@@ -430,5 +430,7 @@ char *rt_run_describe(const rt_run_result *res)
     if (res->error_name && res->message && !strstr(res->message, res->error_name))
         rt_buf_printf(&b, "%s: ", res->error_name);
     rt_buf_puts(&b, res->message ? res->message : "(no message)");
+    if (res->error_status)
+        rt_buf_printf(&b, " (status %d)", res->error_status);
     return b.data;
 }
