@@ -20,7 +20,10 @@ typedef struct rt_app {
     const char *config_path; /* --config, else $RATCHET_CONFIG, else NULL (built-in) */
     const char *plugin_dirs[RT_MAX_PLUGIN_DIRS]; /* --plugin-dir, in order */
     size_t nplugin_dirs;
-    const char *log_level; /* --log-level: overrides logging.level */
+    const char *log_level;                        /* --log-level: overrides logging.level */
+    const char *data_dir;                         /* --data-dir: overrides engine.data_dir */
+    const char *task_sources[RT_MAX_PLUGIN_DIRS]; /* --tasks, added to engine.tasks */
+    size_t ntask_sources;
     char *const *envp;
     /* state */
     rt_settings settings;

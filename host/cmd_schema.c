@@ -1,6 +1,5 @@
 /* host/cmd_schema.c - `ratchet schema check SCHEMA.json INSTANCE.json`. */
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +15,6 @@
 #define SCHEMA_EXIT_INVALID 1
 #define SCHEMA_EXIT_ERROR   2
 #define MAX_FILE_BYTES      (64L * 1024 * 1024)
-#define PARSE_DEPTH         (RT_SCHEMA_MAX_DEPTH * 2) /* instances may nest deeper than schemas */
 
 static int read_stream(FILE *f, const char *name, ratchet_buf *out, ratchet_buf *why)
 {
@@ -34,7 +32,7 @@ static int read_stream(FILE *f, const char *name, ratchet_buf *out, ratchet_buf 
         }
     }
     if (ferror(f) || !out->data) {
-        rt_buf_printf(why, "%s: read error", name);
+        rt_buf_printf(why, "%s: cannot read: %s", name, strerror(errno));
         return 0;
     }
     return 1;
@@ -55,60 +53,62 @@ static void position(const char *text, size_t offset, size_t *line, size_t *col)
     }
 }
 
-/* Parse the file (or stdin for "-") as one strict JSON value. On failure returns 0 with
- * "<file>[:line:col]: <reason>" in why. JSON null is a valid result (*out = NULL). */
+/* Parse the file (or stdin for "-") as one JSON value. rt_json_check() decides what is JSON
+ * (json-c alone tolerates NaN, single quotes, ...; nesting is bounded at 32 like every JSON
+ * input of Ratchet) and its "<reason> at byte offset N" becomes "<file>:line:col: <reason>".
+ * On failure returns 0 with the message in why. JSON null is a valid result (*out = NULL). */
 static int load_json(const char *path, struct json_object **out, ratchet_buf *why)
 {
     *out = NULL;
-    const char *name = strcmp(path, "-") == 0 ? "(stdin)" : path;
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    int is_stdin = strcmp(path, "-") == 0;
+    const char *name = is_stdin ? "(stdin)" : path;
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
     if (!f) {
         rt_buf_printf(why, "%s: cannot open: %s", path, strerror(errno));
         return 0;
     }
     ratchet_buf text = RATCHET_BUF_INIT;
     int ok = read_stream(f, name, &text, why);
-    if (f != stdin)
+    if (!is_stdin)
         fclose(f);
-    const char *nul = ok ? memchr(text.data, '\0', text.len) : NULL;
-    if (nul) {
-        size_t line, col;
-        position(text.data, (size_t)(nul - text.data), &line, &col);
-        rt_buf_printf(why, "%s:%zu:%zu: invalid JSON: NUL byte", name, line, col);
+    const char *t = text.data;
+    size_t len = text.len;
+    if (ok && len >= 3 && memcmp(t, "\xef\xbb\xbf", 3) == 0) { /* a UTF-8 byte order mark */
+        t += 3;
+        len -= 3;
+    }
+    ratchet_buf bad = RATCHET_BUF_INIT;
+    if (ok && rt_json_check(t, len, &bad) != RATCHET_OK) {
+        const char *reason = bad.data ? bad.data : "out of memory";
+        const char *at = bad.data ? strstr(bad.data, " at byte offset ") : NULL;
+        size_t off = at ? (size_t)strtoull(at + 16, NULL, 10) : 0, line, col;
+        position(t, off > len ? len : off, &line, &col);
+        rt_buf_printf(why, "%s:%zu:%zu: invalid JSON: %.*s", name, line, col,
+                      at ? (int)(at - reason) : (int)strlen(reason), reason);
         ok = 0;
     }
-    struct json_tokener *tok = ok ? json_tokener_new_ex(PARSE_DEPTH) : NULL;
-    if (ok && !tok) {
-        rt_buf_printf(why, "%s: out of memory", name);
-        ok = 0;
-    }
+    rt_buf_free(&bad);
     if (ok) {
-        json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_ALLOW_TRAILING_CHARS |
-                                        JSON_TOKENER_VALIDATE_UTF8);
-        struct json_object *obj = json_tokener_parse_ex(tok, text.data, (int)text.len);
-        enum json_tokener_error jerr = json_tokener_get_error(tok);
-        size_t end = json_tokener_get_parse_end(tok);
-        if (!obj && jerr == json_tokener_continue) {
-            /* A top-level number or literal ends only when the tokener sees the end. */
-            obj = json_tokener_parse_ex(tok, "", 1);
+        struct json_tokener *tok = json_tokener_new();
+        struct json_object *obj = NULL;
+        enum json_tokener_error jerr = json_tokener_error_depth;
+        if (tok) {
+            json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_ALLOW_TRAILING_CHARS);
+            obj = json_tokener_parse_ex(tok, t, (int)len);
             jerr = json_tokener_get_error(tok);
-            end = text.len;
+            if (!obj && jerr == json_tokener_continue) { /* a top-level number ends at EOF */
+                obj = json_tokener_parse_ex(tok, "", 1);
+                jerr = json_tokener_get_error(tok);
+            }
+            json_tokener_free(tok);
         }
-        while (end < text.len && strchr(" \t\r\n", text.data[end]))
-            end++;
-        const char *reason = jerr != json_tokener_success ? json_tokener_error_desc(jerr)
-                             : end < text.len             ? "unexpected text after the JSON value"
-                                                          : NULL;
-        if (reason) {
-            size_t line, col;
-            position(text.data, end < text.len ? end : text.len, &line, &col);
-            rt_buf_printf(why, "%s:%zu:%zu: invalid JSON: %s", name, line, col, reason);
+        if (jerr != json_tokener_success) { /* checked above: json-c ran out of memory */
+            rt_buf_printf(why, "%s: out of memory parsing JSON", name);
             json_object_put(obj);
             ok = 0;
         } else {
             *out = obj;
         }
-        json_tokener_free(tok);
     }
     rt_buf_free(&text);
     return ok;

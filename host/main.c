@@ -26,6 +26,9 @@ static void print_help(void)
            "                        built-in defaults, the same as config/ratchet.yaml)\n"
            "  --plugin-dir DIR      also load plugins from DIR (repeatable)\n"
            "  --log-level LEVEL     trace, debug, info, warn or error (overrides logging.level)\n"
+           "  --data-dir DIR        where the engine's storage keeps its files (engine.data_dir)\n"
+           "  --tasks PATH          also load tasks from PATH (folder, .zip, collection;\n"
+           "                        repeatable; added to engine.tasks)\n"
            "  -h, --help            show help (for a command: ratchet COMMAND --help)\n"
            "  -V, --version         show the version\n\n"
            "Environment: RATCHET_<SECTION>_<KEY> and RATCHET_<INSTANCE>_<OPTION> override the\n"
@@ -71,6 +74,16 @@ static int parse_globals(rt_app *app, int argc, char **argv, char **rest, int *n
             if (app->nplugin_dirs == RT_MAX_PLUGIN_DIRS)
                 return rt_usage_error(NULL, "at most %d --plugin-dir options", RT_MAX_PLUGIN_DIRS);
             app->plugin_dirs[app->nplugin_dirs++] = v;
+        } else if (take_value("--data-dir", NULL, argv, argc, &i, &v)) {
+            if (!v)
+                return rt_usage_error(NULL, "--data-dir needs a directory");
+            app->data_dir = v;
+        } else if (take_value("--tasks", NULL, argv, argc, &i, &v)) {
+            if (!v)
+                return rt_usage_error(NULL, "--tasks needs a task folder, .zip or collection");
+            if (app->ntask_sources == RT_MAX_PLUGIN_DIRS)
+                return rt_usage_error(NULL, "at most %d --tasks options", RT_MAX_PLUGIN_DIRS);
+            app->task_sources[app->ntask_sources++] = v;
         } else if (take_value("--log-level", NULL, argv, argc, &i, &v)) {
             if (!v || rt_log_level_parse(v) < 0)
                 return rt_usage_error(NULL,

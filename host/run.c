@@ -15,7 +15,7 @@
 #include "buf.h"
 #include "fetch.h"
 #include "hostapi.h"
-#include "schema.h"
+#include "schema_check.h"
 
 #define RT_RUN_MAX_REPLY (64u * 1024 * 1024) /* what a child may send back */
 
@@ -52,40 +52,16 @@ static void set_failure(rt_run_result *res, rt_run_status status, const char *fm
 
 /* ---- schema checks (parent) --------------------------------------------------------------- */
 
-typedef struct schema_errors {
-    ratchet_buf text;
-    size_t count;
-} schema_errors;
-
-static void collect_error(void *data, const char *pointer, const char *keyword, const char *message)
-{
-    schema_errors *e = data;
-    if (e->count++ < 5)
-        rt_buf_printf(&e->text, "%s%s: %s: %s", e->count > 1 ? "; " : "",
-                      rt_schema_pointer_display(pointer), keyword, message);
-}
-
 /* 0 when `value` matches `schema` (or there is no schema), else sets the failure. */
 static int check_schema(struct json_object *schema, struct json_object *value, const char *file,
                         rt_run_status status, rt_run_result *res)
 {
-    if (!schema)
-        return 0;
-    rt_error err;
-    rt_schema *s = rt_schema_compile(schema, NULL, NULL, NULL, &err);
-    if (!s) {
-        set_failure(res, status, "%s is not a usable schema: %s", file, err.msg);
-        return -1;
-    }
-    schema_errors e = {RATCHET_BUF_INIT, 0};
-    rt_schema_validate(s, value, collect_error, &e);
-    rt_schema_free(s);
-    if (e.count == 0)
-        return 0;
-    set_failure(res, status, "does not match %s: %s%s", file, e.text.data,
-                e.count > 5 ? " (and more)" : "");
-    rt_buf_free(&e.text);
-    return -1;
+    ratchet_buf why = RATCHET_BUF_INIT;
+    int bad = rt_schema_check(schema, value, file, &why);
+    if (bad)
+        set_failure(res, status, "%s", why.data ? why.data : file);
+    rt_buf_free(&why);
+    return bad ? -1 : 0;
 }
 
 /* ---- the child ---------------------------------------------------------------------------- */

@@ -196,17 +196,20 @@ static rt_schema_node *same_value_edge(const rt_schema_node *n, size_t i)
     if (n->ref)
         return i == 0 ? n->ref : NULL;
     rt_schema_node *const *lists[] = {n->all_of, n->any_of, n->one_of};
-    size_t counts[] = {n->nall_of, n->nany_of, n->none_of};
+    const size_t counts[] = {n->nall_of, n->nany_of, n->none_of};
     for (size_t l = 0; l < 3; l++) {
         if (i < counts[l])
             return lists[l][i];
         i -= counts[l];
     }
-    rt_schema_node *singles[] = {n->not_, n->if_, n->then_, n->else_};
-    for (size_t s = 0; s < 4; s++) {
-        if (singles[s] && i-- == 0)
-            return singles[s];
-    }
+    if (n->not_ && i-- == 0)
+        return n->not_;
+    if (n->if_ && i-- == 0)
+        return n->if_;
+    if (n->then_ && i-- == 0)
+        return n->then_;
+    if (n->else_ && i-- == 0)
+        return n->else_;
     for (size_t d = 0; d < n->ndeps; d++) {
         if (n->deps[d].node && i-- == 0)
             return n->deps[d].node;
@@ -237,9 +240,14 @@ static int report_loop(rt_schema_cc *cc, rt_schema_node **stack, size_t from, si
 /* Depth-first search over same-value edges; mark 1 = on the stack, 2 = done. */
 static int check_loops(rt_schema_cc *cc)
 {
-    rt_schema_node **stack = malloc(cc->nnodes * sizeof *stack);
-    size_t *next = malloc(cc->nnodes * sizeof *next);
-    int ok = stack && next ? 1 : rt_schema_cc_fail(cc, NULL, "out of memory");
+    rt_schema_node **stack = malloc((cc->nnodes + 1) * sizeof *stack);
+    size_t *next = malloc((cc->nnodes + 1) * sizeof *next);
+    if (!stack || !next) {
+        free(stack);
+        free(next);
+        return rt_schema_cc_fail(cc, NULL, "out of memory");
+    }
+    int ok = 1;
     for (rt_schema_node *start = cc->all; ok && start; start = start->next_all) {
         if (start->mark)
             continue;
@@ -256,7 +264,7 @@ static int check_loops(rt_schema_cc *cc)
                 top--;
             } else if (e->mark == 1) {
                 size_t from = top;
-                while (stack[from] != e)
+                while (from > 0 && stack[from] != e) /* e is on the stack: mark 1 */
                     from--;
                 ok = report_loop(cc, stack, from, top);
             } else if (e->mark == 0) {

@@ -148,7 +148,7 @@ size_t rt_schema_utf8_encode(uint32_t cp, unsigned char *b)
  * is one contiguous range) as byte ranges, one alternative of the group being built. */
 static void emit_utf8_seq(em *x, uint32_t lo, uint32_t hi)
 {
-    unsigned char a[4], b[4];
+    unsigned char a[4] = {0}, b[4] = {0};
     size_t n = rt_schema_utf8_encode(lo, a);
     rt_schema_utf8_encode(hi, b);
     for (size_t i = 0; i < n; i++) {
@@ -255,31 +255,33 @@ int rt_schema_cpset_emit(rt_schema_cpset *s, ratchet_buf *out)
         emit_bracket(x, ascii);
         return !x->nomem;
     }
-    em_putc(x, '(');
-    size_t first = out->len;
-    if (nascii)
-        emit_bracket(x, ascii);
+    /* ( ascii-bracket | utf8-alternative | ... ): the alternatives are built apart, each
+     * with a leading '|', which the first one then drops when there is no ASCII part. */
+    ratchet_buf alts = RATCHET_BUF_INIT;
+    em a = {&alts, 0};
     for (size_t i = 0; i < s->n; i++) {
         uint32_t lo = s->r[i].lo < 128 ? 128 : s->r[i].lo, hi = s->r[i].hi;
         if (hi < 128)
             continue;
         /* Surrogates are not characters; leave them out of the UTF-8 sequences. */
         if (lo < 0xD800 && hi > 0xDFFF) {
-            emit_utf8_range(x, lo, 0xD7FF);
-            emit_utf8_range(x, 0xE000, hi);
+            emit_utf8_range(&a, lo, 0xD7FF);
+            emit_utf8_range(&a, 0xE000, hi);
         } else if (lo >= 0xD800 && hi <= 0xDFFF) {
             continue;
         } else {
-            emit_utf8_range(x, lo >= 0xD800 && lo <= 0xDFFF ? 0xE000 : lo,
+            emit_utf8_range(&a, lo >= 0xD800 && lo <= 0xDFFF ? 0xE000 : lo,
                             hi >= 0xD800 && hi <= 0xDFFF ? 0xD7FF : hi);
         }
     }
-    /* Each UTF-8 alternative starts with '|'; the first needs none. */
-    if (!nascii && !x->nomem && out->len > first && out->data[first] == '|') {
-        memmove(out->data + first, out->data + first + 1, out->len - first);
-        out->len--;
-    }
+    em_putc(x, '(');
+    if (nascii)
+        emit_bracket(x, ascii);
+    if (alts.data)
+        em_puts(x, nascii ? alts.data : alts.data + 1, nascii ? alts.len : alts.len - 1);
     em_putc(x, ')');
+    x->nomem |= a.nomem;
+    rt_buf_free(&alts);
     return !x->nomem;
 }
 

@@ -61,6 +61,12 @@ static int is_alpha(char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* c is one of set (never the terminating NUL, which strchr would find). */
+static int in_set(const char *set, int c)
+{
+    return c != '\0' && strchr(set, c) != NULL;
+}
+
 static int is_hex(char c)
 {
     return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
@@ -100,8 +106,8 @@ static int check_time(const char *s, size_t len)
     int h = digits(s, 2), m = digits(s + 3, 2), sec = digits(s + 6, 2);
     if (h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 60)
         return 0;
-    size_t i = 8;
-    if (i < len && s[i] == '.') {
+    size_t i = 8; /* len >= 9 */
+    if (s[i] == '.') {
         size_t start = ++i;
         while (i < len && is_digit(s[i]))
             i++;
@@ -253,7 +259,7 @@ static int check_idn_hostname(const char *s, size_t len)
 
 static int is_atext(unsigned char c, int idn)
 {
-    return is_alpha((char)c) || is_digit((char)c) || strchr("!#$%&'*+-/=?^_`{|}~", c) ||
+    return is_alpha((char)c) || is_digit((char)c) || in_set("!#$%&'*+-/=?^_`{|}~", c) ||
            (idn && c >= 0x80);
 }
 
@@ -346,12 +352,16 @@ static int check_ip(int family, const char *s, size_t len)
 static int uri_char(const char *s, size_t len, size_t *i, const char *extra, int iri)
 {
     unsigned char c = (unsigned char)s[*i];
-    if (c == '%')
-        return *i + 2 < len && is_hex(s[*i + 1]) && is_hex(s[*i + 2]) && (*i += 2, 1);
+    if (c == '%') {
+        if (*i + 2 >= len || !is_hex(s[*i + 1]) || !is_hex(s[*i + 2]))
+            return 0;
+        *i += 2;
+        return 1;
+    }
     if (c >= 0x80)
         return iri;
-    return is_alpha((char)c) || is_digit((char)c) || strchr("-._~!$&'()*+,;=", c) ||
-           (c && strchr(extra, c));
+    return is_alpha((char)c) || is_digit((char)c) || in_set("-._~!$&'()*+,;=", c) ||
+           in_set(extra, c);
 }
 
 static int check_authority(const char *s, size_t len, int iri)
@@ -417,7 +427,7 @@ static int check_uri(const char *s, size_t len, int need_scheme, int iri)
     if (len > 0 && is_alpha(s[0])) {
         scheme = 1;
         while (scheme < len &&
-               (is_alpha(s[scheme]) || is_digit(s[scheme]) || strchr("+-.", s[scheme])))
+               (is_alpha(s[scheme]) || is_digit(s[scheme]) || in_set("+-.", s[scheme])))
             scheme++;
         if (scheme < len && s[scheme] == ':')
             i = scheme + 1;
@@ -428,7 +438,7 @@ static int check_uri(const char *s, size_t len, int need_scheme, int iri)
         return 0;
     if (len - i >= 2 && s[i] == '/' && s[i + 1] == '/') {
         size_t start = i + 2, end = start;
-        while (end < len && !strchr("/?#", s[end]))
+        while (end < len && !in_set("/?#", s[end]))
             end++;
         if (!check_authority(s + start, end - start, iri))
             return 0;
@@ -455,6 +465,21 @@ static int check_uri(const char *s, size_t len, int need_scheme, int iri)
     return 1;
 }
 
+/* Length of an RFC 6570 varname at s: varchars (ALPHA, DIGIT, '_', %XX) with inner dots. */
+static size_t varname_len(const char *s, size_t len)
+{
+    size_t j = 0;
+    while (j < len) {
+        if (is_alpha(s[j]) || is_digit(s[j]) || s[j] == '_' || (s[j] == '.' && j > 0))
+            j++;
+        else if (s[j] == '%' && j + 2 < len && is_hex(s[j + 1]) && is_hex(s[j + 2]))
+            j += 3;
+        else
+            break;
+    }
+    return j;
+}
+
 /* RFC 6570: literals and {operator? varspec,...} expressions. */
 static int check_uri_template(const char *s, size_t len)
 {
@@ -462,15 +487,11 @@ static int check_uri_template(const char *s, size_t len)
         unsigned char c = (unsigned char)s[i];
         if (c == '{') {
             size_t j = i + 1;
-            if (j < len && strchr("+#./;?&=,!@|", s[j]))
+            if (j < len && in_set("+#./;?&=,!@|", s[j]))
                 j++;
             while (1) {
                 size_t name = j;
-                while (j < len && (is_alpha(s[j]) || is_digit(s[j]) || s[j] == '_' ||
-                                   (s[j] == '.' && j > name) ||
-                                   (s[j] == '%' && j + 2 < len && is_hex(s[j + 1]) &&
-                                    is_hex(s[j + 2]) && (j += 2, 1))))
-                    j++;
+                j += varname_len(s + j, len - j);
                 if (j == name || s[j - 1] == '.')
                     return 0;
                 if (j < len && s[j] == ':') {
@@ -495,7 +516,7 @@ static int check_uri_template(const char *s, size_t len)
             if (!(i + 2 < len && is_hex(s[i + 1]) && is_hex(s[i + 2])))
                 return 0;
             i += 2;
-        } else if (c <= 0x20 || strchr("\"'<>\\^`|}", c) || c == 0x7F) {
+        } else if (c <= 0x20 || in_set("\"'<>\\^`|}", c) || c == 0x7F) {
             return 0;
         }
     }

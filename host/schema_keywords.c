@@ -19,14 +19,11 @@ static const char *kw_where(kw *k, const char *key)
     return rt_schema_where_child(k->cc, k->n->where, key);
 }
 
-/* The value of keyword key, or NULL (absent, or JSON null: callers needing null check has()). */
-static struct json_object *kw_get(kw *k, const char *key, int *present)
+/* The value of keyword key, or NULL: absent, or JSON null (has_kw() tells them apart). */
+static struct json_object *kw_get(kw *k, const char *key)
 {
     struct json_object *v = NULL;
-    int has = json_object_object_get_ex(k->n->obj, key, &v);
-    if (present)
-        *present = has;
-    return has ? v : NULL;
+    return json_object_object_get_ex(k->n->obj, key, &v) ? v : NULL;
 }
 
 static int has_kw(kw *k, const char *key)
@@ -56,7 +53,7 @@ static rt_schema_node *kw_child(kw *k, struct json_object *v, const char *where,
 /* A keyword whose value is one schema: NULL when absent or on failure (then cc->failed). */
 static rt_schema_node *kw_schema(kw *k, const char *key, int allow_bool)
 {
-    struct json_object *v = kw_get(k, key, NULL);
+    struct json_object *v = kw_get(k, key);
     if (!has_kw(k, key))
         return NULL;
     return kw_child(k, v, kw_where(k, key), allow_bool);
@@ -67,7 +64,7 @@ static int kw_schema_array(kw *k, const char *key, rt_schema_node ***out, size_t
 {
     if (!has_kw(k, key))
         return 1;
-    struct json_object *v = kw_get(k, key, NULL);
+    struct json_object *v = kw_get(k, key);
     size_t n = json_object_is_type(v, json_type_array) ? json_object_array_length(v) : 0;
     if (n == 0)
         return rt_schema_cc_fail(k->cc, kw_where(k, key),
@@ -90,7 +87,7 @@ static int kw_number(kw *k, const char *key, struct json_object **out, const cha
 {
     if (!has_kw(k, key))
         return 1;
-    struct json_object *v = kw_get(k, key, NULL);
+    struct json_object *v = kw_get(k, key);
     if (!rt_schema_is_number(v))
         return rt_schema_cc_fail(k->cc, kw_where(k, key), "%s must be a number, got %s", key,
                                  rt_schema_cc_render(k->cc, v));
@@ -104,7 +101,7 @@ static int kw_count(kw *k, const char *key, int64_t *out)
 {
     if (!has_kw(k, key))
         return 1;
-    struct json_object *v = kw_get(k, key, NULL);
+    struct json_object *v = kw_get(k, key);
     int neg = rt_schema_is_number(v) && json_object_get_double(v) < 0;
     if (!rt_schema_is_integer(v) || neg)
         return rt_schema_cc_fail(k->cc, kw_where(k, key),
@@ -119,7 +116,7 @@ static int kw_count(kw *k, const char *key, int64_t *out)
 
 static int kw_type_check(kw *k, const char *key, enum json_type t, const char *what)
 {
-    struct json_object *v = kw_get(k, key, NULL);
+    struct json_object *v = kw_get(k, key);
     if (has_kw(k, key) && !json_object_is_type(v, t))
         return rt_schema_cc_fail(k->cc, kw_where(k, key), "%s must be %s, got %s", key, what,
                                  rt_schema_cc_render(k->cc, v));
@@ -166,7 +163,7 @@ static int parse_type(kw *k)
     };
     if (!has_kw(k, "type"))
         return 1;
-    struct json_object *v = kw_get(k, "type", NULL);
+    struct json_object *v = kw_get(k, "type");
     int is_array = json_object_is_type(v, json_type_array);
     size_t n = is_array ? json_object_array_length(v) : 1;
     ratchet_buf text = RATCHET_BUF_INIT;
@@ -241,7 +238,7 @@ static int parse_generic(kw *k)
     if (!parse_type(k))
         return 0;
     if (has_kw(k, "enum")) {
-        struct json_object *v = kw_get(k, "enum", NULL);
+        struct json_object *v = kw_get(k, "enum");
         if (!json_object_is_type(v, json_type_array))
             return rt_schema_cc_fail(k->cc, kw_where(k, "enum"), "enum must be an array, got %s",
                                      rt_schema_cc_render(k->cc, v));
@@ -250,7 +247,7 @@ static int parse_generic(kw *k)
     }
     if (draft >= 6 && has_kw(k, "const")) {
         n->has_const = 1;
-        n->const_value = kw_get(k, "const", NULL);
+        n->const_value = kw_get(k, "const");
         n->const_text = rt_schema_cc_render(k->cc, n->const_value);
     }
     if (!kw_type_check(k, draft == 4 ? "id" : "$id", json_type_string, "a string (a URI)") ||
@@ -266,14 +263,14 @@ static int parse_generic(kw *k)
                        !kw_type_check(k, "contentMediaType", json_type_string, "a string") ||
                        !kw_type_check(k, "contentEncoding", json_type_string, "a string")))
         return 0;
-    struct json_object *f = kw_get(k, "format", NULL);
+    struct json_object *f = kw_get(k, "format");
     if (f) {
         n->format_name = json_object_get_string(f);
         n->format = rt_schema_format_lookup(n->format_name);
     }
     if (draft >= 7) {
-        struct json_object *enc = kw_get(k, "contentEncoding", NULL);
-        struct json_object *media = kw_get(k, "contentMediaType", NULL);
+        struct json_object *enc = kw_get(k, "contentEncoding");
+        struct json_object *media = kw_get(k, "contentMediaType");
         n->content_encoding = enc ? json_object_get_string(enc) : NULL;
         n->content_media = media ? json_object_get_string(media) : NULL;
     }
@@ -287,7 +284,7 @@ static int parse_draft4_exclusive(kw *k, const char *flag, const char *bound,
 {
     if (!kw_type_check(k, flag, json_type_boolean, "a boolean (draft-04)"))
         return 0;
-    struct json_object *v = kw_get(k, flag, NULL);
+    struct json_object *v = kw_get(k, flag);
     if (!v || !json_object_get_boolean(v))
         return 1;
     if (!*limit)
@@ -326,7 +323,7 @@ static int parse_string(kw *k)
     if (!kw_count(k, "maxLength", &n->max_length) || !kw_count(k, "minLength", &n->min_length) ||
         !kw_type_check(k, "pattern", json_type_string, "a string (a regular expression)"))
         return 0;
-    struct json_object *p = kw_get(k, "pattern", NULL);
+    struct json_object *p = kw_get(k, "pattern");
     if (p) {
         n->pattern_text = rt_schema_cc_render(k->cc, p);
         n->pattern = regex_at(k, json_object_get_string(p), (size_t)json_object_get_string_len(p),
@@ -340,7 +337,7 @@ static int parse_string(kw *k)
 static int parse_array(kw *k)
 {
     rt_schema_node *n = k->n;
-    struct json_object *items = kw_get(k, "items", NULL);
+    struct json_object *items = kw_get(k, "items");
     if (json_object_is_type(items, json_type_array)) {
         size_t cnt = json_object_array_length(items);
         n->item_list = rt_schema_alloc(k->cc->s, (cnt ? cnt : 1) * sizeof *n->item_list);
@@ -365,7 +362,7 @@ static int parse_array(kw *k)
     if (!kw_count(k, "maxItems", &n->max_items) || !kw_count(k, "minItems", &n->min_items) ||
         !kw_type_check(k, "uniqueItems", json_type_boolean, "a boolean"))
         return 0;
-    n->unique_items = json_object_get_boolean(kw_get(k, "uniqueItems", NULL));
+    n->unique_items = json_object_get_boolean(kw_get(k, "uniqueItems"));
     if (n->draft >= 6 && !(n->contains = kw_schema(k, "contains", 0)) && k->cc->failed)
         return 0;
     return 1;
@@ -383,7 +380,7 @@ static int schema_map(kw *k, const char *key, size_t *count,
 {
     if (!has_kw(k, key))
         return 1;
-    struct json_object *v = kw_get(k, key, NULL);
+    struct json_object *v = kw_get(k, key);
     if (!json_object_is_type(v, json_type_object))
         return rt_schema_cc_fail(k->cc, kw_where(k, key),
                                  "%s must be an object whose values are schemas, got %s", key,
@@ -427,7 +424,7 @@ static int parse_dependencies(kw *k)
     rt_schema_node *n = k->n;
     if (!has_kw(k, "dependencies"))
         return 1;
-    struct json_object *v = kw_get(k, "dependencies", NULL);
+    struct json_object *v = kw_get(k, "dependencies");
     const char *where = kw_where(k, "dependencies");
     if (!json_object_is_type(v, json_type_object))
         return rt_schema_cc_fail(k->cc, where,
@@ -459,12 +456,12 @@ static int parse_object(kw *k)
     if (!kw_count(k, "maxProperties", &n->max_props) ||
         !kw_count(k, "minProperties", &n->min_props))
         return 0;
-    struct json_object *req = kw_get(k, "required", NULL);
+    struct json_object *req = kw_get(k, "required");
     if (has_kw(k, "required") &&
         !string_list(k, req, kw_where(k, "required"), "required", &n->required, &n->nrequired))
         return 0;
-    struct json_object *props = kw_get(k, "properties", NULL);
-    struct json_object *pprops = kw_get(k, "patternProperties", NULL);
+    struct json_object *props = kw_get(k, "properties");
+    struct json_object *pprops = kw_get(k, "patternProperties");
     size_t np =
         json_object_is_type(props, json_type_object) ? (size_t)json_object_object_length(props) : 0;
     size_t npp = json_object_is_type(pprops, json_type_object)
@@ -510,7 +507,7 @@ int rt_schema_compile_node(rt_schema_cc *cc, rt_schema_node *n)
     if (n->always >= 0)
         return 1;
     kw k = {cc, n};
-    struct json_object *ref = kw_get(&k, "$ref", NULL);
+    struct json_object *ref = kw_get(&k, "$ref");
     if (ref && json_object_is_type(ref, json_type_string)) {
         /* "$ref" replaces the whole schema object; its siblings are ignored (draft-07 8.3). */
         n->ref =

@@ -23,6 +23,7 @@
 #define RX_MAX_GROUPS 100   /* nesting of (...) */
 #define RX_MAX_REPEAT 1000  /* {n,m}: glibc expands counted repeats into copies */
 #define RX_MAX_CP     0x10FFFFu
+#define RX_MAX_COST   250000 /* bytes of POSIX regex once counted repeats are expanded */
 
 struct rt_schema_regex {
     regex_t re;
@@ -321,9 +322,21 @@ static void parse_class(rx *x)
     rt_schema_cpset_free(&s);
 }
 
-/* {n}, {n,}, {n,m} at x->p. Returns 1 and emits it when it is a quantifier; 0 (nothing
- * consumed) when the '{' is a literal, as Annex B allows. */
-static int parse_braces(rx *x, int can_repeat)
+/* {n}, {n,}, {n,m} at x->p. Returns 1 and emits it when it is a quantifier, with the number
+ * of copies glibc makes of the atom in *factor; 0 (nothing consumed) when the '{' is a
+ * literal, as Annex B allows. */
+/* Sizes that saturate just past RX_MAX_COST instead of overflowing. */
+static size_t cost_add(size_t a, size_t b)
+{
+    return a + b > RX_MAX_COST ? RX_MAX_COST + 1 : a + b;
+}
+
+static size_t cost_mul(size_t a, unsigned long b)
+{
+    return b && a > RX_MAX_COST / b ? RX_MAX_COST + 1 : a * b;
+}
+
+static int parse_braces(rx *x, int can_repeat, unsigned long *factor)
 {
     const char *q = x->p + 1;
     unsigned long n = 0, m = 0;
@@ -356,6 +369,7 @@ static int parse_braces(rx *x, int can_repeat)
                  NULL);
         return 1;
     }
+    *factor = !comma ? n : has_m ? m : n + 1;
     char q_text[32];
     int len;
     if (!comma)
@@ -369,53 +383,65 @@ static int parse_braces(rx *x, int can_repeat)
     return 1;
 }
 
-static void parse_disjunction(rx *x);
+static size_t parse_disjunction(rx *x);
 
-/* (...) with x->p just past '('. */
-static void parse_group(rx *x)
+/* After "(?": accept ":" and "<name>" (plain groups for matching), refuse lookaround. Returns
+ * 0 after an error. The source has no NUL (checked first), so '\0' marks its end here. */
+static int group_prefix(rx *x)
+{
+    x->p++;
+    char c1 = x->p < x->end ? x->p[0] : '\0', c2 = x->end - x->p > 1 ? x->p[1] : '\0';
+    if (c1 == ':') {
+        x->p++;
+        return 1;
+    }
+    if (c1 == '=' || c1 == '!') {
+        rx_error(x, RT_SCHEMA_RE_UNSUPPORTED, "lookahead (?= (?! is not supported%s", NULL);
+        return 0;
+    }
+    if (c1 == '<' && (c2 == '=' || c2 == '!')) {
+        rx_error(x, RT_SCHEMA_RE_UNSUPPORTED, "lookbehind (?<= (?<! is not supported%s", NULL);
+        return 0;
+    }
+    if (c1 != '<') {
+        rx_error(x, RT_SCHEMA_RE_SYNTAX, "invalid group: (? must be followed by : = ! or <%s",
+                 NULL);
+        return 0;
+    }
+    const char *name = ++x->p;
+    while (x->p < x->end &&
+           (*x->p == '_' || *x->p == '$' || (*x->p >= '0' && *x->p <= '9' && x->p > name) ||
+            ((*x->p | 0x20) >= 'a' && (*x->p | 0x20) <= 'z')))
+        x->p++;
+    if (x->p == name || x->p >= x->end || *x->p != '>') {
+        rx_error(x, RT_SCHEMA_RE_SYNTAX, "invalid group name%s", NULL);
+        return 0;
+    }
+    x->p++;
+    return 1;
+}
+
+/* (...) with x->p just past '('; returns the expanded size of what it emitted. */
+static size_t parse_group(rx *x)
 {
     if (++x->groups > RX_MAX_GROUPS) {
         rx_error(x, RT_SCHEMA_RE_UNSUPPORTED, "groups nested too deeply%s", NULL);
-        return;
+        return 0;
     }
-    if (x->p < x->end && *x->p == '?') {
-        x->p++;
-        if (x->p < x->end && *x->p == ':') {
-            x->p++;
-        } else if (x->p < x->end && (*x->p == '=' || *x->p == '!')) {
-            rx_error(x, RT_SCHEMA_RE_UNSUPPORTED, "lookahead (?= (?! is not supported%s", NULL);
-            return;
-        } else if (x->end - x->p >= 2 && *x->p == '<' && (x->p[1] == '=' || x->p[1] == '!')) {
-            rx_error(x, RT_SCHEMA_RE_UNSUPPORTED, "lookbehind (?<= (?<! is not supported%s", NULL);
-            return;
-        } else if (x->p < x->end && *x->p == '<') {
-            const char *name = ++x->p;
-            while (x->p < x->end &&
-                   (*x->p == '_' || *x->p == '$' || (*x->p >= '0' && *x->p <= '9' && x->p > name) ||
-                    ((*x->p | 0x20) >= 'a' && (*x->p | 0x20) <= 'z')))
-                x->p++;
-            if (x->p == name || x->p >= x->end || *x->p != '>') {
-                rx_error(x, RT_SCHEMA_RE_SYNTAX, "invalid group name%s", NULL);
-                return;
-            }
-            x->p++;
-        } else {
-            rx_error(x, RT_SCHEMA_RE_SYNTAX, "invalid group: (? must be followed by : = ! or <%s",
-                     NULL);
-            return;
-        }
-    }
+    if (x->p < x->end && *x->p == '?' && !group_prefix(x))
+        return 0;
     rx_putc(x, '(');
-    parse_disjunction(x);
+    size_t cost = parse_disjunction(x);
     if (x->status != RT_SCHEMA_RE_OK)
-        return;
+        return 0;
     if (x->p >= x->end || *x->p != ')') {
         rx_error(x, RT_SCHEMA_RE_SYNTAX, "missing ) to close a group%s", NULL);
-        return;
+        return 0;
     }
     x->p++;
     rx_putc(x, ')');
     x->groups--;
+    return cost_add(cost, 2);
 }
 
 /* An escape outside a class, x->p just past the backslash. Returns whether a quantifier may
@@ -454,75 +480,85 @@ static int parse_escape(rx *x)
     return 1;
 }
 
-static void parse_alternative(rx *x)
+/* One alternative; returns its size with counted repeats expanded (glibc copies the atom of
+ * a{n,m} m times), which bounds the memory and time regcomp may take. */
+static size_t parse_alternative(rx *x)
 {
-    int can_repeat = 0; /* is there an atom a quantifier may apply to? */
+    size_t total = 0, last = 0; /* last: the atom a quantifier would repeat, 0 for none */
     while (x->status == RT_SCHEMA_RE_OK && x->p < x->end && *x->p != '|' && *x->p != ')') {
         char c = *x->p;
-        if (c == '*' || c == '+' || c == '?' || (c == '{' && parse_braces(x, can_repeat))) {
+        unsigned long factor = c == '+' ? 2 : 1;
+        if (c == '*' || c == '+' || c == '?' || (c == '{' && parse_braces(x, last > 0, &factor))) {
             if (c != '{') {
-                if (!can_repeat) {
+                if (last == 0) {
                     char what[2] = {c, '\0'};
                     rx_error(x, RT_SCHEMA_RE_SYNTAX, "nothing to repeat before %s", what);
-                    return;
+                    return 0;
                 }
                 x->p++;
                 rx_putc(x, c);
             }
             if (x->p < x->end && *x->p == '?') /* lazy: same set of matching strings */
                 x->p++;
-            can_repeat = 0;
-            continue;
+            total = cost_add(total, cost_mul(last, factor > 0 ? factor - 1 : 0));
+            last = 0;
+        } else {
+            size_t before = x->out.len, group = 0;
+            int repeatable = 1;
+            switch (c) {
+            case '^':
+            case '$':
+                x->p++;
+                rx_putc(x, c);
+                repeatable = 0;
+                break;
+            case '(':
+                x->p++;
+                group = parse_group(x);
+                break;
+            case '[':
+                x->p++;
+                parse_class(x);
+                break;
+            case '.': {
+                rt_schema_cpset s = {NULL, 0, 0, 0};
+                x->p++;
+                rt_schema_cpset_add(&s, '\n', '\n');
+                rt_schema_cpset_add(&s, '\r', '\r');
+                rt_schema_cpset_add(&s, 0x2028, 0x2029);
+                rt_schema_cpset_negate(&s);
+                emit_set(x, &s);
+                rt_schema_cpset_free(&s);
+                break;
+            }
+            case '\\':
+                x->p++;
+                repeatable = parse_escape(x);
+                break;
+            default: /* includes a lone ']', '}' and a '{' that is no quantifier (Annex B) */
+                emit_literal(x, read_char(x));
+                break;
+            }
+            size_t atom = c == '(' ? group : x->out.len - before;
+            total = cost_add(total, atom);
+            last = repeatable ? (atom ? atom : 1) : 0;
         }
-        switch (c) {
-        case '^':
-        case '$':
-            x->p++;
-            rx_putc(x, c);
-            can_repeat = 0;
-            break;
-        case '(':
-            x->p++;
-            parse_group(x);
-            can_repeat = 1;
-            break;
-        case '[':
-            x->p++;
-            parse_class(x);
-            can_repeat = 1;
-            break;
-        case '.': {
-            rt_schema_cpset s = {NULL, 0, 0, 0};
-            x->p++;
-            rt_schema_cpset_add(&s, '\n', '\n');
-            rt_schema_cpset_add(&s, '\r', '\r');
-            rt_schema_cpset_add(&s, 0x2028, 0x2029);
-            rt_schema_cpset_negate(&s);
-            emit_set(x, &s);
-            rt_schema_cpset_free(&s);
-            can_repeat = 1;
-            break;
-        }
-        case '\\':
-            x->p++;
-            can_repeat = parse_escape(x);
-            break;
-        default: /* includes a lone ']', '}' and a '{' that is no quantifier (Annex B) */
-            emit_literal(x, read_char(x));
-            can_repeat = 1;
-            break;
-        }
+        if (total > RX_MAX_COST)
+            rx_error(x, RT_SCHEMA_RE_UNSUPPORTED,
+                     "the pattern is too large once its counted repetitions are expanded%s", NULL);
     }
+    return total;
 }
 
-static void parse_disjunction(rx *x)
+static size_t parse_disjunction(rx *x)
 {
-    parse_alternative(x);
+    size_t total = parse_alternative(x);
     while (x->status == RT_SCHEMA_RE_OK && x->p < x->end && *x->p == '|') {
         x->p++;
         rx_putc(x, '|');
-        parse_alternative(x);
+        total = cost_add(total, cost_add(parse_alternative(x), 1));
     }
+    return total;
 }
 
 int rt_schema_regex_compile(const char *src, size_t len, rt_schema_regex **out, ratchet_buf *why)
@@ -531,6 +567,11 @@ int rt_schema_regex_compile(const char *src, size_t len, rt_schema_regex **out, 
     rx x = {src, src + len, RATCHET_BUF_INIT, why, RT_SCHEMA_RE_OK, 0};
     if (len > RX_MAX_SOURCE) {
         rx_error(&x, RT_SCHEMA_RE_UNSUPPORTED, "patterns longer than 64 KiB are not supported%s",
+                 NULL);
+        return x.status;
+    }
+    if (memchr(src, '\0', len)) {
+        rx_error(&x, RT_SCHEMA_RE_UNSUPPORTED, "a NUL character in a pattern is not supported%s",
                  NULL);
         return x.status;
     }

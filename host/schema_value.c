@@ -149,8 +149,8 @@ static uint64_t hash_depth(struct json_object *v, int depth)
     if (rt_schema_is_number(v)) {
         /* Equal numbers give equal doubles (an integer equal to a double is exactly one). */
         double d = (double)num_value(v);
-        if (d == 0)
-            d = 0; /* -0.0 == 0 */
+        if (d == 0 && signbit(d)) /* -0.0 == 0 */
+            d = 0;
         uint64_t bits;
         memcpy(&bits, &d, sizeof bits);
         return mix(3, bits);
@@ -248,18 +248,17 @@ static void render_depth(ratchet_buf *b, struct json_object *v, size_t max, int 
         break;
     }
     case json_type_object: {
-        int first = 1;
+        /* The iterator API rather than json_object_object_foreach: the count is explicit. */
+        struct json_object_iterator it = json_object_iter_begin(v);
+        struct json_object_iterator end = json_object_iter_end(v);
         rt_buf_puts(b, "{");
-        json_object_object_foreach(v, key, val)
-        {
-            if (b->len > max || depth >= 32)
-                break;
-            if (!first)
+        for (size_t k = 0; !json_object_iter_equal(&it, &end) && b->len <= max && depth < 32;
+             k++, json_object_iter_next(&it)) {
+            if (k > 0)
                 rt_buf_puts(b, ",");
-            first = 0;
-            rt_buf_json_string(b, key);
+            rt_buf_json_string(b, json_object_iter_peek_name(&it));
             rt_buf_puts(b, ":");
-            render_depth(b, val, max, depth + 1);
+            render_depth(b, json_object_iter_peek_value(&it), max, depth + 1);
         }
         rt_buf_puts(b, "}");
         break;

@@ -32,8 +32,25 @@ static const ratchet_option execution_options[] = {
     RATCHET_OPT_END,
 };
 
+static const ratchet_option engine_options[] = {
+    RATCHET_OPT("data_dir", RATCHET_OPT_PATH, "ratchet-data",
+                "Where storage keeps its files (the default storage-sqlite database)"),
+    RATCHET_OPT("tasks", RATCHET_OPT_NODE, "[]",
+                "Task sources loaded at start: folders, .zip files or collection folders"),
+    RATCHET_OPT_RANGE("workers", RATCHET_OPT_INT, "0", 0, 256,
+                      "Worker processes running tasks; 0 = one per CPU"),
+    RATCHET_OPT_RANGE("lease", RATCHET_OPT_DURATION, "30s", 1000, 3600000,
+                      "How long a claimed job stays owned without a heartbeat (crash recovery)"),
+    RATCHET_OPT_RANGE("shutdown_grace", RATCHET_OPT_DURATION, "10s", 0, 3600000,
+                      "On SIGTERM, how long running jobs may finish before they are requeued"),
+    RATCHET_OPT_ENUM("catch_up", "once|skip", "once",
+                     "A schedule that missed fires while the server was down runs once, or not"),
+    RATCHET_OPT_END,
+};
+
 const rt_core_section rt_core_sections[] = {
     {"execution", "Limits and defaults for running tasks", execution_options},
+    {"engine", "The server's job engine: storage location, task sources, workers", engine_options},
     {"logging", "How much the host logs; where it goes is chosen by logger instances",
      logging_options},
     {"plugins", "Where plugins are loaded from", plugins_options},
@@ -43,6 +60,7 @@ const rt_core_section rt_core_sections[] = {
 /* The shape of the top level and of one entry under `instances:`. */
 static const ratchet_option root_options[] = {
     RATCHET_OPT("execution", RATCHET_OPT_NODE, NULL, "core section"),
+    RATCHET_OPT("engine", RATCHET_OPT_NODE, NULL, "core section"),
     RATCHET_OPT("logging", RATCHET_OPT_NODE, NULL, "core section"),
     RATCHET_OPT("plugins", RATCHET_OPT_NODE, NULL, "core section"),
     RATCHET_OPT("instances", RATCHET_OPT_NODE, NULL, "plugin instances"),

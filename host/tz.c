@@ -128,6 +128,12 @@ static bool px_fail(px *x, const char *why)
     return false;
 }
 
+static bool px_fail_at(px *x, const char *at, const char *why)
+{
+    x->p = at;
+    return px_fail(x, why);
+}
+
 static bool px_isdigit(char c)
 {
     return c >= '0' && c <= '9';
@@ -218,29 +224,33 @@ static bool px_expect(px *x, char c)
 
 static bool px_rule(px *x, tz_rule *r)
 {
+    const char *at; /* where a number starts, so that a range error points at it */
     memset(r, 0, sizeof *r);
     if (*x->p == 'J') {
-        x->p++;
+        at = ++x->p;
         r->kind = 'J';
         if (!px_num(x, 3, &r->n) || r->n < 1 || r->n > 365)
-            return px_fail(x, "Julian day out of range 1-365");
+            return px_fail_at(x, at, "Julian day out of range 1-365");
     } else if (*x->p == 'M') {
-        x->p++;
+        at = ++x->p;
         r->kind = 'M';
         if (!px_num(x, 2, &r->month) || r->month < 1 || r->month > 12)
-            return px_fail(x, "month out of range 1-12");
+            return px_fail_at(x, at, "month out of range 1-12");
         if (!px_expect(x, '.'))
             return false;
+        at = x->p;
         if (!px_num(x, 1, &r->week) || r->week < 1 || r->week > 5)
-            return px_fail(x, "week out of range 1-5");
+            return px_fail_at(x, at, "week out of range 1-5");
         if (!px_expect(x, '.'))
             return false;
+        at = x->p;
         if (!px_num(x, 1, &r->wday) || r->wday > 6)
-            return px_fail(x, "weekday out of range 0-6");
+            return px_fail_at(x, at, "weekday out of range 0-6");
     } else {
+        at = x->p;
         r->kind = 'D';
         if (!px_num(x, 3, &r->n) || r->n > 365)
-            return px_fail(x, "day out of range 0-365");
+            return px_fail_at(x, at, "day out of range 0-365");
     }
     r->time = 2 * 3600;
     if (*x->p == '/') {

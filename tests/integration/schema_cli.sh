@@ -97,12 +97,18 @@ expect_err_contains '$ref loop without progress' "loop message"
 printf '{"items": [\n  {"price": 1,,}\n]}\n' >malformed.json
 run "$RATCHET_BIN" schema check order.schema.json malformed.json
 expect_rc 2 "malformed instance"
-expect_err_contains "malformed.json:2:15: invalid JSON: quoted object property name expected" "malformed message"
+expect_err_contains "malformed.json:2:15: invalid JSON: quoted object property name expected" \
+  "malformed message"
 printf '{"type": "object"} trailing' >trailing.json
 run "$RATCHET_BIN" schema check trailing.json good.json
 expect_rc 2 "trailing text in the schema"
 expect_err_contains "trailing.json:1:20: invalid JSON: unexpected text after the JSON value" \
   "trailing text message"
+printf '{"minimum": NaN}' >nan.json
+run "$RATCHET_BIN" schema check nan.json good.json
+expect_rc 2 "NaN in the schema (json-c alone would accept it)"
+expect_err_contains "nan.json:1:13: invalid JSON: unexpected word (JSON allows only true, false" \
+  "NaN message"
 : >empty.json
 run "$RATCHET_BIN" schema check order.schema.json empty.json
 expect_rc 2 "empty file"

@@ -67,8 +67,12 @@ static char **list_json(const char *dir)
         return NULL;
     size_t n = 0, cap = 16;
     char **names = malloc(cap * sizeof *names);
+    if (!names) {
+        closedir(d);
+        return NULL;
+    }
     struct dirent *e;
-    while (names && (e = readdir(d)) != NULL) {
+    while ((e = readdir(d)) != NULL) {
         size_t len = strlen(e->d_name);
         if (len < 6 || strcmp(e->d_name + len - 5, ".json") != 0)
             continue;
@@ -81,8 +85,6 @@ static char **list_json(const char *dir)
         names[n++] = strdup(e->d_name);
     }
     closedir(d);
-    if (!names)
-        return NULL;
     names[n] = NULL;
     qsort(names, n, sizeof *names, name_cmp);
     return names;
@@ -184,11 +186,13 @@ static void check_suite_present(void)
 {
     char dir[4096];
     DIR *d = join(dir, sizeof dir, suite_dir(), "tests/draft7") ? opendir(dir) : NULL;
-    if (!d)
+    if (!d) {
         fail_msg("JSON-Schema-Test-Suite not found at %s: install the Debian package "
                  "json-schema-test-suite (.ci/install-deps.sh --test does), or point "
                  "RATCHET_SCHEMA_SUITE_DIR at a checkout",
                  suite_dir());
+        return;
+    }
     closedir(d);
 }
 

@@ -1,0 +1,74 @@
+/* host/cron.h - cron expressions for schedules: parsing and "when does it fire next".
+ *
+ * Syntax
+ *   sec min hour day-of-month month day-of-week [year]   (6 or 7 fields, as the original)
+ *   min hour day-of-month month day-of-week              (5 fields; the second is 0)
+ *   @yearly = @annually, @monthly, @weekly, @daily = @midnight, @hourly
+ * Fields: second 0-59, minute 0-59, hour 0-23, day-of-month 1-31, month 1-12 or JAN-DEC,
+ * day-of-week 0-7 or SUN-SAT (0 and 7 are Sunday; a range may end at Sunday, e.g. FRI-SUN),
+ * year 1970-2099. Names are case-insensitive. Each field is a comma-separated list of `*`,
+ * `n`, `a-b`, `*` or `a-b` followed by `/step`, and `a/step` (a to the field's maximum). `?`
+ * means `*` in the day fields. Quartz's `L`, `W` and `#` are rejected as unsupported. Fields are
+ * separated by spaces or tabs; an expression is at most RT_CRON_MAX_LEN bytes.
+ *
+ * Days (Vixie cron's rule): when both day-of-month and day-of-week are restricted (neither is
+ * written as `*` or `?`), a day matches if EITHER matches: `0 0 12 1 * MON` fires at noon on the
+ * 1st of every month and on every Monday. When one of them is `*` or `?`, only the other counts.
+ * (Note `*` means exactly that token: `*\/2` is a restriction.)
+ *
+ * Time zones and daylight saving time
+ *   The expression is matched against the LOCAL wall-clock time of the schedule's zone. What
+ *   happens when the wall clock jumps depends on how the hour field is written:
+ *   - Interval style: the hour field contains `*` or a step `/` (`* * * * * *`, `0 * * * *`,
+ *     `0 *\/2 * * *`, `0 0-12/3 * * *`). The job follows real time: a wall time that does not
+ *     exist (skipped by a spring-forward gap) does not fire, and a wall time that occurs twice
+ *     (a fall-back fold) fires both times. So an hourly job fires 23 times on the spring-forward
+ *     day and 25 times on the fall-back day, once per real hour.
+ *   - Fixed-time style: any other hour field (`0 30 2 * * *`, `0 0 9,17 * * MON-FRI`, even
+ *     `0 0 0-23 * * *`). The job keeps to the calendar: every day on which it fires normally it
+ *     fires exactly as many times.
+ *     - Gap: if one or more matching wall times fall inside a gap, the job fires once, at the
+ *       first instant after the gap (daily 02:30 fires at 03:00 local on the day clocks jump
+ *       02:00 -> 03:00; a 02:00,02:30 job also fires just once then). A fire that would land on
+ *       the same instant (a 03:00 time in the same expression) is not repeated.
+ *     - Fold: a wall time that occurs twice fires only at its first occurrence (daily 01:30 in
+ *       New York fires at 01:30 EDT, not again at 01:30 EST). The repeated wall-clock interval
+ *       is skipped entirely, even when the first occurrence was missed (the scheduler was down).
+ *   This matches Vixie cron's treatment of "wildcard" and "fixed-time" jobs, decided here by
+ *   the hour field alone.
+ *
+ * Threading: an rt_cron is immutable after parsing and may be shared between threads.
+ */
+#ifndef RT_CRON_H
+#define RT_CRON_H
+
+#include <stdint.h>
+
+#include "error.h"
+#include "tz.h"
+
+#define RT_CRON_MAX_LEN 256 /* bytes of an expression */
+#define RT_CRON_HORIZON 10  /* years rt_cron_next() looks ahead (without a year field) */
+
+typedef struct rt_cron rt_cron;
+
+/* Parse `expr`. Returns a schedule the caller frees with rt_cron_free(), or NULL with a message
+ * naming the field, e.g. "cron expression '0 61 * * * *': field 2 (minute): 61 is out of range
+ * 0-59". Expressions that can never fire for lack of a day (`0 0 0 30 2 *`) are rejected here. */
+rt_cron *rt_cron_parse(const char *expr, rt_error *err);
+
+void rt_cron_free(rt_cron *c);
+
+/* The first fire time strictly after `after` (UTC seconds) in zone tz (required; see
+ * rt_tz_utc()), following the DST rules above. Returns RATCHET_OK with *next set, or
+ * RATCHET_NOTFOUND with a message when the schedule does not fire within RT_CRON_HORIZON years
+ * (or after its last year), or RATCHET_ERR for bad arguments. */
+ratchet_status rt_cron_next(const rt_cron *c, const rt_tz *tz, int64_t after, int64_t *next,
+                            rt_error *err);
+
+/* The normalised expression for display, owned by c: always 6 fields (7 with a year), single
+ * spaces, names upper-cased, aliases expanded ("@daily" -> "0 0 0 * * *", "*\/5 * * * *" ->
+ * "0 *\/5 * * * *"). Parsing it again gives the same schedule. */
+const char *rt_cron_canonical(const rt_cron *c);
+
+#endif

@@ -1,0 +1,360 @@
+/* host/store.c - open the engine's storage and keep the task registry in it. */
+#include "store.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "buf.h"
+#include "hostapi.h"
+#include "log.h"
+#include "options.h"
+#include "task.h"
+
+int rt_store_fail(ratchet_status rc, const char *what)
+{
+    const char *why = rt_error_peek();
+    if (rc == RATCHET_NOTFOUND && !*why)
+        why = "not found";
+    else if (rc == RATCHET_RETRY && !*why)
+        why = "the database is busy; try again";
+    int status = rt_cli_fail("%s: %s", what, *why ? why : "storage error");
+    rt_error_clear();
+    return status;
+}
+
+/* mkdir -p for the data directory. */
+static int make_dirs(const char *path)
+{
+    char buf[4096];
+    size_t len = strlen(path);
+    if (len == 0 || len >= sizeof buf)
+        return -1;
+    memcpy(buf, path, len + 1);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+/* The configured storage instance, if any: its plugin and validated options. */
+static int configured_storage(rt_app *app, rt_store *st)
+{
+    for (size_t i = 0; i < app->settings.ninstances; i++) {
+        const rt_instance_spec *spec = &app->settings.instances[i];
+        const rt_plugin *p = rt_registry_find(&app->reg, spec->plugin);
+        if (!p || !p->vtable[RT_KIND_STORAGE])
+            continue;
+        char keypath[64];
+        snprintf(keypath, sizeof keypath, "instances[%zu].options", i);
+        rt_error err;
+        st->cfg = rt_options_validate_at(p->desc->options, spec->options, keypath,
+                                         app->settings.basedir, rt_node_where(spec->entry), &err);
+        if (!st->cfg)
+            return rt_cli_fail("%s", err.msg);
+        st->plugin = p;
+        st->ctx = rt_ctx_new(spec->name, p->desc->name);
+        return RT_EXIT_OK;
+    }
+    return -1;
+}
+
+/* storage-sqlite with its database in the data directory. */
+static int default_storage(rt_app *app, rt_store *st)
+{
+    const char *dir =
+        app->data_dir ? app->data_dir
+                      : rt_cfg_string(rt_settings_section(&app->settings, "engine"), "data_dir");
+    st->plugin = rt_registry_find(&app->reg, "storage-sqlite");
+    if (!st->plugin || !st->plugin->vtable[RT_KIND_STORAGE])
+        return rt_cli_fail("no storage: configure an instance of a storage plugin, or install "
+                           "storage-sqlite (see `ratchet plugins list`)");
+    if (make_dirs(dir) != 0)
+        return rt_cli_fail("cannot create the data directory %s: %s", dir, strerror(errno));
+    ratchet_buf path = RATCHET_BUF_INIT;
+    rt_buf_printf(&path, "%s/ratchet.db", dir);
+    st->opts = rt_node_new_map("engine.data_dir");
+    rt_node_map_set(st->opts, "path", rt_node_new_scalar(path.data, "engine.data_dir"));
+    rt_buf_free(&path);
+    rt_error err;
+    st->cfg = rt_options_validate(st->plugin->desc->options, st->opts, "storage", NULL, &err);
+    if (!st->cfg)
+        return rt_cli_fail("%s", err.msg);
+    st->ctx = rt_ctx_new("storage", st->plugin->desc->name);
+    return RT_EXIT_OK;
+}
+
+int rt_store_open(rt_app *app, rt_store *st)
+{
+    memset(st, 0, sizeof *st);
+    int rc = rt_app_load_plugins(app, 1);
+    if (rc != RT_EXIT_OK)
+        return rc;
+    rc = configured_storage(app, st);
+    if (rc < 0)
+        rc = default_storage(app, st);
+    if (rc != RT_EXIT_OK)
+        return rc;
+    if (!st->ctx)
+        return rt_cli_fail("out of memory");
+    st->vt = st->plugin->vtable[RT_KIND_STORAGE];
+    rt_error_clear();
+    if (st->vt->life.create(st->ctx, st->cfg, &st->inst) != RATCHET_OK) {
+        st->inst = NULL;
+        return rt_store_fail(RATCHET_ERR, "storage");
+    }
+    if (st->vt->life.start && st->vt->life.start(st->inst) != RATCHET_OK)
+        return rt_store_fail(RATCHET_ERR, "storage");
+    st->started = 1;
+    return RT_EXIT_OK;
+}
+
+void rt_store_close(rt_store *st)
+{
+    if (st->inst) {
+        if (st->started && st->vt->life.stop)
+            st->vt->life.stop(st->inst);
+        st->vt->life.destroy(st->inst);
+    }
+    rt_config_free(st->cfg);
+    rt_node_free(st->opts);
+    rt_ctx_free(st->ctx);
+    memset(st, 0, sizeof *st);
+}
+
+struct json_object *rt_store_json(const ratchet_buf *buf, const char *what)
+{
+    struct json_object *v = buf->data ? json_tokener_parse(buf->data) : NULL;
+    if (!v)
+        rt_cli_fail("%s: the storage returned malformed JSON", what);
+    return v;
+}
+
+/* ---- the task registry ---------------------------------------------------------------------- */
+
+/* FNV-1a 64 over the parts that define a version's behaviour. */
+static void checksum_update(uint64_t *h, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        *h ^= *p;
+        *h *= 1099511628211ULL;
+    }
+    *h ^= 0xff; /* separator, so "ab"+"c" differs from "a"+"bc" */
+    *h *= 1099511628211ULL;
+}
+
+static const char *plain(struct json_object *v)
+{
+    return v ? json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN) : "null";
+}
+
+static struct json_object *task_record(const rt_task *t, const char *source, char *sum, size_t len)
+{
+    uint64_t h = 14695981039346656037ULL;
+    checksum_update(&h, t->code);
+    checksum_update(&h, plain(t->input_schema));
+    checksum_update(&h, plain(t->output_schema));
+    checksum_update(&h, plain(t->metadata));
+    snprintf(sum, len, "%016llx", (unsigned long long)h);
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, "name", json_object_new_string(t->name));
+    json_object_object_add(o, "version", json_object_new_string(t->version));
+    json_object_object_add(o, "uuid", json_object_new_string(t->uuid));
+    json_object_object_add(o, "description",
+                           t->description ? json_object_new_string(t->description) : NULL);
+    struct json_object *tags = json_object_new_array();
+    for (size_t i = 0; i < t->ntags; i++)
+        json_object_array_add(tags, json_object_new_string(t->tags[i]));
+    json_object_object_add(o, "tags", tags);
+    json_object_object_add(o, "metadata", json_object_get(t->metadata));
+    json_object_object_add(o, "code", json_object_new_string_len(t->code, (int)t->code_len));
+    json_object_object_add(o, "inputSchema", json_object_get(t->input_schema));
+    json_object_object_add(o, "outputSchema", json_object_get(t->output_schema));
+    json_object_object_add(o, "checksum", json_object_new_string(sum));
+    json_object_object_add(o, "source", json_object_new_string(source));
+    return o;
+}
+
+typedef struct seen_task {
+    char *key; /* name@version */
+    char *source;
+    char sum[17];
+} seen_task;
+
+/* Store one task; report a second source of the same name and version. */
+static int sync_one(rt_store *st, const char *path, seen_task **seen, size_t *nseen)
+{
+    rt_error err;
+    rt_task *t = rt_task_load(path, &err);
+    if (!t)
+        return rt_cli_fail("%s", err.msg);
+    char sum[17];
+    struct json_object *rec = task_record(t, path, sum, sizeof sum);
+    ratchet_buf key = RATCHET_BUF_INIT;
+    rt_buf_printf(&key, "%s@%s", t->name, t->version);
+    int rc = RT_EXIT_OK;
+    for (size_t i = 0; i < *nseen; i++) {
+        if (strcmp((*seen)[i].key, key.data) != 0)
+            continue;
+        if (strcmp((*seen)[i].sum, sum) == 0)
+            rt_log(RATCHET_LOG_WARN, "task %s %s is in both %s and %s (identical; using the first)",
+                   t->name, t->version, (*seen)[i].source, path);
+        else
+            rc = rt_cli_fail("task %s %s is in both %s and %s with different content; give one "
+                             "of them a new version",
+                             t->name, t->version, (*seen)[i].source, path);
+        goto done;
+    }
+    int64_t id;
+    int created;
+    rt_error_clear();
+    ratchet_status s = st->vt->task_sync(st->inst, plain(rec), &id, &created);
+    if (s != RATCHET_OK) {
+        rc = rt_store_fail(s, path);
+        goto done;
+    }
+    seen_task *grown = realloc(*seen, (*nseen + 1) * sizeof *grown);
+    if (grown) {
+        *seen = grown;
+        grown[*nseen].key = strdup(key.data);
+        grown[*nseen].source = strdup(path);
+        memcpy(grown[*nseen].sum, sum, sizeof sum);
+        (*nseen)++;
+    }
+    rt_log(RATCHET_LOG_DEBUG, "task %s %s from %s (%s)", t->name, t->version, path,
+           created ? "new" : "unchanged");
+done:
+    rt_buf_free(&key);
+    json_object_put(rec);
+    rt_task_free(t);
+    return rc;
+}
+
+static int sync_source(rt_store *st, const char *source, seen_task **seen, size_t *nseen)
+{
+    char **paths = NULL;
+    size_t n = 0;
+    rt_error err;
+    if (rt_task_find(source, &paths, &n, &err) != RATCHET_OK)
+        return rt_cli_fail("%s", err.msg);
+    if (n == 0)
+        rt_log(RATCHET_LOG_WARN, "task source %s holds no task", source);
+    int rc = RT_EXIT_OK;
+    for (size_t i = 0; i < n; i++) {
+        if (sync_one(st, paths[i], seen, nseen) != RT_EXIT_OK)
+            rc = RT_EXIT_FAIL;
+        free(paths[i]);
+    }
+    free(paths);
+    return rc;
+}
+
+int rt_store_sync_tasks(rt_app *app, rt_store *st, size_t *count)
+{
+    seen_task *seen = NULL;
+    size_t nseen = 0;
+    int rc = RT_EXIT_OK;
+    const ratchet_node *list = rt_cfg_node(rt_settings_section(&app->settings, "engine"), "tasks");
+    if (list && list->kind != RATCHET_NODE_SEQUENCE)
+        return rt_cli_fail("%s: engine.tasks: expected a list of task folders, .zip files or "
+                           "collections",
+                           rt_node_where(list));
+    for (size_t i = 0; i < rt_node_count(list); i++) {
+        const char *src = rt_node_scalar(rt_node_at(list, i));
+        if (!src)
+            return rt_cli_fail("%s: engine.tasks[%zu]: expected a path",
+                               rt_node_where(rt_node_at(list, i)), i);
+        char path[4096];
+        if (src[0] == '/')
+            snprintf(path, sizeof path, "%s", src);
+        else
+            snprintf(path, sizeof path, "%s/%s", app->settings.basedir, src);
+        if (sync_source(st, path, &seen, &nseen) != RT_EXIT_OK)
+            rc = RT_EXIT_FAIL;
+    }
+    for (size_t i = 0; i < app->ntask_sources; i++)
+        if (sync_source(st, app->task_sources[i], &seen, &nseen) != RT_EXIT_OK)
+            rc = RT_EXIT_FAIL;
+    if (count)
+        *count = nseen;
+    for (size_t i = 0; i < nseen; i++) {
+        free(seen[i].key);
+        free(seen[i].source);
+    }
+    free(seen);
+    return rc;
+}
+
+/* ---- lookups -------------------------------------------------------------------------------- */
+
+int rt_store_find_task(rt_store *st, const char *name, const char *version, int64_t *version_id,
+                       struct json_object **version_json)
+{
+    ratchet_buf out = RATCHET_BUF_INIT;
+    rt_error_clear();
+    ratchet_status s = st->vt->task_list(st->inst, &out);
+    if (s != RATCHET_OK) {
+        rt_buf_free(&out);
+        return rt_store_fail(s, "listing tasks");
+    }
+    struct json_object *tasks = rt_store_json(&out, "listing tasks");
+    rt_buf_free(&out);
+    if (!tasks)
+        return RT_EXIT_FAIL;
+    int64_t id = 0;
+    ratchet_buf names = RATCHET_BUF_INIT, versions = RATCHET_BUF_INIT;
+    size_t n = json_object_array_length(tasks);
+    for (size_t i = 0; i < n && id == 0; i++) {
+        struct json_object *t = json_object_array_get_idx(tasks, i), *v, *vs;
+        json_object_object_get_ex(t, "name", &v);
+        rt_buf_printf(&names, "%s%s", i ? ", " : "", json_object_get_string(v));
+        if (strcmp(json_object_get_string(v), name) != 0)
+            continue;
+        const char *want = version;
+        if (!want && json_object_object_get_ex(t, "latestVersion", &v))
+            want = json_object_get_string(v);
+        json_object_object_get_ex(t, "versions", &vs);
+        for (size_t k = 0; k < json_object_array_length(vs); k++) {
+            struct json_object *ver = json_object_array_get_idx(vs, k), *vv, *vid;
+            json_object_object_get_ex(ver, "version", &vv);
+            rt_buf_printf(&versions, "%s%s", k ? ", " : "", json_object_get_string(vv));
+            if (want && strcmp(json_object_get_string(vv), want) == 0 &&
+                json_object_object_get_ex(ver, "id", &vid))
+                id = json_object_get_int64(vid);
+        }
+        if (id == 0) {
+            rt_cli_fail("task '%s' has no version %s (stored: %s)", name, want ? want : "?",
+                        versions.data ? versions.data : "none");
+            json_object_put(tasks);
+            rt_buf_free(&names);
+            rt_buf_free(&versions);
+            return RT_EXIT_FAIL;
+        }
+    }
+    json_object_put(tasks);
+    int rc = RT_EXIT_OK;
+    if (id == 0) {
+        rc = rt_cli_fail("no task named '%s' (stored: %s); load tasks with --tasks PATH or "
+                         "engine.tasks",
+                         name, names.data ? names.data : "none");
+    } else {
+        ratchet_buf rec = RATCHET_BUF_INIT;
+        s = st->vt->task_version_get(st->inst, id, &rec);
+        if (s != RATCHET_OK)
+            rc = rt_store_fail(s, name);
+        else if (!(*version_json = rt_store_json(&rec, name)))
+            rc = RT_EXIT_FAIL;
+        rt_buf_free(&rec);
+        *version_id = id;
+    }
+    rt_buf_free(&names);
+    rt_buf_free(&versions);
+    return rc;
+}

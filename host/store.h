@@ -1,0 +1,50 @@
+/*
+ * host/store.h - the engine's storage instance and the task registry kept in it.
+ *
+ * The storage is the first configured instance of kind storage, else the plugin
+ * storage-sqlite with its database in engine.data_dir (or --data-dir). Operator commands
+ * (`jobs`, `tasks`, `schedules`, `executions`) open it the same way `serve` does, so they work
+ * on the same data, also while `serve` runs.
+ */
+#ifndef RT_STORE_H
+#define RT_STORE_H
+
+#include <json-c/json.h>
+
+#include "cli.h"
+#include "ratchet/storage.h"
+
+typedef struct rt_store {
+    const rt_plugin *plugin;
+    const ratchet_storage_vtable *vt;
+    void *inst;
+    ratchet_ctx *ctx;
+    ratchet_config *cfg;
+    rt_node *opts; /* options built for the default instance, or NULL */
+    int started;
+} rt_store;
+
+/* Open and start the storage. Prints the error and returns RT_EXIT_FAIL on failure. */
+int rt_store_open(rt_app *app, rt_store *st);
+void rt_store_close(rt_store *st);
+
+/* After a storage call returned `rc` (not OK): print "ratchet: <what>: <reason>" and return
+ * the exit status (RT_EXIT_FAIL). */
+int rt_store_fail(ratchet_status rc, const char *what);
+
+/* Load every task from engine.tasks and --tasks and store each version (task_sync). Two
+ * sources holding the same name and version are reported: identical content is a warning,
+ * different content an error. Prints problems; returns RT_EXIT_OK or RT_EXIT_FAIL. *count
+ * (may be NULL) receives the number of task versions synced. */
+int rt_store_sync_tasks(rt_app *app, rt_store *st, size_t *count);
+
+/* Resolve `name` (and `version`, NULL for the latest) to a stored task version: its id and,
+ * in *version_json, the full version record (code, schemas; caller puts it). Prints a clear
+ * error ("no task named 'x' (stored: a, b)") and returns RT_EXIT_FAIL when there is none. */
+int rt_store_find_task(rt_store *st, const char *name, const char *version, int64_t *version_id,
+                       struct json_object **version_json);
+
+/* Parse a storage JSON reply (a buffer the storage filled); NULL with a printed error. */
+struct json_object *rt_store_json(const ratchet_buf *buf, const char *what);
+
+#endif
