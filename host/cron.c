@@ -182,7 +182,7 @@ static bool parse_item(const pctx *p, rt_cron *c, const char *s, size_t n)
 {
     const field_def *fd = &fields[p->f];
     int top = p->f == F_DOW ? 6 : fd->max; /* `*` in day-of-week: 0-6, Sunday once */
-    int lo, hi, step = 1;
+    int lo = 0, hi = 0, step = 1;
     if (n == 0)
         return pfail(p, "empty list element");
     if (memchr(s, '#', n))
@@ -522,7 +522,7 @@ ratchet_status rt_cron_next(const rt_cron *c, const rt_tz *tz, int64_t after, in
     int64_t limit = after + HORIZON_SECS;
     if (c->has_year) /* search up to the end of its last year (plus a day for any zone) */
         limit = (rt_tz_days_from_civil(c->last_year + 1, 1, 1) + 2) * 86400;
-    int64_t t = after + 1, local;
+    int64_t t = after + 1, local = 0;
     for (int guard = 0; guard < PERIOD_GUARD && t <= limit; guard++) {
         rt_tz_period p;
         rt_tz_period_at(tz, t, &p);

@@ -215,6 +215,13 @@ ratchet_status rt_ipc_encode(const rt_ipc_msg *msg, ratchet_buf *out, rt_error *
  * (rt_ipc_error_reply) that the peer can match to its request. */
 ratchet_status rt_ipc_decode(const char *line, size_t len, rt_ipc_msg *msg, rt_error *err);
 
+/* Parse one JSON text (len bytes; trailing whitespace allowed) the way the protocol does:
+ * strict json-c, valid UTF-8, nesting up to RT_IPC_MAX_DEPTH, integers beyond 64 bits kept as
+ * doubles with their text, NaN/Infinity refused. *out is a new reference (json_object_put).
+ * RATCHET_ERR with "malformed message: <why> at byte offset N", or RATCHET_NOMEM. */
+ratchet_status rt_ipc_parse_json(const char *text, size_t len, struct json_object **out,
+                                 rt_error *err);
+
 /* Release a decoded message's tree and zero it. Safe on a zeroed or already freed message. */
 void rt_ipc_msg_free(rt_ipc_msg *msg);
 

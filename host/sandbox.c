@@ -75,15 +75,16 @@ static ratchet_status set_limit(int res, const char *name, rlim_t soft, rlim_t h
     return RATCHET_OK;
 }
 
-/* CPU seconds used so far, rounded up, so that cpu_seconds counts from now. */
-static rlim_t cpu_used_seconds(void)
+/* The RLIMIT_CPU value `seconds` from now: CPU already used is added, to the nearest second
+ * (the limit's granularity), so a fresh child gets exactly `seconds`. */
+static rlim_t cpu_limit_from_now(int64_t seconds)
 {
     struct rusage ru;
-    if (getrusage(RUSAGE_SELF, &ru) != 0)
-        return 0;
-    long long us = ((long long)ru.ru_utime.tv_sec + (long long)ru.ru_stime.tv_sec) * 1000000 +
-                   (long long)ru.ru_utime.tv_usec + (long long)ru.ru_stime.tv_usec;
-    return (rlim_t)((us + 999999) / 1000000);
+    long long us = 0;
+    if (getrusage(RUSAGE_SELF, &ru) == 0)
+        us = ((long long)ru.ru_utime.tv_sec + (long long)ru.ru_stime.tv_sec) * 1000000 +
+             (long long)ru.ru_utime.tv_usec + (long long)ru.ru_stime.tv_usec;
+    return (rlim_t)((us + 500000) / 1000000) + (rlim_t)seconds;
 }
 
 static ratchet_status apply_rlimits(const rt_sandbox_limits *l, rt_error *err)
@@ -98,7 +99,7 @@ static ratchet_status apply_rlimits(const rt_sandbox_limits *l, rt_error *err)
     if (l->cpu_seconds > 0) {
         /* SIGXCPU at the soft limit (fatal by default), SIGKILL at the hard one should the
          * process catch or ignore SIGXCPU. */
-        rlim_t soft = cpu_used_seconds() + (rlim_t)l->cpu_seconds;
+        rlim_t soft = cpu_limit_from_now(l->cpu_seconds);
         if (set_limit(RLIMIT_CPU, "RLIMIT_CPU", soft, soft + 1, err) != RATCHET_OK)
             return RATCHET_ERR;
     }

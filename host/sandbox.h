@@ -67,7 +67,8 @@ typedef struct rt_sandbox_limits {
     int64_t memory_bytes;   /* RLIMIT_AS: a backstop behind the executor's allocator cap; it
                              * must leave room for the binary, its libraries and stacks. 0: as
                              * inherited */
-    int64_t cpu_seconds;    /* RLIMIT_CPU, counted from the call (CPU already used is added):
+    int64_t cpu_seconds;    /* RLIMIT_CPU, counted from the call (CPU already used is added,
+                             * to the nearest second, the limit's granularity):
                              * SIGXCPU after this many seconds of CPU, SIGKILL one second later.
                              * A lifetime budget for a long-lived worker; the per-task limit
                              * is the coordinator's wall-clock kill. 0: as inherited */

@@ -265,7 +265,7 @@ static bool px_rule(px *x, tz_rule *r)
 static bool posix_parse(const char *spec, tz_posix *z, rt_error *err, const char *zone)
 {
     px x = {spec, NULL};
-    int32_t off;
+    int32_t off = 0;
     memset(z, 0, sizeof *z);
     bool ok = px_name(&x, z->std.abbr) && px_hms(&x, 24, &off);
     if (ok) {
@@ -342,10 +342,10 @@ static void posix_period(const tz_posix *z, int64_t t, rt_tz_period *p)
         int dst;
     } ev[10], tmp;
     int n = 0;
-    for (int64_t yy = y - 2; yy <= y + 2; yy++) {
-        ev[n].at = rule_day(&z->start, yy) * 86400 + z->start.time - z->std.utoff;
+    for (int k = -2; k <= 2; k++) {
+        ev[n].at = rule_day(&z->start, y + k) * 86400 + z->start.time - z->std.utoff;
         ev[n++].dst = 1;
-        ev[n].at = rule_day(&z->end, yy) * 86400 + z->end.time - z->dst.utoff;
+        ev[n].at = rule_day(&z->end, y + k) * 86400 + z->end.time - z->dst.utoff;
         ev[n++].dst = 0;
     }
     for (int i = 1; i < n; i++) /* stable insertion sort: ties keep year order */
@@ -446,7 +446,7 @@ int rt_tz_from_local(const rt_tz *tz, const struct rt_tm *local, int64_t utc_out
 
     /* Every solution t satisfies t + utoff(t) == L with utoff(t) one of the zone's offsets, so
      * testing t = L - o for each distinct offset o finds them all. */
-    int32_t offs[TZ_TYPES_MAX + 2];
+    int32_t offs[TZ_TYPES_MAX + 2] = {0};
     size_t noffs = 0;
     for (size_t i = 0; i < tz->ntypes + 2; i++) {
         int32_t o;

@@ -1,0 +1,144 @@
+/* host/cmd_tasks.c - `ratchet tasks list|show` and `ratchet executions list|show`. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "hostapi.h"
+#include "opsutil.h"
+
+static int tasks_list(rt_app *app, int json)
+{
+    rt_store st;
+    int rc = rt_ops_open(app, &st);
+    if (rc != RT_EXIT_OK)
+        return rc;
+    ratchet_buf out = RATCHET_BUF_INIT;
+    rt_error_clear();
+    ratchet_status s = st.vt->task_list(st.inst, &out);
+    struct json_object *tasks = NULL;
+    if (s != RATCHET_OK) {
+        rc = rt_store_fail(s, "tasks");
+    } else if (!(tasks = rt_store_json(&out, "tasks"))) {
+        rc = RT_EXIT_FAIL;
+    } else if (json) {
+        printf("%s\n", json_object_to_json_string_ext(tasks, JSON_C_TO_STRING_PRETTY |
+                                                                 JSON_C_TO_STRING_SPACED |
+                                                                 JSON_C_TO_STRING_NOSLASHESCAPE));
+    } else {
+        printf("%-24s %-10s %-8s %s\n", "NAME", "LATEST", "VERSIONS", "DESCRIPTION");
+        for (size_t i = 0; i < json_object_array_length(tasks); i++) {
+            struct json_object *t = json_object_array_get_idx(tasks, i), *v;
+            const char *name = "", *latest = "", *desc = "";
+            size_t nv = 0;
+            if (json_object_object_get_ex(t, "name", &v))
+                name = json_object_get_string(v);
+            if (json_object_object_get_ex(t, "latestVersion", &v))
+                latest = json_object_get_string(v);
+            if (json_object_object_get_ex(t, "description", &v) && v)
+                desc = json_object_get_string(v);
+            if (json_object_object_get_ex(t, "versions", &v))
+                nv = json_object_array_length(v);
+            printf("%-24s %-10s %-8zu %s\n", name, latest, nv, desc);
+        }
+    }
+    json_object_put(tasks);
+    rt_buf_free(&out);
+    rt_store_close(&st);
+    return rc;
+}
+
+static int tasks_show(rt_app *app, const char *name, const char *version, int json)
+{
+    rt_store st;
+    int rc = rt_ops_open(app, &st);
+    if (rc != RT_EXIT_OK)
+        return rc;
+    int64_t id;
+    struct json_object *rec = NULL;
+    rc = rt_store_find_task(&st, name, version, &id, &rec);
+    if (rc == RT_EXIT_OK) {
+        const char *text =
+            json_object_to_json_string_ext(rec, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                                                    JSON_C_TO_STRING_NOSLASHESCAPE);
+        ratchet_buf b = RATCHET_BUF_INIT;
+        rt_buf_puts(&b, text);
+        rc = rt_ops_print_record(&b, json, name);
+        rt_buf_free(&b);
+    }
+    json_object_put(rec);
+    rt_store_close(&st);
+    return rc;
+}
+
+static int tasks_run(rt_app *app, int argc, char **argv)
+{
+    int json = 0;
+    const char *pos[2] = {NULL, NULL};
+    int npos = 0;
+    const char *version = NULL;
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0)
+            json = 1;
+        else if (strcmp(argv[i], "--version") == 0 && i + 1 < argc)
+            version = argv[++i];
+        else if (argv[i][0] != '-' && npos < 2)
+            pos[npos++] = argv[i];
+        else
+            return rt_usage_error("tasks", "unexpected argument '%s'", argv[i]);
+    }
+    if (argc >= 2 && strcmp(argv[1], "list") == 0 && npos == 0 && !version)
+        return tasks_list(app, json);
+    if (argc >= 2 && strcmp(argv[1], "show") == 0 && npos == 1)
+        return tasks_show(app, pos[0], version, json);
+    return rt_usage_error("tasks", "usage: ratchet tasks list [--json] | tasks show NAME "
+                                   "[--version V] [--json]");
+}
+
+const rt_command rt_cmd_tasks = {
+    "tasks",
+    "List the stored tasks or show one version",
+    "Usage: ratchet tasks list [--json]\n"
+    "       ratchet tasks show NAME [--version V] [--json]\n\n"
+    "The tasks in the engine's storage, with their versions. Tasks are stored from\n"
+    "engine.tasks and --tasks PATH (folders, .zip files, collections) by `serve` and by every\n"
+    "operator command; a version is never replaced by different content.\n",
+    tasks_run,
+};
+
+static int executions_run(rt_app *app, int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "list") == 0)
+        return rt_ops_list(app, argc, argv, "executions", RT_OPS_EXECUTIONS);
+    if (argc < 3 || strcmp(argv[1], "show") != 0)
+        return rt_usage_error("executions", "usage: ratchet executions list [...] | executions "
+                                            "show ID [--json]");
+    int json = argc == 4 && strcmp(argv[3], "--json") == 0;
+    char *end;
+    errno = 0;
+    long long id = strtoll(argv[2], &end, 10);
+    if (errno || *end || id <= 0 || (argc == 4 && !json) || argc > 4)
+        return rt_usage_error("executions", "usage: ratchet executions show ID [--json]");
+    rt_store st;
+    int rc = rt_ops_open(app, &st);
+    if (rc != RT_EXIT_OK)
+        return rc;
+    ratchet_buf out = RATCHET_BUF_INIT;
+    rt_error_clear();
+    ratchet_status s = st.vt->execution_get(st.inst, id, &out);
+    char what[64];
+    snprintf(what, sizeof what, "execution %lld", id);
+    rc = s != RATCHET_OK ? rt_store_fail(s, what) : rt_ops_print_record(&out, json, what);
+    rt_buf_free(&out);
+    rt_store_close(&st);
+    return rc;
+}
+
+const rt_command rt_cmd_executions = {
+    "executions",
+    "List or show task executions (input, output, error, logs, HTTP calls)",
+    "Usage: ratchet executions list [--status S] [--task NAME] [--job ID] [--limit N] [--json]\n"
+    "       ratchet executions show ID [--json]\n",
+    executions_run,
+};

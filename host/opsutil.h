@@ -1,0 +1,33 @@
+/*
+ * host/opsutil.h - what the operator commands (jobs, executions, tasks, schedules) share:
+ * opening the storage with the task registry synced, times, submitting, printing records.
+ */
+#ifndef RT_OPSUTIL_H
+#define RT_OPSUTIL_H
+
+#include "store.h"
+
+/* Open the storage and store the configured task sources (engine.tasks, --tasks). */
+int rt_ops_open(rt_app *app, rt_store *st);
+
+/* "2026-12-01T09:00:00Z" (RFC 3339, any offset) or "+30s"/"+10m"/"+2h" from now. 0 on
+ * success, -1 when unreadable. */
+int rt_ops_parse_time(const char *text, int64_t *ms);
+
+/* Queue one job per input (an array of JSON values) for task version `version_id` in one
+ * transaction, with the engine's retry policy. Prints the job ids (or, with `json`, the jobs);
+ * with `wait` (a single job), blocks until it ends and exits 1 if it did not complete. */
+int rt_ops_submit(rt_app *app, rt_store *st, int64_t version_id, struct json_object *inputs,
+                  ratchet_priority prio, int64_t at_ms, const char *idempotency_key, int wait,
+                  int json);
+
+/* Print one storage record: pretty JSON with `json`, else a short human summary. */
+int rt_ops_print_record(const ratchet_buf *record, int json, const char *what);
+
+typedef enum rt_ops_list_kind { RT_OPS_JOBS, RT_OPS_EXECUTIONS } rt_ops_list_kind;
+
+/* `jobs list` / `executions list` with --status, --task, --job (executions), --limit,
+ * --offset and --json: a table, or the storage's {items, total}. */
+int rt_ops_list(rt_app *app, int argc, char **argv, const char *cmd, rt_ops_list_kind kind);
+
+#endif
