@@ -4,7 +4,7 @@
 # apt-get only for packages that are missing.
 set -euo pipefail
 build_pkgs=(build-essential cmake pkg-config libyaml-dev libjson-c-dev libmujs-dev
-  libmicrohttpd-dev libsqlite3-dev libcurl4-openssl-dev libzip-dev)
+  libmicrohttpd-dev libsqlite3-dev libcurl4-openssl-dev libzip-dev libseccomp-dev)
 test_pkgs=(libcmocka-dev json-schema-test-suite python3 zip unzip mujs tzdata)
 pkgs=("${build_pkgs[@]}")
 [ "${1:-}" = "--test" ] && pkgs+=("${test_pkgs[@]}")

@@ -2,10 +2,87 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "engine.h"
 #include "log.h"
+
+/* The command line of a worker: this binary with the same configuration and plugin dirs. */
+static char **worker_argv(rt_app *app)
+{
+    char **argv = calloc(8 + 2 * RT_MAX_PLUGIN_DIRS, sizeof *argv);
+    size_t n = 0;
+    if (!argv)
+        return NULL;
+    argv[n++] = (char *)"ratchet";
+    if (app->config_path) {
+        argv[n++] = (char *)"--config";
+        argv[n++] = (char *)app->config_path;
+    }
+    for (size_t i = 0; i < app->nplugin_dirs; i++) {
+        argv[n++] = (char *)"--plugin-dir";
+        argv[n++] = (char *)app->plugin_dirs[i];
+    }
+    if (app->log_level) {
+        argv[n++] = (char *)"--log-level";
+        argv[n++] = (char *)app->log_level;
+    }
+    argv[n++] = (char *)"worker";
+    return argv;
+}
+
+static int storage_available(rt_app *app)
+{
+    for (size_t i = 0; i < app->settings.ninstances; i++) {
+        const rt_plugin *p = rt_registry_find(&app->reg, app->settings.instances[i].plugin);
+        if (p && p->vtable[RT_KIND_STORAGE])
+            return 1;
+    }
+    const rt_plugin *p = rt_registry_find(&app->reg, "storage-sqlite");
+    return p && p->vtable[RT_KIND_STORAGE];
+}
+
+/* With a storage plugin: the job engine runs until a stop signal. Without one (an embedded
+ * build of loggers only): the instances run until a stop signal. */
+static int serve_engine(rt_app *app, rt_instance_set *set, const sigset_t *stop_signals)
+{
+    if (!storage_available(app)) {
+        rt_log(RATCHET_LOG_WARN, "no storage plugin: running without the job engine");
+        rt_log(RATCHET_LOG_INFO,
+               "ratchet serve: ready (%zu instance%s); stop with Ctrl-C or SIGTERM", set->count,
+               set->count == 1 ? "" : "s");
+        int sig = 0;
+        while (sigwait(stop_signals, &sig) == EINTR)
+            ;
+        rt_log(RATCHET_LOG_INFO, "received %s, shutting down",
+               sig == SIGINT ? "SIGINT" : "SIGTERM");
+        return RT_EXIT_OK;
+    }
+    rt_store st;
+    int rc = rt_store_open(app, &st);
+    size_t ntasks = 0;
+    if (rc == RT_EXIT_OK)
+        rc = rt_store_sync_tasks(app, &st, &ntasks);
+    char **argv = rc == RT_EXIT_OK ? worker_argv(app) : NULL;
+    rt_error err;
+    rt_engine *engine = argv ? rt_engine_new(app, &st, argv, &err) : NULL;
+    if (argv && !engine)
+        rc = rt_cli_fail("%s", err.msg);
+    if (engine) {
+        rt_log(RATCHET_LOG_INFO,
+               "ratchet serve: ready (%zu instance%s, %zu task version%s); stop with Ctrl-C or "
+               "SIGTERM",
+               set->count, set->count == 1 ? "" : "s", ntasks, ntasks == 1 ? "" : "s");
+        rc = rt_engine_run(engine, stop_signals);
+        rt_log(RATCHET_LOG_INFO, "shutting down");
+    }
+    rt_engine_free(engine);
+    free(argv);
+    rt_store_close(&st);
+    return rc;
+}
 
 static int serve_run(rt_app *app, int argc, char **argv)
 {
@@ -43,16 +120,10 @@ static int serve_run(rt_app *app, int argc, char **argv)
     for (size_t i = 0; i < set.count; i++)
         rt_log(RATCHET_LOG_INFO, "instance %s: %s %s", set.items[i].spec->name,
                rt_kind_name(set.items[i].kind), set.items[i].plugin->desc->name);
-    rt_log(RATCHET_LOG_INFO, "ratchet serve: ready (%zu instance%s); stop with Ctrl-C or SIGTERM",
-           set.count, set.count == 1 ? "" : "s");
-
-    int sig = 0;
-    while (sigwait(&stop_signals, &sig) == EINTR)
-        ;
-    rt_log(RATCHET_LOG_INFO, "received %s, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    rc = serve_engine(app, &set, &stop_signals);
     rt_instances_shutdown(&set);
     rt_instances_free(&set);
-    return RT_EXIT_OK;
+    return rc;
 }
 
 const rt_command rt_cmd_serve = {

@@ -209,7 +209,7 @@ static bool parse_item(const pctx *p, rt_cron *c, const char *s, size_t n)
             if (lo > hi)
                 return pfail(p, "range %.*s is backwards (start must not exceed end)", (int)bn, s);
         } else {
-            hi = slash ? fd->max : lo; /* `a/n`: from a to the field's maximum */
+            hi = slash ? top : lo; /* `a/n`: from a to the field's maximum */
         }
     }
     if (slash) {
@@ -223,8 +223,8 @@ static bool parse_item(const pctx *p, rt_cron *c, const char *s, size_t n)
         }
         if (tn == 0 || i != tn || v == 0)
             return pfail(p, "step must be a positive number");
-        /* A step beyond the field's span cannot repeat, so it is almost surely a mistake
-         * (`*\/90` minutes is not "every 90 minutes"). */
+        /* A step beyond the field's span cannot repeat, so it is almost surely a mistake: a
+         * minute step of 90 does not mean "every 90 minutes". */
         if (v > top - fd->min)
             return pfail(p, "step %d is out of range 1-%d", v, top - fd->min);
         step = v;

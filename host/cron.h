@@ -5,28 +5,29 @@
  *   min hour day-of-month month day-of-week              (5 fields; the second is 0)
  *   @yearly = @annually, @monthly, @weekly, @daily = @midnight, @hourly
  * Fields: second 0-59, minute 0-59, hour 0-23, day-of-month 1-31, month 1-12 or JAN-DEC,
- * day-of-week 0-7 or SUN-SAT (0 and 7 are Sunday; a range may end at Sunday, e.g. FRI-SUN),
- * year 1970-2099. Names are case-insensitive. Each field is a comma-separated list of `*`,
- * `n`, `a-b`, `*` or `a-b` followed by `/step`, and `a/step` (a to the field's maximum). `?`
- * means `*` in the day fields. Quartz's `L`, `W` and `#` are rejected as unsupported. Fields are
- * separated by spaces or tabs; an expression is at most RT_CRON_MAX_LEN bytes.
+ * day-of-week 0-7 or SUN-SAT (0 and 7 are Sunday; a range may end at Sunday, e.g. FRI-SUN;
+ * `*` and `a/step` run to Saturday), year 1970-2099. Names are case-insensitive. Each field is a
+ * comma-separated list of `*`, `n`, `a-b`, `*` or `a-b` followed by `/step`, and `a/step` (a to the
+ * field's maximum). `?` means `*` in the day fields. Quartz's `L`, `W` and `#` are rejected as
+ * unsupported. Fields are separated by spaces or tabs; an expression is at most RT_CRON_MAX_LEN
+ * bytes.
  *
  * Days (Vixie cron's rule): when both day-of-month and day-of-week are restricted (neither is
  * written as `*` or `?`), a day matches if EITHER matches: `0 0 12 1 * MON` fires at noon on the
  * 1st of every month and on every Monday. When one of them is `*` or `?`, only the other counts.
- * (Note `*` means exactly that token: `*\/2` is a restriction.)
+ * Only the bare token counts as unrestricted: a stepped wildcard (`*` with a `/step`) restricts.
  *
  * Time zones and daylight saving time
  *   The expression is matched against the LOCAL wall-clock time of the schedule's zone. What
  *   happens when the wall clock jumps depends on how the hour field is written:
  *   - Interval style: the hour field contains `*` or a step `/` (`* * * * * *`, `0 * * * *`,
- *     `0 *\/2 * * *`, `0 0-12/3 * * *`). The job follows real time: a wall time that does not
+ *     `0 0-12/3 * * *`, or `*` with a step). The job follows real time: a wall time that does not
  *     exist (skipped by a spring-forward gap) does not fire, and a wall time that occurs twice
  *     (a fall-back fold) fires both times. So an hourly job fires 23 times on the spring-forward
  *     day and 25 times on the fall-back day, once per real hour.
  *   - Fixed-time style: any other hour field (`0 30 2 * * *`, `0 0 9,17 * * MON-FRI`, even
- *     `0 0 0-23 * * *`). The job keeps to the calendar: every day on which it fires normally it
- *     fires exactly as many times.
+ *     `0 0 0-23 * * *`). The job keeps to the calendar: no wall time fires twice, and a time
+ *     lost to a gap is made up right after it.
  *     - Gap: if one or more matching wall times fall inside a gap, the job fires once, at the
  *       first instant after the gap (daily 02:30 fires at 03:00 local on the day clocks jump
  *       02:00 -> 03:00; a 02:00,02:30 job also fires just once then). A fire that would land on
@@ -67,8 +68,8 @@ ratchet_status rt_cron_next(const rt_cron *c, const rt_tz *tz, int64_t after, in
                             rt_error *err);
 
 /* The normalised expression for display, owned by c: always 6 fields (7 with a year), single
- * spaces, names upper-cased, aliases expanded ("@daily" -> "0 0 0 * * *", "*\/5 * * * *" ->
- * "0 *\/5 * * * *"). Parsing it again gives the same schedule. */
+ * spaces, names upper-cased, aliases expanded ("@daily" -> "0 0 0 * * *", "0/5 * * * mon" ->
+ * "0 0/5 * * * MON"). Parsing it again gives the same schedule. */
 const char *rt_cron_canonical(const rt_cron *c);
 
 #endif

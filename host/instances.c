@@ -117,6 +117,10 @@ ratchet_status rt_instances_start(rt_instance_set *set, rt_error *err)
 {
     for (size_t i = 0; i < set->count; i++) {
         rt_instance *inst = &set->items[i];
+        /* Executors and storage are created by their users (workers, the engine), which know
+         * when and in which process they are needed. */
+        if (inst->kind != RT_KIND_LOGGER)
+            continue;
         inst->ctx = rt_ctx_new(inst->spec->name, inst->plugin->desc->name);
         if (!inst->ctx)
             return rt_fail(err, "out of memory");
@@ -127,6 +131,8 @@ ratchet_status rt_instances_start(rt_instance_set *set, rt_error *err)
     }
     for (size_t i = 0; i < set->count; i++) {
         rt_instance *inst = &set->items[i];
+        if (inst->state != RT_INST_CREATED)
+            continue;
         rt_error_clear();
         if (inst->life->start && inst->life->start(inst->handle) != RATCHET_OK)
             return callback_failed(inst, "start", err);

@@ -25,9 +25,9 @@ static ratchet_status nomem(rt_error *err)
 }
 
 /* An integer literal json-c would clamp: beyond UINT64_MAX, or below INT64_MIN. */
-static int int_overflows(const char *digits, size_t n, int negative_)
+static int int_overflows(const char *digits, size_t n, int is_negative)
 {
-    if (negative_)
+    if (is_negative)
         return n > 19 || (n == 19 && memcmp(digits, "9223372036854775808", 19) > 0);
     return n > 20 || (n == 20 && memcmp(digits, "18446744073709551615", 20) > 0);
 }
@@ -85,8 +85,8 @@ static ratchet_status scan_numbers(const char *s, size_t len, char *out, size_t 
                 if (out) {
                     memcpy(out + o, s + copied, j - copied);
                     o += j - copied;
-                    memcpy(out + o, ".0", 2);
-                    o += 2;
+                    out[o++] = '.';
+                    out[o++] = '0';
                     copied = j;
                 }
                 (*nbig)++;
@@ -211,6 +211,7 @@ ratchet_status rt_ipc_parse_json(const char *line, size_t len, struct json_objec
     if (!copy)
         return nomem(err);
     scan_numbers(line, len, copy, &nbig, err);
+    /* Should the text be malformed too, offsets in the message count the inserted bytes. */
     ratchet_status rc = parse_text(copy, len + 2 * nbig, root, err);
     free(copy);
     if (rc == RATCHET_OK && restore_numbers(*root) != RATCHET_OK) {

@@ -248,7 +248,7 @@ typedef struct rt_ipc_reader {
     size_t len;      /* bytes in buf */
     size_t cap;      /* bytes allocated */
     size_t start;    /* first byte not yet returned as part of a line */
-    size_t scan;     /* bytes before this offset (from start) hold no '\n' */
+    size_t scan;     /* offset in buf: bytes from start up to here hold no '\n' */
     size_t max_line; /* longest line accepted, without its '\n' */
     int eof;
     int failed; /* an RT_IPC_IO_ERR was reported; `why` says why and every call repeats it */
@@ -263,8 +263,10 @@ void rt_ipc_reader_free(rt_ipc_reader *r);
  * Read what fd has to offer. On a non-blocking fd this reads until EAGAIN, EOF, or a short
  * read; on a blocking fd it waits for the first bytes only (it stops at a short read or once a
  * complete line is buffered), which is what a worker waiting for its next request wants.
- * EINTR is retried. Returns RT_IPC_IO_OK (possibly having read nothing), RT_IPC_IO_EOF (drain
- * the buffered lines with rt_ipc_next_line), or RT_IPC_IO_ERR (err set).
+ * EINTR is retried. Call it once rt_ipc_next_line says RT_IPC_IO_AGAIN (on a blocking fd it
+ * would otherwise wait with lines still buffered). Returns RT_IPC_IO_OK (possibly having read
+ * nothing), RT_IPC_IO_EOF (drain the buffered lines with rt_ipc_next_line), or RT_IPC_IO_ERR
+ * (err set). The buffer holds at most about twice the longest line.
  */
 rt_ipc_io rt_ipc_read_ready(rt_ipc_reader *r, int fd, rt_error *err);
 

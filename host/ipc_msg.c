@@ -429,7 +429,7 @@ static ratchet_status get_str(const dec *d, struct json_object *o, const char *p
     if (!json_object_is_type(v, json_type_string))
         return bad_field(d, pre, key, (flags & NULLABLE) ? "a string or null" : "a string", v);
     *out = json_object_get_string(v);
-    return RATCHET_OK;
+    return *out ? RATCHET_OK : bad_field(d, pre, key, "a string", v);
 }
 
 /* An integer that fits int64_t; json-c stores 2^63..2^64-1 as uint64, which is refused. */
@@ -531,8 +531,11 @@ static ratchet_status check_entries(const dec *d, struct json_object *o, const c
             if (get_str(d, x, pre, "level", REQUIRED, &s1) != RATCHET_OK ||
                 get_str(d, x, pre, "message", REQUIRED, &s2) != RATCHET_OK)
                 return RATCHET_ERR;
-            if (strcmp(s1, "trace") && strcmp(s1, "debug") && strcmp(s1, "info") &&
-                strcmp(s1, "warn") && strcmp(s1, "error"))
+            static const char *const levels[] = {"trace", "debug", "info", "warn", "error"};
+            size_t k = 0;
+            while (k < sizeof levels / sizeof *levels && strcmp(s1, levels[k]) != 0)
+                k++;
+            if (k == sizeof levels / sizeof *levels)
                 return range_field(d, pre, "level", "trace, debug, info, warn or error");
         } else {
             int64_t status;
@@ -572,7 +575,7 @@ static ratchet_status decode_result(const dec *d, struct json_object *o, rt_ipc_
 {
     const char *outcome;
     if (get_int(d, o, "", "job_id", INT64_MIN, &x->job_id) != RATCHET_OK ||
-        get_str(d, o, "", "outcome", REQUIRED, &outcome) != RATCHET_OK)
+        get_str(d, o, "", "outcome", REQUIRED, &outcome) != RATCHET_OK || !outcome)
         return RATCHET_ERR;
     size_t i = 0;
     while (i < N_OUTCOMES && strcmp(outcome, outcome_names[i]) != 0)
@@ -638,10 +641,10 @@ static ratchet_status decode_payload(const dec *d, struct json_object *o, rt_ipc
 static ratchet_status decode_envelope(struct json_object *o, rt_ipc_msg *m, rt_error *err)
 {
     struct json_object *v = NULL;
-    dec d = {err, "a"};
+    dec quiet = {NULL, "a"}, d = {err, "a"};
     m->id_null = 1;
     if (json_object_object_get_ex(o, "id", &v) && json_object_is_type(v, json_type_int) &&
-        int_value(&d, v, "", "id", INT64_MIN, &m->id) == RATCHET_OK)
+        int_value(&quiet, v, "", "id", INT64_MIN, &m->id) == RATCHET_OK)
         m->id_null = 0;
     if (!json_object_object_get_ex(o, "protocol_version", &v))
         return rt_fail(err, "invalid message: missing field \"protocol_version\"");

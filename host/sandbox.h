@@ -15,13 +15,14 @@
  *                 chroot, pivot_root, modules, kexec, reboot, swap, acct, quotactl, syslog,
  *                 iopl/ioperm, personality, unshare/setns, bpf, perf_event_open, userfaultfd,
  *                 keyrings, open_by_handle_at, kcmp, clock/host name setting,
- *                 process_vm_readv/writev, pidfd_getfd, ptrace                    -> EPERM
+ *                 process_vm_readv/writev, pidfd_getfd                            -> EPERM
  *                 io_uring_* (its operations would bypass this filter)           -> ENOSYS
  *                 signals only to itself: kill/tgkill/rt_(tg)sigqueueinfo to another pid,
  *                 tkill, pidfd_send_signal                                        -> EPERM
  *                 resource limits: setrlimit, prlimit64 setting a limit or naming another
  *                 process (reading its own limits stays allowed)                  -> EPERM
- *                 process creation: fork, vfork, and clone without CLONE_THREAD   -> EPERM
+ *                 process creation: fork, vfork, clone without CLONE_THREAD; ptrace
+ *                                                                                 -> EPERM
  *                 clone3 (its flags cannot be inspected; libc falls back to clone) -> ENOSYS
  *                 Threads stay allowed (clone with CLONE_THREAD).
  *   no_network    socket() for every family, AF_UNIX included (a named AF_UNIX socket reaches
@@ -88,10 +89,11 @@ typedef struct rt_sandbox_limits {
 void rt_sandbox_limits_default(rt_sandbox_limits *l);
 
 /* Apply `l` to the calling process, irreversibly; once per process (a second call cannot set
- * limits any more). Returns RATCHET_OK, or RATCHET_ERR with the
- * reason in err (e.g. "seccomp_load failed: Operation not permitted"); on failure some parts
- * may already be in force, so the caller should exit rather than run the task. Invalid limits
- * (negative values) are rejected before anything is changed. Allocates only transiently. */
+ * limits any more). Returns RATCHET_OK, or RATCHET_ERR with the reason in err (e.g.
+ * "seccomp_load failed: Operation not permitted"); on failure some parts may already be in
+ * force, so the caller should exit rather than run the task. Invalid limits (negative values,
+ * max_open_files below 4 or above 2^20) are rejected before anything is changed. Allocates
+ * only transiently (libseccomp builds the filter). */
 ratchet_status rt_sandbox_apply(const rt_sandbox_limits *l, rt_error *err);
 
 /* Parts of the policy this build enforces (bits below); the rest is always enforced. */

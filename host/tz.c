@@ -364,14 +364,9 @@ static void posix_period(const tz_posix *z, int64_t t, rt_tz_period *p)
         ev[k++] = ev[i];
     }
     n = k;
-    int cur = -1;
-    for (int i = 0; i < n && ev[i].at <= t; i++)
+    int cur = 0; /* ev[0] is the first raw event, in year y - 2, so before t */
+    for (int i = 1; i < n && ev[i].at <= t; i++)
         cur = i;
-    if (cur < 0) { /* not reached for t inside the window; keep a sane answer anyway */
-        set_period(p, ev[0].dst ? &z->std : &z->dst, first_at, ev[0].at,
-                   (ev[0].dst ? z->std : z->dst).utoff);
-        return;
-    }
     const tz_type *ty = ev[cur].dst ? &z->dst : &z->std;
     int64_t end = cur + 1 < n ? ev[cur + 1].at : last_at;
     if (cur == 0)

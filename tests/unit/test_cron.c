@@ -158,6 +158,8 @@ static void test_syntax(void **state)
         "2026-01-04 00:00:00 UTC", "2026-01-09 00:00:00 UTC");
     SEQ("0 0 0 * * */2", "UTC", t0, "2026-01-03 00:00:00 UTC", "2026-01-04 00:00:00 UTC",
         "2026-01-06 00:00:00 UTC", "2026-01-08 00:00:00 UTC", "2026-01-10 00:00:00 UTC");
+    SEQ("0 0 0 * * 1/2", "UTC", t0, "2026-01-02 00:00:00 UTC", "2026-01-05 00:00:00 UTC",
+        "2026-01-07 00:00:00 UTC", "2026-01-09 00:00:00 UTC");
     /* A year field. */
     SEQ("0 0 0 1 1 * 2027-2028", "UTC", t0, "2027-01-01 00:00:00 UTC", "2028-01-01 00:00:00 UTC");
     SEQ("0 0 0 1 1 * 2090/5", "UTC", t0, "2090-01-01 00:00:00 UTC", "2095-01-01 00:00:00 UTC");
@@ -370,7 +372,7 @@ static void test_dst_gap(void **state)
 static void test_dst_fold(void **state)
 {
     (void)state;
-    int64_t f[2];
+    int64_t f[2] = {0, 0};
     /* Daily 01:30 (New York) and 02:30 (Amsterdam) on the fall-back day fire once, at the
      * first occurrence. */
     SEQ("0 30 1 * * *", "America/New_York", utc(2026, 10, 31, 16, 0, 0), "2026-11-01 01:30:00 EDT",

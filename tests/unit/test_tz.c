@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -509,6 +510,10 @@ static void test_bad_names(void **state)
     expect_load_error("Mars/Olympus_Mons", "unknown time zone 'Mars/Olympus_Mons' (no such file "
                                            "in /usr/share/zoneinfo)");
     expect_load_error("Europe", "time zone 'Europe': not a regular file");
+    /* Leap-second zones, where tzdata installs them. */
+    if (access(RT_TZ_DIR "/right/UTC", R_OK) == 0)
+        expect_load_error("right/UTC", "time zone 'right/UTC': zones with leap seconds "
+                                       "(\"right/...\") are not supported");
     char longname[300];
     memset(longname, 'A', sizeof longname - 1);
     longname[sizeof longname - 1] = '\0';

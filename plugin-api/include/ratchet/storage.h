@@ -182,7 +182,9 @@ typedef struct ratchet_storage_vtable {
     ratchet_status (*schedule_due)(void *instance, int64_t now_ms, ratchet_buf *out);
     /* In one transaction: if schedule `id` still has nextRunAt == expected_next_ms, queue
      * `job`, set lastRunAt = fired_ms, nextRunAt = next_run_ms, runCount += 1, and return the
-     * job id; otherwise (another coordinator fired it) change nothing and set *job_id = 0. */
+     * job id; otherwise (another coordinator fired it) change nothing and set *job_id = 0.
+     * `job` NULL skips this fire: only nextRunAt moves (a missed run that is not caught up);
+     * next_run_ms 0 means the schedule never fires again (it is disabled). */
     ratchet_status (*schedule_fire)(void *instance, int64_t id, int64_t expected_next_ms,
                                     int64_t fired_ms, int64_t next_run_ms,
                                     const ratchet_job_submit *job, int64_t *job_id);

@@ -1,0 +1,662 @@
+/* host/engine.c - the serve loop: claim, dispatch, finish, retry, recover (see engine.h). */
+#include "engine.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "fetch.h"
+#include "hostapi.h"
+#include "log.h"
+#include "options.h"
+#include "pool.h"
+#include "schedule.h"
+#include "schema_check.h"
+
+typedef struct cached_task {
+    int64_t id;
+    struct json_object *rec; /* task_version_get record: name, version, uuid, code, schemas */
+} cached_task;
+
+typedef struct pending_finish {
+    ratchet_job_finish f;
+    char *output, *error, *logs, *http; /* owned copies behind f's pointers */
+} pending_finish;
+
+struct rt_engine {
+    rt_app *app;
+    rt_store *st;
+    const ratchet_storage_vtable *vt;
+    void *si;
+    rt_pool pool;
+    char owner[96];
+    int64_t lease_ms, grace_ms, timeout_ms, memory_bytes;
+    cached_task *tasks;
+    size_t ntasks;
+    pending_finish *fins;
+    size_t nfins, fincap;
+    int wake[2]; /* the waker thread writes a byte when storage says something changed */
+    pthread_t waker;
+    volatile int stop_waker;
+    int stopping;
+    int64_t stop_deadline, next_renew, next_requeue, next_cancel, next_prune;
+    rt_scheduler *sched;
+    uint64_t rng;
+};
+
+static int64_t now_ms(void)
+{
+    return rt_host_api()->now_us() / 1000;
+}
+
+/* ---- task versions ------------------------------------------------------------------------ */
+
+static struct json_object *task_record(rt_engine *e, int64_t id)
+{
+    for (size_t i = 0; i < e->ntasks; i++)
+        if (e->tasks[i].id == id)
+            return e->tasks[i].rec;
+    ratchet_buf out = RATCHET_BUF_INIT;
+    struct json_object *rec = NULL;
+    if (e->vt->task_version_get(e->si, id, &out) == RATCHET_OK && out.data)
+        rec = json_tokener_parse(out.data);
+    rt_buf_free(&out);
+    cached_task *grown = rec ? realloc(e->tasks, (e->ntasks + 1) * sizeof *grown) : NULL;
+    if (!grown) {
+        json_object_put(rec);
+        return NULL;
+    }
+    e->tasks = grown;
+    grown[e->ntasks++] = (cached_task){id, rec};
+    return rec;
+}
+
+static const char *rec_str(struct json_object *rec, const char *key)
+{
+    struct json_object *v;
+    return json_object_object_get_ex(rec, key, &v) && v ? json_object_get_string(v) : NULL;
+}
+
+/* ---- finishing attempts ------------------------------------------------------------------- */
+
+static char *error_json(const char *kind, const char *name, const char *message, const char *stack)
+{
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, "kind", json_object_new_string(kind));
+    json_object_object_add(o, "name", name ? json_object_new_string(name) : NULL);
+    json_object_object_add(o, "message", json_object_new_string(message ? message : ""));
+    json_object_object_add(o, "stack", stack ? json_object_new_string(stack) : NULL);
+    char *text = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+    json_object_put(o);
+    return text;
+}
+
+/* Capped exponential backoff with up to 10 % jitter. */
+static int64_t retry_delay(rt_engine *e, const ratchet_claimed_job *job)
+{
+    int64_t d = job->retry_base_ms;
+    for (int i = 1; i < job->attempt && d < job->retry_max_ms; i++)
+        d *= 2;
+    if (d > job->retry_max_ms)
+        d = job->retry_max_ms;
+    e->rng = e->rng * 6364136223846793005ULL + 1442695040888963407ULL;
+    return d + (int64_t)((double)d * 0.1 * (double)(e->rng >> 11) / 9007199254740992.0);
+}
+
+/* Queue the outcome of a slot's job; flushed in one transaction per loop turn. */
+static void finish(rt_engine *e, rt_slot *s, ratchet_finish_kind kind, char *output, char *error,
+                   char *logs)
+{
+    if (e->nfins == e->fincap) {
+        size_t cap = e->fincap ? e->fincap * 2 : 16;
+        pending_finish *grown = realloc(e->fins, cap * sizeof *grown);
+        if (!grown) {
+            free(output);
+            free(error);
+            free(logs);
+            return; /* the lease expires and the job is requeued: late, not lost */
+        }
+        e->fins = grown;
+        e->fincap = cap;
+    }
+    if ((kind == RATCHET_FINISH_RETRY || kind == RATCHET_FINISH_FAILED) &&
+        s->job.attempt > s->job.max_retries)
+        kind = RATCHET_FINISH_FAILED;
+    pending_finish *p = &e->fins[e->nfins++];
+    memset(p, 0, sizeof *p);
+    p->output = output;
+    p->error = error;
+    p->logs = logs;
+    p->http = s->fetcher ? strdup(json_object_to_json_string_ext(rt_fetcher_calls(s->fetcher),
+                                                                 JSON_C_TO_STRING_PLAIN))
+                         : NULL;
+    int64_t now = now_ms();
+    p->f = (ratchet_job_finish){RATCHET_ABI_INIT(ratchet_job_finish),
+                                s->job.job_id,
+                                s->job.execution_id,
+                                e->owner,
+                                kind,
+                                p->output,
+                                p->error,
+                                p->logs,
+                                p->http,
+                                s->job_started_ms,
+                                now - s->job_started_ms,
+                                kind == RATCHET_FINISH_RETRY ? now + retry_delay(e, &s->job) : 0};
+    if (s->fetcher)
+        rt_fetcher_free(s->fetcher);
+    s->fetcher = NULL;
+    free(s->job.input_json);
+    free(s->job.meta_json);
+    memset(&s->job, 0, sizeof s->job);
+    s->deadline_ms = 0;
+}
+
+static void flush_finishes(rt_engine *e)
+{
+    if (e->nfins == 0)
+        return;
+    ratchet_job_finish *fs = malloc(e->nfins * sizeof *fs);
+    if (fs) {
+        for (size_t i = 0; i < e->nfins; i++)
+            fs[i] = e->fins[i].f;
+        size_t applied = 0;
+        rt_error_clear();
+        ratchet_status rc = e->vt->job_finish(e->si, fs, e->nfins, &applied);
+        if (rc == RATCHET_RETRY) {
+            free(fs);
+            return; /* busy: keep them for the next turn */
+        }
+        if (rc != RATCHET_OK)
+            rt_log(RATCHET_LOG_ERROR, "recording %zu job outcome(s) failed: %s", e->nfins,
+                   rt_error_peek());
+        else if (applied < e->nfins)
+            rt_log(RATCHET_LOG_WARN, "%zu job outcome(s) ignored: their lease had expired",
+                   e->nfins - applied);
+        free(fs);
+    }
+    for (size_t i = 0; i < e->nfins; i++) {
+        free(e->fins[i].output);
+        free(e->fins[i].error);
+        free(e->fins[i].logs);
+        free(e->fins[i].http);
+    }
+    e->nfins = 0;
+    e->vt->notify(e->si); /* wake `jobs submit --wait` */
+}
+
+/* A worker's result message. */
+static void on_result(rt_engine *e, rt_slot *s, const rt_ipc_result *r)
+{
+    char *logs = strdup(json_object_to_json_string_ext(r->logs.obj, JSON_C_TO_STRING_PLAIN));
+    if (r->outcome == RATCHET_EXEC_OK) {
+        struct json_object *rec = task_record(e, s->job.task_version_id), *schema = NULL;
+        ratchet_buf why = RATCHET_BUF_INIT;
+        if (rec && json_object_object_get_ex(rec, "outputSchema", &schema) &&
+            rt_schema_check(schema, r->output.obj, "output.schema.json", &why) != 0) {
+            finish(e, s, RATCHET_FINISH_RETRY, NULL,
+                   error_json("output invalid", NULL, why.data, NULL), logs);
+        } else {
+            finish(e, s, RATCHET_FINISH_COMPLETED,
+                   strdup(json_object_to_json_string_ext(r->output.obj, JSON_C_TO_STRING_PLAIN)),
+                   NULL, logs);
+        }
+        rt_buf_free(&why);
+    } else {
+        const char *kind = rt_ipc_outcome_name(r->outcome);
+        finish(e, s, RATCHET_FINISH_RETRY, NULL,
+               error_json(kind, r->error.name, r->error.message, r->error.stack), logs);
+    }
+    s->state = RT_SLOT_IDLE;
+    s->executed++;
+}
+
+/* ---- fetch on behalf of a worker ----------------------------------------------------------- */
+
+typedef struct fetch_job {
+    rt_slot *slot;
+    void *fetcher;
+    int64_t id;
+    char *url, *options, *body;
+} fetch_job;
+
+static void *fetch_thread(void *arg)
+{
+    fetch_job *fj = arg;
+    ratchet_fetch_call call;
+    memset(&call, 0, sizeof call);
+    call.abi = (ratchet_abi)RATCHET_ABI_INIT(ratchet_fetch_call);
+    call.url = fj->url;
+    call.options_json = fj->options;
+    call.body_json = fj->body;
+    rt_fetch_callback(fj->fetcher, &call);
+    rt_ipc_msg m;
+    memset(&m, 0, sizeof m);
+    m.type = RT_IPC_FETCH_RESULT;
+    m.id = fj->id;
+    if (call.error_name) {
+        m.fetch_result.is_error = 1;
+        m.fetch_result.error.name = call.error_name;
+        m.fetch_result.error.message = call.error_message;
+        m.fetch_result.error.status = call.error_status;
+    } else {
+        m.fetch_result.response = (rt_ipc_json){
+            NULL, call.response_json, call.response_json ? strlen(call.response_json) : 0};
+    }
+    rt_pool_send(fj->slot, &m);
+    free(call.response_json);
+    free(call.error_name);
+    free(call.error_message);
+    free(fj->url);
+    free(fj->options);
+    free(fj->body);
+    free(fj);
+    return NULL;
+}
+
+static char *json_text(const rt_ipc_json *j)
+{
+    return j->obj ? strdup(json_object_to_json_string_ext(j->obj, JSON_C_TO_STRING_PLAIN)) : NULL;
+}
+
+static void on_fetch(rt_slot *s, const rt_ipc_msg *m)
+{
+    fetch_job *fj = calloc(1, sizeof *fj);
+    pthread_t t;
+    pthread_attr_t attr;
+    if (!fj || !s->fetcher) {
+        free(fj);
+        return;
+    }
+    fj->slot = s;
+    fj->fetcher = s->fetcher;
+    fj->id = m->id;
+    fj->url = strdup(m->fetch.url);
+    fj->options = json_text(&m->fetch.options);
+    fj->body = json_text(&m->fetch.body);
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&t, &attr, fetch_thread, fj) != 0) {
+        free(fj->url);
+        free(fj->options);
+        free(fj->body);
+        free(fj);
+    }
+    pthread_attr_destroy(&attr);
+}
+
+/* ---- workers ------------------------------------------------------------------------------ */
+
+/* Read and act on what a worker sent. Returns -1 when its stream ended. */
+static int drain_worker(rt_engine *e, rt_slot *s)
+{
+    rt_error err;
+    rt_ipc_io io = rt_ipc_read_ready(&s->reader, s->from_fd, &err);
+    for (;;) {
+        const char *line;
+        size_t len;
+        rt_ipc_io n = rt_ipc_next_line(&s->reader, &line, &len, &err);
+        if (n != RT_IPC_IO_OK)
+            return n == RT_IPC_IO_AGAIN && io == RT_IPC_IO_OK ? 0 : -1;
+        rt_ipc_msg m;
+        memset(&m, 0, sizeof m);
+        if (rt_ipc_decode(line, len, &m, &err) != RATCHET_OK) {
+            rt_log(RATCHET_LOG_ERROR, "worker %d sent a bad message (%s); replacing it", s->index,
+                   err.msg);
+            s->kill_reason = RT_KILL_PROTOCOL;
+            kill(s->pid, SIGKILL);
+            return -1;
+        }
+        if (m.type == RT_IPC_READY) {
+            s->state = RT_SLOT_IDLE;
+            s->start_failures = 0;
+        } else if (m.type == RT_IPC_RESULT && s->state == RT_SLOT_BUSY &&
+                   m.result.job_id == s->job.job_id) {
+            on_result(e, s, &m.result);
+        } else if (m.type == RT_IPC_FETCH && s->state == RT_SLOT_BUSY) {
+            on_fetch(s, &m);
+        } else if (m.type == RT_IPC_ERROR) {
+            rt_log(RATCHET_LOG_WARN, "worker %d: %s", s->index, m.error.message);
+        }
+        rt_ipc_msg_free(&m);
+    }
+}
+
+/* The worker's process ended: reap it, settle its job, schedule its replacement. */
+static void on_worker_exit(rt_engine *e, rt_slot *s)
+{
+    int status = 0;
+    while (waitpid(s->pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (s->state == RT_SLOT_BUSY) {
+        char why[160];
+        if (s->kill_reason == RT_KILL_TIMEOUT)
+            snprintf(why, sizeof why, "timed out after %g s", (double)s->timeout_ms / 1000.0);
+        else if (WIFSIGNALED(status))
+            snprintf(why, sizeof why, "the worker process died (signal %d, %s)", WTERMSIG(status),
+                     strsignal(WTERMSIG(status)));
+        else
+            snprintf(why, sizeof why, "the worker process exited (status %d)", WEXITSTATUS(status));
+        if (s->kill_reason == RT_KILL_CANCEL)
+            finish(e, s, RATCHET_FINISH_CANCELLED, NULL,
+                   error_json("cancelled", NULL, "cancelled while running", NULL), NULL);
+        else if (s->kill_reason == RT_KILL_SHUTDOWN)
+            finish(e, s, RATCHET_FINISH_REQUEUE, NULL, NULL, NULL);
+        else
+            finish(e, s, RATCHET_FINISH_RETRY, NULL,
+                   error_json(s->kill_reason == RT_KILL_TIMEOUT ? "timed out" : "crashed", NULL,
+                              why, NULL),
+                   NULL);
+        if (s->kill_reason != RT_KILL_SHUTDOWN)
+            rt_log(RATCHET_LOG_WARN, "worker %d: %s", s->index, why);
+    } else if (s->state == RT_SLOT_STARTING) {
+        rt_log(RATCHET_LOG_ERROR,
+               "worker %d died while starting (status %d); retrying with backoff", s->index,
+               status);
+    }
+    rt_pool_mark_dead(s, now_ms());
+}
+
+static void send_job(rt_engine *e, rt_slot *s, ratchet_claimed_job *job)
+{
+    s->job = *job;
+    s->state = RT_SLOT_BUSY;
+    s->job_started_ms = now_ms();
+    s->timeout_ms = e->timeout_ms;
+    s->deadline_ms = s->job_started_ms + e->timeout_ms;
+    s->kill_reason = 0;
+    s->fetcher = rt_fetcher_new(NULL);
+    struct json_object *rec = task_record(e, job->task_version_id);
+    char execution[32];
+    snprintf(execution, sizeof execution, "%lld", (long long)job->execution_id);
+    rt_ipc_msg m;
+    memset(&m, 0, sizeof m);
+    m.type = RT_IPC_EXECUTE;
+    m.id = job->job_id;
+    m.execute.job_id = job->job_id;
+    m.execute.execution_id = execution;
+    m.execute.task.name = rec ? rec_str(rec, "name") : "?";
+    m.execute.task.version = rec ? rec_str(rec, "version") : "?";
+    m.execute.task.uuid = rec ? rec_str(rec, "uuid") : NULL;
+    m.execute.task.code = rec ? rec_str(rec, "code") : NULL;
+    m.execute.input = (rt_ipc_json){NULL, job->input_json, strlen(job->input_json)};
+    m.execute.timeout_ms = e->timeout_ms;
+    m.execute.memory_bytes = e->memory_bytes;
+    if (!rec)
+        finish(e, s, RATCHET_FINISH_FAILED, NULL,
+               error_json("host error", NULL, "the job's task version is not in storage", NULL),
+               NULL);
+    else if (rt_pool_send(s, &m) != RATCHET_OK)
+        s->kill_reason = RT_KILL_SHUTDOWN; /* it died under us: requeue when reaped */
+}
+
+static void dispatch(rt_engine *e)
+{
+    size_t idle = 0;
+    for (size_t i = 0; i < e->pool.count; i++)
+        idle += e->pool.slots[i].state == RT_SLOT_IDLE;
+    if (idle == 0 || e->stopping)
+        return;
+    ratchet_claimed_job *jobs = calloc(idle, sizeof *jobs);
+    size_t n = 0;
+    if (!jobs)
+        return;
+    rt_error_clear();
+    ratchet_status rc = e->vt->job_claim(e->si, e->owner, now_ms(), e->lease_ms, jobs, idle, &n);
+    if (rc != RATCHET_OK && rc != RATCHET_RETRY)
+        rt_log(RATCHET_LOG_ERROR, "claiming jobs failed: %s", rt_error_peek());
+    for (size_t i = 0, k = 0; i < e->pool.count && k < n; i++)
+        if (e->pool.slots[i].state == RT_SLOT_IDLE)
+            send_job(e, &e->pool.slots[i], &jobs[k++]);
+    free(jobs);
+}
+
+/* ---- housekeeping ------------------------------------------------------------------------- */
+
+static void check_cancels(rt_engine *e)
+{
+    ratchet_buf out = RATCHET_BUF_INIT;
+    struct json_object *ids = NULL;
+    if (e->vt->job_cancel_requests(e->si, e->owner, &out) == RATCHET_OK && out.data)
+        ids = json_tokener_parse(out.data);
+    for (size_t k = 0; ids && k < json_object_array_length(ids); k++) {
+        int64_t id = json_object_get_int64(json_object_array_get_idx(ids, k));
+        for (size_t i = 0; i < e->pool.count; i++) {
+            rt_slot *s = &e->pool.slots[i];
+            if (s->state == RT_SLOT_BUSY && s->job.job_id == id && !s->kill_reason) {
+                s->kill_reason = RT_KILL_CANCEL;
+                kill(s->pid, SIGKILL);
+            }
+        }
+    }
+    json_object_put(ids);
+    rt_buf_free(&out);
+}
+
+static void housekeeping(rt_engine *e, int64_t now)
+{
+    size_t n;
+    if (now >= e->next_renew) {
+        e->vt->job_renew(e->si, e->owner, now, e->lease_ms);
+        e->next_renew = now + e->lease_ms / 3;
+    }
+    if (now >= e->next_requeue) {
+        if (e->vt->job_requeue_expired(e->si, now, &n) == RATCHET_OK && n > 0)
+            rt_log(RATCHET_LOG_WARN, "requeued %zu job(s) whose coordinator stopped responding", n);
+        e->next_requeue = now + e->lease_ms / 2;
+    }
+    if (now >= e->next_cancel) {
+        check_cancels(e);
+        e->next_cancel = now + 250;
+    }
+    if (now >= e->next_prune) {
+        if (e->vt->prune(e->si, 0, &n) == RATCHET_OK && n > 0)
+            rt_log(RATCHET_LOG_INFO, "pruned %zu finished job(s) past the retention period", n);
+        e->next_prune = now + 3600 * 1000;
+    }
+    for (size_t i = 0; i < e->pool.count; i++) {
+        rt_slot *s = &e->pool.slots[i];
+        if (s->state == RT_SLOT_BUSY && s->deadline_ms && now >= s->deadline_ms &&
+            !s->kill_reason) {
+            s->kill_reason = RT_KILL_TIMEOUT;
+            kill(s->pid, SIGKILL);
+        }
+        if (s->state == RT_SLOT_DEAD && !e->stopping && now >= s->restart_at_ms &&
+            rt_pool_spawn(&e->pool, s, now) != RATCHET_OK)
+            s->restart_at_ms = now + 1000;
+    }
+}
+
+/* Milliseconds the loop may sleep: until the next deadline, timer or due job. */
+static int sleep_budget(rt_engine *e, int64_t now)
+{
+    int64_t until = now + 1000;
+    int64_t timers[] = {e->next_renew, e->next_requeue, e->next_prune,
+                        rt_scheduler_next_ms(e->sched)};
+    for (size_t i = 0; i < sizeof timers / sizeof *timers; i++)
+        if (timers[i] > 0 && timers[i] < until)
+            until = timers[i];
+    int busy = 0;
+    for (size_t i = 0; i < e->pool.count; i++) {
+        rt_slot *s = &e->pool.slots[i];
+        busy |= s->state == RT_SLOT_BUSY;
+        if (s->state == RT_SLOT_BUSY && s->deadline_ms && s->deadline_ms < until)
+            until = s->deadline_ms;
+        if (s->state == RT_SLOT_DEAD && s->restart_at_ms < until)
+            until = s->restart_at_ms;
+    }
+    if (busy && e->next_cancel < until)
+        until = e->next_cancel;
+    int64_t due = 0;
+    if (e->vt->job_next_due(e->si, now, &due) == RATCHET_OK && due > 0 && due < until)
+        until = due;
+    if (e->stopping && e->stop_deadline < until)
+        until = e->stop_deadline;
+    return until <= now ? 0 : (int)(until - now);
+}
+
+/* ---- the waker: storage changes (other processes' submits) interrupt the loop's poll ----- */
+
+static void *waker_main(void *arg)
+{
+    rt_engine *e = arg;
+    while (!e->stop_waker)
+        if (e->vt->wait(e->si, 500) == RATCHET_OK) {
+            char b = 1;
+            if (write(e->wake[1], &b, 1) < 0 && errno != EAGAIN)
+                break;
+        }
+    return NULL;
+}
+
+/* ---- lifecycle ---------------------------------------------------------------------------- */
+
+rt_engine *rt_engine_new(rt_app *app, rt_store *st, char **worker_argv, rt_error *err)
+{
+    rt_engine *e = calloc(1, sizeof *e);
+    if (!e) {
+        rt_fail(err, "out of memory");
+        return NULL;
+    }
+    e->app = app;
+    e->st = st;
+    e->vt = st->vt;
+    e->si = st->inst;
+    e->wake[0] = e->wake[1] = -1;
+    const ratchet_config *eng = rt_settings_section(&app->settings, "engine");
+    const ratchet_config *exec = rt_settings_section(&app->settings, "execution");
+    e->lease_ms = rt_cfg_int(eng, "lease");
+    e->grace_ms = rt_cfg_int(eng, "shutdown_grace");
+    e->timeout_ms = rt_cfg_int(exec, "timeout");
+    e->memory_bytes = rt_cfg_int(exec, "memory_limit");
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    int64_t workers = rt_cfg_int(eng, "workers");
+    size_t count = (size_t)(workers > 0 ? workers : (cpus > 0 ? cpus : 1));
+    char host[64] = "host";
+    gethostname(host, sizeof host - 1);
+    snprintf(e->owner, sizeof e->owner, "%s:%d:%lld", host, (int)getpid(), (long long)now_ms());
+    e->rng = (uint64_t)now_ms() ^ ((uint64_t)getpid() << 32);
+    rt_schedule_policy policy = {strcmp(rt_cfg_string(eng, "catch_up"), "once") == 0,
+                                 (int32_t)rt_cfg_int(eng, "max_retries"),
+                                 rt_cfg_int(eng, "retry_base"), rt_cfg_int(eng, "retry_max")};
+    e->sched = rt_scheduler_new(st->vt, st->inst, &policy);
+    if (!e->sched || rt_pool_init(&e->pool, count, worker_argv) != RATCHET_OK ||
+        pipe(e->wake) != 0) {
+        rt_fail(err, "cannot set up the engine: %s", strerror(errno));
+        rt_engine_free(e);
+        return NULL;
+    }
+    fcntl(e->wake[0], F_SETFL, O_NONBLOCK);
+    fcntl(e->wake[1], F_SETFL, O_NONBLOCK);
+    return e;
+}
+
+/* Stop claiming; when running jobs are done (or the grace period is over) requeue the rest. */
+static int drained(rt_engine *e, int64_t now)
+{
+    int busy = 0;
+    for (size_t i = 0; i < e->pool.count; i++) {
+        rt_slot *s = &e->pool.slots[i];
+        if (s->state != RT_SLOT_BUSY)
+            continue;
+        busy = 1;
+        if (now >= e->stop_deadline && !s->kill_reason) {
+            s->kill_reason = RT_KILL_SHUTDOWN;
+            kill(s->pid, SIGKILL);
+        }
+    }
+    return !busy;
+}
+
+static void loop_turn(rt_engine *e, const sigset_t *stop_signals)
+{
+    int64_t now = now_ms();
+    struct timespec zero = {0, 0};
+    int sig = sigtimedwait(stop_signals, NULL, &zero);
+    if (sig > 0 && !e->stopping) {
+        e->stopping = 1;
+        e->stop_deadline = now + e->grace_ms;
+        rt_log(
+            RATCHET_LOG_INFO,
+            "received %s, shutting down: running jobs may finish for %g s, the rest are requeued",
+            sig == SIGINT ? "SIGINT" : "SIGTERM", (double)e->grace_ms / 1000.0);
+    }
+    housekeeping(e, now);
+    if (!e->stopping)
+        rt_scheduler_run(e->sched, now);
+    dispatch(e);
+    flush_finishes(e);
+    struct pollfd fds[1 + 256];
+    size_t nfds = 0;
+    fds[nfds++] = (struct pollfd){e->wake[0], POLLIN, 0};
+    for (size_t i = 0; i < e->pool.count && nfds < 257; i++)
+        if (e->pool.slots[i].from_fd >= 0)
+            fds[nfds++] = (struct pollfd){e->pool.slots[i].from_fd, POLLIN, 0};
+    int budget = sleep_budget(e, now_ms());
+    /* Signals are blocked (sigwait style), so they cannot interrupt poll: bound the sleep. */
+    if (budget > 200)
+        budget = 200;
+    if (poll(fds, (nfds_t)nfds, budget) <= 0)
+        return;
+    if (fds[0].revents) {
+        char drain[64];
+        while (read(e->wake[0], drain, sizeof drain) > 0)
+            ;
+        rt_scheduler_invalidate(e->sched);
+    }
+    for (size_t i = 0; i < e->pool.count; i++) {
+        rt_slot *s = &e->pool.slots[i];
+        if (s->from_fd < 0)
+            continue;
+        if (drain_worker(e, s) < 0)
+            on_worker_exit(e, s);
+    }
+}
+
+int rt_engine_run(rt_engine *e, const sigset_t *stop_signals)
+{
+    int64_t now = now_ms();
+    size_t n = 0;
+    if (e->vt->job_requeue_expired(e->si, now, &n) == RATCHET_OK && n > 0)
+        rt_log(RATCHET_LOG_WARN, "requeued %zu job(s) left running by a previous run", n);
+    for (size_t i = 0; i < e->pool.count; i++)
+        if (rt_pool_spawn(&e->pool, &e->pool.slots[i], now) != RATCHET_OK)
+            return rt_cli_fail("cannot start worker %zu: %s", i, strerror(errno));
+    if (pthread_create(&e->waker, NULL, waker_main, e) != 0)
+        return rt_cli_fail("cannot start the engine's waker thread");
+    rt_log(RATCHET_LOG_INFO, "engine: %zu worker(s), owner %s", e->pool.count, e->owner);
+    while (!e->stopping || !drained(e, now_ms()))
+        loop_turn(e, stop_signals);
+    flush_finishes(e);
+    rt_pool_shutdown(&e->pool, 2000);
+    e->stop_waker = 1;
+    e->vt->notify(e->si);
+    pthread_join(e->waker, NULL);
+    flush_finishes(e);
+    return RT_EXIT_OK;
+}
+
+void rt_engine_free(rt_engine *e)
+{
+    if (!e)
+        return;
+    for (size_t i = 0; i < e->ntasks; i++)
+        json_object_put(e->tasks[i].rec);
+    free(e->tasks);
+    free(e->fins);
+    rt_scheduler_free(e->sched);
+    rt_pool_free(&e->pool);
+    if (e->wake[0] >= 0)
+        close(e->wake[0]);
+    if (e->wake[1] >= 0)
+        close(e->wake[1]);
+    free(e);
+}

@@ -1,0 +1,199 @@
+/* host/pool.c - spawning, messaging and reaping `ratchet worker` processes. */
+#include "pool.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+
+#define RT_RESTART_MAX_MS 30000
+
+ratchet_status rt_pool_init(rt_pool *pool, size_t count, char **argv)
+{
+    memset(pool, 0, sizeof *pool);
+    pool->slots = calloc(count, sizeof *pool->slots);
+    if (!pool->slots)
+        return RATCHET_NOMEM;
+    pool->count = count;
+    pool->argv = argv;
+    for (size_t i = 0; i < count; i++) {
+        rt_slot *s = &pool->slots[i];
+        s->index = (int)i;
+        s->to_fd = s->from_fd = -1;
+        pthread_mutex_init(&s->write_lock, NULL);
+        rt_ipc_reader_init(&s->reader, RT_IPC_MAX_LINE_DEFAULT);
+    }
+    return RATCHET_OK;
+}
+
+/* In the child: wire the pipes to stdin/stdout and become `ratchet worker N`. */
+static void exec_worker(rt_pool *pool, rt_slot *slot, int in_read, int out_write)
+{
+    if (dup2(in_read, STDIN_FILENO) < 0 || dup2(out_write, STDOUT_FILENO) < 0)
+        _exit(127);
+    /* The coordinator blocks these for sigwait; the worker must die of them normally. */
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    size_t n = 0;
+    while (pool->argv[n])
+        n++;
+    char id[16];
+    snprintf(id, sizeof id, "%d", slot->index);
+    char **argv = calloc(n + 2, sizeof *argv);
+    if (!argv)
+        _exit(127);
+    memcpy(argv, pool->argv, n * sizeof *argv);
+    argv[n] = id;
+    execv("/proc/self/exe", argv);
+    _exit(127);
+}
+
+/* A pipe whose ends are not inherited by other workers (dup2 clears the flag in the child). */
+static int cloexec_pipe(int fds[2])
+{
+    if (pipe(fds) != 0)
+        return -1;
+    fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+    return 0;
+}
+
+ratchet_status rt_pool_spawn(rt_pool *pool, rt_slot *slot, int64_t now_ms)
+{
+    int in[2], out[2];
+    if (cloexec_pipe(in) != 0)
+        return RATCHET_ERR;
+    if (cloexec_pipe(out) != 0) {
+        close(in[0]);
+        close(in[1]);
+        return RATCHET_ERR;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(in[0]);
+        close(in[1]);
+        close(out[0]);
+        close(out[1]);
+        return RATCHET_ERR;
+    }
+    if (pid == 0)
+        exec_worker(pool, slot, in[0], out[1]);
+    close(in[0]);
+    close(out[1]);
+    fcntl(out[0], F_SETFL, fcntl(out[0], F_GETFL) | O_NONBLOCK);
+    slot->pid = pid;
+    slot->to_fd = in[1];
+    slot->from_fd = out[0];
+    slot->state = RT_SLOT_STARTING;
+    slot->started_ms = now_ms;
+    slot->kill_reason = 0;
+    rt_ipc_reader_free(&slot->reader);
+    rt_ipc_reader_init(&slot->reader, RT_IPC_MAX_LINE_DEFAULT);
+    return RATCHET_OK;
+}
+
+ratchet_status rt_pool_send(rt_slot *slot, const rt_ipc_msg *msg)
+{
+    rt_error err;
+    pthread_mutex_lock(&slot->write_lock);
+    ratchet_status rc = slot->to_fd >= 0 ? rt_ipc_write_msg(slot->to_fd, msg, &err) : RATCHET_ERR;
+    pthread_mutex_unlock(&slot->write_lock);
+    return rc;
+}
+
+rt_slot *rt_pool_find_pid(rt_pool *pool, pid_t pid)
+{
+    for (size_t i = 0; i < pool->count; i++)
+        if (pool->slots[i].pid == pid && pool->slots[i].state != RT_SLOT_DEAD)
+            return &pool->slots[i];
+    return NULL;
+}
+
+void rt_pool_mark_dead(rt_slot *slot, int64_t now_ms)
+{
+    pthread_mutex_lock(&slot->write_lock);
+    if (slot->to_fd >= 0)
+        close(slot->to_fd);
+    slot->to_fd = -1;
+    pthread_mutex_unlock(&slot->write_lock);
+    if (slot->from_fd >= 0)
+        close(slot->from_fd);
+    slot->from_fd = -1;
+    /* A worker that dies before it is ready is broken (bad config, missing plugin): back off
+     * exponentially instead of fork-looping. One that dies later is replaced at once. */
+    if (slot->state == RT_SLOT_STARTING)
+        slot->start_failures++;
+    else
+        slot->start_failures = 0;
+    int64_t delay = 0;
+    if (slot->start_failures > 0) {
+        delay = 100;
+        for (int i = 1; i < slot->start_failures && delay < RT_RESTART_MAX_MS; i++)
+            delay *= 2;
+        if (delay > RT_RESTART_MAX_MS)
+            delay = RT_RESTART_MAX_MS;
+    }
+    slot->restart_at_ms = now_ms + delay;
+    slot->state = RT_SLOT_DEAD;
+    slot->pid = 0;
+}
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void rt_pool_shutdown(rt_pool *pool, int64_t grace_ms)
+{
+    rt_ipc_msg bye;
+    memset(&bye, 0, sizeof bye);
+    bye.type = RT_IPC_SHUTDOWN;
+    for (size_t i = 0; i < pool->count; i++) {
+        rt_slot *s = &pool->slots[i];
+        if (s->state == RT_SLOT_DEAD)
+            continue;
+        rt_pool_send(s, &bye);
+        pthread_mutex_lock(&s->write_lock);
+        if (s->to_fd >= 0)
+            close(s->to_fd); /* EOF also tells it to go */
+        s->to_fd = -1;
+        pthread_mutex_unlock(&s->write_lock);
+    }
+    int64_t deadline = mono_ms() + grace_ms;
+    for (size_t i = 0; i < pool->count; i++) {
+        rt_slot *s = &pool->slots[i];
+        if (s->state == RT_SLOT_DEAD || s->pid <= 0)
+            continue;
+        int status;
+        while (waitpid(s->pid, &status, WNOHANG) == 0) {
+            if (mono_ms() >= deadline) {
+                kill(s->pid, SIGKILL);
+                waitpid(s->pid, &status, 0);
+                break;
+            }
+            struct timespec pause = {0, 5 * 1000 * 1000}; /* poll the exit every 5 ms */
+            nanosleep(&pause, NULL);
+        }
+        rt_pool_mark_dead(s, mono_ms());
+    }
+}
+
+void rt_pool_free(rt_pool *pool)
+{
+    for (size_t i = 0; i < pool->count; i++) {
+        rt_ipc_reader_free(&pool->slots[i].reader);
+        pthread_mutex_destroy(&pool->slots[i].write_lock);
+    }
+    free(pool->slots);
+    memset(pool, 0, sizeof *pool);
+}

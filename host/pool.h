@@ -1,0 +1,69 @@
+/*
+ * host/pool.h - the coordinator's worker processes: spawn `ratchet worker` children with a
+ * pipe each way, send them messages, read theirs, reap and replace the dead ones (with a
+ * backoff when they keep dying at start).
+ *
+ * Threading: the pool belongs to the engine loop's thread, except rt_pool_send(), which fetch
+ * threads also call (each slot's writes are serialised by its mutex).
+ */
+#ifndef RT_POOL_H
+#define RT_POOL_H
+
+#include <pthread.h>
+#include <sys/types.h>
+
+#include "ipc.h"
+#include "ratchet/storage.h"
+
+typedef enum rt_slot_state {
+    RT_SLOT_DEAD = 0, /* no process; restart at restart_at_ms */
+    RT_SLOT_STARTING, /* spawned, waiting for `ready` */
+    RT_SLOT_IDLE,
+    RT_SLOT_BUSY
+} rt_slot_state;
+
+typedef struct rt_slot {
+    int index;
+    pid_t pid;
+    int to_fd;   /* the worker's stdin */
+    int from_fd; /* the worker's stdout (non-blocking) */
+    rt_ipc_reader reader;
+    pthread_mutex_t write_lock;
+    rt_slot_state state;
+    int64_t restart_at_ms;
+    int start_failures; /* consecutive deaths before `ready`: drives the backoff */
+    int64_t started_ms;
+    /* the job it runs (state BUSY) */
+    ratchet_claimed_job job;
+    int64_t job_started_ms;
+    int64_t deadline_ms; /* 0: none */
+    int64_t timeout_ms;
+    int kill_reason; /* why the coordinator killed it: 0, RT_KILL_TIMEOUT, RT_KILL_CANCEL, ... */
+    void *fetcher;   /* rt_fetcher for the job's HTTP calls */
+    int64_t executed;
+} rt_slot;
+
+enum { RT_KILL_TIMEOUT = 1, RT_KILL_CANCEL = 2, RT_KILL_SHUTDOWN = 3, RT_KILL_PROTOCOL = 4 };
+
+typedef struct rt_pool {
+    rt_slot *slots;
+    size_t count;
+    char **argv; /* how to start a worker: the ratchet binary and its global flags */
+} rt_pool;
+
+/* Prepare `count` slots; `argv` (NULL-terminated, borrowed) starts a worker; the slot index is
+ * appended as the worker's id. Nothing is spawned yet. */
+ratchet_status rt_pool_init(rt_pool *pool, size_t count, char **argv);
+/* Spawn a worker into a DEAD slot. */
+ratchet_status rt_pool_spawn(rt_pool *pool, rt_slot *slot, int64_t now_ms);
+/* Send one message to the worker (serialised per slot; blocking). */
+ratchet_status rt_pool_send(rt_slot *slot, const rt_ipc_msg *msg);
+/* The slot whose process is `pid`, or NULL. */
+rt_slot *rt_pool_find_pid(rt_pool *pool, pid_t pid);
+/* After the process died: close pipes, mark DEAD, schedule the restart with backoff. */
+void rt_pool_mark_dead(rt_slot *slot, int64_t now_ms);
+/* Ask every worker to stop, wait up to grace_ms for them to exit, then kill the rest. */
+void rt_pool_shutdown(rt_pool *pool, int64_t grace_ms);
+void rt_pool_free(rt_pool *pool);
+
+#endif

@@ -1,0 +1,178 @@
+/* host/schedule.c - cron schedules fired from storage (see schedule.h). */
+#include "schedule.h"
+
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "cron.h"
+#include "hostapi.h"
+#include "log.h"
+#include "opsutil.h"
+#include "tz.h"
+
+#define RT_MISSED_MS 2000 /* a fire later than this counts as missed (downtime) */
+
+struct rt_scheduler {
+    const ratchet_storage_vtable *vt;
+    void *si;
+    rt_schedule_policy policy;
+    int64_t next_ms; /* earliest nextRunAt of an enabled schedule; 0 = unknown */
+    int dirty;
+};
+
+rt_scheduler *rt_scheduler_new(const ratchet_storage_vtable *vt, void *instance,
+                               const rt_schedule_policy *policy)
+{
+    rt_scheduler *s = calloc(1, sizeof *s);
+    if (s) {
+        s->vt = vt;
+        s->si = instance;
+        s->policy = *policy;
+        s->dirty = 1;
+    }
+    return s;
+}
+
+void rt_scheduler_free(rt_scheduler *s)
+{
+    free(s);
+}
+
+void rt_scheduler_invalidate(rt_scheduler *s)
+{
+    s->dirty = 1;
+}
+
+int64_t rt_scheduler_next_ms(const rt_scheduler *s)
+{
+    return s->dirty ? 0 : s->next_ms;
+}
+
+static const char *str(struct json_object *o, const char *key)
+{
+    struct json_object *v;
+    return json_object_object_get_ex(o, key, &v) && v ? json_object_get_string(v) : NULL;
+}
+
+static struct json_object *list_json(ratchet_status rc, ratchet_buf *out)
+{
+    struct json_object *v = rc == RATCHET_OK && out->data ? json_tokener_parse(out->data) : NULL;
+    rt_buf_free(out);
+    return v;
+}
+
+/* The stored version a schedule runs: its taskVersion, else the task's latest. */
+static int64_t version_for(rt_scheduler *s, const char *task, const char *version)
+{
+    ratchet_buf out = RATCHET_BUF_INIT;
+    struct json_object *tasks = list_json(s->vt->task_list(s->si, &out), &out);
+    int64_t id = 0;
+    for (size_t i = 0; tasks && i < json_object_array_length(tasks) && !id; i++) {
+        struct json_object *t = json_object_array_get_idx(tasks, i), *vs;
+        const char *name = str(t, "name");
+        if (!name || strcmp(name, task) != 0 || !json_object_object_get_ex(t, "versions", &vs))
+            continue;
+        const char *want = version ? version : str(t, "latestVersion");
+        for (size_t k = 0; want && k < json_object_array_length(vs); k++) {
+            struct json_object *v = json_object_array_get_idx(vs, k), *vid;
+            const char *ver = str(v, "version");
+            if (ver && strcmp(ver, want) == 0 && json_object_object_get_ex(v, "id", &vid))
+                id = json_object_get_int64(vid);
+        }
+    }
+    json_object_put(tasks);
+    return id;
+}
+
+/* The next fire time (ms) strictly after after_ms, or 0 with a logged reason. */
+static int64_t next_fire(struct json_object *sch, int64_t after_ms)
+{
+    rt_error err;
+    rt_cron *c = rt_cron_parse(str(sch, "cron") ? str(sch, "cron") : "", &err);
+    rt_tz *tz = c ? rt_tz_load(str(sch, "timezone") ? str(sch, "timezone") : "UTC", &err) : NULL;
+    int64_t next = 0;
+    if (!tz || rt_cron_next(c, tz, after_ms / 1000, &next, &err) != RATCHET_OK) {
+        rt_log(RATCHET_LOG_ERROR, "schedule '%s': %s", str(sch, "name"), err.msg);
+        next = 0;
+    }
+    rt_tz_free(tz);
+    rt_cron_free(c);
+    return next * 1000;
+}
+
+static void fire(rt_scheduler *s, struct json_object *sch, int64_t now)
+{
+    struct json_object *v;
+    int64_t id = json_object_object_get_ex(sch, "id", &v) ? json_object_get_int64(v) : 0;
+    int64_t expected = 0;
+    const char *at = str(sch, "nextRunAt");
+    if (!at || rt_ops_parse_time(at, &expected) != 0)
+        return;
+    int64_t next = next_fire(sch, now);
+    int missed = now - expected > RT_MISSED_MS;
+    if (missed && !s->policy.catch_up_once) {
+        /* Skip the missed fire: move on without a job (a NULL job queues nothing). */
+        int64_t none = 0;
+        s->vt->schedule_fire(s->si, id, expected, now, next, NULL, &none);
+        return;
+    }
+    const char *task = str(sch, "taskName");
+    int64_t version_id = task ? version_for(s, task, str(sch, "taskVersion")) : 0;
+    if (!version_id) {
+        rt_log(RATCHET_LOG_ERROR, "schedule '%s': task %s is not stored; skipping this fire",
+               str(sch, "name"), task ? task : "?");
+        int64_t none = 0;
+        s->vt->schedule_fire(s->si, id, expected, now, next, NULL, &none);
+        return;
+    }
+    struct json_object *input = NULL;
+    json_object_object_get_ex(sch, "input", &input);
+    ratchet_job_submit job = {RATCHET_ABI_INIT(ratchet_job_submit),
+                              version_id,
+                              input ? json_object_to_json_string_ext(input, JSON_C_TO_STRING_PLAIN)
+                                    : "{}",
+                              RATCHET_PRIORITY_NORMAL,
+                              0,
+                              s->policy.max_retries,
+                              s->policy.retry_base_ms,
+                              s->policy.retry_max_ms,
+                              NULL,
+                              id,
+                              NULL};
+    int64_t job_id = 0;
+    rt_error_clear();
+    if (s->vt->schedule_fire(s->si, id, expected, now, next, &job, &job_id) != RATCHET_OK)
+        rt_log(RATCHET_LOG_ERROR, "schedule '%s': firing failed: %s", str(sch, "name"),
+               rt_error_peek());
+    else if (job_id)
+        rt_log(RATCHET_LOG_INFO, "schedule '%s' fired: job %lld%s", str(sch, "name"),
+               (long long)job_id, missed ? " (catching up a missed run)" : "");
+}
+
+void rt_scheduler_run(rt_scheduler *s, int64_t now)
+{
+    if (!s->dirty && (s->next_ms == 0 || now < s->next_ms))
+        return;
+    ratchet_buf out = RATCHET_BUF_INIT;
+    struct json_object *due = list_json(s->vt->schedule_due(s->si, now, &out), &out);
+    for (size_t i = 0; due && i < json_object_array_length(due); i++)
+        fire(s, json_object_array_get_idx(due, i), now);
+    json_object_put(due);
+    if (due && json_object_array_length(due) > 0)
+        s->vt->notify(s->si);
+    /* When is the next one? */
+    struct json_object *all = list_json(s->vt->schedule_list(s->si, &out), &out);
+    s->next_ms = 0;
+    for (size_t i = 0; all && i < json_object_array_length(all); i++) {
+        struct json_object *sch = json_object_array_get_idx(all, i), *en;
+        int64_t t;
+        const char *at = str(sch, "nextRunAt");
+        if (json_object_object_get_ex(sch, "enabled", &en) && json_object_get_boolean(en) && at &&
+            rt_ops_parse_time(at, &t) == 0 && (s->next_ms == 0 || t < s->next_ms))
+            s->next_ms = t;
+    }
+    json_object_put(all);
+    s->dirty = 0;
+}

@@ -1,0 +1,30 @@
+/*
+ * host/schedule.h - fires cron schedules from storage: each due schedule queues one job and
+ * moves its nextRunAt, in one storage transaction that only succeeds if no other coordinator
+ * fired it first (storage schedule_fire). A fire missed during downtime runs once when
+ * `catch_up_once`, else it is skipped and the schedule moves to its next time.
+ */
+#ifndef RT_SCHEDULE_H
+#define RT_SCHEDULE_H
+
+#include "ratchet/storage.h"
+
+typedef struct rt_scheduler rt_scheduler;
+
+typedef struct rt_schedule_policy {
+    int catch_up_once;
+    int32_t max_retries;
+    int64_t retry_base_ms, retry_max_ms;
+} rt_schedule_policy;
+
+rt_scheduler *rt_scheduler_new(const ratchet_storage_vtable *vt, void *instance,
+                               const rt_schedule_policy *policy);
+/* Fire what is due at now_ms (cheap when nothing can be due yet). */
+void rt_scheduler_run(rt_scheduler *s, int64_t now_ms);
+/* When the scheduler next needs to run (ms since the epoch; 0 = as soon as possible). */
+int64_t rt_scheduler_next_ms(const rt_scheduler *s);
+/* Schedules may have changed (another process added one): look again on the next run. */
+void rt_scheduler_invalidate(rt_scheduler *s);
+void rt_scheduler_free(rt_scheduler *s);
+
+#endif

@@ -1,0 +1,324 @@
+/*
+ * host/worker.c - `ratchet worker`: a child of `ratchet serve` that runs one task at a time.
+ *
+ * It speaks the line protocol of ipc.h on stdin/stdout: `ready` once, then for each `execute`
+ * one `result`; a task's fetch() becomes a `fetch` request answered by the coordinator
+ * (`fetch_result`), since the worker has no network. Compiled programs are cached per task
+ * version. Logs go to stderr (inherited), never to stdout, which belongs to the protocol.
+ */
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "hostapi.h"
+#include "ipc.h"
+#include "log.h"
+#include "sandbox.h"
+#include "taskcli.h"
+
+#define WORKER_CACHE 64
+
+typedef struct cached_program {
+    char *key;  /* name@version */
+    char *code; /* to notice a changed task under the same version */
+    void *program;
+} cached_program;
+
+typedef struct worker {
+    rt_ipc_reader in;
+    const ratchet_executor_vtable *vt;
+    void *inst;
+    cached_program cache[WORKER_CACHE];
+    size_t ncache, next_evict;
+    int64_t executed, fetch_seq, started_ms;
+    int shutdown;
+    struct json_object *logs; /* console lines of the running execution */
+} worker;
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void send_msg(const rt_ipc_msg *m)
+{
+    rt_error err;
+    if (rt_ipc_write_msg(STDOUT_FILENO, m, &err) != RATCHET_OK) {
+        fprintf(stderr, "ratchet worker: cannot write to the coordinator: %s\n", err.msg);
+        _exit(1); /* the coordinator is gone; nothing to report to */
+    }
+}
+
+/* Read the next message. 0 on success, -1 at EOF or on a broken stream. */
+static int next_msg(worker *w, rt_ipc_msg *m)
+{
+    rt_error err;
+    for (;;) {
+        const char *line;
+        size_t len;
+        rt_ipc_io io = rt_ipc_next_line(&w->in, &line, &len, &err);
+        if (io == RT_IPC_IO_OK) {
+            memset(m, 0, sizeof *m);
+            if (rt_ipc_decode(line, len, m, &err) == RATCHET_OK)
+                return 0;
+            rt_ipc_msg reply;
+            rt_ipc_error_reply(&reply, m, err.msg);
+            send_msg(&reply);
+            continue;
+        }
+        if (io != RT_IPC_IO_AGAIN)
+            return -1;
+        if (rt_ipc_read_ready(&w->in, STDIN_FILENO, &err) == RT_IPC_IO_ERR)
+            return -1;
+    }
+}
+
+static void answer_ping(worker *w, const rt_ipc_msg *ping)
+{
+    rt_ipc_msg pong;
+    memset(&pong, 0, sizeof pong);
+    pong.type = RT_IPC_PONG;
+    pong.id = ping->id;
+    pong.pong.executed = w->executed;
+    pong.pong.uptime_ms = mono_ms() - w->started_ms;
+    send_msg(&pong);
+}
+
+/* ratchet_exec_context.fetch: ask the coordinator and wait for its answer. */
+static ratchet_status worker_fetch(void *data, ratchet_fetch_call *call)
+{
+    worker *w = data;
+    rt_ipc_msg req;
+    memset(&req, 0, sizeof req);
+    req.type = RT_IPC_FETCH;
+    req.id = ++w->fetch_seq;
+    req.fetch.url = call->url;
+    if (call->options_json)
+        req.fetch.options = (rt_ipc_json){NULL, call->options_json, strlen(call->options_json)};
+    if (call->body_json)
+        req.fetch.body = (rt_ipc_json){NULL, call->body_json, strlen(call->body_json)};
+    send_msg(&req);
+    for (;;) {
+        rt_ipc_msg m;
+        if (next_msg(w, &m) != 0)
+            _exit(0); /* the coordinator closed the pipe: it is stopping us */
+        if (m.type == RT_IPC_PING) {
+            answer_ping(w, &m);
+        } else if (m.type == RT_IPC_SHUTDOWN) {
+            w->shutdown = 1;
+        } else if (m.type == RT_IPC_FETCH_RESULT && m.id == req.id) {
+            const rt_ipc_fetch_result *r = &m.fetch_result;
+            if (r->is_error) {
+                call->error_name = strdup(r->error.name ? r->error.name : "NetworkError");
+                call->error_message = strdup(r->error.message ? r->error.message : "fetch failed");
+                call->error_status = (int)r->error.status;
+            } else {
+                call->response_json =
+                    strdup(json_object_to_json_string_ext(r->response.obj, JSON_C_TO_STRING_PLAIN));
+            }
+            rt_ipc_msg_free(&m);
+            return RATCHET_OK;
+        } else {
+            rt_ipc_msg reply;
+            rt_ipc_error_reply(&reply, &m, "unexpected message while waiting for a fetch result");
+            send_msg(&reply);
+        }
+        rt_ipc_msg_free(&m);
+    }
+}
+
+static void worker_console(void *data, ratchet_log_level level, const char *text)
+{
+    worker *w = data;
+    struct json_object *e = json_object_new_object();
+    json_object_object_add(e, "level", json_object_new_string(rt_log_level_name(level)));
+    json_object_object_add(e, "message", json_object_new_string(text));
+    json_object_array_add(w->logs, e);
+}
+
+/* The compiled program for a task version (compiled on first use). NULL with the compile
+ * error in rt_error_peek(). */
+static void *program_for(worker *w, const rt_ipc_task_ref *t)
+{
+    ratchet_buf key = RATCHET_BUF_INIT;
+    rt_buf_printf(&key, "%s@%s", t->name, t->version);
+    for (size_t i = 0; i < w->ncache; i++)
+        if (strcmp(w->cache[i].key, key.data) == 0 && strcmp(w->cache[i].code, t->code) == 0) {
+            rt_buf_free(&key);
+            return w->cache[i].program;
+        }
+    ratchet_task_source src = {RATCHET_ABI_INIT(ratchet_task_source), t->name, "main.js", t->code,
+                               strlen(t->code)};
+    void *program = NULL;
+    rt_error_clear();
+    if (w->vt->compile(w->inst, &src, &program) != RATCHET_OK) {
+        rt_buf_free(&key);
+        return NULL;
+    }
+    size_t slot = w->ncache < WORKER_CACHE ? w->ncache++ : w->next_evict++ % WORKER_CACHE;
+    if (slot < w->ncache && w->cache[slot].key) {
+        w->vt->release(w->inst, w->cache[slot].program);
+        free(w->cache[slot].key);
+        free(w->cache[slot].code);
+    }
+    w->cache[slot] = (cached_program){key.data, strdup(t->code), program};
+    return program;
+}
+
+static void run_execute(worker *w, const rt_ipc_msg *m)
+{
+    const rt_ipc_execute *ex = &m->execute;
+    rt_ipc_msg res;
+    memset(&res, 0, sizeof res);
+    res.type = RT_IPC_RESULT;
+    res.id = m->id;
+    res.result.job_id = ex->job_id;
+    w->logs = json_object_new_array();
+    int64_t t0 = mono_ms();
+    ratchet_exec_result r;
+    memset(&r, 0, sizeof r);
+    r.abi = (ratchet_abi)RATCHET_ABI_INIT(ratchet_exec_result);
+    void *program = ex->task.code ? program_for(w, &ex->task) : NULL;
+    char *compile_error = NULL;
+    if (!ex->task.code) {
+        r.outcome = RATCHET_EXEC_COMPILE_ERROR;
+        compile_error = strdup("the execute message carries no task code");
+    } else if (!program) {
+        r.outcome = RATCHET_EXEC_COMPILE_ERROR;
+        compile_error = strdup(*rt_error_peek() ? rt_error_peek() : "main.js does not compile");
+    } else {
+        ratchet_exec_context ctx = {
+            .abi = RATCHET_ABI_INIT(ratchet_exec_context),
+            .execution_id = ex->execution_id,
+            .task_id = ex->task.uuid,
+            .task_version = ex->task.version,
+            .fetch = worker_fetch,
+            .fetch_data = w,
+            .console = worker_console,
+            .console_data = w,
+        };
+        char job[32];
+        snprintf(job, sizeof job, "%lld", (long long)ex->job_id);
+        ctx.job_id = job;
+        ratchet_exec_limits limits = {RATCHET_ABI_INIT(ratchet_exec_limits), ex->timeout_ms,
+                                      ex->memory_bytes};
+        const char *input = json_object_to_json_string_ext(ex->input.obj, JSON_C_TO_STRING_PLAIN);
+        rt_error_clear();
+        if (w->vt->execute(w->inst, program, input, &ctx, &limits, &r) != RATCHET_OK) {
+            r.outcome = RATCHET_EXEC_RUNTIME_ERROR;
+            compile_error = strdup(*rt_error_peek() ? rt_error_peek() : "the executor failed");
+        }
+    }
+    res.result.outcome = r.outcome;
+    if (r.outcome == RATCHET_EXEC_OK)
+        res.result.output = (rt_ipc_json){NULL, r.output_json, strlen(r.output_json)};
+    res.result.error.name = r.error_name;
+    res.result.error.message = compile_error                  ? compile_error
+                               : r.error_message              ? r.error_message
+                               : r.outcome != RATCHET_EXEC_OK ? "the task failed"
+                                                              : NULL;
+    res.result.error.stack = r.error_stack;
+    res.result.error.status = r.error_status;
+    res.result.logs.obj = w->logs;
+    res.result.duration_ms = (double)(mono_ms() - t0);
+    send_msg(&res);
+    w->executed++;
+    json_object_put(w->logs);
+    w->logs = NULL;
+    free(compile_error);
+    free(r.output_json);
+    free(r.error_name);
+    free(r.error_message);
+    free(r.error_stack);
+}
+
+static int worker_loop(worker *w)
+{
+    while (!w->shutdown) {
+        rt_ipc_msg m;
+        if (next_msg(w, &m) != 0)
+            break; /* EOF: the coordinator is done with us */
+        switch (m.type) {
+        case RT_IPC_EXECUTE:
+            run_execute(w, &m);
+            break;
+        case RT_IPC_PING:
+            answer_ping(w, &m);
+            break;
+        case RT_IPC_SHUTDOWN:
+            w->shutdown = 1;
+            break;
+        default: {
+            rt_ipc_msg reply;
+            rt_ipc_error_reply(&reply, &m, "a worker does not accept this message");
+            send_msg(&reply);
+        }
+        }
+        rt_ipc_msg_free(&m);
+    }
+    return RT_EXIT_OK;
+}
+
+static int worker_run(rt_app *app, int argc, char **argv)
+{
+    const char *id = argc >= 2 ? argv[1] : "worker";
+    rt_task_flags flags;
+    memset(&flags, 0, sizeof flags);
+    rt_run_request req;
+    int rc = rt_task_prepare(app, "worker", &flags, &req);
+    if (rc != RT_EXIT_OK)
+        return rc;
+    worker w;
+    memset(&w, 0, sizeof w);
+    w.vt = req.executor->vtable[RT_KIND_EXECUTOR];
+    w.started_ms = mono_ms();
+    ratchet_ctx *ctx = rt_ctx_new(id, req.executor->desc->name);
+    rt_error_clear();
+    if (!ctx || w.vt->life.create(ctx, req.executor_cfg, &w.inst) != RATCHET_OK ||
+        (w.vt->life.start && w.vt->life.start(w.inst) != RATCHET_OK)) {
+        rt_ctx_free(ctx);
+        return rt_cli_fail("worker %s: the executor did not start: %s", id, rt_error_peek());
+    }
+    /* Everything the worker needs is loaded: from here on it cannot open sockets, run
+     * programs or create files. */
+    rt_sandbox_limits limits;
+    rt_sandbox_limits_default(&limits);
+    rt_error err;
+    if (rt_sandbox_apply(&limits, &err) != RATCHET_OK)
+        rt_log(RATCHET_LOG_WARN, "worker %s: sandbox not applied: %s", id, err.msg);
+    rt_ipc_reader_init(&w.in, RT_IPC_MAX_LINE_DEFAULT);
+    rt_ipc_msg ready;
+    memset(&ready, 0, sizeof ready);
+    ready.type = RT_IPC_READY;
+    ready.ready.worker_id = id;
+    ready.ready.pid = (int64_t)getpid();
+    send_msg(&ready);
+    rc = worker_loop(&w);
+    for (size_t i = 0; i < w.ncache; i++) {
+        w.vt->release(w.inst, w.cache[i].program);
+        free(w.cache[i].key);
+        free(w.cache[i].code);
+    }
+    if (w.vt->life.stop)
+        w.vt->life.stop(w.inst);
+    w.vt->life.destroy(w.inst);
+    rt_ctx_free(ctx);
+    rt_ipc_reader_free(&w.in);
+    return rc;
+}
+
+const rt_command rt_cmd_worker = {
+    "worker",
+    "(internal) a task-running child process of `ratchet serve`",
+    "Usage: ratchet worker [ID]\n\n"
+    "Started by `ratchet serve`, one per worker slot; speaks line-delimited JSON on\n"
+    "stdin/stdout (ready, execute/result, fetch/fetch_result, ping/pong, shutdown). Not meant\n"
+    "to be run by hand.\n",
+    worker_run,
+};

@@ -1,0 +1,346 @@
+/*
+ * sqlite_db.c - connections, the per-connection statement cache, transactions and the mapping
+ * of SQLite errors to Ratchet statuses.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "sqlite_int.h"
+
+int64_t sq_now_ms(void)
+{
+    return sq_host->now_us() / 1000;
+}
+
+int64_t sq_mono_ms(void)
+{
+    return sq_host->monotonic_ns() / 1000000;
+}
+
+struct timespec sq_deadline(int64_t ms)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    if (ms < 0)
+        ms = 0;
+    t.tv_sec += (time_t)(ms / 1000);
+    t.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (t.tv_nsec >= 1000000000L) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000L;
+    }
+    return t;
+}
+
+/* pthread_mutex_timedlock takes CLOCK_REALTIME. */
+static struct timespec realtime_after(int64_t ms)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    t.tv_sec += (time_t)(ms / 1000);
+    t.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (t.tv_nsec >= 1000000000L) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000L;
+    }
+    return t;
+}
+
+static int semver_collate(void *unused, int alen, const void *a, int blen, const void *b)
+{
+    (void)unused;
+    return sq_version_cmp(a, (size_t)alen, b, (size_t)blen);
+}
+
+ratchet_status sq_fail(sq_inst *in, sq_conn *c, int rc, const char *what)
+{
+    int prim = rc & 0xff;
+    const char *msg = c && c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc);
+    const char *where = in->memory ? ":memory:" : in->path;
+    if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED) {
+        sq_host->set_error(in->ctx,
+                           "%s: database %s is busy: another process kept it locked longer "
+                           "than busy_timeout (%lld ms)",
+                           what, where, (long long)in->busy_ms);
+        return RATCHET_RETRY;
+    }
+    if (prim == SQLITE_NOMEM) {
+        sq_host->set_error(in->ctx, "%s: out of memory", what);
+        return RATCHET_NOMEM;
+    }
+    sq_host->set_error(in->ctx, "%s: %s (database %s)", what, msg, where);
+    return RATCHET_ERR;
+}
+
+ratchet_status sq_exec(sq_inst *in, sq_conn *c, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        ;
+    if (rc == SQLITE_DONE)
+        rc = SQLITE_OK;
+    ratchet_status s = rc == SQLITE_OK ? RATCHET_OK : sq_fail(in, c, rc, sql);
+    sqlite3_finalize(st);
+    return s;
+}
+
+/* A pragma that answers one text row (journal_mode): the answer must equal `want`. */
+static ratchet_status pragma_expect(sq_inst *in, sq_conn *c, const char *sql, const char *want)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    ratchet_status s = RATCHET_OK;
+    if (rc == SQLITE_ROW) {
+        const char *got = (const char *)sqlite3_column_text(st, 0);
+        if (!got || strcmp(got, want) != 0) {
+            sq_host->set_error(in->ctx, "%s: answered '%s', expected '%s' (database %s)", sql,
+                               got ? got : "", want, in->path);
+            s = RATCHET_ERR;
+        }
+    } else {
+        s = sq_fail(in, c, rc, sql);
+    }
+    sqlite3_finalize(st);
+    return s;
+}
+
+ratchet_status sq_open(sq_inst *in, sq_conn **out)
+{
+    *out = NULL;
+    sq_conn *c = sq_host->calloc(1, sizeof *c);
+    if (!c) {
+        sq_host->set_error(in->ctx, "out of memory");
+        return RATCHET_NOMEM;
+    }
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    int rc = sqlite3_open_v2(in->memory ? ":memory:" : in->path, &c->db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        sq_host->set_error(in->ctx, "cannot open database %s: %s",
+                           in->memory ? ":memory:" : in->path,
+                           c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+        sq_close(c);
+        return RATCHET_ERR;
+    }
+    sqlite3_extended_result_codes(c->db, 1);
+    sqlite3_busy_timeout(c->db, in->busy_ms > INT32_MAX ? INT32_MAX : (int)in->busy_ms);
+    rc = sqlite3_create_collation(c->db, "semver", SQLITE_UTF8, NULL, semver_collate);
+    if (rc != SQLITE_OK) {
+        ratchet_status s = sq_fail(in, c, rc, "registering the semver collation");
+        sq_close(c);
+        return s;
+    }
+
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA synchronous = %s", in->sync);
+    ratchet_status s = sq_exec(in, c, "PRAGMA foreign_keys = ON");
+    if (s == RATCHET_OK)
+        s = sq_exec(in, c, sql);
+    /* WAL lets readers (the API, other processes) proceed while the dispatcher writes; the
+     * mode is stored in the file, so only the first connection changes it. */
+    if (s == RATCHET_OK && !in->memory)
+        s = pragma_expect(in, c, "PRAGMA journal_mode = WAL", "wal");
+    if (s != RATCHET_OK) {
+        sq_close(c);
+        return s;
+    }
+    *out = c;
+    return RATCHET_OK;
+}
+
+void sq_close(sq_conn *c)
+{
+    if (!c)
+        return;
+    for (int i = 0; i < SQ_SLOT_COUNT; i++)
+        sqlite3_finalize(c->stmt[i]);
+    /* close_v2: a statement we failed to finalize must not leak the handle. */
+    sqlite3_close_v2(c->db);
+    sq_host->free(c);
+}
+
+ratchet_status sq_acquire(sq_inst *in, sq_conn **out)
+{
+    *out = NULL;
+    pthread_mutex_lock(&in->pool_mu);
+    struct timespec until = sq_deadline(in->busy_ms);
+    while (!in->idle && in->nconns >= in->pool_max) {
+        int rc = pthread_cond_timedwait(&in->pool_cv, &in->pool_mu, &until);
+        if (rc == ETIMEDOUT && !in->idle) {
+            pthread_mutex_unlock(&in->pool_mu);
+            sq_host->set_error(in->ctx,
+                               "all %d database connections stayed busy for busy_timeout "
+                               "(%lld ms)",
+                               in->pool_max, (long long)in->busy_ms);
+            return RATCHET_RETRY;
+        }
+    }
+    if (in->idle) {
+        *out = in->idle;
+        in->idle = in->idle->next_idle;
+        pthread_mutex_unlock(&in->pool_mu);
+        return RATCHET_OK;
+    }
+    /* Reserve the slot, then open outside the lock: opening may wait on the file. */
+    in->nconns++;
+    pthread_mutex_unlock(&in->pool_mu);
+
+    sq_conn *c = NULL;
+    ratchet_status s = sq_open(in, &c);
+    pthread_mutex_lock(&in->pool_mu);
+    if (s != RATCHET_OK) {
+        in->nconns--;
+        pthread_cond_signal(&in->pool_cv);
+    } else {
+        for (int i = 0; i < in->pool_max; i++)
+            if (!in->conns[i]) {
+                in->conns[i] = c;
+                break;
+            }
+    }
+    pthread_mutex_unlock(&in->pool_mu);
+    *out = c;
+    return s;
+}
+
+void sq_release(sq_inst *in, sq_conn *c)
+{
+    if (!c)
+        return;
+    pthread_mutex_lock(&in->pool_mu);
+    c->next_idle = in->idle;
+    in->idle = c;
+    pthread_cond_signal(&in->pool_cv);
+    pthread_mutex_unlock(&in->pool_mu);
+}
+
+void sq_pool_close(sq_inst *in)
+{
+    pthread_mutex_lock(&in->pool_mu);
+    for (int i = 0; i < in->pool_max; i++) {
+        if (in->conns[i]) {
+            /* Let SQLite keep its planner statistics fresh, as it recommends at close. */
+            sqlite3_exec(in->conns[i]->db, "PRAGMA optimize", NULL, NULL, NULL);
+            sq_close(in->conns[i]);
+            in->conns[i] = NULL;
+        }
+    }
+    in->idle = NULL;
+    in->nconns = 0;
+    pthread_mutex_unlock(&in->pool_mu);
+}
+
+sqlite3_stmt *sq_stmt(sq_inst *in, sq_conn *c, sq_slot slot, const char *sql)
+{
+    if (c->stmt[slot])
+        return c->stmt[slot];
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+    if (rc != SQLITE_OK) {
+        sq_fail(in, c, rc, "preparing a statement");
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    c->stmt[slot] = st;
+    return st;
+}
+
+void sq_reset(sqlite3_stmt *st)
+{
+    if (!st)
+        return;
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
+
+ratchet_status sq_write_lock(sq_inst *in)
+{
+    struct timespec until = realtime_after(in->busy_ms);
+    int rc = pthread_mutex_timedlock(&in->write_mu, &until);
+    if (rc == 0)
+        return RATCHET_OK;
+    sq_host->set_error(in->ctx,
+                       "another writer of this process held the database longer than "
+                       "busy_timeout (%lld ms)",
+                       (long long)in->busy_ms);
+    return RATCHET_RETRY;
+}
+
+void sq_write_unlock(sq_inst *in)
+{
+    pthread_mutex_unlock(&in->write_mu);
+}
+
+static ratchet_status step_done(sq_inst *in, sq_conn *c, sq_slot slot, const char *sql)
+{
+    sqlite3_stmt *st = sq_stmt(in, c, slot, sql);
+    if (!st)
+        return RATCHET_ERR;
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? RATCHET_OK : sq_fail(in, c, rc, sql);
+}
+
+ratchet_status sq_begin(sq_inst *in, sq_conn *c)
+{
+    ratchet_status s = sq_write_lock(in);
+    if (s != RATCHET_OK)
+        return s;
+    s = step_done(in, c, SQ_BEGIN, "BEGIN IMMEDIATE");
+    if (s != RATCHET_OK)
+        sq_write_unlock(in);
+    return s;
+}
+
+ratchet_status sq_commit(sq_inst *in, sq_conn *c)
+{
+    ratchet_status s = step_done(in, c, SQ_COMMIT, "COMMIT");
+    if (s != RATCHET_OK && !sqlite3_get_autocommit(c->db)) {
+        /* A failed COMMIT leaves the transaction open: end it so the connection is usable. */
+        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    sq_write_unlock(in);
+    return s;
+}
+
+void sq_rollback(sq_inst *in, sq_conn *c)
+{
+    if (!sqlite3_get_autocommit(c->db)) {
+        sqlite3_stmt *st = sq_stmt(in, c, SQ_ROLLBACK, "ROLLBACK");
+        if (st) {
+            sqlite3_step(st);
+            sqlite3_reset(st);
+        }
+    }
+    sq_write_unlock(in);
+}
+
+int sq_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
+}
+
+int sq_bind_int(sqlite3_stmt *st, int i, int64_t v)
+{
+    return sqlite3_bind_int64(st, i, v);
+}
+
+int sq_bind_opt(sqlite3_stmt *st, int i, int64_t v)
+{
+    return v ? sqlite3_bind_int64(st, i, v) : sqlite3_bind_null(st, i);
+}
+
+char *sq_col_dup(sqlite3_stmt *st, int i, int *oom)
+{
+    const char *t = (const char *)sqlite3_column_text(st, i);
+    if (!t)
+        return NULL;
+    char *d = sq_host->strdup(t);
+    if (!d)
+        *oom = 1;
+    return d;
+}

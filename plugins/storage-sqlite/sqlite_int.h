@@ -1,0 +1,341 @@
+/*
+ * sqlite_int.h - internals shared by the files of the storage-sqlite plugin.
+ *
+ * Files, one concern each:
+ *   sqlite.c         descriptor, options, lifecycle, the vtable
+ *   sqlite_db.c      connections (pool), pragmas, statement cache, transactions, error mapping
+ *   sqlite_schema.c  versioned migrations (PRAGMA user_version)
+ *   sqlite_tasks.c   task_sync, task_list, task_version_get
+ *   sqlite_jobs.c    the queue's write side: submit, claim, renew, finish, requeue, cancel, retry
+ *   sqlite_query.c   the read side: job/execution get and list, next_due, cancel requests
+ *   sqlite_sched.c   schedules and delivery results
+ *   sqlite_json.c    JSON in (json-c, bounded) and out (host buffers), times, UUIDs
+ *   sqlite_wait.c    wait()/notify(), prune() and the retention thread
+ *
+ * Concurrency model. Connections are pooled per instance (opened on demand up to the
+ * `connections` option) and each is used by one thread at a time, so they are opened with
+ * SQLITE_OPEN_NOMUTEX. Writers of one process queue on `write_mu` before BEGIN IMMEDIATE: in
+ * one process they wait on a mutex (no sleeping in SQLite's busy handler); only other
+ * processes' writers meet SQLITE_BUSY, which busy_timeout absorbs. A function never holds two
+ * pooled connections at once (the pool may have a single connection).
+ */
+#ifndef SQLITE_INT_H
+#define SQLITE_INT_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include <json-c/json.h>
+
+#include <ratchet/plugin.h>
+
+/* The latest time JSON can show (9999-12-31T23:59:59.999Z); later ones are refused on input. */
+#define SQ_TIME_MAX_MS INT64_C(253402300799999)
+
+/* The host table, set by the entry function (sqlite.c). */
+extern const ratchet_host_api *sq_host;
+
+/* Statement slots of the per-connection cache. Each slot belongs to one call site, which
+ * passes its SQL text on every use; the text is compiled on a connection's first use. */
+typedef enum sq_slot {
+    SQ_BEGIN,
+    SQ_COMMIT,
+    SQ_ROLLBACK,
+    SQ_WAKE_BUMP,
+    SQ_WAKE_READ,
+    SQ_DATA_VERSION,
+    /* tasks */
+    SQ_TASK_FIND,
+    SQ_TASK_INSERT,
+    SQ_TASK_UPDATE,
+    SQ_TV_FIND,
+    SQ_TV_INSERT,
+    SQ_TV_LATEST,
+    SQ_TASK_LIST,
+    SQ_TASK_VERSIONS,
+    SQ_TV_GET,
+    /* jobs */
+    SQ_JOB_IDEM,
+    SQ_JOB_INSERT,
+    SQ_CLAIM_SELECT,
+    SQ_CLAIM_EXEC,
+    SQ_CLAIM_JOB,
+    SQ_RENEW,
+    SQ_FIN_COMPLETED,
+    SQ_FIN_RETRY,
+    SQ_FIN_FAILED,
+    SQ_FIN_CANCELLED,
+    SQ_FIN_REQUEUE,
+    SQ_FIN_EXEC,
+    SQ_FIN_EXEC_DELETE,
+    SQ_EXPIRED_SELECT,
+    SQ_EXPIRED_EXEC,
+    SQ_EXPIRED_JOB,
+    SQ_JOB_STATUS,
+    SQ_CANCEL_QUEUED,
+    SQ_CANCEL_FLAG,
+    SQ_JOB_RETRY,
+    SQ_CANCEL_REQUESTS,
+    SQ_NEXT_DUE,
+    SQ_JOB_GET,
+    SQ_JOB_LIST,       /* 4 variants: bit 0 status, bit 1 taskName */
+    SQ_JOB_COUNT = SQ_JOB_LIST + 4,
+    SQ_EXEC_GET = SQ_JOB_COUNT + 4,
+    SQ_EXEC_LIST,       /* 8 variants: bit 0 jobId, bit 1 taskName, bit 2 status */
+    SQ_EXEC_COUNT = SQ_EXEC_LIST + 8,
+    /* schedules, deliveries, maintenance */
+    SQ_SCHED_INSERT = SQ_EXEC_COUNT + 8,
+    SQ_SCHED_ENABLE,
+    SQ_SCHED_REMOVE,
+    SQ_SCHED_LIST,
+    SQ_SCHED_DUE,
+    SQ_SCHED_FIRE,
+    SQ_DELIVERY_INSERT,
+    SQ_PRUNE,
+    SQ_SLOT_COUNT
+} sq_slot;
+
+typedef struct sq_conn {
+    sqlite3 *db;
+    struct sq_conn *next_idle;
+    sqlite3_stmt *stmt[SQ_SLOT_COUNT];
+} sq_conn;
+
+typedef struct sq_inst {
+    ratchet_ctx *ctx;
+    /* options */
+    char *path;           /* host-allocated; the file, or NULL when in memory */
+    int memory;           /* 1: a private in-memory database (one connection) */
+    int64_t busy_ms;      /* SQLite busy timeout and our own bound on waits for a writer */
+    const char *sync;     /* PRAGMA synchronous value: OFF, NORMAL or FULL */
+    int incremental;      /* vacuum: incremental (auto_vacuum=INCREMENTAL at creation) */
+    int64_t retention_ms; /* 0: the instance never prunes on its own */
+    int64_t poll_ms;      /* how often wait() looks for other processes' changes */
+    int pool_max;
+
+    int started;
+
+    /* connection pool */
+    pthread_mutex_t pool_mu;
+    pthread_cond_t pool_cv;
+    sq_conn *idle;
+    sq_conn **conns; /* every open pooled connection, for stop() */
+    int nconns;
+
+    /* one writer at a time per process (see the top of this file) */
+    pthread_mutex_t write_mu;
+
+    /* wake-ups (sqlite_wait.c): `gen` counts this process's changes and notify() calls;
+     * the database's wakeups.seq counts every process's. `seen_*` is what the last claim
+     * or wait() of this instance has already looked at. */
+    pthread_mutex_t wake_mu;
+    pthread_cond_t wake_cv; /* CLOCK_MONOTONIC */
+    uint64_t gen, seen_gen;
+    int64_t seen_seq;
+    int stopping;
+
+    /* the connection wait() polls PRAGMA data_version on (files only) */
+    pthread_mutex_t watch_mu;
+    sq_conn *watch;
+    int64_t watch_dv, watch_seq;
+
+    /* retention thread */
+    pthread_mutex_t maint_mu;
+    pthread_cond_t maint_cv; /* CLOCK_MONOTONIC */
+    pthread_t maint;
+    int maint_running, maint_stop;
+} sq_inst;
+
+/* ---- sqlite_db.c ---------------------------------------------------------------------- */
+
+int64_t sq_now_ms(void);
+int64_t sq_mono_ms(void);
+/* An absolute CLOCK_MONOTONIC time `ms` from now, for pthread_cond_timedwait. */
+struct timespec sq_deadline(int64_t ms);
+
+/* Open a connection with this instance's pragmas (not yet migrated). */
+ratchet_status sq_open(sq_inst *in, sq_conn **out);
+void sq_close(sq_conn *c);
+/* Take a pooled connection (opening one when all are busy and the pool may grow; else
+ * waiting up to busy_timeout: RATCHET_RETRY). Give it back with sq_release. */
+ratchet_status sq_acquire(sq_inst *in, sq_conn **out);
+void sq_release(sq_inst *in, sq_conn *c);
+/* Close every pooled connection (stop()). */
+void sq_pool_close(sq_inst *in);
+
+/* The cached statement of `slot` on c, compiled from `sql` on first use; NULL after
+ * set_error. Reset it with sq_reset after use (ends its read transaction). */
+sqlite3_stmt *sq_stmt(sq_inst *in, sq_conn *c, sq_slot slot, const char *sql);
+void sq_reset(sqlite3_stmt *st);
+
+/* Map a SQLite result code to a status and set_error: BUSY/LOCKED -> RATCHET_RETRY,
+ * NOMEM -> RATCHET_NOMEM, everything else RATCHET_ERR with "<what>: <sqlite message>". */
+ratchet_status sq_fail(sq_inst *in, sq_conn *c, int rc, const char *what);
+
+/* BEGIN IMMEDIATE after taking write_mu (both bounded by busy_timeout). */
+ratchet_status sq_begin(sq_inst *in, sq_conn *c);
+ratchet_status sq_commit(sq_inst *in, sq_conn *c);
+void sq_rollback(sq_inst *in, sq_conn *c);
+/* Take / drop write_mu alone (PRAGMAs that write outside BEGIN: vacuum, checkpoint). */
+ratchet_status sq_write_lock(sq_inst *in);
+void sq_write_unlock(sq_inst *in);
+
+/* Run a statement that returns no rows we need (e.g. PRAGMA); steps until done. */
+ratchet_status sq_exec(sq_inst *in, sq_conn *c, const char *sql);
+
+/* Bind helpers: NULL text binds SQL NULL. Text is SQLITE_STATIC: the statement must be reset
+ * (sq_reset clears bindings) before the string goes away. */
+int sq_bind_text(sqlite3_stmt *st, int i, const char *s);
+int sq_bind_int(sqlite3_stmt *st, int i, int64_t v);
+/* 0 binds NULL (for optional times and ids). */
+int sq_bind_opt(sqlite3_stmt *st, int i, int64_t v);
+/* Column text copied with host->strdup; NULL for SQL NULL (and on allocation failure, where
+ * *oom is set). */
+char *sq_col_dup(sqlite3_stmt *st, int i, int *oom);
+
+/* ---- sqlite_schema.c ------------------------------------------------------------------ */
+
+/* Bring the database to this build's schema version (idempotent; safe against another
+ * process migrating at the same time); refuse a newer or a foreign database. */
+ratchet_status sq_migrate(sq_inst *in, sq_conn *c);
+/* The schema version this build writes. */
+int sq_schema_version(void);
+
+/* ---- sqlite_json.c -------------------------------------------------------------------- */
+
+/* JSON writer over a host buffer; the first failure sticks in `st`. */
+typedef struct sq_out {
+    ratchet_buf *buf;
+    ratchet_status st;
+    int comma; /* a value was written in the current object/array */
+} sq_out;
+
+void sq_out_init(sq_out *o, ratchet_buf *buf);
+void sq_out_raw(sq_out *o, const char *s);
+void sq_out_begin(sq_out *o, char bracket); /* '{' or '[' (comma-separated as an item) */
+void sq_out_end(sq_out *o, char bracket);
+void sq_out_key(sq_out *o, const char *key);
+void sq_out_str(sq_out *o, const char *key, const char *s);     /* null when s is NULL */
+void sq_out_int(sq_out *o, const char *key, int64_t v);
+void sq_out_bool(sq_out *o, const char *key, int v);
+void sq_out_json(sq_out *o, const char *key, const char *json); /* raw JSON; null when NULL */
+void sq_out_time(sq_out *o, const char *key, int64_t ms);       /* RFC 3339; null when 0 */
+/* Column forms: SQL NULL gives JSON null. */
+void sq_out_col_str(sq_out *o, const char *key, sqlite3_stmt *st, int i);
+void sq_out_col_int(sq_out *o, const char *key, sqlite3_stmt *st, int i);
+void sq_out_col_json(sq_out *o, const char *key, sqlite3_stmt *st, int i);
+void sq_out_col_time(sq_out *o, const char *key, sqlite3_stmt *st, int i);
+/* The writer's status; on failure set_error. */
+ratchet_status sq_out_done(sq_inst *in, sq_out *o);
+
+/* Parse `text` as one JSON object (what names it in messages). NULL text reads as {} when
+ * allow_null. Sizes and depth are bounded. RATCHET_ERR after set_error. */
+ratchet_status sq_parse_object(sq_inst *in, const char *text, const char *what, int allow_null,
+                               json_object **out);
+/* Typed members. Absent or null leaves *out unchanged (the caller's default) unless
+ * `required`; a wrong type is RATCHET_ERR naming what.key and the type expected. */
+ratchet_status sq_get_str(sq_inst *in, json_object *o, const char *what, const char *key,
+                          int required, const char **out);
+ratchet_status sq_get_int(sq_inst *in, json_object *o, const char *what, const char *key,
+                          int required, int64_t *out);
+ratchet_status sq_get_bool(sq_inst *in, json_object *o, const char *what, const char *key,
+                           int *out);
+/* A time: RFC 3339 text ("2026-11-26T06:40:45.123Z", any offset) or integer milliseconds. */
+ratchet_status sq_get_time(sq_inst *in, json_object *o, const char *what, const char *key,
+                           int64_t *out);
+/* The member re-serialised as compact JSON text (host->free), or NULL when absent/null. */
+ratchet_status sq_get_json(sq_inst *in, json_object *o, const char *key, char **out);
+
+/* Parse RFC 3339 into ms since the epoch; -1 when malformed. */
+int sq_parse_rfc3339(const char *s, int64_t *ms);
+/* Check one JSON value (what/index name it in the message). NULL passes. */
+ratchet_status sq_check_json(sq_inst *in, const char *json, const char *what, size_t index);
+/* A random (version 4) UUID, 36 characters + NUL. */
+void sq_uuid(char out[37]);
+/* Semantic version order: numeric dot-separated parts compare as numbers, a pre-release
+ * ("1.0.0-rc1") sorts before its release. Registered as the collation "semver". */
+int sq_version_cmp(const char *a, size_t alen, const char *b, size_t blen);
+
+/* Statuses and priorities as text. */
+const char *sq_priority_name(int64_t p);
+
+/* ---- shared by jobs and schedules (sqlite_jobs.c) ------------------------------------- */
+
+/* Stride of a caller's array of ABI structs: the first entry's struct_size when it covers
+ * ours (a newer host appends fields), else our own size. */
+size_t sq_stride(const ratchet_abi *first, size_t ours);
+/* Check one submission; RATCHET_ERR after set_error. */
+ratchet_status sq_job_check(sq_inst *in, const ratchet_job_submit *j, size_t index);
+/* Insert one checked job inside the caller's transaction. */
+ratchet_status sq_job_insert(sq_inst *in, sq_conn *c, const ratchet_job_submit *j, int64_t now,
+                             int64_t schedule_id, int64_t *id, int *existed);
+/* Append one job's JSON (job_get shape) using connection c. NOTFOUND when unknown. */
+ratchet_status sq_job_emit(sq_inst *in, sq_conn *c, int64_t job_id, ratchet_buf *out);
+
+/* ---- sqlite_wait.c -------------------------------------------------------------------- */
+
+/* Inside a write transaction: count a change other processes' wait() should see. Returns
+ * the new sequence number in *seq. */
+ratchet_status sq_wake_bump(sq_inst *in, sq_conn *c, int64_t *seq);
+/* After the commit: wake this process's waiters (seq from sq_wake_bump). */
+void sq_wake_local(sq_inst *in, int64_t seq);
+/* Claims record what they saw, so a wait() after an empty claim sees later changes. */
+uint64_t sq_wake_gen(sq_inst *in);
+void sq_wake_seen(sq_inst *in, uint64_t gen, int64_t seq);
+/* The wakeups sequence as of now (inside a transaction: its snapshot). */
+ratchet_status sq_wake_read(sq_inst *in, sq_conn *c, int64_t *seq);
+
+ratchet_status sq_wait_init(sq_inst *in);
+void sq_wait_destroy(sq_inst *in);
+ratchet_status sq_wait_start(sq_inst *in); /* opens the watch connection, starts retention */
+void sq_wait_stop(sq_inst *in);
+
+/* ---- vtable entries, by file ---------------------------------------------------------- */
+
+ratchet_status sqlite_task_sync(void *instance, const char *task_json, int64_t *tv_id,
+                                int *created);
+ratchet_status sqlite_task_list(void *instance, ratchet_buf *out);
+ratchet_status sqlite_task_version_get(void *instance, int64_t tv_id, ratchet_buf *out);
+
+ratchet_status sqlite_job_submit(void *instance, const ratchet_job_submit *jobs, size_t n,
+                                 int64_t *ids, int *existed);
+ratchet_status sqlite_job_claim(void *instance, const char *owner, int64_t now_ms,
+                                int64_t lease_ms, ratchet_claimed_job *out, size_t max,
+                                size_t *n);
+ratchet_status sqlite_job_renew(void *instance, const char *owner, int64_t now_ms,
+                                int64_t lease_ms);
+ratchet_status sqlite_job_finish(void *instance, const ratchet_job_finish *fins, size_t n,
+                                 size_t *applied);
+ratchet_status sqlite_job_requeue_expired(void *instance, int64_t now_ms, size_t *count);
+ratchet_status sqlite_job_cancel(void *instance, int64_t job_id, ratchet_buf *out);
+ratchet_status sqlite_job_retry(void *instance, int64_t job_id, int64_t now_ms, ratchet_buf *out);
+
+ratchet_status sqlite_job_cancel_requests(void *instance, const char *owner, ratchet_buf *out);
+ratchet_status sqlite_job_get(void *instance, int64_t job_id, ratchet_buf *out);
+ratchet_status sqlite_job_list(void *instance, const char *filter_json, ratchet_buf *out);
+ratchet_status sqlite_job_next_due(void *instance, int64_t now_ms, int64_t *at_ms);
+ratchet_status sqlite_execution_get(void *instance, int64_t execution_id, ratchet_buf *out);
+ratchet_status sqlite_execution_list(void *instance, const char *filter_json, ratchet_buf *out);
+
+ratchet_status sqlite_schedule_add(void *instance, const char *schedule_json, int64_t *id);
+ratchet_status sqlite_schedule_set_enabled(void *instance, int64_t id, int enabled,
+                                           int64_t next_run_ms);
+ratchet_status sqlite_schedule_remove(void *instance, int64_t id);
+ratchet_status sqlite_schedule_list(void *instance, ratchet_buf *out);
+ratchet_status sqlite_schedule_due(void *instance, int64_t now_ms, ratchet_buf *out);
+ratchet_status sqlite_schedule_fire(void *instance, int64_t id, int64_t expected_next_ms,
+                                    int64_t fired_ms, int64_t next_run_ms,
+                                    const ratchet_job_submit *job, int64_t *job_id);
+ratchet_status sqlite_delivery_record(void *instance, const char *delivery_json);
+
+ratchet_status sqlite_prune(void *instance, int64_t older_than_ms, size_t *removed);
+ratchet_status sqlite_wait(void *instance, int64_t timeout_ms);
+void sqlite_notify(void *instance);
+
+/* Every vtable call starts here: RATCHET_ERR unless started. */
+ratchet_status sq_ready(sq_inst *in);
+
+#endif /* SQLITE_INT_H */

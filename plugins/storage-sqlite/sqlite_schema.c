@@ -1,0 +1,256 @@
+/*
+ * sqlite_schema.c - the schema, as versioned migrations in code.
+ *
+ * The version is PRAGMA user_version (0: empty file); PRAGMA application_id marks the file as
+ * Ratchet's so that another program's database is refused instead of written into. Each
+ * migration runs in its own BEGIN IMMEDIATE transaction and re-reads the version inside it,
+ * so two processes starting on a fresh file at once migrate it exactly once. A file from a
+ * newer build (a higher version) is refused: an older build cannot know what it would break.
+ *
+ * Migrations are only ever appended. Times are integer milliseconds since the Unix epoch;
+ * JSON values are stored as text exactly as received; STRICT tables check column types.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "sqlite_int.h"
+
+/* "RTCH" */
+#define SQ_APPLICATION_ID 0x52544348
+
+static const char *const migrations[] = {
+    /* 1: the initial schema. */
+    "CREATE TABLE tasks ("
+    "  id INTEGER PRIMARY KEY,"
+    "  uuid TEXT NOT NULL,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  description TEXT,"
+    "  tags TEXT,"                  /* JSON array */
+    "  enabled INTEGER NOT NULL DEFAULT 1,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE TABLE task_versions ("
+    "  id INTEGER PRIMARY KEY,"
+    "  task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,"
+    "  version TEXT NOT NULL,"
+    "  uuid TEXT,"
+    "  description TEXT,"
+    "  metadata TEXT,"
+    "  code TEXT NOT NULL,"
+    "  input_schema TEXT,"
+    "  output_schema TEXT,"
+    "  checksum TEXT NOT NULL,"
+    "  source TEXT,"
+    "  created_at INTEGER NOT NULL,"
+    "  UNIQUE (task_id, version)"
+    ") STRICT;"
+    "CREATE TABLE schedules ("
+    "  id INTEGER PRIMARY KEY,"
+    "  uuid TEXT NOT NULL,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  task_name TEXT NOT NULL,"
+    "  task_version TEXT,"          /* NULL: the latest version when it fires */
+    "  cron TEXT NOT NULL,"
+    "  timezone TEXT NOT NULL DEFAULT 'UTC',"
+    "  input TEXT NOT NULL DEFAULT '{}',"
+    "  enabled INTEGER NOT NULL DEFAULT 1,"
+    "  catch_up TEXT NOT NULL DEFAULT 'once' CHECK (catch_up IN ('once', 'skip')),"
+    "  next_run_at INTEGER NOT NULL DEFAULT 0,"
+    "  last_run_at INTEGER,"
+    "  run_count INTEGER NOT NULL DEFAULT 0,"
+    "  meta TEXT,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX schedules_due ON schedules (next_run_at) WHERE enabled = 1;"
+    /* jobs.execution_id is the latest attempt's execution; not a foreign key, because
+     * executions already reference jobs and a cycle would complicate deletes. */
+    "CREATE TABLE jobs ("
+    "  id INTEGER PRIMARY KEY,"
+    "  uuid TEXT NOT NULL,"
+    "  task_id INTEGER NOT NULL,"
+    "  task_version_id INTEGER NOT NULL REFERENCES task_versions(id),"
+    "  schedule_id INTEGER REFERENCES schedules(id) ON DELETE SET NULL,"
+    "  status TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'processing', "
+    "    'completed', 'failed', 'cancelled', 'retrying')),"
+    "  priority INTEGER NOT NULL DEFAULT 2 CHECK (priority BETWEEN 1 AND 4),"
+    "  input TEXT NOT NULL,"
+    "  output TEXT,"
+    "  error TEXT,"
+    "  meta TEXT,"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"     /* attempts started (claims), see jobs.c */
+    "  retry_count INTEGER NOT NULL DEFAULT 0,"  /* attempts that failed */
+    "  max_retries INTEGER NOT NULL DEFAULT 0,"
+    "  retry_base_ms INTEGER NOT NULL DEFAULT 0,"
+    "  retry_max_ms INTEGER NOT NULL DEFAULT 0,"
+    "  idempotency_key TEXT,"
+    "  execution_id INTEGER,"
+    "  lease_owner TEXT,"
+    "  lease_until INTEGER,"
+    "  cancel_requested INTEGER NOT NULL DEFAULT 0,"
+    "  queued_at INTEGER NOT NULL,"
+    "  process_at INTEGER NOT NULL,"
+    "  started_at INTEGER,"
+    "  completed_at INTEGER"
+    ") STRICT;"
+    /* Claim order, for ready jobs only: a partial index keeps finished jobs out of the hot
+     * path, and process_at in the key lets the not-yet-due be skipped without the table. */
+    "CREATE INDEX jobs_ready ON jobs (priority DESC, queued_at, id, process_at)"
+    "  WHERE status IN ('queued', 'retrying');"
+    "CREATE INDEX jobs_due ON jobs (process_at) WHERE status IN ('queued', 'retrying');"
+    "CREATE INDEX jobs_lease ON jobs (lease_owner, lease_until) WHERE status = 'processing';"
+    "CREATE INDEX jobs_status ON jobs (status, id);"
+    "CREATE INDEX jobs_task ON jobs (task_id, id);"
+    "CREATE INDEX jobs_done ON jobs (completed_at) WHERE completed_at IS NOT NULL;"
+    "CREATE INDEX jobs_schedule ON jobs (schedule_id) WHERE schedule_id IS NOT NULL;"
+    "CREATE UNIQUE INDEX jobs_idempotency ON jobs (idempotency_key)"
+    "  WHERE idempotency_key IS NOT NULL;"
+    "CREATE TABLE executions ("
+    "  id INTEGER PRIMARY KEY,"
+    "  uuid TEXT NOT NULL,"
+    "  job_id INTEGER REFERENCES jobs(id) ON DELETE CASCADE,"
+    "  task_id INTEGER NOT NULL,"
+    "  task_version_id INTEGER NOT NULL,"
+    "  attempt INTEGER NOT NULL DEFAULT 1,"
+    "  status TEXT NOT NULL DEFAULT 'running' CHECK (status IN ('pending', 'running', "
+    "    'completed', 'failed', 'cancelled')),"
+    "  input TEXT,"                 /* NULL: the job's input (not copied per attempt) */
+    "  output TEXT,"
+    "  error TEXT,"
+    "  logs TEXT,"
+    "  http TEXT,"
+    "  started_at INTEGER,"
+    "  completed_at INTEGER,"
+    "  duration_ms INTEGER"
+    ") STRICT;"
+    "CREATE INDEX executions_job ON executions (job_id);"
+    "CREATE INDEX executions_status ON executions (status, id);"
+    "CREATE INDEX executions_task ON executions (task_id, id);"
+    "CREATE TABLE delivery_results ("
+    "  id INTEGER PRIMARY KEY,"
+    "  job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,"
+    "  execution_id INTEGER REFERENCES executions(id) ON DELETE CASCADE,"
+    "  destination_type TEXT NOT NULL,"
+    "  destination TEXT,"
+    "  success INTEGER NOT NULL,"
+    "  attempts INTEGER NOT NULL DEFAULT 1,"
+    "  duration_ms INTEGER,"
+    "  response_status INTEGER,"
+    "  error TEXT,"
+    "  created_at INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX delivery_results_job ON delivery_results (job_id);"
+    "CREATE INDEX delivery_results_execution ON delivery_results (execution_id);"
+    /* One row counting committed changes to jobs and schedules: wait() in other processes
+     * watches it (see sqlite_wait.c). */
+    "CREATE TABLE wakeups (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL) STRICT;"
+    "INSERT INTO wakeups (id, seq) VALUES (1, 0);",
+};
+
+#define MIGRATION_COUNT ((int)(sizeof migrations / sizeof *migrations))
+
+int sq_schema_version(void)
+{
+    return MIGRATION_COUNT;
+}
+
+static ratchet_status read_int(sq_inst *in, sq_conn *c, const char *sql, int64_t *out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    ratchet_status s = RATCHET_OK;
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int64(st, 0);
+    else
+        s = sq_fail(in, c, rc, sql);
+    sqlite3_finalize(st);
+    return s;
+}
+
+/* The file's version, and whether it belongs to someone else. */
+static ratchet_status check_file(sq_inst *in, sq_conn *c, int64_t *version)
+{
+    int64_t app = 0, tables = 0;
+    const char *where = in->memory ? ":memory:" : in->path;
+    ratchet_status s = read_int(in, c, "PRAGMA user_version", version);
+    if (s == RATCHET_OK)
+        s = read_int(in, c, "PRAGMA application_id", &app);
+    if (s == RATCHET_OK)
+        s = read_int(in, c, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'", &tables);
+    if (s != RATCHET_OK)
+        return s;
+    if ((app != 0 && app != SQ_APPLICATION_ID) || (*version == 0 && tables > 0)) {
+        sq_host->set_error(in->ctx,
+                           "database %s is not a Ratchet database (it holds other tables); "
+                           "point `path` at a new file",
+                           where);
+        return RATCHET_ERR;
+    }
+    if (*version > MIGRATION_COUNT) {
+        sq_host->set_error(in->ctx,
+                           "database %s has schema version %lld, newer than this "
+                           "storage-sqlite understands (%d); use the Ratchet build that "
+                           "wrote it, or a newer one",
+                           where, (long long)*version, MIGRATION_COUNT);
+        return RATCHET_ERR;
+    }
+    return RATCHET_OK;
+}
+
+static ratchet_status apply(sq_inst *in, sq_conn *c, int target)
+{
+    ratchet_status s = sq_begin(in, c);
+    if (s != RATCHET_OK)
+        return s;
+    int64_t version = 0;
+    /* Re-read under the write lock: another process may have migrated meanwhile. */
+    s = check_file(in, c, &version);
+    if (s == RATCHET_OK && version < target) {
+        char *msg = NULL;
+        int rc = sqlite3_exec(c->db, migrations[target - 1], NULL, NULL, &msg);
+        if (rc != SQLITE_OK) {
+            sq_host->set_error(in->ctx, "schema migration %d failed: %s", target,
+                               msg ? msg : sqlite3_errstr(rc));
+            s = (rc & 0xff) == SQLITE_BUSY ? RATCHET_RETRY : RATCHET_ERR;
+        }
+        sqlite3_free(msg);
+        char sql[96];
+        snprintf(sql, sizeof sql, "PRAGMA user_version = %d", target);
+        if (s == RATCHET_OK)
+            s = sq_exec(in, c, sql);
+        snprintf(sql, sizeof sql, "PRAGMA application_id = %d", SQ_APPLICATION_ID);
+        if (s == RATCHET_OK)
+            s = sq_exec(in, c, sql);
+    }
+    if (s != RATCHET_OK) {
+        sq_rollback(in, c);
+        return s;
+    }
+    return sq_commit(in, c);
+}
+
+ratchet_status sq_migrate(sq_inst *in, sq_conn *c)
+{
+    int64_t version = 0;
+    ratchet_status s = check_file(in, c, &version);
+    if (s != RATCHET_OK || version == MIGRATION_COUNT)
+        return s;
+    if (version == 0) {
+        /* auto_vacuum only takes effect before the first table exists (so: now), and lets
+         * prune() hand freed pages back to the file system. */
+        s = sq_exec(in, c,
+                    in->incremental ? "PRAGMA auto_vacuum = INCREMENTAL"
+                                    : "PRAGMA auto_vacuum = NONE");
+        if (s != RATCHET_OK)
+            return s;
+    }
+    for (int target = (int)version + 1; target <= MIGRATION_COUNT && s == RATCHET_OK; target++)
+        s = apply(in, c, target);
+    if (s == RATCHET_OK && version > 0 && sq_host->log_enabled(RATCHET_LOG_INFO))
+        sq_host->log(in->ctx, RATCHET_LOG_INFO, "database %s migrated from schema %lld to %d",
+                     in->memory ? ":memory:" : in->path, (long long)version, MIGRATION_COUNT);
+    return s;
+}
