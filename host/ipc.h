@@ -77,7 +77,8 @@ struct json_object;
 /* Longest line (without its '\n') a reader accepts unless told otherwise: room for a large
  * task output, but bounded so that a runaway peer cannot exhaust the coordinator's memory. */
 #define RT_IPC_MAX_LINE_DEFAULT ((size_t)64 * 1024 * 1024)
-/* Deepest nesting a line may have, the envelope counting as one level. */
+/* Deepest nesting a line may have, the envelope counting as one level: an input or output may
+ * nest 127 deep. A worker reports a deeper output as output_error rather than sending it. */
 #define RT_IPC_MAX_DEPTH 128
 
 typedef enum rt_ipc_type {

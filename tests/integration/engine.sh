@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# The engine as an operator uses it: `ratchet serve` with workers, jobs submitted from the
+# CLI while it runs, retries, timeouts, a killed worker, cancel, a cron schedule, and a
+# kill -9 of the server in the middle of a burn-down with nothing lost.
+source "$RATCHET_SOURCE_DIR/tests/integration/lib.sh"
+R=$RATCHET_BIN
+S=$RATCHET_SOURCE_DIR/sample
+D=$WORK/data
+mkdir -p "$WORK/tasks"
+cp -r "$S/addition" "$WORK/tasks/addition"
+mk() { # mk NAME 'main.js'
+  mkdir -p "$WORK/tasks/$1"
+  printf '{"name": "%s", "version": "1.0.0"}\n' "$1" >"$WORK/tasks/$1/metadata.json"
+  printf '%s\n' "$2" >"$WORK/tasks/$1/main.js"
+}
+mk spin 'function main(input) { for (;;) {} }'
+mk slow 'function main(input) { var end = Date.now() + input.ms; while (Date.now() < end) {} return {slept: input.ms}; }'
+mk flaky 'function main(input) { throw new NetworkError("upstream down"); }'
+cat >"$WORK/r.yaml" <<YAML
+execution:
+  timeout: 2s
+engine:
+  workers: 2
+  lease: 3s
+  max_retries: 1
+  retry_base: 100ms
+  shutdown_grace: 5s
+instances:
+  - name: file
+    plugin: logger-file
+    options: {path: serve.jsonl, level: debug}
+YAML
+OPS=("$R" --config "$WORK/r.yaml" --data-dir "$D" --tasks "$WORK/tasks")
+
+start_serve() {
+  "${OPS[@]}" serve 2>>"$WORK/serve.err" &
+  SERVE=$!
+  cleanup_hooks+=("kill -9 $SERVE 2>/dev/null")
+  wait_for 20 grep -q "ratchet serve: ready" "$WORK/serve.jsonl" || fail "serve did not start"
+}
+job_status() { "${OPS[@]}" jobs show "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])'; }
+status_is() { [ "$(job_status "$1")" = "$2" ]; }
+count_status() { "${OPS[@]}" jobs list --status "$1" --limit 1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])'; }
+all_done() { [ "$(count_status completed)" -ge "$1" ]; }
+
+start_serve
+
+run "${OPS[@]}" jobs submit --task addition --input-json '{"num1": 2, "num2": 40}' --wait --json
+expect_rc 0 "submit --wait"
+expect_out_contains '"sum": 42' "job output recorded"
+expect_out_contains '"status": "completed"' "job completed"
+
+run "${OPS[@]}" jobs submit --task addition --input-json '{"num1": "x"}'
+expect_rc 1 "bad input refused at submit"
+expect_err_contains "input invalid" "submit names the problem"
+
+run "${OPS[@]}" jobs submit --task addition --input-json '{"num1": 1, "num2": 1}' --idempotency-key k1
+first=$(grep -o '[0-9]*' <<<"$OUT" | head -1)
+run "${OPS[@]}" jobs submit --task addition --input-json '{"num1": 1, "num2": 1}' --idempotency-key k1
+expect_out_contains "job $first already exists" "idempotency key returns the first job"
+
+# A failing job is retried once (max_retries 1), then failed with the last error kept.
+run "${OPS[@]}" jobs submit --task flaky --input-json '{}' --wait --json
+expect_rc 1 "failing job"
+expect_out_contains '"status": "failed"' "failed for good"
+expect_out_contains "upstream down" "last error kept"
+expect_out_contains '"retryCount": 1' "retried once"
+
+# A runaway job is killed at the timeout and its worker replaced.
+run "${OPS[@]}" jobs submit --task spin --input-json '{}' --wait --json
+expect_rc 1 "runaway job"
+expect_out_contains "timed out after 2 s" "timeout recorded"
+
+# kill -9 a worker mid-task: the job is retried and completes; the pool is back to size.
+run "${OPS[@]}" jobs submit --task slow --input-json '{"ms": 1500}'
+slow_id=$(grep -o '[0-9]*' <<<"$OUT" | head -1)
+wait_for 10 status_is "$slow_id" processing || fail "slow job never started"
+victim=$(pgrep -P "$SERVE" -f worker | head -1)
+kill -9 "$victim"
+wait_for 20 status_is "$slow_id" completed && pass "job survives a killed worker" || fail "slow job: $(job_status "$slow_id")"
+CHECKS=$((CHECKS + 1))
+wait_for 10 test "$(pgrep -P "$SERVE" -f worker | wc -l)" -eq 2 && pass "pool back to 2 workers" || fail "pool size $(pgrep -P "$SERVE" -f worker | wc -l)"
+
+# Cancel a running job: its worker is stopped, the job ends cancelled.
+run "${OPS[@]}" jobs submit --task slow --input-json '{"ms": 1900}'
+cid=$(grep -o '[0-9]*' <<<"$OUT" | head -1)
+wait_for 10 status_is "$cid" processing
+run "${OPS[@]}" jobs cancel "$cid"
+expect_rc 0 "cancel"
+wait_for 10 status_is "$cid" cancelled && pass "running job cancelled" || fail "cancel: $(job_status "$cid")"
+
+# A schedule every second fires.
+run "${OPS[@]}" schedules add --name tick --task addition --cron '* * * * * *' --input-json '{"num1": 1, "num2": 2}'
+expect_rc 0 "schedule added"
+before=$(count_status completed)
+wait_for 10 all_done $((before + 2)) && pass "every-second schedule fires" || fail "schedule did not fire"
+run "${OPS[@]}" schedules list
+expect_out_contains "tick" "schedule listed"
+sid=$(awk '$2 == "tick" {print $1}' <<<"$OUT")
+run "${OPS[@]}" schedules disable "$sid"
+expect_rc 0 "schedule disabled"
+
+# Crash: kill -9 the server during a burn-down; after a restart every job completes once.
+seq 1 400 | awk '{printf "{\"num1\": %d, \"num2\": 1}\n", $1}' >"$WORK/batch.jsonl"
+base=$(count_status completed)
+run "${OPS[@]}" jobs submit --task addition --batch "$WORK/batch.jsonl"
+expect_rc 0 "batch submitted"
+wait_for 20 test "$(count_status completed)" -ge $((base + 50)) || true
+kill -9 "$SERVE"
+wait "$SERVE" 2>/dev/null
+start_serve
+wait_for 60 all_done $((base + 400)) && pass "all 400 jobs complete after a crash" || fail "only $(count_status completed) completed"
+CHECKS=$((CHECKS + 1))
+dups=$("${OPS[@]}" executions list --status completed --limit 1000 --json | python3 -c '
+import json, sys, collections
+items = json.load(sys.stdin)["items"]
+c = collections.Counter(e["jobId"] for e in items)
+print(sum(1 for v in c.values() if v > 1))')
+[ "$dups" = 0 ] && pass "no job completed twice" || fail "$dups jobs completed twice"
+
+kill -TERM "$SERVE"
+wait "$SERVE" && RC=0 || RC=$?
+OUT="" ERR=""
+expect_rc 0 "serve exits 0 on SIGTERM"
+finish
