@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "fetch.h"
 #include "hostapi.h"
+#include "sandbox.h"
 #include "schema_check.h"
 
 #define RT_RUN_MAX_REPLY (64u * 1024 * 1024) /* what a child may send back */
@@ -181,17 +182,21 @@ static void write_all(int fd, const char *data, size_t len)
 
 static void child_main(const rt_run_request *req, int fd)
 {
-    struct rlimit core = {0, 0};
-    setrlimit(RLIMIT_CORE, &core);
-#if !defined(__SANITIZE_ADDRESS__) /* ASan reserves terabytes of address space up front */
-    if (req->memory_bytes > 0) {
-        /* A backstop behind the executor's allocator cap, with room for the binary, its
-         * libraries and the interpreter's own state. */
-        rlim_t cap = (rlim_t)req->memory_bytes * 2 + ((rlim_t)256 << 20);
-        struct rlimit as = {cap, cap};
-        setrlimit(RLIMIT_AS, &as);
+    /* Fetches are live here unless mocked or replayed, and --record writes the HAR from
+     * here, so those two freedoms stay exactly when they are needed. */
+    rt_sandbox_limits limits;
+    rt_sandbox_limits_default(&limits);
+    if (req->memory_bytes > 0)
+        limits.memory_bytes = req->memory_bytes * 2 + ((int64_t)256 << 20);
+    if (req->timeout_ms > 0) /* stops a spinning orphan if the parent dies first */
+        limits.cpu_seconds = req->timeout_ms / 1000 + 2;
+    limits.no_network = req->mock_http != NULL || req->replay_har != NULL;
+    limits.no_new_files = req->record_har == NULL;
+    rt_error err;
+    if (rt_sandbox_apply(&limits, &err) != RATCHET_OK) {
+        fprintf(stderr, "ratchet: the task process cannot be sandboxed: %s\n", err.msg);
+        _exit(3);
     }
-#endif
     signal(SIGPIPE, SIG_IGN);
     struct json_object *reply = child_execute(req);
     const char *text = json_object_to_json_string_ext(reply, JSON_C_TO_STRING_PLAIN);

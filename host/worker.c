@@ -290,8 +290,11 @@ static int worker_run(rt_app *app, int argc, char **argv)
     rt_sandbox_limits limits;
     rt_sandbox_limits_default(&limits);
     rt_error err;
-    if (rt_sandbox_apply(&limits, &err) != RATCHET_OK)
-        rt_log(RATCHET_LOG_WARN, "worker %s: sandbox not applied: %s", id, err.msg);
+    if (rt_sandbox_apply(&limits, &err) != RATCHET_OK) {
+        /* Part of it may be in force already; running tasks half-sandboxed is not an option. */
+        rt_cli_fail("worker %s: cannot apply the sandbox: %s", id, err.msg);
+        _exit(RT_EXIT_FAIL);
+    }
     rt_ipc_reader_init(&w.in, RT_IPC_MAX_LINE_DEFAULT);
     rt_ipc_msg ready;
     memset(&ready, 0, sizeof ready);
