@@ -157,10 +157,11 @@ void rt_scheduler_run(rt_scheduler *s, int64_t now)
         return;
     ratchet_buf out = RATCHET_BUF_INIT;
     struct json_object *due = list_json(s->vt->schedule_due(s->si, now, &out), &out);
-    for (size_t i = 0; due && i < json_object_array_length(due); i++)
+    size_t ndue = due ? json_object_array_length(due) : 0;
+    for (size_t i = 0; i < ndue; i++)
         fire(s, json_object_array_get_idx(due, i), now);
     json_object_put(due);
-    if (due && json_object_array_length(due) > 0)
+    if (ndue > 0)
         s->vt->notify(s->si);
     /* When is the next one? */
     struct json_object *all = list_json(s->vt->schedule_list(s->si, &out), &out);
