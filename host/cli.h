@@ -24,6 +24,7 @@ typedef struct rt_app {
     const char *data_dir;                         /* --data-dir: overrides engine.data_dir */
     const char *task_sources[RT_MAX_PLUGIN_DIRS]; /* --tasks, added to engine.tasks */
     size_t ntask_sources;
+    int workers; /* serve --workers: overrides engine.workers (0: not given) */
     char *const *envp;
     /* state */
     rt_settings settings;

@@ -86,8 +86,18 @@ static int serve_engine(rt_app *app, rt_instance_set *set, const sigset_t *stop_
 
 static int serve_run(rt_app *app, int argc, char **argv)
 {
-    if (argc > 1)
-        return rt_usage_error("serve", "unexpected argument '%s'", argv[1]);
+    for (int i = 1; i < argc; i++) {
+        char *end = NULL;
+        long n = 0;
+        if (strcmp(argv[i], "--workers") == 0 && i + 1 < argc)
+            n = strtol(argv[++i], &end, 10);
+        else
+            return rt_usage_error("serve", "unexpected argument '%s'", argv[i]);
+        if (!end || *end || n < 1 || n > 256)
+            return rt_usage_error("serve", "--workers expects a number from 1 to 256, got '%s'",
+                                  argv[i]);
+        app->workers = (int)n;
+    }
     /* Block the stop signals before any plugin starts a thread, so that every thread inherits
      * the mask and only sigwait() below receives them. */
     sigset_t stop_signals;
@@ -129,7 +139,7 @@ static int serve_run(rt_app *app, int argc, char **argv)
 const rt_command rt_cmd_serve = {
     "serve",
     "Start the configured plugin instances and run until Ctrl-C/SIGTERM",
-    "Usage: ratchet serve [--config FILE] [--plugin-dir DIR]\n\n"
+    "Usage: ratchet serve [--config FILE] [--tasks PATH]... [--data-dir DIR] [--workers N]\n\n"
     "Loads the plugins, creates and starts every instance listed under `instances:` in the\n"
     "configuration, logs what it loaded, and runs until SIGINT or SIGTERM, then stops the\n"
     "instances in reverse order and exits 0. Exits 1 if the configuration is invalid, a plugin\n"

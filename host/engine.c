@@ -409,6 +409,8 @@ static void dispatch(rt_engine *e)
     size_t n = 0;
     if (!jobs)
         return;
+    for (size_t i = 0; i < idle; i++)
+        jobs[i].abi = (ratchet_abi)RATCHET_ABI_INIT(ratchet_claimed_job);
     rt_error_clear();
     ratchet_status rc = e->vt->job_claim(e->si, e->owner, now_ms(), e->lease_ms, jobs, idle, &n);
     if (rc != RATCHET_OK && rc != RATCHET_RETRY)
@@ -538,7 +540,7 @@ rt_engine *rt_engine_new(rt_app *app, rt_store *st, char **worker_argv, rt_error
     e->timeout_ms = rt_cfg_int(exec, "timeout");
     e->memory_bytes = rt_cfg_int(exec, "memory_limit");
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    int64_t workers = rt_cfg_int(eng, "workers");
+    int64_t workers = app->workers ? app->workers : rt_cfg_int(eng, "workers");
     size_t count = (size_t)(workers > 0 ? workers : (cpus > 0 ? cpus : 1));
     char host[64] = "host";
     gethostname(host, sizeof host - 1);

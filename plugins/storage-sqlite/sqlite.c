@@ -14,15 +14,16 @@
  *                 with RATCHET_RETRY (also bounds waits for this process's writer and pool).
  *   synchronous   PRAGMA synchronous. "normal" in WAL mode loses at most the last
  *                 transactions on power loss, never consistency; "full" syncs every commit.
- *   retention     finished jobs (with their executions and deliveries) older than this are
- *                 pruned by the instance itself, 10 s after start and then hourly; "0"
- *                 disables it (the engine may still call prune()).
+ *   retention     what prune(0) deletes: finished jobs (with their executions and delivery
+ *                 results) that ended longer ago than this. The engine calls prune(0)
+ *                 hourly; "0" keeps everything (an explicit cutoff still works).
  *   vacuum        "incremental": files are created with auto_vacuum=INCREMENTAL and prune()
  *                 returns freed pages to the file system; "none": freed pages are reused.
  *   connections   pooled connections per instance (readers run in parallel in WAL mode;
  *                 writers are serialised anyway).
- *   poll_interval how often wait() checks for other processes' changes; it bounds the
- *                 cross-process wake-up latency (see sqlite_wait.c).
+ *   poll_interval the bound on cross-process wake-up latency: other processes' changes are
+ *                 normally seen within a millisecond through inotify, at the latest after
+ *                 this long (see sqlite_wait.c).
  */
 #include <string.h>
 
@@ -67,16 +68,23 @@ static ratchet_status sqlite_create(ratchet_ctx *ctx, const ratchet_config *cfg,
     in->poll_ms = sq_host->cfg_int(cfg, "poll_interval");
     /* One connection for memory: every connection to ":memory:" is a separate database. */
     in->pool_max = in->memory ? 1 : (int)sq_host->cfg_int(cfg, "connections");
-    in->conns = sq_host->calloc((size_t)in->pool_max, sizeof *in->conns);
-    if (!in->conns || sq_wait_init(in) != RATCHET_OK) {
+    in->conns = sq_host->calloc((size_t)in->pool_max, sizeof(sq_conn *));
+    if (!in->conns || sq_cond_init(&in->pool_cv) != RATCHET_OK) {
         sq_host->free(in->conns);
         sq_host->free(in->path);
         sq_host->free(in);
-        sq_host->set_error(ctx, "out of memory or threads");
+        sq_host->set_error(ctx, "out of memory");
+        return RATCHET_NOMEM;
+    }
+    if (sq_wait_init(in) != RATCHET_OK) {
+        pthread_cond_destroy(&in->pool_cv);
+        sq_host->free(in->conns);
+        sq_host->free(in->path);
+        sq_host->free(in);
+        sq_host->set_error(ctx, "out of memory");
         return RATCHET_NOMEM;
     }
     pthread_mutex_init(&in->pool_mu, NULL);
-    pthread_cond_init(&in->pool_cv, NULL);
     pthread_mutex_init(&in->write_mu, NULL);
     *out = in;
     return RATCHET_OK;
@@ -146,14 +154,14 @@ static const ratchet_option sqlite_options[] = {
                      "PRAGMA synchronous: normal is durable except for the last commits on "
                      "power loss"),
     RATCHET_OPT_RANGE("retention", RATCHET_OPT_DURATION, "168h", 0, INT64_C(3153600000000),
-                      "finished jobs older than this are deleted hourly; 0 keeps them"),
+                      "finished jobs older than this are deleted (hourly); 0 keeps them"),
     RATCHET_OPT_ENUM("vacuum", "incremental|none", "incremental",
                      "incremental: prune returns freed space to the file system (set when the "
                      "file is created)"),
     RATCHET_OPT_RANGE("connections", RATCHET_OPT_INT, "4", 1, 64,
                       "pooled database connections (parallel readers)"),
     RATCHET_OPT_RANGE("poll_interval", RATCHET_OPT_DURATION, "20ms", 1, 1000,
-                      "how often a waiting dispatcher looks for other processes' submits"),
+                      "latest time to notice other processes' changes (inotify is faster)"),
     RATCHET_OPT_END,
 };
 

@@ -10,14 +10,16 @@
  *   sqlite_query.c   the read side: job/execution get and list, next_due, cancel requests
  *   sqlite_sched.c   schedules and delivery results
  *   sqlite_json.c    JSON in (json-c, bounded) and out (host buffers), times, UUIDs
- *   sqlite_wait.c    wait()/notify(), prune() and the retention thread
+ *   sqlite_wait.c    wait()/notify(): the change counter, the inotify/poll watcher
+ *   sqlite_prune.c   prune(): delete finished jobs, vacuum, checkpoint
  *
  * Concurrency model. Connections are pooled per instance (opened on demand up to the
  * `connections` option) and each is used by one thread at a time, so they are opened with
  * SQLITE_OPEN_NOMUTEX. Writers of one process queue on `write_mu` before BEGIN IMMEDIATE: in
  * one process they wait on a mutex (no sleeping in SQLite's busy handler); only other
- * processes' writers meet SQLITE_BUSY, which busy_timeout absorbs. A function never holds two
- * pooled connections at once (the pool may have a single connection).
+ * processes' writers meet SQLITE_BUSY, which our busy handler (sqlite_db.c) retries for up to
+ * busy_timeout. A function never holds two pooled connections at once (the pool may have a
+ * single connection).
  */
 #ifndef SQLITE_INT_H
 #define SQLITE_INT_H
@@ -81,10 +83,10 @@ typedef enum sq_slot {
     SQ_CANCEL_REQUESTS,
     SQ_NEXT_DUE,
     SQ_JOB_GET,
-    SQ_JOB_LIST,       /* 4 variants: bit 0 status, bit 1 taskName */
+    SQ_JOB_LIST, /* 4 variants: bit 0 status, bit 1 taskName */
     SQ_JOB_COUNT = SQ_JOB_LIST + 4,
     SQ_EXEC_GET = SQ_JOB_COUNT + 4,
-    SQ_EXEC_LIST,       /* 8 variants: bit 0 jobId, bit 1 taskName, bit 2 status */
+    SQ_EXEC_LIST, /* 8 variants: bit 0 jobId, bit 1 taskName, bit 2 status */
     SQ_EXEC_COUNT = SQ_EXEC_LIST + 8,
     /* schedules, deliveries, maintenance */
     SQ_SCHED_INSERT = SQ_EXEC_COUNT + 8,
@@ -101,6 +103,7 @@ typedef enum sq_slot {
 typedef struct sq_conn {
     sqlite3 *db;
     struct sq_conn *next_idle;
+    int64_t busy_ms, busy_since_ns; /* the busy handler's limit and current wait */
     sqlite3_stmt *stmt[SQ_SLOT_COUNT];
 } sq_conn;
 
@@ -109,18 +112,18 @@ typedef struct sq_inst {
     /* options */
     char *path;           /* host-allocated; the file, or NULL when in memory */
     int memory;           /* 1: a private in-memory database (one connection) */
-    int64_t busy_ms;      /* SQLite busy timeout and our own bound on waits for a writer */
+    int64_t busy_ms;      /* bound on waits for a lock, a writer or a pooled connection */
     const char *sync;     /* PRAGMA synchronous value: OFF, NORMAL or FULL */
     int incremental;      /* vacuum: incremental (auto_vacuum=INCREMENTAL at creation) */
-    int64_t retention_ms; /* 0: the instance never prunes on its own */
-    int64_t poll_ms;      /* how often wait() looks for other processes' changes */
+    int64_t retention_ms; /* what prune(0) keeps; 0: everything */
+    int64_t poll_ms;      /* the watcher's fallback poll (when inotify says nothing) */
     int pool_max;
 
     int started;
 
     /* connection pool */
     pthread_mutex_t pool_mu;
-    pthread_cond_t pool_cv;
+    pthread_cond_t pool_cv; /* CLOCK_MONOTONIC */
     sq_conn *idle;
     sq_conn **conns; /* every open pooled connection, for stop() */
     int nconns;
@@ -130,31 +133,33 @@ typedef struct sq_inst {
 
     /* wake-ups (sqlite_wait.c): `gen` counts this process's changes and notify() calls;
      * the database's wakeups.seq counts every process's. `seen_*` is what the last claim
-     * or wait() of this instance has already looked at. */
+     * or wait() of this instance has already looked at (seen_seq only grows). */
     pthread_mutex_t wake_mu;
     pthread_cond_t wake_cv; /* CLOCK_MONOTONIC */
     uint64_t gen, seen_gen;
     int64_t seen_seq;
+    uint64_t bumps, notified_bumps; /* changes this instance counted; as of the last notify */
     int stopping;
 
-    /* the connection wait() polls PRAGMA data_version on (files only) */
+    /* the connection the watcher polls PRAGMA data_version on (files only), and what it
+     * found: watch_* under watch_mu; pub_seq, the value waiters compare, under wake_mu */
     pthread_mutex_t watch_mu;
     sq_conn *watch;
     int64_t watch_dv, watch_seq;
-
-    /* retention thread */
-    pthread_mutex_t maint_mu;
-    pthread_cond_t maint_cv; /* CLOCK_MONOTONIC */
-    pthread_t maint;
-    int maint_running, maint_stop;
+    int64_t pub_seq;
+    pthread_t watcher; /* started by the first wait(), see sqlite_wait.c */
+    int watcher_running;
+    int stop_pipe[2];
 } sq_inst;
 
 /* ---- sqlite_db.c ---------------------------------------------------------------------- */
 
 int64_t sq_now_ms(void);
 int64_t sq_mono_ms(void);
-/* An absolute CLOCK_MONOTONIC time `ms` from now, for pthread_cond_timedwait. */
+/* An absolute CLOCK_MONOTONIC time `ms` from now, for pthread_cond_timedwait on a condition
+ * variable made by sq_cond_init (which uses that clock). */
 struct timespec sq_deadline(int64_t ms);
+ratchet_status sq_cond_init(pthread_cond_t *cv);
 
 /* Open a connection with this instance's pragmas (not yet migrated). */
 ratchet_status sq_open(sq_inst *in, sq_conn **out);
@@ -215,10 +220,11 @@ typedef struct sq_out {
 
 void sq_out_init(sq_out *o, ratchet_buf *buf);
 void sq_out_raw(sq_out *o, const char *s);
-void sq_out_begin(sq_out *o, char bracket); /* '{' or '[' (comma-separated as an item) */
+/* Open '{' or '[' under `key` (NULL: an array item or the top level). */
+void sq_out_begin(sq_out *o, const char *key, char bracket);
 void sq_out_end(sq_out *o, char bracket);
-void sq_out_key(sq_out *o, const char *key);
-void sq_out_str(sq_out *o, const char *key, const char *s);     /* null when s is NULL */
+void sq_out_key(sq_out *o, const char *key);                /* NULL: an array item (comma only) */
+void sq_out_str(sq_out *o, const char *key, const char *s); /* null when s is NULL */
 void sq_out_int(sq_out *o, const char *key, int64_t v);
 void sq_out_bool(sq_out *o, const char *key, int v);
 void sq_out_json(sq_out *o, const char *key, const char *json); /* raw JSON; null when NULL */
@@ -251,8 +257,9 @@ ratchet_status sq_get_json(sq_inst *in, json_object *o, const char *key, char **
 
 /* Parse RFC 3339 into ms since the epoch; -1 when malformed. */
 int sq_parse_rfc3339(const char *s, int64_t *ms);
-/* Check one JSON value (what/index name it in the message). NULL passes. */
-ratchet_status sq_check_json(sq_inst *in, const char *json, const char *what, size_t index);
+/* Check one JSON value; the message names it "call[index]: field". NULL passes. */
+ratchet_status sq_check_json(sq_inst *in, const char *json, const char *call, size_t index,
+                             const char *field);
 /* A random (version 4) UUID, 36 characters + NUL. */
 void sq_uuid(char out[37]);
 /* Semantic version order: numeric dot-separated parts compare as numbers, a pre-release
@@ -267,8 +274,9 @@ const char *sq_priority_name(int64_t p);
 /* Stride of a caller's array of ABI structs: the first entry's struct_size when it covers
  * ours (a newer host appends fields), else our own size. */
 size_t sq_stride(const ratchet_abi *first, size_t ours);
-/* Check one submission; RATCHET_ERR after set_error. */
-ratchet_status sq_job_check(sq_inst *in, const ratchet_job_submit *j, size_t index);
+/* Check one submission; RATCHET_ERR after set_error naming "call[index]". */
+ratchet_status sq_job_check(sq_inst *in, const ratchet_job_submit *j, const char *call,
+                            size_t index);
 /* Insert one checked job inside the caller's transaction. */
 ratchet_status sq_job_insert(sq_inst *in, sq_conn *c, const ratchet_job_submit *j, int64_t now,
                              int64_t schedule_id, int64_t *id, int *existed);
@@ -290,7 +298,8 @@ ratchet_status sq_wake_read(sq_inst *in, sq_conn *c, int64_t *seq);
 
 ratchet_status sq_wait_init(sq_inst *in);
 void sq_wait_destroy(sq_inst *in);
-ratchet_status sq_wait_start(sq_inst *in); /* opens the watch connection, starts retention */
+ratchet_status sq_wait_start(sq_inst *in); /* opens the watch connection */
+/* Stops the watcher, wakes every waiter, closes the watch connection. */
 void sq_wait_stop(sq_inst *in);
 
 /* ---- vtable entries, by file ---------------------------------------------------------- */
@@ -302,9 +311,8 @@ ratchet_status sqlite_task_version_get(void *instance, int64_t tv_id, ratchet_bu
 
 ratchet_status sqlite_job_submit(void *instance, const ratchet_job_submit *jobs, size_t n,
                                  int64_t *ids, int *existed);
-ratchet_status sqlite_job_claim(void *instance, const char *owner, int64_t now_ms,
-                                int64_t lease_ms, ratchet_claimed_job *out, size_t max,
-                                size_t *n);
+ratchet_status sqlite_job_claim(void *instance, const char *owner, int64_t now_ms, int64_t lease_ms,
+                                ratchet_claimed_job *out, size_t max, size_t *n);
 ratchet_status sqlite_job_renew(void *instance, const char *owner, int64_t now_ms,
                                 int64_t lease_ms);
 ratchet_status sqlite_job_finish(void *instance, const ratchet_job_finish *fins, size_t n,

@@ -38,10 +38,9 @@ void sq_out_raw(sq_out *o, const char *s)
     put(o, s, strlen(s));
 }
 
-void sq_out_begin(sq_out *o, char bracket)
+void sq_out_begin(sq_out *o, const char *key, char bracket)
 {
-    if (o->comma)
-        put(o, ",", 1);
+    sq_out_key(o, key);
     put(o, &bracket, 1);
     o->comma = 0;
 }
@@ -158,8 +157,8 @@ ratchet_status sq_parse_object(sq_inst *in, const char *text, const char *what, 
     }
     size_t len = strlen(text);
     if (len > SQ_JSON_MAX_BYTES) {
-        sq_host->set_error(in->ctx, "%s: %zu bytes of JSON, more than the %zu allowed", what,
-                           len, SQ_JSON_MAX_BYTES);
+        sq_host->set_error(in->ctx, "%s: %zu bytes of JSON, more than the %zu allowed", what, len,
+                           SQ_JSON_MAX_BYTES);
         return RATCHET_ERR;
     }
     json_tokener *tok = json_tokener_new_ex(SQ_JSON_MAX_DEPTH);
@@ -175,10 +174,9 @@ ratchet_status sq_parse_object(sq_inst *in, const char *text, const char *what, 
         end++;
     if (jerr != json_tokener_success || end < len) {
         sq_host->set_error(in->ctx, "%s: not valid JSON at byte %zu: %s", what, end,
-                           jerr == json_tokener_success ? "text after the value"
-                           : jerr == json_tokener_continue
-                               ? "unexpected end"
-                               : json_tokener_error_desc(jerr));
+                           jerr == json_tokener_success    ? "text after the value"
+                           : jerr == json_tokener_continue ? "unexpected end"
+                                                           : json_tokener_error_desc(jerr));
         json_object_put(v);
         return RATCHET_ERR;
     }
@@ -230,8 +228,7 @@ ratchet_status sq_get_int(sq_inst *in, json_object *o, const char *what, const c
     return RATCHET_OK;
 }
 
-ratchet_status sq_get_bool(sq_inst *in, json_object *o, const char *what, const char *key,
-                           int *out)
+ratchet_status sq_get_bool(sq_inst *in, json_object *o, const char *what, const char *key, int *out)
 {
     json_object *v = member(o, key);
     if (!v)
@@ -276,14 +273,15 @@ ratchet_status sq_get_json(sq_inst *in, json_object *o, const char *key, char **
     return RATCHET_OK;
 }
 
-ratchet_status sq_check_json(sq_inst *in, const char *json, const char *what, size_t index)
+ratchet_status sq_check_json(sq_inst *in, const char *json, const char *call, size_t index,
+                             const char *field)
 {
     if (!json)
         return RATCHET_OK;
     ratchet_buf why = RATCHET_BUF_INIT;
     if (sq_host->json_check(json, strlen(json), &why) == RATCHET_OK)
         return RATCHET_OK;
-    sq_host->set_error(in->ctx, "item %zu: %s is not valid JSON: %s", index, what,
+    sq_host->set_error(in->ctx, "%s[%zu]: %s is not valid JSON: %s", call, index, field,
                        why.data ? why.data : "");
     sq_host->buf_free(&why);
     return RATCHET_ERR;
@@ -346,7 +344,7 @@ int sq_parse_rfc3339(const char *s, int64_t *ms)
         int sign = *p++ == '-' ? -1 : 1, oh, om;
         if (digits(&p, 2, &oh) || *p++ != ':' || digits(&p, 2, &om) || oh > 23 || om > 59)
             return -1;
-        offset_min = sign * (oh * 60 + om);
+        offset_min = (int64_t)sign * (oh * 60 + om);
     } else {
         return -1;
     }
@@ -354,7 +352,8 @@ int sq_parse_rfc3339(const char *s, int64_t *ms)
         return -1;
     if (sec == 60)
         sec = 59; /* a leap second is kept inside its minute */
-    int64_t t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset_min * 60;
+    int64_t t = days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + sec -
+                offset_min * 60;
     if (t < 0)
         return -1;
     *ms = t * 1000 + frac;

@@ -25,7 +25,7 @@ static const char *const migrations[] = {
     "  uuid TEXT NOT NULL,"
     "  name TEXT NOT NULL UNIQUE,"
     "  description TEXT,"
-    "  tags TEXT,"                  /* JSON array */
+    "  tags TEXT," /* JSON array */
     "  enabled INTEGER NOT NULL DEFAULT 1,"
     "  created_at INTEGER NOT NULL,"
     "  updated_at INTEGER NOT NULL"
@@ -50,7 +50,7 @@ static const char *const migrations[] = {
     "  uuid TEXT NOT NULL,"
     "  name TEXT NOT NULL UNIQUE,"
     "  task_name TEXT NOT NULL,"
-    "  task_version TEXT,"          /* NULL: the latest version when it fires */
+    "  task_version TEXT," /* NULL: the latest version when it fires */
     "  cron TEXT NOT NULL,"
     "  timezone TEXT NOT NULL DEFAULT 'UTC',"
     "  input TEXT NOT NULL DEFAULT '{}',"
@@ -79,8 +79,7 @@ static const char *const migrations[] = {
     "  output TEXT,"
     "  error TEXT,"
     "  meta TEXT,"
-    "  attempts INTEGER NOT NULL DEFAULT 0,"     /* attempts started (claims), see jobs.c */
-    "  retry_count INTEGER NOT NULL DEFAULT 0,"  /* attempts that failed */
+    "  attempts INTEGER NOT NULL DEFAULT 0," /* attempts started (claims), see sqlite_jobs.c */
     "  max_retries INTEGER NOT NULL DEFAULT 0,"
     "  retry_base_ms INTEGER NOT NULL DEFAULT 0,"
     "  retry_max_ms INTEGER NOT NULL DEFAULT 0,"
@@ -99,10 +98,10 @@ static const char *const migrations[] = {
     "CREATE INDEX jobs_ready ON jobs (priority DESC, queued_at, id, process_at)"
     "  WHERE status IN ('queued', 'retrying');"
     "CREATE INDEX jobs_due ON jobs (process_at) WHERE status IN ('queued', 'retrying');"
-    "CREATE INDEX jobs_lease ON jobs (lease_owner, lease_until) WHERE status = 'processing';"
+    /* Also serves the lease queries (renew, requeue, cancel requests) through its
+     * 'processing' range, which is as small as the number of running jobs. */
     "CREATE INDEX jobs_status ON jobs (status, id);"
     "CREATE INDEX jobs_task ON jobs (task_id, id);"
-    "CREATE INDEX jobs_done ON jobs (completed_at) WHERE completed_at IS NOT NULL;"
     "CREATE INDEX jobs_schedule ON jobs (schedule_id) WHERE schedule_id IS NOT NULL;"
     "CREATE UNIQUE INDEX jobs_idempotency ON jobs (idempotency_key)"
     "  WHERE idempotency_key IS NOT NULL;"
@@ -115,7 +114,7 @@ static const char *const migrations[] = {
     "  attempt INTEGER NOT NULL DEFAULT 1,"
     "  status TEXT NOT NULL DEFAULT 'running' CHECK (status IN ('pending', 'running', "
     "    'completed', 'failed', 'cancelled')),"
-    "  input TEXT,"                 /* NULL: the job's input (not copied per attempt) */
+    "  input TEXT," /* NULL: the job's input (not copied per attempt) */
     "  output TEXT,"
     "  error TEXT,"
     "  logs TEXT,"
@@ -238,15 +237,6 @@ ratchet_status sq_migrate(sq_inst *in, sq_conn *c)
     ratchet_status s = check_file(in, c, &version);
     if (s != RATCHET_OK || version == MIGRATION_COUNT)
         return s;
-    if (version == 0) {
-        /* auto_vacuum only takes effect before the first table exists (so: now), and lets
-         * prune() hand freed pages back to the file system. */
-        s = sq_exec(in, c,
-                    in->incremental ? "PRAGMA auto_vacuum = INCREMENTAL"
-                                    : "PRAGMA auto_vacuum = NONE");
-        if (s != RATCHET_OK)
-            return s;
-    }
     for (int target = (int)version + 1; target <= MIGRATION_COUNT && s == RATCHET_OK; target++)
         s = apply(in, c, target);
     if (s == RATCHET_OK && version > 0 && sq_host->log_enabled(RATCHET_LOG_INFO))

@@ -23,7 +23,7 @@ YAML
 serve_and_stop() {
   local sig=$1
   rm -f "$WORK"/*.log "$WORK"/*.jsonl "$WORK"/*.marker
-  "$RATCHET_BIN" --plugin-dir "$F/good" --config "$WORK/r.yaml" serve 2>"$WORK/serve.err" &
+  "$RATCHET_BIN" --plugin-dir "$F/good" --config "$WORK/r.yaml" --data-dir "$WORK/data" serve 2>"$WORK/serve.err" &
   local pid=$!
   cleanup_hooks+=("kill -9 $pid 2>/dev/null")
   if wait_for 20 grep -q "ratchet serve: ready" "$WORK/all.jsonl"; then pass "ready logged ($sig)"; else
@@ -47,7 +47,7 @@ if grep -q "^one info host ratchet serve: ready" "$WORK/first.log" &&
   pass "every logger instance got the event, with its own options"
 else fail "fan-out to both fixture instances"; fi
 CHECKS=$((CHECKS + 1))
-if grep -q '"message":"received SIGTERM, shutting down"' "$WORK/all.jsonl"; then
+if grep -q '"message":"received SIGTERM, shutting down' "$WORK/all.jsonl"; then
   pass "shutdown logged before loggers stop"; else fail "shutdown message missing"; fi
 CHECKS=$((CHECKS + 1))
 if grep -q '"message":"plugin fixture-logger' "$WORK/all.jsonl"; then pass "loaded plugins logged"; else

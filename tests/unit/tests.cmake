@@ -35,3 +35,16 @@ ratchet_unit_test(tz)
 ratchet_unit_test(cron)
 ratchet_unit_test(ipc)
 ratchet_unit_test(sandbox LIBS PkgConfig::SECCOMP)
+
+# The SQLite storage, compiled into its test with the static entry name (as executor-mujs).
+get_property(sqlite_sources GLOBAL PROPERTY RATCHET_STORAGE_SQLITE_SOURCES)
+if("storage-sqlite" IN_LIST RATCHET_STATIC_PLUGINS)
+  ratchet_unit_test(storage_sqlite LIBS PkgConfig::SQLITE PkgConfig::JSONC)
+elseif(sqlite_sources)
+  ratchet_unit_test(storage_sqlite SOURCES ${sqlite_sources}
+    LIBS PkgConfig::SQLITE PkgConfig::JSONC Threads::Threads)
+  target_compile_definitions(test_storage_sqlite PRIVATE RATCHET_STATIC_PLUGIN)
+endif()
+if(TARGET test_storage_sqlite)
+  set_tests_properties(unit.storage_sqlite PROPERTIES TIMEOUT 120)
+endif()

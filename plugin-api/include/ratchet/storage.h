@@ -126,7 +126,9 @@ typedef struct ratchet_storage_vtable {
                                  int64_t *ids, int *existed);
     /* Atomically take up to `max` ready jobs (status queued or retrying, process_at <= now),
      * highest priority first, then oldest; mark them processing under a lease held by
-     * `owner` until now_ms + lease_ms; create an execution record for each. *n = how many. */
+     * `owner` until now_ms + lease_ms; create an execution record for each. *n = how many.
+     * The caller sets out[0].abi (RATCHET_ABI_INIT) before the call: the plugin writes entries
+     * of out[0].abi.struct_size bytes, no more, so the struct may grow in later minors. */
     ratchet_status (*job_claim)(void *instance, const char *owner, int64_t now_ms, int64_t lease_ms,
                                 ratchet_claimed_job *out, size_t max, size_t *n);
     /* Extend every lease `owner` holds to now_ms + lease_ms (a heartbeat). */

@@ -1,0 +1,336 @@
+/*
+ * sqlite_tasks.c - the task registry: tasks (one row per name) and their immutable versions.
+ *
+ * A version, once stored, never changes: syncing the same name+version again with the same
+ * checksum is a no-op that returns the stored id, with another checksum it is refused. The
+ * task row's description and tags follow the highest version (semantic order, collation
+ * "semver"), whatever order versions arrive in.
+ */
+#include <string.h>
+
+#include "sqlite_int.h"
+
+/* A task document, parsed. Strings borrow from `doc`; JSON texts are host-allocated. */
+typedef struct task_doc {
+    json_object *doc;
+    const char *name, *version, *uuid, *description, *code, *checksum, *source;
+    char *tags, *metadata, *input_schema, *output_schema;
+} task_doc;
+
+static void task_doc_free(task_doc *t)
+{
+    json_object_put(t->doc);
+    sq_host->free(t->tags);
+    sq_host->free(t->metadata);
+    sq_host->free(t->input_schema);
+    sq_host->free(t->output_schema);
+}
+
+static ratchet_status task_doc_parse(sq_inst *in, const char *json, task_doc *t)
+{
+    static const char what[] = "task";
+    memset(t, 0, sizeof *t);
+    ratchet_status s = sq_parse_object(in, json, what, 0, &t->doc);
+    if (s == RATCHET_OK)
+        s = sq_get_str(in, t->doc, what, "name", 1, &t->name);
+    if (s == RATCHET_OK)
+        s = sq_get_str(in, t->doc, what, "version", 1, &t->version);
+    if (s == RATCHET_OK)
+        s = sq_get_str(in, t->doc, what, "code", 1, &t->code);
+    if (s == RATCHET_OK)
+        s = sq_get_str(in, t->doc, what, "checksum", 1, &t->checksum);
+    if (s == RATCHET_OK)
+        s = sq_get_str(in, t->doc, what, "uuid", 0, &t->uuid);
+    if (s == RATCHET_OK)
+        s = sq_get_str(in, t->doc, what, "description", 0, &t->description);
+    if (s == RATCHET_OK)
+        s = sq_get_str(in, t->doc, what, "source", 0, &t->source);
+    if (s == RATCHET_OK)
+        s = sq_get_json(in, t->doc, "tags", &t->tags);
+    if (s == RATCHET_OK)
+        s = sq_get_json(in, t->doc, "metadata", &t->metadata);
+    if (s == RATCHET_OK)
+        s = sq_get_json(in, t->doc, "inputSchema", &t->input_schema);
+    if (s == RATCHET_OK)
+        s = sq_get_json(in, t->doc, "outputSchema", &t->output_schema);
+    return s;
+}
+
+/* The task row's id, inserting the row when the name is new. */
+static ratchet_status task_row(sq_inst *in, sq_conn *c, const task_doc *t, int64_t now,
+                               int64_t *task_id)
+{
+    sqlite3_stmt *st = sq_stmt(in, c, SQ_TASK_FIND, "SELECT id FROM tasks WHERE name = ?1");
+    if (!st)
+        return RATCHET_ERR;
+    sq_bind_text(st, 1, t->name);
+    int rc = sqlite3_step(st);
+    *task_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sq_reset(st);
+    if (rc == SQLITE_ROW)
+        return RATCHET_OK;
+    if (rc != SQLITE_DONE)
+        return sq_fail(in, c, rc, "looking up a task");
+    st = sq_stmt(in, c, SQ_TASK_INSERT,
+                 "INSERT INTO tasks (uuid, name, description, tags, created_at, updated_at) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?5)");
+    if (!st)
+        return RATCHET_ERR;
+    char uuid[37];
+    sq_uuid(uuid);
+    sq_bind_text(st, 1, t->uuid ? t->uuid : uuid);
+    sq_bind_text(st, 2, t->name);
+    sq_bind_text(st, 3, t->description);
+    sq_bind_text(st, 4, t->tags);
+    sq_bind_int(st, 5, now);
+    rc = sqlite3_step(st);
+    sq_reset(st);
+    if (rc != SQLITE_DONE)
+        return sq_fail(in, c, rc, "storing a task");
+    *task_id = sqlite3_last_insert_rowid(c->db);
+    return RATCHET_OK;
+}
+
+/* An existing version: same checksum -> its id; different -> refused. *id = 0 when new. */
+static ratchet_status version_existing(sq_inst *in, sq_conn *c, int64_t task_id, const task_doc *t,
+                                       int64_t *id)
+{
+    sqlite3_stmt *st = sq_stmt(in, c, SQ_TV_FIND,
+                               "SELECT id, checksum FROM task_versions "
+                               "WHERE task_id = ?1 AND version = ?2");
+    if (!st)
+        return RATCHET_ERR;
+    sq_bind_int(st, 1, task_id);
+    sq_bind_text(st, 2, t->version);
+    int rc = sqlite3_step(st);
+    ratchet_status s = RATCHET_OK;
+    *id = 0;
+    if (rc == SQLITE_ROW) {
+        const char *sum = (const char *)sqlite3_column_text(st, 1);
+        if (sum && strcmp(sum, t->checksum) == 0) {
+            *id = sqlite3_column_int64(st, 0);
+        } else {
+            sq_host->set_error(in->ctx,
+                               "task %s %s is already stored with different content "
+                               "(checksum %s, now %s); give the changed task a new version",
+                               t->name, t->version, sum ? sum : "?", t->checksum);
+            s = RATCHET_ERR;
+        }
+    } else if (rc != SQLITE_DONE) {
+        s = sq_fail(in, c, rc, "looking up a task version");
+    }
+    sq_reset(st);
+    return s;
+}
+
+static ratchet_status version_insert(sq_inst *in, sq_conn *c, int64_t task_id, const task_doc *t,
+                                     int64_t now, int64_t *id)
+{
+    sqlite3_stmt *st = sq_stmt(in, c, SQ_TV_INSERT,
+                               "INSERT INTO task_versions (task_id, version, uuid, description, "
+                               "metadata, code, input_schema, output_schema, checksum, source, "
+                               "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+    if (!st)
+        return RATCHET_ERR;
+    sq_bind_int(st, 1, task_id);
+    sq_bind_text(st, 2, t->version);
+    sq_bind_text(st, 3, t->uuid);
+    sq_bind_text(st, 4, t->description);
+    sq_bind_text(st, 5, t->metadata);
+    sq_bind_text(st, 6, t->code);
+    sq_bind_text(st, 7, t->input_schema);
+    sq_bind_text(st, 8, t->output_schema);
+    sq_bind_text(st, 9, t->checksum);
+    sq_bind_text(st, 10, t->source);
+    sq_bind_int(st, 11, now);
+    int rc = sqlite3_step(st);
+    sq_reset(st);
+    if (rc != SQLITE_DONE)
+        return sq_fail(in, c, rc, "storing a task version");
+    *id = sqlite3_last_insert_rowid(c->db);
+
+    /* The task row shows its highest version's description and tags. */
+    st = sq_stmt(in, c, SQ_TASK_UPDATE,
+                 "UPDATE tasks SET description = ?2, tags = ?3, updated_at = ?4 WHERE id = ?1 "
+                 "AND ?5 = (SELECT version FROM task_versions WHERE task_id = ?1 "
+                 "ORDER BY version COLLATE semver DESC LIMIT 1)");
+    if (!st)
+        return RATCHET_ERR;
+    sq_bind_int(st, 1, task_id);
+    sq_bind_text(st, 2, t->description);
+    sq_bind_text(st, 3, t->tags);
+    sq_bind_int(st, 4, now);
+    sq_bind_text(st, 5, t->version);
+    rc = sqlite3_step(st);
+    sq_reset(st);
+    return rc == SQLITE_DONE ? RATCHET_OK : sq_fail(in, c, rc, "updating a task");
+}
+
+ratchet_status sqlite_task_sync(void *instance, const char *task_json, int64_t *tv_id, int *created)
+{
+    sq_inst *in = instance;
+    *tv_id = 0;
+    *created = 0;
+    ratchet_status s = sq_ready(in);
+    if (s != RATCHET_OK)
+        return s;
+    task_doc t;
+    if ((s = task_doc_parse(in, task_json, &t)) != RATCHET_OK) {
+        task_doc_free(&t);
+        return s;
+    }
+    sq_conn *c = NULL;
+    if ((s = sq_acquire(in, &c)) != RATCHET_OK) {
+        task_doc_free(&t);
+        return s;
+    }
+    if ((s = sq_begin(in, c)) == RATCHET_OK) {
+        int64_t now = sq_now_ms(), task_id = 0;
+        s = task_row(in, c, &t, now, &task_id);
+        if (s == RATCHET_OK)
+            s = version_existing(in, c, task_id, &t, tv_id);
+        if (s == RATCHET_OK && *tv_id == 0) {
+            s = version_insert(in, c, task_id, &t, now, tv_id);
+            *created = s == RATCHET_OK;
+        }
+        if (s == RATCHET_OK)
+            s = sq_commit(in, c);
+        else
+            sq_rollback(in, c);
+        if (s != RATCHET_OK) {
+            *tv_id = 0;
+            *created = 0;
+        }
+    }
+    sq_release(in, c);
+    task_doc_free(&t);
+    return s;
+}
+
+/* ---- reading ---------------------------------------------------------------------------- */
+
+static ratchet_status emit_versions(sq_inst *in, sq_conn *c, int64_t task_id, sq_out *o)
+{
+    sqlite3_stmt *st = sq_stmt(in, c, SQ_TASK_VERSIONS,
+                               "SELECT id, version, checksum, source, created_at "
+                               "FROM task_versions WHERE task_id = ?1 "
+                               "ORDER BY version COLLATE semver");
+    if (!st)
+        return RATCHET_ERR;
+    sq_bind_int(st, 1, task_id);
+    sq_out_begin(o, "versions", '[');
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        sq_out_begin(o, NULL, '{');
+        sq_out_col_int(o, "id", st, 0);
+        sq_out_col_str(o, "version", st, 1);
+        sq_out_col_str(o, "checksum", st, 2);
+        sq_out_col_str(o, "source", st, 3);
+        sq_out_col_time(o, "createdAt", st, 4);
+        sq_out_end(o, '}');
+    }
+    sq_out_end(o, ']');
+    sq_reset(st);
+    return rc == SQLITE_DONE ? RATCHET_OK : sq_fail(in, c, rc, "listing task versions");
+}
+
+static ratchet_status task_list(sq_inst *in, sq_conn *c, ratchet_buf *out)
+{
+    sqlite3_stmt *st = sq_stmt(in, c, SQ_TASK_LIST,
+                               "SELECT t.id, t.uuid, t.name, t.description, t.tags, "
+                               "(SELECT version FROM task_versions WHERE task_id = t.id "
+                               "ORDER BY version COLLATE semver DESC LIMIT 1), t.enabled "
+                               "FROM tasks t ORDER BY t.name");
+    if (!st)
+        return RATCHET_ERR;
+    sq_out o;
+    sq_out_init(&o, out);
+    sq_out_begin(&o, NULL, '[');
+    ratchet_status s = RATCHET_OK;
+    int rc;
+    while (s == RATCHET_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        sq_out_begin(&o, NULL, '{');
+        sq_out_col_int(&o, "id", st, 0);
+        sq_out_col_str(&o, "uuid", st, 1);
+        sq_out_col_str(&o, "name", st, 2);
+        sq_out_col_str(&o, "description", st, 3);
+        sq_out_col_json(&o, "tags", st, 4);
+        sq_out_col_str(&o, "latestVersion", st, 5);
+        s = emit_versions(in, c, sqlite3_column_int64(st, 0), &o);
+        sq_out_bool(&o, "enabled", sqlite3_column_int(st, 6));
+        sq_out_end(&o, '}');
+    }
+    sq_out_end(&o, ']');
+    sq_reset(st);
+    if (s != RATCHET_OK)
+        return s;
+    if (rc != SQLITE_DONE)
+        return sq_fail(in, c, rc, "listing tasks");
+    return sq_out_done(in, &o);
+}
+
+ratchet_status sqlite_task_list(void *instance, ratchet_buf *out)
+{
+    sq_inst *in = instance;
+    sq_conn *c = NULL;
+    ratchet_status s = sq_ready(in);
+    if (s != RATCHET_OK || (s = sq_acquire(in, &c)) != RATCHET_OK)
+        return s;
+    s = task_list(in, c, out);
+    sq_release(in, c);
+    return s;
+}
+
+static ratchet_status version_get(sq_inst *in, sq_conn *c, int64_t id, ratchet_buf *out)
+{
+    sqlite3_stmt *st = sq_stmt(in, c, SQ_TV_GET,
+                               "SELECT v.id, v.task_id, t.name, v.version, "
+                               "COALESCE(v.uuid, t.uuid), v.code, v.input_schema, "
+                               "v.output_schema, v.metadata, v.checksum, v.source, v.created_at, "
+                               "v.description FROM task_versions v "
+                               "JOIN tasks t ON t.id = v.task_id WHERE v.id = ?1");
+    if (!st)
+        return RATCHET_ERR;
+    sq_bind_int(st, 1, id);
+    int rc = sqlite3_step(st);
+    ratchet_status s;
+    if (rc == SQLITE_ROW) {
+        sq_out o;
+        sq_out_init(&o, out);
+        sq_out_begin(&o, NULL, '{');
+        sq_out_col_int(&o, "id", st, 0);
+        sq_out_col_int(&o, "taskId", st, 1);
+        sq_out_col_str(&o, "name", st, 2);
+        sq_out_col_str(&o, "version", st, 3);
+        sq_out_col_str(&o, "uuid", st, 4);
+        sq_out_col_str(&o, "description", st, 12);
+        sq_out_col_str(&o, "code", st, 5);
+        sq_out_col_json(&o, "inputSchema", st, 6);
+        sq_out_col_json(&o, "outputSchema", st, 7);
+        sq_out_col_json(&o, "metadata", st, 8);
+        sq_out_col_str(&o, "checksum", st, 9);
+        sq_out_col_str(&o, "source", st, 10);
+        sq_out_col_time(&o, "createdAt", st, 11);
+        sq_out_end(&o, '}');
+        s = sq_out_done(in, &o);
+    } else if (rc == SQLITE_DONE) {
+        sq_host->set_error(in->ctx, "task version %lld does not exist", (long long)id);
+        s = RATCHET_NOTFOUND;
+    } else {
+        s = sq_fail(in, c, rc, "reading a task version");
+    }
+    sq_reset(st);
+    return s;
+}
+
+ratchet_status sqlite_task_version_get(void *instance, int64_t tv_id, ratchet_buf *out)
+{
+    sq_inst *in = instance;
+    sq_conn *c = NULL;
+    ratchet_status s = sq_ready(in);
+    if (s != RATCHET_OK || (s = sq_acquire(in, &c)) != RATCHET_OK)
+        return s;
+    s = version_get(in, c, tv_id, out);
+    sq_release(in, c);
+    return s;
+}
