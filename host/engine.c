@@ -19,12 +19,16 @@
 #include "options.h"
 #include "pool.h"
 #include "schedule.h"
-#include "schema_check.h"
+#include "schema.h"
 
 typedef struct cached_task {
     int64_t id;
-    struct json_object *rec; /* task_version_get record: name, version, uuid, code, schemas */
+    struct json_object *rec;  /* task_version_get record: name, version, uuid, code, schemas */
+    rt_schema *output_schema; /* compiled once; NULL when the task has none */
 } cached_task;
+
+#define RT_FLUSH_MS    5 /* outcomes wait at most this long to share a transaction */
+#define RT_FLUSH_BATCH 64
 
 typedef struct pending_finish {
     ratchet_job_finish f;
@@ -43,6 +47,11 @@ struct rt_engine {
     size_t ntasks;
     pending_finish *fins;
     size_t nfins, fincap;
+    int64_t first_pending_ms; /* when the oldest unflushed outcome was queued */
+    /* Jobs claimed ahead of need (leased to this coordinator) and handed to workers as they
+     * free up, so that one claim transaction serves several jobs. FIFO. */
+    ratchet_claimed_job *backlog;
+    size_t nbacklog, backlog_cap;
     int wake[2]; /* the waker thread writes a byte when storage says something changed */
     pthread_t waker;
     volatile int stop_waker;
@@ -59,11 +68,11 @@ static int64_t now_ms(void)
 
 /* ---- task versions ------------------------------------------------------------------------ */
 
-static struct json_object *task_record(rt_engine *e, int64_t id)
+static cached_task *task_entry(rt_engine *e, int64_t id)
 {
     for (size_t i = 0; i < e->ntasks; i++)
         if (e->tasks[i].id == id)
-            return e->tasks[i].rec;
+            return &e->tasks[i];
     ratchet_buf out = RATCHET_BUF_INIT;
     struct json_object *rec = NULL;
     if (e->vt->task_version_get(e->si, id, &out) == RATCHET_OK && out.data)
@@ -75,8 +84,35 @@ static struct json_object *task_record(rt_engine *e, int64_t id)
         return NULL;
     }
     e->tasks = grown;
-    grown[e->ntasks++] = (cached_task){id, rec};
-    return rec;
+    struct json_object *schema = NULL;
+    rt_schema *compiled = NULL;
+    rt_error err;
+    if (json_object_object_get_ex(rec, "outputSchema", &schema) && schema &&
+        !(compiled = rt_schema_compile(schema, NULL, NULL, NULL, &err)))
+        rt_log(RATCHET_LOG_WARN, "task version %lld: output schema unusable: %s", (long long)id,
+               err.msg);
+    grown[e->ntasks] = (cached_task){id, rec, compiled};
+    return &grown[e->ntasks++];
+}
+
+static struct json_object *task_record(rt_engine *e, int64_t id)
+{
+    cached_task *t = task_entry(e, id);
+    return t ? t->rec : NULL;
+}
+
+typedef struct schema_why {
+    ratchet_buf *text;
+    size_t count;
+} schema_why;
+
+static void note_schema_error(void *data, const char *pointer, const char *keyword,
+                              const char *message)
+{
+    schema_why *w = data;
+    if (w->count++ < 5)
+        rt_buf_printf(w->text, "%s%s: %s: %s", w->count > 1 ? "; " : "",
+                      rt_schema_pointer_display(pointer), keyword, message);
 }
 
 static const char *rec_str(struct json_object *rec, const char *key)
@@ -111,9 +147,10 @@ static int64_t retry_delay(rt_engine *e, const ratchet_claimed_job *job)
     return d + (int64_t)((double)d * 0.1 * (double)(e->rng >> 11) / 9007199254740992.0);
 }
 
-/* Queue the outcome of a slot's job; flushed in one transaction per loop turn. */
-static void finish(rt_engine *e, rt_slot *s, ratchet_finish_kind kind, char *output, char *error,
-                   char *logs)
+/* Queue the outcome of a job; flushed in one transaction per loop turn. Takes the strings
+ * and the job's own strings; `fetcher` (may be NULL) holds its HTTP calls. */
+static void finish_job(rt_engine *e, ratchet_claimed_job *job, void *fetcher, int64_t started_ms,
+                       ratchet_finish_kind kind, char *output, char *error, char *logs)
 {
     if (e->nfins == e->fincap) {
         size_t cap = e->fincap ? e->fincap * 2 : 16;
@@ -128,41 +165,52 @@ static void finish(rt_engine *e, rt_slot *s, ratchet_finish_kind kind, char *out
         e->fincap = cap;
     }
     if ((kind == RATCHET_FINISH_RETRY || kind == RATCHET_FINISH_FAILED) &&
-        s->job.attempt > s->job.max_retries)
+        job->attempt > job->max_retries)
         kind = RATCHET_FINISH_FAILED;
+    if (e->nfins == 0)
+        e->first_pending_ms = now_ms();
     pending_finish *p = &e->fins[e->nfins++];
     memset(p, 0, sizeof *p);
     p->output = output;
     p->error = error;
     p->logs = logs;
-    p->http = s->fetcher ? strdup(json_object_to_json_string_ext(rt_fetcher_calls(s->fetcher),
-                                                                 JSON_C_TO_STRING_PLAIN))
-                         : NULL;
+    p->http = fetcher ? strdup(json_object_to_json_string_ext(rt_fetcher_calls(fetcher),
+                                                              JSON_C_TO_STRING_PLAIN))
+                      : NULL;
     int64_t now = now_ms();
     p->f = (ratchet_job_finish){RATCHET_ABI_INIT(ratchet_job_finish),
-                                s->job.job_id,
-                                s->job.execution_id,
+                                job->job_id,
+                                job->execution_id,
                                 e->owner,
                                 kind,
                                 p->output,
                                 p->error,
                                 p->logs,
                                 p->http,
-                                s->job_started_ms,
-                                now - s->job_started_ms,
-                                kind == RATCHET_FINISH_RETRY ? now + retry_delay(e, &s->job) : 0};
+                                started_ms,
+                                started_ms ? now - started_ms : 0,
+                                kind == RATCHET_FINISH_RETRY ? now + retry_delay(e, job) : 0};
+    free(job->input_json);
+    free(job->meta_json);
+    memset(job, 0, sizeof *job);
+}
+
+/* finish_job for the job a worker slot runs. */
+static void finish(rt_engine *e, rt_slot *s, ratchet_finish_kind kind, char *output, char *error,
+                   char *logs)
+{
+    finish_job(e, &s->job, s->fetcher, s->job_started_ms, kind, output, error, logs);
     if (s->fetcher)
         rt_fetcher_free(s->fetcher);
     s->fetcher = NULL;
-    free(s->job.input_json);
-    free(s->job.meta_json);
-    memset(&s->job, 0, sizeof s->job);
     s->deadline_ms = 0;
 }
 
-static void flush_finishes(rt_engine *e)
+static void flush_finishes(rt_engine *e, int force)
 {
     if (e->nfins == 0)
+        return;
+    if (!force && e->nfins < RT_FLUSH_BATCH && now_ms() - e->first_pending_ms < RT_FLUSH_MS)
         return;
     ratchet_job_finish *fs = malloc(e->nfins * sizeof *fs);
     if (fs) {
@@ -198,10 +246,14 @@ static void on_result(rt_engine *e, rt_slot *s, const rt_ipc_result *r)
 {
     char *logs = strdup(json_object_to_json_string_ext(r->logs.obj, JSON_C_TO_STRING_PLAIN));
     if (r->outcome == RATCHET_EXEC_OK) {
-        struct json_object *rec = task_record(e, s->job.task_version_id), *schema = NULL;
+        cached_task *t = task_entry(e, s->job.task_version_id);
         ratchet_buf why = RATCHET_BUF_INIT;
-        if (rec && json_object_object_get_ex(rec, "outputSchema", &schema) &&
-            rt_schema_check(schema, r->output.obj, "output.schema.json", &why) != 0) {
+        schema_why w = {&why, 0};
+        if (t && t->output_schema) {
+            rt_buf_puts(&why, "does not match output.schema.json: ");
+            rt_schema_validate(t->output_schema, r->output.obj, note_schema_error, &w);
+        }
+        if (w.count > 0) {
             finish(e, s, RATCHET_FINISH_RETRY, NULL,
                    error_json("output invalid", NULL, why.data, NULL), logs);
         } else {
@@ -398,27 +450,58 @@ static void send_job(rt_engine *e, rt_slot *s, ratchet_claimed_job *job)
         s->kill_reason = RT_KILL_SHUTDOWN; /* it died under us: requeue when reaped */
 }
 
+/* The oldest backlog job (FIFO), moved to *out. */
+static int backlog_take(rt_engine *e, ratchet_claimed_job *out)
+{
+    if (e->nbacklog == 0)
+        return 0;
+    *out = e->backlog[0];
+    memmove(e->backlog, e->backlog + 1, --e->nbacklog * sizeof *e->backlog);
+    return 1;
+}
+
 static void dispatch(rt_engine *e)
 {
-    size_t idle = 0;
-    for (size_t i = 0; i < e->pool.count; i++)
-        idle += e->pool.slots[i].state == RT_SLOT_IDLE;
-    if (idle == 0 || e->stopping)
+    if (e->stopping)
         return;
-    ratchet_claimed_job *jobs = calloc(idle, sizeof *jobs);
+    size_t idle = 0;
+    for (size_t i = 0; i < e->pool.count; i++) {
+        rt_slot *s = &e->pool.slots[i];
+        ratchet_claimed_job job;
+        if (s->state == RT_SLOT_IDLE && backlog_take(e, &job))
+            send_job(e, s, &job);
+        idle += s->state == RT_SLOT_IDLE;
+    }
+    /* Claim when a worker waits, or to keep one job per worker ready behind the running ones. */
+    if (idle == 0 && e->nbacklog >= e->pool.count)
+        return;
+    size_t want = idle + e->backlog_cap - e->nbacklog;
+    ratchet_claimed_job *jobs = calloc(want, sizeof *jobs);
     size_t n = 0;
     if (!jobs)
         return;
-    for (size_t i = 0; i < idle; i++)
+    for (size_t i = 0; i < want; i++)
         jobs[i].abi = (ratchet_abi)RATCHET_ABI_INIT(ratchet_claimed_job);
     rt_error_clear();
-    ratchet_status rc = e->vt->job_claim(e->si, e->owner, now_ms(), e->lease_ms, jobs, idle, &n);
+    ratchet_status rc = e->vt->job_claim(e->si, e->owner, now_ms(), e->lease_ms, jobs, want, &n);
     if (rc != RATCHET_OK && rc != RATCHET_RETRY)
         rt_log(RATCHET_LOG_ERROR, "claiming jobs failed: %s", rt_error_peek());
-    for (size_t i = 0, k = 0; i < e->pool.count && k < n; i++)
+    size_t k = 0;
+    for (size_t i = 0; i < e->pool.count && k < n; i++)
         if (e->pool.slots[i].state == RT_SLOT_IDLE)
             send_job(e, &e->pool.slots[i], &jobs[k++]);
+    for (; k < n; k++)
+        e->backlog[e->nbacklog++] = jobs[k];
     free(jobs);
+}
+
+/* Jobs claimed but never started go back to the queue (shutdown): their attempt is not
+ * counted. */
+static void requeue_backlog(rt_engine *e)
+{
+    ratchet_claimed_job job;
+    while (backlog_take(e, &job))
+        finish_job(e, &job, NULL, 0, RATCHET_FINISH_REQUEUE, NULL, NULL, NULL);
 }
 
 /* ---- housekeeping ------------------------------------------------------------------------- */
@@ -431,6 +514,16 @@ static void check_cancels(rt_engine *e)
         ids = json_tokener_parse(out.data);
     for (size_t k = 0; ids && k < json_object_array_length(ids); k++) {
         int64_t id = json_object_get_int64(json_object_array_get_idx(ids, k));
+        for (size_t b = 0; b < e->nbacklog; b++)
+            if (e->backlog[b].job_id == id) {
+                ratchet_claimed_job job = e->backlog[b];
+                memmove(e->backlog + b, e->backlog + b + 1,
+                        (--e->nbacklog - b) * sizeof *e->backlog);
+                finish_job(e, &job, NULL, 0, RATCHET_FINISH_CANCELLED, NULL,
+                           error_json("cancelled", NULL, "cancelled before it started", NULL),
+                           NULL);
+                break;
+            }
         for (size_t i = 0; i < e->pool.count; i++) {
             rt_slot *s = &e->pool.slots[i];
             if (s->state == RT_SLOT_BUSY && s->job.job_id == id && !s->kill_reason) {
@@ -502,6 +595,8 @@ static int sleep_budget(rt_engine *e, int64_t now)
         until = due;
     if (e->stopping && e->stop_deadline < until)
         until = e->stop_deadline;
+    if (e->nfins > 0 && e->first_pending_ms + RT_FLUSH_MS < until)
+        until = e->first_pending_ms + RT_FLUSH_MS;
     return until <= now ? 0 : (int)(until - now);
 }
 
@@ -550,7 +645,9 @@ rt_engine *rt_engine_new(rt_app *app, rt_store *st, char **worker_argv, rt_error
                                  (int32_t)rt_cfg_int(eng, "max_retries"),
                                  rt_cfg_int(eng, "retry_base"), rt_cfg_int(eng, "retry_max")};
     e->sched = rt_scheduler_new(st->vt, st->inst, &policy);
-    if (!e->sched || rt_pool_init(&e->pool, count, worker_argv) != RATCHET_OK ||
+    e->backlog_cap = count < 4 ? 8 : 2 * count;
+    e->backlog = calloc(e->backlog_cap + 2 * count, sizeof *e->backlog);
+    if (!e->backlog || !e->sched || rt_pool_init(&e->pool, count, worker_argv) != RATCHET_OK ||
         pipe(e->wake) != 0) {
         rt_fail(err, "cannot set up the engine: %s", strerror(errno));
         rt_engine_free(e);
@@ -585,6 +682,7 @@ static void loop_turn(rt_engine *e, const sigset_t *stop_signals)
     int sig = sigtimedwait(stop_signals, NULL, &zero);
     if (sig > 0 && !e->stopping) {
         e->stopping = 1;
+        requeue_backlog(e);
         e->stop_deadline = now + e->grace_ms;
         rt_log(
             RATCHET_LOG_INFO,
@@ -595,7 +693,7 @@ static void loop_turn(rt_engine *e, const sigset_t *stop_signals)
     if (!e->stopping)
         rt_scheduler_run(e->sched, now);
     dispatch(e);
-    flush_finishes(e);
+    flush_finishes(e, e->stopping);
     struct pollfd fds[1 + 256];
     size_t nfds = 0;
     fds[nfds++] = (struct pollfd){e->wake[0], POLLIN, 0};
@@ -637,12 +735,12 @@ int rt_engine_run(rt_engine *e, const sigset_t *stop_signals)
     rt_log(RATCHET_LOG_INFO, "engine: %zu worker(s), owner %s", e->pool.count, e->owner);
     while (!e->stopping || !drained(e, now_ms()))
         loop_turn(e, stop_signals);
-    flush_finishes(e);
+    flush_finishes(e, 1);
     rt_pool_shutdown(&e->pool, 2000);
     e->stop_waker = 1;
     e->vt->notify(e->si);
     pthread_join(e->waker, NULL);
-    flush_finishes(e);
+    flush_finishes(e, 1);
     return RT_EXIT_OK;
 }
 
@@ -650,10 +748,13 @@ void rt_engine_free(rt_engine *e)
 {
     if (!e)
         return;
-    for (size_t i = 0; i < e->ntasks; i++)
+    for (size_t i = 0; i < e->ntasks; i++) {
         json_object_put(e->tasks[i].rec);
+        rt_schema_free(e->tasks[i].output_schema);
+    }
     free(e->tasks);
     free(e->fins);
+    free(e->backlog);
     rt_scheduler_free(e->sched);
     rt_pool_free(&e->pool);
     if (e->wake[0] >= 0)

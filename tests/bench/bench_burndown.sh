@@ -42,7 +42,7 @@ burndown=$(awk -v n="$jobs" -v t=$((b - a)) 'BEGIN {printf "%.0f", n / (t / 1e9)
 
 # Latency: one job at a time into idle workers.
 for ((i = 0; i < lat; i++)); do
-  "${OPS[@]}" jobs submit --task addition --input-json "{\"num1\": $i, \"num2\": 0}" --wait >/dev/null
+  "${OPS[@]}" jobs submit --task addition --input-json "{\"num1\": $i, \"num2\": 0}" --wait >/dev/null 2>&1
 done
 latency=$("${OPS[@]}" jobs list --status completed --limit "$lat" --json | python3 -c '
 import json, sys, datetime
