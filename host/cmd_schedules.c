@@ -145,17 +145,9 @@ static int schedules_list(rt_app *app, int json)
         return rc;
     ratchet_buf out = RATCHET_BUF_INIT;
     rt_error_clear();
-    ratchet_status s = st.vt->schedule_list(st.inst, &out);
     struct json_object *list = NULL;
-    if (s != RATCHET_OK) {
-        rc = rt_store_fail(s, "schedules");
-    } else if (!(list = rt_store_json(&out, "schedules"))) {
-        rc = RT_EXIT_FAIL;
-    } else if (json) {
-        printf("%s\n", json_object_to_json_string_ext(list, JSON_C_TO_STRING_PRETTY |
-                                                                JSON_C_TO_STRING_SPACED |
-                                                                JSON_C_TO_STRING_NOSLASHESCAPE));
-    } else {
+    rc = rt_ops_reply(st.vt->schedule_list(st.inst, &out), &out, "schedules", json, &list);
+    if (rc == RT_EXIT_OK && !json) {
         printf("%-6s %-20s %-18s %-18s %-16s %-8s %s\n", "ID", "NAME", "TASK", "CRON", "TIMEZONE",
                "ENABLED", "NEXT RUN");
         for (size_t i = 0; i < json_object_array_length(list); i++) {
@@ -166,7 +158,6 @@ static int schedules_list(rt_app *app, int json)
         }
     }
     json_object_put(list);
-    rt_buf_free(&out);
     rt_store_close(&st);
     return rc;
 }

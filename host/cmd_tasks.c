@@ -16,17 +16,9 @@ static int tasks_list(rt_app *app, int json)
         return rc;
     ratchet_buf out = RATCHET_BUF_INIT;
     rt_error_clear();
-    ratchet_status s = st.vt->task_list(st.inst, &out);
     struct json_object *tasks = NULL;
-    if (s != RATCHET_OK) {
-        rc = rt_store_fail(s, "tasks");
-    } else if (!(tasks = rt_store_json(&out, "tasks"))) {
-        rc = RT_EXIT_FAIL;
-    } else if (json) {
-        printf("%s\n", json_object_to_json_string_ext(tasks, JSON_C_TO_STRING_PRETTY |
-                                                                 JSON_C_TO_STRING_SPACED |
-                                                                 JSON_C_TO_STRING_NOSLASHESCAPE));
-    } else {
+    rc = rt_ops_reply(st.vt->task_list(st.inst, &out), &out, "tasks", json, &tasks);
+    if (rc == RT_EXIT_OK && !json) {
         printf("%-24s %-10s %-8s %s\n", "NAME", "LATEST", "VERSIONS", "DESCRIPTION");
         for (size_t i = 0; i < json_object_array_length(tasks); i++) {
             struct json_object *t = json_object_array_get_idx(tasks, i), *v;
@@ -44,7 +36,6 @@ static int tasks_list(rt_app *app, int json)
         }
     }
     json_object_put(tasks);
-    rt_buf_free(&out);
     rt_store_close(&st);
     return rc;
 }

@@ -187,15 +187,35 @@ int rt_ops_submit(rt_app *app, rt_store *st, int64_t version_id, struct json_obj
     return rc;
 }
 
+void rt_ops_print_json(struct json_object *value)
+{
+    printf("%s\n",
+           json_object_to_json_string_ext(value, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                                                     JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+int rt_ops_reply(ratchet_status s, ratchet_buf *out, const char *what, int json,
+                 struct json_object **value)
+{
+    int rc = RT_EXIT_OK;
+    *value = NULL;
+    if (s != RATCHET_OK)
+        rc = rt_store_fail(s, what);
+    else if (!(*value = rt_store_json(out, what)))
+        rc = RT_EXIT_FAIL;
+    else if (json)
+        rt_ops_print_json(*value);
+    rt_buf_free(out);
+    return rc;
+}
+
 int rt_ops_print_record(const ratchet_buf *record, int json, const char *what)
 {
     struct json_object *o = rt_store_json(record, what);
     if (!o)
         return RT_EXIT_FAIL;
     if (json) {
-        printf("%s\n",
-               json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-                                                     JSON_C_TO_STRING_NOSLASHESCAPE));
+        rt_ops_print_json(o);
     } else {
         json_object_object_foreach(o, key, val)
         {
@@ -277,15 +297,8 @@ int rt_ops_list(rt_app *app, int argc, char **argv, const char *cmd, rt_ops_list
     ratchet_status s = kind == RT_OPS_JOBS ? st.vt->job_list(st.inst, f, &out)
                                            : st.vt->execution_list(st.inst, f, &out);
     struct json_object *list = NULL, *items = NULL;
-    if (s != RATCHET_OK)
-        rc = rt_store_fail(s, cmd);
-    else if (!(list = rt_store_json(&out, cmd)))
-        rc = RT_EXIT_FAIL;
-    else if (json)
-        printf("%s\n", json_object_to_json_string_ext(list, JSON_C_TO_STRING_PRETTY |
-                                                                JSON_C_TO_STRING_SPACED |
-                                                                JSON_C_TO_STRING_NOSLASHESCAPE));
-    else if (json_object_object_get_ex(list, "items", &items)) {
+    rc = rt_ops_reply(s, &out, cmd, json, &list);
+    if (rc == RT_EXIT_OK && !json && json_object_object_get_ex(list, "items", &items)) {
         if (kind == RT_OPS_JOBS)
             printf("%-8s %-10s %-8s %-24s %-7s %s\n", "ID", "STATUS", "PRIORITY", "TASK", "RETRIES",
                    "QUEUED");
@@ -298,7 +311,6 @@ int rt_ops_list(rt_app *app, int argc, char **argv, const char *cmd, rt_ops_list
     }
     json_object_put(list);
     json_object_put(filter);
-    rt_buf_free(&out);
     rt_store_close(&st);
     return rc;
 }

@@ -24,6 +24,15 @@ int rt_ops_submit(rt_app *app, rt_store *st, int64_t version_id, struct json_obj
 /* Print one storage record: pretty JSON with `json`, else a short human summary. */
 int rt_ops_print_record(const ratchet_buf *record, int json, const char *what);
 
+/* Print a JSON value the way every --json output looks (pretty, spaced, no escaped '/'). */
+void rt_ops_print_json(struct json_object *value);
+
+/* Settle a storage call that wrote JSON into `out` (freed here): on failure print why and
+ * return the exit status; else parse it into *value (the caller puts it) and, with `json`,
+ * print it. */
+int rt_ops_reply(ratchet_status s, ratchet_buf *out, const char *what, int json,
+                 struct json_object **value);
+
 typedef enum rt_ops_list_kind { RT_OPS_JOBS, RT_OPS_EXECUTIONS } rt_ops_list_kind;
 
 /* `jobs list` / `executions list` with --status, --task, --job (executions), --limit,
