@@ -375,6 +375,10 @@ static int drain_worker(rt_engine *e, rt_slot *s)
             on_result(e, s, &m.result);
         } else if (m.type == RT_IPC_FETCH && s->state == RT_SLOT_BUSY) {
             on_fetch(s, &m);
+        } else if (m.type == RT_IPC_PONG) {
+            s->ping_sent_ms = 0;
+            s->last_pong_ms = now_ms();
+            s->rss_kb = m.pong.rss_kb;
         } else if (m.type == RT_IPC_ERROR) {
             rt_log(RATCHET_LOG_WARN, "worker %d: %s", s->index, m.error.message);
         }
@@ -536,6 +540,30 @@ static void check_cancels(rt_engine *e)
     rt_buf_free(&out);
 }
 
+/* Idle workers are pinged every RT_PING_MS; one that does not answer within RT_PONG_MS is
+ * stuck and replaced. (A busy worker's health is its job's deadline.) */
+#define RT_PING_MS 10000
+#define RT_PONG_MS 5000
+
+static void check_health(rt_slot *s, int64_t now)
+{
+    if (s->state != RT_SLOT_IDLE)
+        return;
+    if (s->ping_sent_ms && now - s->ping_sent_ms > RT_PONG_MS && !s->kill_reason) {
+        rt_log(RATCHET_LOG_WARN, "worker %d did not answer a ping; replacing it", s->index);
+        s->kill_reason = RT_KILL_PROTOCOL;
+        kill(s->pid, SIGKILL);
+    } else if (!s->ping_sent_ms &&
+               now - (s->last_pong_ms ? s->last_pong_ms : s->started_ms) > RT_PING_MS) {
+        rt_ipc_msg ping;
+        memset(&ping, 0, sizeof ping);
+        ping.type = RT_IPC_PING;
+        ping.id = now;
+        if (rt_pool_send(s, &ping) == RATCHET_OK)
+            s->ping_sent_ms = now;
+    }
+}
+
 static void housekeeping(rt_engine *e, int64_t now)
 {
     size_t n;
@@ -559,6 +587,7 @@ static void housekeeping(rt_engine *e, int64_t now)
     }
     for (size_t i = 0; i < e->pool.count; i++) {
         rt_slot *s = &e->pool.slots[i];
+        check_health(s, now);
         if (s->state == RT_SLOT_BUSY && s->deadline_ms && now >= s->deadline_ms &&
             !s->kill_reason) {
             s->kill_reason = RT_KILL_TIMEOUT;

@@ -142,6 +142,8 @@ void rt_pool_mark_dead(rt_slot *slot, int64_t now_ms)
             delay = RT_RESTART_MAX_MS;
     }
     slot->restart_at_ms = now_ms + delay;
+    slot->restarts++;
+    slot->ping_sent_ms = 0;
     slot->state = RT_SLOT_DEAD;
     slot->pid = 0;
 }

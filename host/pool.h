@@ -41,6 +41,11 @@ typedef struct rt_slot {
     int kill_reason; /* why the coordinator killed it: 0, RT_KILL_TIMEOUT, RT_KILL_CANCEL, ... */
     void *fetcher;   /* rt_fetcher for the job's HTTP calls */
     int64_t executed;
+    /* health, for the API: replaced when a ping goes unanswered */
+    int64_t ping_sent_ms; /* 0: no ping outstanding */
+    int64_t last_pong_ms;
+    int64_t rss_kb;
+    int64_t restarts;
 } rt_slot;
 
 enum { RT_KILL_TIMEOUT = 1, RT_KILL_CANCEL = 2, RT_KILL_SHUTDOWN = 3, RT_KILL_PROTOCOL = 4 };

@@ -79,6 +79,19 @@ static int next_msg(worker *w, rt_ipc_msg *m)
     }
 }
 
+/* Resident set size from /proc/self/statm (pages), for the coordinator's health view. */
+static int64_t resident_kb(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    long pages = 0, resident = 0;
+    if (f) {
+        if (fscanf(f, "%ld %ld", &pages, &resident) != 2)
+            resident = 0;
+        fclose(f);
+    }
+    return (int64_t)resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
 static void answer_ping(worker *w, const rt_ipc_msg *ping)
 {
     rt_ipc_msg pong;
@@ -87,6 +100,7 @@ static void answer_ping(worker *w, const rt_ipc_msg *ping)
     pong.id = ping->id;
     pong.pong.executed = w->executed;
     pong.pong.uptime_ms = mono_ms() - w->started_ms;
+    pong.pong.rss_kb = resident_kb();
     send_msg(&pong);
 }
 
