@@ -15,7 +15,7 @@
 #define RT_BATCH_MAX 100000
 
 typedef struct submit_opts {
-    const char *task, *version, *input_json, *priority, *at, *key, *batch;
+    const char *task, *version, *input_json, *priority, *at, *key, *batch, *outputs, *webhook;
     int wait, json;
 } submit_opts;
 
@@ -101,6 +101,8 @@ static int submit_parse(int argc, char **argv, submit_opts *o)
                             : strcmp(a, "--at") == 0              ? &o->at
                             : strcmp(a, "--idempotency-key") == 0 ? &o->key
                             : strcmp(a, "--batch") == 0           ? &o->batch
+                            : strcmp(a, "--outputs") == 0         ? &o->outputs
+                            : strcmp(a, "--webhook") == 0         ? &o->webhook
                                                                   : NULL;
         if (slot) {
             if (i + 1 >= argc)
@@ -139,9 +141,14 @@ static int jobs_submit(rt_app *app, int argc, char **argv)
                               "--at expects a time such as 2026-12-01T09:00:00Z or +10m, "
                               "got '%s'",
                               o.at);
-    rt_store st;
-    if ((rc = rt_ops_open(app, &st)) != RT_EXIT_OK)
+    struct json_object *meta = NULL;
+    if ((rc = rt_ops_outputs_meta("jobs", o.outputs, o.webhook, &meta)) != RT_EXIT_OK)
         return rc;
+    rt_store st;
+    if ((rc = rt_ops_open(app, &st)) != RT_EXIT_OK) {
+        json_object_put(meta);
+        return rc;
+    }
     int64_t version_id = 0;
     struct json_object *version = NULL, *schema = NULL;
     struct json_object *inputs = json_object_new_array();
@@ -160,7 +167,11 @@ static int jobs_submit(rt_app *app, int argc, char **argv)
     }
     size_t n = json_object_array_length(inputs);
     if (rc == RT_EXIT_OK && n > 0)
-        rc = rt_ops_submit(app, &st, version_id, inputs, prio, at_ms, o.key, o.wait, o.json);
+        rc = rt_ops_submit(app, &st, version_id, inputs, prio, at_ms, o.key,
+                           meta ? json_object_to_json_string_ext(meta, JSON_C_TO_STRING_PLAIN)
+                                : NULL,
+                           o.wait, o.json);
+    json_object_put(meta);
     json_object_put(inputs);
     json_object_put(version);
     rt_store_close(&st);
@@ -250,6 +261,7 @@ const rt_command rt_cmd_jobs = {
     "Submit, list, show, cancel or retry jobs in the queue",
     "Usage: ratchet jobs submit --task NAME [--version V] --input-json JSON [--priority P]\n"
     "                           [--at TIME] [--idempotency-key K] [--wait] [--json]\n"
+    "                           [--webhook URL] [--outputs JSON]\n"
     "       ratchet jobs submit --task NAME --batch FILE   (one input JSON per line; one\n"
     "                                                      transaction; FILE - is stdin)\n"
     "       ratchet jobs list [--status S] [--task NAME] [--limit N] [--json]\n"
@@ -260,6 +272,14 @@ const rt_command rt_cmd_jobs = {
     "urgent (critical is accepted as urgent). --at takes RFC 3339 (2026-12-01T09:00:00Z) or\n"
     "an offset (+30s, +10m, +2h). A second submit with the same --idempotency-key returns the\n"
     "first job. --wait blocks until the job ends and exits 1 if it failed. cancel stops a\n"
-    "running job's worker; retry requeues a failed or cancelled job.\n",
+    "running job's worker; retry requeues a failed or cancelled job.\n\n"
+    "Outputs: when the job ends (completed, or failed for good) its output is delivered.\n"
+    "--webhook URL POSTs the output JSON (retried on 429, 5xx and network errors). --outputs\n"
+    "takes a JSON array of destinations: {\"type\": \"webhook\", \"url\", \"method\",\n"
+    "\"headers\", \"auth\": {\"type\": \"bearer\"|\"basic\"|\"api_key\", ...}, \"timeout_ms\",\n"
+    "\"max_attempts\", \"include\": \"output\"|\"job\"} or {\"type\": \"file\", \"path\":\n"
+    "\"out/{task}-{job_id}.json\", \"format\": \"json\"|\"json_compact\", \"overwrite\"}. Results "
+    "are\n"
+    "recorded as delivery results.\n",
     jobs_run,
 };

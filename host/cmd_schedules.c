@@ -34,7 +34,7 @@ static int next_fire(const char *expr, const char *zone, int64_t *next_ms)
 }
 
 typedef struct add_opts {
-    const char *name, *task, *version, *cron, *timezone, *input_json;
+    const char *name, *task, *version, *cron, *timezone, *input_json, *outputs, *webhook;
     int disabled;
 } add_opts;
 
@@ -51,6 +51,8 @@ static int add_parse(int argc, char **argv, add_opts *o)
                             : strcmp(a, "--cron") == 0       ? &o->cron
                             : strcmp(a, "--timezone") == 0   ? &o->timezone
                             : strcmp(a, "--input-json") == 0 ? &o->input_json
+                            : strcmp(a, "--outputs") == 0    ? &o->outputs
+                            : strcmp(a, "--webhook") == 0    ? &o->webhook
                                                              : NULL;
         if (strcmp(a, "--disabled") == 0) {
             o->disabled = 1;
@@ -75,6 +77,9 @@ static int schedules_add(rt_app *app, int argc, char **argv)
         return rc;
     int64_t next_ms;
     if ((rc = next_fire(o.cron, o.timezone, &next_ms)) != RT_EXIT_OK)
+        return rc;
+    struct json_object *meta = NULL;
+    if ((rc = rt_ops_outputs_meta("schedules", o.outputs, o.webhook, &meta)) != RT_EXIT_OK)
         return rc;
     enum json_tokener_error jerr;
     struct json_object *input = json_tokener_parse_verbose(o.input_json, &jerr);
@@ -102,6 +107,7 @@ static int schedules_add(rt_app *app, int argc, char **argv)
         json_object_object_add(rec, "timezone", json_object_new_string(o.timezone));
         json_object_object_add(rec, "input", json_object_get(input));
         json_object_object_add(rec, "enabled", json_object_new_boolean(!o.disabled));
+        json_object_object_add(rec, "meta", json_object_get(meta));
         json_object_object_add(rec, "catchUp",
                                json_object_new_string(rt_cfg_string(
                                    rt_settings_section(&app->settings, "engine"), "catch_up")));
@@ -123,6 +129,7 @@ static int schedules_add(rt_app *app, int argc, char **argv)
         json_object_put(rec);
     }
     rt_buf_free(&why);
+    json_object_put(meta);
     json_object_put(version);
     json_object_put(input);
     rt_store_close(&st);
@@ -231,6 +238,7 @@ const rt_command rt_cmd_schedules = {
     "Add, list, enable, disable or remove cron schedules",
     "Usage: ratchet schedules add --name N --task T [--version V] --cron EXPR\n"
     "                             [--timezone ZONE] [--input-json JSON] [--disabled]\n"
+    "                             [--webhook URL] [--outputs JSON]   (see jobs --help)\n"
     "       ratchet schedules list [--json]\n"
     "       ratchet schedules enable|disable|remove ID\n\n"
     "EXPR is a cron expression: 5 fields (min hour dom month dow), or the original Ratchet's\n"

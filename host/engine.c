@@ -17,6 +17,7 @@
 #include "hostapi.h"
 #include "log.h"
 #include "options.h"
+#include "outbox.h"
 #include "pool.h"
 #include "schedule.h"
 #include "schema.h"
@@ -58,6 +59,7 @@ struct rt_engine {
     int stopping;
     int64_t stop_deadline, next_renew, next_requeue, next_cancel, next_prune;
     rt_scheduler *sched;
+    rt_outbox *outbox;
     uint64_t rng;
 };
 
@@ -147,6 +149,27 @@ static int64_t retry_delay(rt_engine *e, const ratchet_claimed_job *job)
     return d + (int64_t)((double)d * 0.1 * (double)(e->rng >> 11) / 9007199254740992.0);
 }
 
+/* A job that ended for good hands its outputs to the outbox (webhooks, files). */
+static struct json_object *task_record(rt_engine *e, int64_t id);
+
+static void send_outputs(rt_engine *e, const ratchet_claimed_job *job, const char *status,
+                         const char *output, const char *error)
+{
+    struct json_object *meta = job->meta_json ? json_tokener_parse(job->meta_json) : NULL;
+    struct json_object *outputs, *v;
+    if (e->outbox && meta && json_object_object_get_ex(meta, "outputs", &outputs) &&
+        json_object_is_type(outputs, json_type_array) && json_object_array_length(outputs) > 0) {
+        struct json_object *rec = task_record(e, job->task_version_id);
+        const char *task =
+            rec && json_object_object_get_ex(rec, "name", &v) ? json_object_get_string(v) : NULL;
+        const char *version =
+            rec && json_object_object_get_ex(rec, "version", &v) ? json_object_get_string(v) : NULL;
+        rt_outbox_push(e->outbox, outputs, job->job_id, job->execution_id, task, version, status,
+                       output, error);
+    }
+    json_object_put(meta);
+}
+
 /* Queue the outcome of a job; flushed in one transaction per loop turn. Takes the strings
  * and the job's own strings; `fetcher` (may be NULL) holds its HTTP calls. */
 static void finish_job(rt_engine *e, ratchet_claimed_job *job, void *fetcher, int64_t started_ms,
@@ -167,6 +190,9 @@ static void finish_job(rt_engine *e, ratchet_claimed_job *job, void *fetcher, in
     if ((kind == RATCHET_FINISH_RETRY || kind == RATCHET_FINISH_FAILED) &&
         job->attempt > job->max_retries)
         kind = RATCHET_FINISH_FAILED;
+    if (kind == RATCHET_FINISH_COMPLETED || kind == RATCHET_FINISH_FAILED)
+        send_outputs(e, job, kind == RATCHET_FINISH_COMPLETED ? "completed" : "failed", output,
+                     error);
     if (e->nfins == 0)
         e->first_pending_ms = now_ms();
     pending_finish *p = &e->fins[e->nfins++];
@@ -761,6 +787,9 @@ int rt_engine_run(rt_engine *e, const sigset_t *stop_signals)
             return rt_cli_fail("cannot start worker %zu: %s", i, strerror(errno));
     if (pthread_create(&e->waker, NULL, waker_main, e) != 0)
         return rt_cli_fail("cannot start the engine's waker thread");
+    e->outbox = rt_outbox_start(e->vt, e->si, e->app->settings.basedir);
+    if (!e->outbox)
+        rt_log(RATCHET_LOG_ERROR, "cannot start the delivery thread: outputs are not delivered");
     rt_log(RATCHET_LOG_INFO, "engine: %zu worker(s), owner %s", e->pool.count, e->owner);
     while (!e->stopping || !drained(e, now_ms()))
         loop_turn(e, stop_signals);
@@ -770,6 +799,8 @@ int rt_engine_run(rt_engine *e, const sigset_t *stop_signals)
     e->vt->notify(e->si);
     pthread_join(e->waker, NULL);
     flush_finishes(e, 1);
+    rt_outbox_stop(e->outbox, e->grace_ms);
+    e->outbox = NULL;
     return RT_EXIT_OK;
 }
 

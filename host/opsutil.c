@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "deliver.h"
 #include "hostapi.h"
 #include "options.h"
 #include "tz.h"
@@ -128,8 +129,8 @@ static int wait_for_job(rt_store *st, int64_t id, int json)
 }
 
 int rt_ops_submit(rt_app *app, rt_store *st, int64_t version_id, struct json_object *inputs,
-                  ratchet_priority prio, int64_t at_ms, const char *idempotency_key, int wait,
-                  int json)
+                  ratchet_priority prio, int64_t at_ms, const char *idempotency_key,
+                  const char *meta_json, int wait, int json)
 {
     const ratchet_config *engine = rt_settings_section(&app->settings, "engine");
     size_t n = json_object_array_length(inputs);
@@ -154,6 +155,7 @@ int rt_ops_submit(rt_app *app, rt_store *st, int64_t version_id, struct json_obj
         j->retry_base_ms = rt_cfg_int(engine, "retry_base");
         j->retry_max_ms = rt_cfg_int(engine, "retry_max");
         j->idempotency_key = idempotency_key;
+        j->meta_json = meta_json;
     }
     rt_error_clear();
     ratchet_status s = st->vt->job_submit(st->inst, jobs, n, ids, existed);
@@ -185,6 +187,41 @@ int rt_ops_submit(rt_app *app, rt_store *st, int64_t version_id, struct json_obj
     free(ids);
     free(existed);
     return rc;
+}
+
+int rt_ops_outputs_meta(const char *cmd, const char *outputs_json, const char *webhook,
+                        struct json_object **meta)
+{
+    *meta = NULL;
+    if (!outputs_json && !webhook)
+        return RT_EXIT_OK;
+    struct json_object *outputs = json_object_new_array();
+    if (outputs_json) {
+        enum json_tokener_error jerr;
+        struct json_object *given = json_tokener_parse_verbose(outputs_json, &jerr);
+        if (jerr != json_tokener_success || !json_object_is_type(given, json_type_array)) {
+            json_object_put(given);
+            json_object_put(outputs);
+            return rt_usage_error(cmd, "--outputs expects a JSON array of destinations");
+        }
+        for (size_t i = 0; i < json_object_array_length(given); i++)
+            json_object_array_add(outputs, json_object_get(json_object_array_get_idx(given, i)));
+        json_object_put(given);
+    }
+    if (webhook) {
+        struct json_object *d = json_object_new_object();
+        json_object_object_add(d, "type", json_object_new_string("webhook"));
+        json_object_object_add(d, "url", json_object_new_string(webhook));
+        json_object_array_add(outputs, d);
+    }
+    rt_error err;
+    if (rt_outputs_check(outputs, &err) != RATCHET_OK) {
+        json_object_put(outputs);
+        return rt_usage_error(cmd, "%s", err.msg);
+    }
+    *meta = json_object_new_object();
+    json_object_object_add(*meta, "outputs", outputs);
+    return RT_EXIT_OK;
 }
 
 void rt_ops_print_json(struct json_object *value)

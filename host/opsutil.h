@@ -18,8 +18,14 @@ int rt_ops_parse_time(const char *text, int64_t *ms);
  * transaction, with the engine's retry policy. Prints the job ids (or, with `json`, the jobs);
  * with `wait` (a single job), blocks until it ends and exits 1 if it did not complete. */
 int rt_ops_submit(rt_app *app, rt_store *st, int64_t version_id, struct json_object *inputs,
-                  ratchet_priority prio, int64_t at_ms, const char *idempotency_key, int wait,
-                  int json);
+                  ratchet_priority prio, int64_t at_ms, const char *idempotency_key,
+                  const char *meta_json, int wait, int json);
+
+/* The job/schedule `meta` for output destinations from --outputs JSON (an array of
+ * destinations) and/or --webhook URL (a POST of the output). NULL *meta when neither is given.
+ * Prints the problem and returns RT_EXIT_USAGE for bad destinations. */
+int rt_ops_outputs_meta(const char *cmd, const char *outputs_json, const char *webhook,
+                        struct json_object **meta);
 
 /* Print one storage record: pretty JSON with `json`, else a short human summary. */
 int rt_ops_print_record(const ratchet_buf *record, int json, const char *what);

@@ -127,20 +127,21 @@ static void fire(rt_scheduler *s, struct json_object *sch, int64_t now)
         s->vt->schedule_fire(s->si, id, expected, now, next, NULL, &none);
         return;
     }
-    struct json_object *input = NULL;
+    struct json_object *input = NULL, *meta = NULL;
     json_object_object_get_ex(sch, "input", &input);
-    ratchet_job_submit job = {RATCHET_ABI_INIT(ratchet_job_submit),
-                              version_id,
-                              input ? json_object_to_json_string_ext(input, JSON_C_TO_STRING_PLAIN)
-                                    : "{}",
-                              RATCHET_PRIORITY_NORMAL,
-                              0,
-                              s->policy.max_retries,
-                              s->policy.retry_base_ms,
-                              s->policy.retry_max_ms,
-                              NULL,
-                              id,
-                              NULL};
+    json_object_object_get_ex(sch, "meta", &meta);
+    ratchet_job_submit job = {
+        RATCHET_ABI_INIT(ratchet_job_submit),
+        version_id,
+        input ? json_object_to_json_string_ext(input, JSON_C_TO_STRING_PLAIN) : "{}",
+        RATCHET_PRIORITY_NORMAL,
+        0,
+        s->policy.max_retries,
+        s->policy.retry_base_ms,
+        s->policy.retry_max_ms,
+        NULL,
+        id,
+        meta ? json_object_to_json_string_ext(meta, JSON_C_TO_STRING_PLAIN) : NULL};
     int64_t job_id = 0;
     rt_error_clear();
     if (s->vt->schedule_fire(s->si, id, expected, now, next, &job, &job_id) != RATCHET_OK)

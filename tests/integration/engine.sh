@@ -100,6 +100,39 @@ sid=$(awk '$2 == "tick" {print $1}' <<<"$OUT")
 run "${OPS[@]}" schedules disable "$sid"
 expect_rc 0 "schedule disabled"
 
+# Webhook: the output is POSTed to a local server, which answers 503 once; it is retried.
+cat >"$WORK/hook.py" <<'PY'
+import http.server, sys, json
+class H(http.server.BaseHTTPRequestHandler):
+    n = 0
+    def do_POST(self):
+        H.n += 1
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        with open(sys.argv[2], "a") as f:
+            f.write(json.dumps({"n": H.n, "type": self.headers.get("Content-Type"), "body": body.decode()}) + "\n")
+        self.send_response(503 if H.n == 1 else 200)
+        self.end_headers()
+    def log_message(self, *a): pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+open(sys.argv[1], "w").write(str(s.server_port))
+s.serve_forever()
+PY
+python3 "$WORK/hook.py" "$WORK/hook.port" "$WORK/hook.log" &
+hook=$!
+cleanup_hooks+=("kill $hook 2>/dev/null")
+wait_for 10 test -s "$WORK/hook.port"
+run "${OPS[@]}" jobs submit --task addition --input-json '{"num1": 20, "num2": 22}' --webhook "http://127.0.0.1:$(cat "$WORK/hook.port")/hook" --wait
+expect_rc 0 "job with a webhook"
+CHECKS=$((CHECKS + 1))
+if wait_for 15 grep -q '"n": 2' "$WORK/hook.log"; then pass "webhook retried after 503 and delivered"; else
+  fail "webhook log: $(cat "$WORK/hook.log" 2>/dev/null)"; fi
+CHECKS=$((CHECKS + 1))
+if python3 -c 'import json,sys; e=[json.loads(l) for l in open(sys.argv[1])][-1]; b=json.loads(e["body"]); sys.exit(0 if b == {"sum": 42} and e["type"].startswith("application/json") else 1)' "$WORK/hook.log"; then
+  pass "webhook body is the output JSON"; else fail "webhook body: $(tail -1 "$WORK/hook.log")"; fi
+run "${OPS[@]}" jobs submit --task addition --input-json '{"num1": 1, "num2": 1}' --outputs '[{"type": "ftp"}]'
+expect_rc 2 "bad output destination refused"
+expect_err_contains "outputs[0]" "bad destination named"
+
 # Crash: kill -9 the server during a burn-down; after a restart every job completes once.
 seq 1 400 | awk '{printf "{\"num1\": %d, \"num2\": 1}\n", $1}' >"$WORK/batch.jsonl"
 base=$(count_status completed)
