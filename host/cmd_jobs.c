@@ -15,7 +15,8 @@
 #define RT_BATCH_MAX 100000
 
 typedef struct submit_opts {
-    const char *task, *version, *input_json, *priority, *at, *key, *batch, *outputs, *webhook;
+    const char *task, *version, *input_json, *priority, *at, *key, *batch, *outputs, *webhook,
+        *max_retries;
     int wait, json;
 } submit_opts;
 
@@ -103,6 +104,7 @@ static int submit_parse(int argc, char **argv, submit_opts *o)
                             : strcmp(a, "--batch") == 0           ? &o->batch
                             : strcmp(a, "--outputs") == 0         ? &o->outputs
                             : strcmp(a, "--webhook") == 0         ? &o->webhook
+                            : strcmp(a, "--max-retries") == 0     ? &o->max_retries
                                                                   : NULL;
         if (slot) {
             if (i + 1 >= argc)
@@ -141,6 +143,15 @@ static int jobs_submit(rt_app *app, int argc, char **argv)
                               "--at expects a time such as 2026-12-01T09:00:00Z or +10m, "
                               "got '%s'",
                               o.at);
+    int retries = -1;
+    if (o.max_retries) {
+        char *end;
+        long v = strtol(o.max_retries, &end, 10);
+        if (*end || end == o.max_retries || v < 0 || v > 100)
+            return rt_usage_error("jobs", "--max-retries expects 0 to 100, got '%s'",
+                                  o.max_retries);
+        retries = (int)v;
+    }
     struct json_object *meta = NULL;
     if ((rc = rt_ops_outputs_meta("jobs", o.outputs, o.webhook, &meta)) != RT_EXIT_OK)
         return rc;
@@ -155,6 +166,11 @@ static int jobs_submit(rt_app *app, int argc, char **argv)
     rc = rt_store_find_task(&st, o.task, o.version, &version_id, &version);
     if (rc == RT_EXIT_OK) {
         json_object_object_get_ex(version, "inputSchema", &schema);
+        struct json_object *md, *mr;
+        if (retries < 0 && json_object_object_get_ex(version, "metadata", &md) &&
+            json_object_object_get_ex(md, "max_retries", &mr) &&
+            json_object_is_type(mr, json_type_int) && json_object_get_int(mr) >= 0)
+            retries = json_object_get_int(mr); /* the task's own policy */
         if (o.batch) {
             rc = read_batch(o.batch, schema, inputs);
         } else {
@@ -170,7 +186,7 @@ static int jobs_submit(rt_app *app, int argc, char **argv)
         rc = rt_ops_submit(app, &st, version_id, inputs, prio, at_ms, o.key,
                            meta ? json_object_to_json_string_ext(meta, JSON_C_TO_STRING_PLAIN)
                                 : NULL,
-                           o.wait, o.json);
+                           retries, o.wait, o.json);
     json_object_put(meta);
     json_object_put(inputs);
     json_object_put(version);
@@ -261,7 +277,7 @@ const rt_command rt_cmd_jobs = {
     "Submit, list, show, cancel or retry jobs in the queue",
     "Usage: ratchet jobs submit --task NAME [--version V] --input-json JSON [--priority P]\n"
     "                           [--at TIME] [--idempotency-key K] [--wait] [--json]\n"
-    "                           [--webhook URL] [--outputs JSON]\n"
+    "                           [--webhook URL] [--outputs JSON] [--max-retries N]\n"
     "       ratchet jobs submit --task NAME --batch FILE   (one input JSON per line; one\n"
     "                                                      transaction; FILE - is stdin)\n"
     "       ratchet jobs list [--status S] [--task NAME] [--limit N] [--json]\n"
@@ -271,7 +287,9 @@ const rt_command rt_cmd_jobs = {
     "task's input schema before anything is queued. Priorities: low, normal (default), high,\n"
     "urgent (critical is accepted as urgent). --at takes RFC 3339 (2026-12-01T09:00:00Z) or\n"
     "an offset (+30s, +10m, +2h). A second submit with the same --idempotency-key returns the\n"
-    "first job. --wait blocks until the job ends and exits 1 if it failed. cancel stops a\n"
+    "first job. --wait blocks until the job ends and exits 1 if it failed. Retries: "
+    "--max-retries,\n"
+    "else the task's metadata \"max_retries\", else engine.max_retries. cancel stops a\n"
     "running job's worker; retry requeues a failed or cancelled job.\n\n"
     "Outputs: when the job ends (completed, or failed for good) its output is delivered.\n"
     "--webhook URL POSTs the output JSON (retried on 429, 5xx and network errors). --outputs\n"

@@ -130,7 +130,7 @@ static int wait_for_job(rt_store *st, int64_t id, int json)
 
 int rt_ops_submit(rt_app *app, rt_store *st, int64_t version_id, struct json_object *inputs,
                   ratchet_priority prio, int64_t at_ms, const char *idempotency_key,
-                  const char *meta_json, int wait, int json)
+                  const char *meta_json, int max_retries, int wait, int json)
 {
     const ratchet_config *engine = rt_settings_section(&app->settings, "engine");
     size_t n = json_object_array_length(inputs);
@@ -151,7 +151,8 @@ int rt_ops_submit(rt_app *app, rt_store *st, int64_t version_id, struct json_obj
                                                        JSON_C_TO_STRING_PLAIN);
         j->priority = prio;
         j->process_at_ms = at_ms;
-        j->max_retries = (int32_t)rt_cfg_int(engine, "max_retries");
+        j->max_retries =
+            max_retries >= 0 ? max_retries : (int32_t)rt_cfg_int(engine, "max_retries");
         j->retry_base_ms = rt_cfg_int(engine, "retry_base");
         j->retry_max_ms = rt_cfg_int(engine, "retry_max");
         j->idempotency_key = idempotency_key;

@@ -15,11 +15,13 @@ int rt_ops_open(rt_app *app, rt_store *st);
 int rt_ops_parse_time(const char *text, int64_t *ms);
 
 /* Queue one job per input (an array of JSON values) for task version `version_id` in one
- * transaction, with the engine's retry policy. Prints the job ids (or, with `json`, the jobs);
- * with `wait` (a single job), blocks until it ends and exits 1 if it did not complete. */
+ * transaction, with the engine's retry policy; `max_retries` >= 0 overrides its count (the
+ * caller resolves job flag > task metadata > engine.max_retries). Prints the job ids (or, with
+ * `json`, the jobs); with `wait` (a single job), blocks until it ends and exits 1 if it did not
+ * complete. */
 int rt_ops_submit(rt_app *app, rt_store *st, int64_t version_id, struct json_object *inputs,
                   ratchet_priority prio, int64_t at_ms, const char *idempotency_key,
-                  const char *meta_json, int wait, int json);
+                  const char *meta_json, int max_retries, int wait, int json);
 
 /* The job/schedule `meta` for output destinations from --outputs JSON (an array of
  * destinations) and/or --webhook URL (a POST of the output). NULL *meta when neither is given.

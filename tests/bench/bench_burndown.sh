@@ -52,4 +52,10 @@ print("p50 %.1f ms, p99 %.1f ms" % (d[len(d) // 2], d[min(len(d) - 1, int(len(d)
 kill -TERM "$serve"
 wait "$serve" || true
 serve=""
+# The baseline, measured in this run: storage-sqlite against a bare SQLite insert + update loop
+# for the same rows (bench_queue).
+bq=${RATCHET_BUILD_DIR:-$(dirname "$R")}/tests/bench/bench_queue
+if [ -x "$bq" ]; then
+  if [ "$jobs" -lt 10000 ]; then "$bq" --quick; else "$bq"; fi
+fi
 echo "engine ($jobs jobs, 2 workers): enqueue ${enqueue} jobs/s; burn-down ${burndown} jobs/s (target >= 5000); enqueue-to-start ${latency} (target p50 < 2 ms)"

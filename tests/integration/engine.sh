@@ -66,6 +66,11 @@ expect_out_contains '"status": "failed"' "failed for good"
 expect_out_contains "upstream down" "last error kept"
 expect_out_contains '"retryCount": 1' "retried once"
 
+# --max-retries 0 overrides the engine's policy for one job: no second attempt.
+run "${OPS[@]}" jobs submit --task flaky --input-json '{}' --max-retries 0 --wait --json
+expect_rc 1 "job without retries"
+expect_out_contains '"retryCount": 0' "not retried"
+
 # A runaway job is killed at the timeout and its worker replaced.
 run "${OPS[@]}" jobs submit --task spin --input-json '{}' --wait --json
 expect_rc 1 "runaway job"
