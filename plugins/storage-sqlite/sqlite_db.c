@@ -126,8 +126,18 @@ static ratchet_status pragma_expect(sq_inst *in, sq_conn *c, const char *sql, co
 {
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
-    if (rc == SQLITE_OK)
+    /* Switching a new file to WAL needs an exclusive lock, and SQLite does not always call
+     * the busy handler for it (processes opening one new file together): retry here, within
+     * the busy timeout. */
+    for (int64_t waited = 0; rc == SQLITE_OK || (rc & 0xff) == SQLITE_BUSY;) {
         rc = sqlite3_step(st);
+        if ((rc & 0xff) != SQLITE_BUSY || waited >= c->busy_ms)
+            break;
+        sqlite3_reset(st);
+        struct timespec pause = {0, 1000000}; /* 1 ms between tries */
+        nanosleep(&pause, NULL);
+        waited++;
+    }
     ratchet_status s = RATCHET_OK;
     if (rc == SQLITE_ROW) {
         const char *got = (const char *)sqlite3_column_text(st, 0);

@@ -160,4 +160,25 @@ kill -TERM "$SERVE"
 wait "$SERVE" && RC=0 || RC=$?
 OUT="" ERR=""
 expect_rc 0 "serve exits 0 on SIGTERM"
+
+# SIGTERM with a job running longer than the grace period: the job is requeued, not lost, and
+# the next server runs it to completion.
+sed -i 's/shutdown_grace: 5s/shutdown_grace: 300ms/' "$WORK/r.yaml"
+start_serve
+run "${OPS[@]}" jobs submit --task slow --input-json '{"ms": 1800}'
+gid=$(grep -o '[0-9]*' <<<"$OUT" | head -1)
+wait_for 10 status_is "$gid" processing
+kill -TERM "$SERVE"
+wait "$SERVE" && RC=0 || RC=$?
+OUT="" ERR=""
+expect_rc 0 "serve exits 0 after the grace period"
+CHECKS=$((CHECKS + 1))
+st=$(job_status "$gid")
+if [ "$st" = queued ]; then pass "running job requeued at shutdown"; else fail "job is $st after shutdown"; fi
+start_serve
+wait_for 20 status_is "$gid" completed && pass "requeued job completes after restart" || fail "requeued job: $(job_status "$gid")"
+run "${OPS[@]}" jobs show "$gid" --json
+expect_out_contains '"retryCount": 0' "an interrupted shutdown does not count as an attempt"
+kill -TERM "$SERVE"
+wait "$SERVE"
 finish
