@@ -43,6 +43,21 @@ status_is() { [ "$(job_status "$1")" = "$2" ]; }
 count_status() { "${OPS[@]}" jobs list --status "$1" --limit 1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])'; }
 all_done() { [ "$(count_status completed)" -ge "$1" ]; }
 
+# The registry: one name and version found twice is reported, not silently merged.
+mkdir -p "$WORK/dup1" "$WORK/dup2"
+cp -r "$S/addition" "$WORK/dup1/addition"
+cp -r "$S/addition" "$WORK/dup2/addition"
+run "$R" --data-dir "$WORK/dupdata" --tasks "$WORK/dup1" --tasks "$WORK/dup2" tasks list
+expect_rc 0 "identical duplicate is a warning"
+expect_err_contains "task addition 1.0.0 is in both $WORK/dup1/addition and $WORK/dup2/addition (identical" "identical duplicate reported"
+echo '// changed' >>"$WORK/dup2/addition/main.js"
+run "$R" --data-dir "$WORK/dupdata" --tasks "$WORK/dup1" --tasks "$WORK/dup2" tasks list
+expect_rc 1 "different content under one version"
+expect_err_contains "with different content; give one of them a new version" "conflicting duplicate reported"
+run "$R" --data-dir "$WORK/dupdata" --tasks "$WORK/dup2" tasks list
+expect_rc 1 "a stored version is never replaced"
+expect_err_contains "already stored with different content" "storage refuses to replace a version"
+
 start_serve
 
 run "${OPS[@]}" jobs submit --task addition --input-json '{"num1": 2, "num2": 40}' --wait --json
