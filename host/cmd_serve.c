@@ -105,6 +105,8 @@ static int serve_run(rt_app *app, int argc, char **argv)
     sigaddset(&stop_signals, SIGINT);
     sigaddset(&stop_signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+    /* A worker that dies while we write to it must cost an error return, not the server. */
+    signal(SIGPIPE, SIG_IGN);
 
     int rc = rt_app_load_plugins(app, 1);
     if (rc != RT_EXIT_OK)

@@ -123,6 +123,59 @@ static const char *rec_str(struct json_object *rec, const char *key)
     return json_object_object_get_ex(rec, key, &v) && v ? json_object_get_string(v) : NULL;
 }
 
+/* ---- a job's HTTP client ----------------------------------------------------------------- */
+
+/* Shared by the slot and the fetch threads working for its job, freed by whoever lets go
+ * last: a job can end (timeout, cancel, crash) while a fetch for it is still running. */
+typedef struct job_http {
+    rt_fetcher *fetcher;
+    pthread_mutex_t lock;
+    int refs;
+    int inflight; /* fetches running: the call list is being written */
+} job_http;
+
+static job_http *http_new(void)
+{
+    job_http *h = calloc(1, sizeof *h);
+    if (h && !(h->fetcher = rt_fetcher_new(NULL))) {
+        free(h);
+        return NULL;
+    }
+    if (h) {
+        pthread_mutex_init(&h->lock, NULL);
+        h->refs = 1;
+    }
+    return h;
+}
+
+static void http_release(job_http *h)
+{
+    if (!h)
+        return;
+    pthread_mutex_lock(&h->lock);
+    int last = --h->refs == 0;
+    pthread_mutex_unlock(&h->lock);
+    if (last) {
+        rt_fetcher_free(h->fetcher);
+        pthread_mutex_destroy(&h->lock);
+        free(h);
+    }
+}
+
+/* The calls made so far as JSON text, or NULL while a fetch is still writing to the list. */
+static char *http_calls(job_http *h)
+{
+    if (!h)
+        return NULL;
+    char *text = NULL;
+    pthread_mutex_lock(&h->lock);
+    if (h->inflight == 0)
+        text = strdup(
+            json_object_to_json_string_ext(rt_fetcher_calls(h->fetcher), JSON_C_TO_STRING_PLAIN));
+    pthread_mutex_unlock(&h->lock);
+    return text;
+}
+
 /* ---- finishing attempts ------------------------------------------------------------------- */
 
 static char *error_json(const char *kind, const char *name, const char *message, const char *stack)
@@ -172,7 +225,7 @@ static void send_outputs(rt_engine *e, const ratchet_claimed_job *job, const cha
 
 /* Queue the outcome of a job; flushed in one transaction per loop turn. Takes the strings
  * and the job's own strings; `fetcher` (may be NULL) holds its HTTP calls. */
-static void finish_job(rt_engine *e, ratchet_claimed_job *job, void *fetcher, int64_t started_ms,
+static void finish_job(rt_engine *e, ratchet_claimed_job *job, job_http *http, int64_t started_ms,
                        ratchet_finish_kind kind, char *output, char *error, char *logs)
 {
     if (e->nfins == e->fincap) {
@@ -200,9 +253,7 @@ static void finish_job(rt_engine *e, ratchet_claimed_job *job, void *fetcher, in
     p->output = output;
     p->error = error;
     p->logs = logs;
-    p->http = fetcher ? strdup(json_object_to_json_string_ext(rt_fetcher_calls(fetcher),
-                                                              JSON_C_TO_STRING_PLAIN))
-                      : NULL;
+    p->http = http_calls(http);
     int64_t now = now_ms();
     p->f = (ratchet_job_finish){RATCHET_ABI_INIT(ratchet_job_finish),
                                 job->job_id,
@@ -226,10 +277,44 @@ static void finish(rt_engine *e, rt_slot *s, ratchet_finish_kind kind, char *out
                    char *logs)
 {
     finish_job(e, &s->job, s->fetcher, s->job_started_ms, kind, output, error, logs);
-    if (s->fetcher)
-        rt_fetcher_free(s->fetcher);
+    http_release(s->fetcher);
     s->fetcher = NULL;
     s->deadline_ms = 0;
+}
+
+/* Record the queued outcomes in one transaction. RATCHET_RETRY (busy): they stay queued for
+ * the next turn. An error: each is tried on its own, so one bad row cannot take the others
+ * with it; only outcomes that fail alone are given up (their job is requeued when its lease
+ * expires). */
+static ratchet_status flush_once(rt_engine *e)
+{
+    ratchet_job_finish *fs = malloc(e->nfins * sizeof *fs);
+    if (!fs)
+        return RATCHET_RETRY;
+    for (size_t i = 0; i < e->nfins; i++)
+        fs[i] = e->fins[i].f;
+    size_t applied = 0;
+    rt_error_clear();
+    ratchet_status rc = e->vt->job_finish(e->si, fs, e->nfins, &applied);
+    if (rc == RATCHET_ERR) {
+        rt_log(RATCHET_LOG_ERROR, "recording %zu job outcome(s) failed (%s); trying one by one",
+               e->nfins, rt_error_peek());
+        applied = 0;
+        for (size_t i = 0; i < e->nfins; i++) {
+            size_t one = 0;
+            rt_error_clear();
+            if (e->vt->job_finish(e->si, &fs[i], 1, &one) != RATCHET_OK)
+                rt_log(RATCHET_LOG_ERROR, "job %lld: outcome not recorded: %s",
+                       (long long)fs[i].job_id, rt_error_peek());
+            applied += one;
+        }
+        rc = RATCHET_OK;
+    }
+    if (rc == RATCHET_OK && applied < e->nfins)
+        rt_log(RATCHET_LOG_WARN, "%zu job outcome(s) ignored: their lease had expired",
+               e->nfins - applied);
+    free(fs);
+    return rc;
 }
 
 static void flush_finishes(rt_engine *e, int force)
@@ -238,24 +323,13 @@ static void flush_finishes(rt_engine *e, int force)
         return;
     if (!force && e->nfins < RT_FLUSH_BATCH && now_ms() - e->first_pending_ms < RT_FLUSH_MS)
         return;
-    ratchet_job_finish *fs = malloc(e->nfins * sizeof *fs);
-    if (fs) {
-        for (size_t i = 0; i < e->nfins; i++)
-            fs[i] = e->fins[i].f;
-        size_t applied = 0;
-        rt_error_clear();
-        ratchet_status rc = e->vt->job_finish(e->si, fs, e->nfins, &applied);
-        if (rc == RATCHET_RETRY) {
-            free(fs);
-            return; /* busy: keep them for the next turn */
-        }
-        if (rc != RATCHET_OK)
-            rt_log(RATCHET_LOG_ERROR, "recording %zu job outcome(s) failed: %s", e->nfins,
-                   rt_error_peek());
-        else if (applied < e->nfins)
-            rt_log(RATCHET_LOG_WARN, "%zu job outcome(s) ignored: their lease had expired",
-                   e->nfins - applied);
-        free(fs);
+    /* At shutdown (force), a busy database gets a few seconds before outcomes are given up. */
+    int64_t deadline = now_ms() + (force ? 5000 : 0);
+    while (flush_once(e) == RATCHET_RETRY) {
+        if (now_ms() >= deadline)
+            return;
+        struct timespec pause = {0, 10 * 1000 * 1000};
+        nanosleep(&pause, NULL);
     }
     for (size_t i = 0; i < e->nfins; i++) {
         free(e->fins[i].output);
@@ -301,7 +375,8 @@ static void on_result(rt_engine *e, rt_slot *s, const rt_ipc_result *r)
 
 typedef struct fetch_job {
     rt_slot *slot;
-    void *fetcher;
+    pid_t pid; /* the worker that asked: the answer goes to it or nowhere */
+    job_http *http;
     int64_t id;
     char *url, *options, *body;
 } fetch_job;
@@ -315,7 +390,10 @@ static void *fetch_thread(void *arg)
     call.url = fj->url;
     call.options_json = fj->options;
     call.body_json = fj->body;
-    rt_fetch_callback(fj->fetcher, &call);
+    rt_fetch_callback(fj->http->fetcher, &call);
+    pthread_mutex_lock(&fj->http->lock);
+    fj->http->inflight--;
+    pthread_mutex_unlock(&fj->http->lock);
     rt_ipc_msg m;
     memset(&m, 0, sizeof m);
     m.type = RT_IPC_FETCH_RESULT;
@@ -329,7 +407,8 @@ static void *fetch_thread(void *arg)
         m.fetch_result.response = (rt_ipc_json){
             NULL, call.response_json, call.response_json ? strlen(call.response_json) : 0};
     }
-    rt_pool_send(fj->slot, &m);
+    rt_pool_send_to(fj->slot, fj->pid, &m);
+    http_release(fj->http);
     free(call.response_json);
     free(call.error_name);
     free(call.error_message);
@@ -345,28 +424,53 @@ static char *json_text(const rt_ipc_json *j)
     return j->obj ? strdup(json_object_to_json_string_ext(j->obj, JSON_C_TO_STRING_PLAIN)) : NULL;
 }
 
+/* Answer a fetch with an error at once (when it cannot be carried out), so the worker does
+ * not wait for its deadline. */
+static void refuse_fetch(rt_slot *s, const rt_ipc_msg *m, const char *why)
+{
+    rt_ipc_msg r;
+    memset(&r, 0, sizeof r);
+    r.type = RT_IPC_FETCH_RESULT;
+    r.id = m->id;
+    r.fetch_result.is_error = 1;
+    r.fetch_result.error.name = "NetworkError";
+    r.fetch_result.error.message = why;
+    rt_pool_send_to(s, s->pid, &r);
+}
+
 static void on_fetch(rt_slot *s, const rt_ipc_msg *m)
 {
-    fetch_job *fj = calloc(1, sizeof *fj);
-    pthread_t t;
-    pthread_attr_t attr;
-    if (!fj || !s->fetcher) {
-        free(fj);
+    job_http *h = s->fetcher;
+    fetch_job *fj = h ? calloc(1, sizeof *fj) : NULL;
+    if (!fj) {
+        refuse_fetch(s, m, "fetch: the coordinator is out of memory");
         return;
     }
     fj->slot = s;
-    fj->fetcher = s->fetcher;
+    fj->pid = s->pid;
+    fj->http = h;
     fj->id = m->id;
     fj->url = strdup(m->fetch.url);
     fj->options = json_text(&m->fetch.options);
     fj->body = json_text(&m->fetch.body);
+    pthread_mutex_lock(&h->lock);
+    h->refs++;
+    h->inflight++;
+    pthread_mutex_unlock(&h->lock);
+    pthread_t t;
+    pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     if (pthread_create(&t, &attr, fetch_thread, fj) != 0) {
+        pthread_mutex_lock(&h->lock);
+        h->inflight--;
+        pthread_mutex_unlock(&h->lock);
+        http_release(h);
         free(fj->url);
         free(fj->options);
         free(fj->body);
         free(fj);
+        refuse_fetch(s, m, "fetch: the coordinator cannot start a thread");
     }
     pthread_attr_destroy(&attr);
 }
@@ -382,6 +486,12 @@ static int drain_worker(rt_engine *e, rt_slot *s)
         const char *line;
         size_t len;
         rt_ipc_io n = rt_ipc_next_line(&s->reader, &line, &len, &err);
+        if (n == RT_IPC_IO_ERR || io == RT_IPC_IO_ERR) {
+            rt_log(RATCHET_LOG_ERROR, "worker %d: %s; replacing it", s->index, err.msg);
+            s->kill_reason = s->kill_reason ? s->kill_reason : RT_KILL_PROTOCOL;
+            kill(s->pid, SIGKILL);
+            return -1;
+        }
         if (n != RT_IPC_IO_OK)
             return n == RT_IPC_IO_AGAIN && io == RT_IPC_IO_OK ? 0 : -1;
         rt_ipc_msg m;
@@ -416,8 +526,13 @@ static int drain_worker(rt_engine *e, rt_slot *s)
 static void on_worker_exit(rt_engine *e, rt_slot *s)
 {
     int status = 0;
-    while (waitpid(s->pid, &status, 0) < 0 && errno == EINTR)
-        ;
+    /* Its output ended: make sure the process ends too before waiting for it (a worker that
+     * closed stdout but lives on must not block the loop). */
+    if (waitpid(s->pid, &status, WNOHANG) == 0) {
+        kill(s->pid, SIGKILL);
+        while (waitpid(s->pid, &status, 0) < 0 && errno == EINTR)
+            ;
+    }
     if (s->state == RT_SLOT_BUSY) {
         char why[160];
         if (s->kill_reason == RT_KILL_TIMEOUT)
@@ -454,8 +569,7 @@ static void send_job(rt_engine *e, rt_slot *s, ratchet_claimed_job *job)
     s->job_started_ms = now_ms();
     s->timeout_ms = e->timeout_ms;
     s->deadline_ms = s->job_started_ms + e->timeout_ms;
-    s->kill_reason = 0;
-    s->fetcher = rt_fetcher_new(NULL);
+    s->fetcher = http_new();
     struct json_object *rec = task_record(e, job->task_version_id);
     char execution[32];
     snprintf(execution, sizeof execution, "%lld", (long long)job->execution_id);
@@ -472,12 +586,16 @@ static void send_job(rt_engine *e, rt_slot *s, ratchet_claimed_job *job)
     m.execute.input = (rt_ipc_json){NULL, job->input_json, strlen(job->input_json)};
     m.execute.timeout_ms = e->timeout_ms;
     m.execute.memory_bytes = e->memory_bytes;
-    if (!rec)
+    if (!rec) {
         finish(e, s, RATCHET_FINISH_FAILED, NULL,
                error_json("host error", NULL, "the job's task version is not in storage", NULL),
                NULL);
-    else if (rt_pool_send(s, &m) != RATCHET_OK)
-        s->kill_reason = RT_KILL_SHUTDOWN; /* it died under us: requeue when reaped */
+        s->state = RT_SLOT_IDLE;
+    } else if (rt_pool_send(s, &m) != RATCHET_OK) {
+        /* Dead or stuck: replace it; the job was not run, so it goes back unchanged. */
+        s->kill_reason = RT_KILL_SHUTDOWN;
+        kill(s->pid, SIGKILL);
+    }
 }
 
 /* The oldest backlog job (FIFO), moved to *out. */
@@ -498,9 +616,9 @@ static void dispatch(rt_engine *e)
     for (size_t i = 0; i < e->pool.count; i++) {
         rt_slot *s = &e->pool.slots[i];
         ratchet_claimed_job job;
-        if (s->state == RT_SLOT_IDLE && backlog_take(e, &job))
+        if (s->state == RT_SLOT_IDLE && !s->kill_reason && backlog_take(e, &job))
             send_job(e, s, &job);
-        idle += s->state == RT_SLOT_IDLE;
+        idle += s->state == RT_SLOT_IDLE && !s->kill_reason;
     }
     /* Claim when a worker waits, or to keep one job per worker ready behind the running ones. */
     if (idle == 0 && e->nbacklog >= e->pool.count)
@@ -518,7 +636,7 @@ static void dispatch(rt_engine *e)
         rt_log(RATCHET_LOG_ERROR, "claiming jobs failed: %s", rt_error_peek());
     size_t k = 0;
     for (size_t i = 0; i < e->pool.count && k < n; i++)
-        if (e->pool.slots[i].state == RT_SLOT_IDLE)
+        if (e->pool.slots[i].state == RT_SLOT_IDLE && !e->pool.slots[i].kill_reason)
             send_job(e, &e->pool.slots[i], &jobs[k++]);
     for (; k < n; k++)
         e->backlog[e->nbacklog++] = jobs[k];
@@ -573,6 +691,11 @@ static void check_cancels(rt_engine *e)
 
 static void check_health(rt_slot *s, int64_t now)
 {
+    if (s->state == RT_SLOT_STARTING && now - s->started_ms > RT_PING_MS && !s->kill_reason) {
+        rt_log(RATCHET_LOG_WARN, "worker %d never became ready; replacing it", s->index);
+        s->kill_reason = RT_KILL_PROTOCOL;
+        kill(s->pid, SIGKILL);
+    }
     if (s->state != RT_SLOT_IDLE)
         return;
     if (s->ping_sent_ms && now - s->ping_sent_ms > RT_PONG_MS && !s->kill_reason) {
@@ -640,7 +763,7 @@ static int sleep_budget(rt_engine *e, int64_t now)
         busy |= s->state == RT_SLOT_BUSY;
         if (s->state == RT_SLOT_BUSY && s->deadline_ms && s->deadline_ms < until)
             until = s->deadline_ms;
-        if (s->state == RT_SLOT_DEAD && s->restart_at_ms < until)
+        if (s->state == RT_SLOT_DEAD && !e->stopping && s->restart_at_ms < until)
             until = s->restart_at_ms;
     }
     if (busy && e->next_cancel < until)
@@ -708,8 +831,10 @@ rt_engine *rt_engine_new(rt_app *app, rt_store *st, char **worker_argv, rt_error
         rt_engine_free(e);
         return NULL;
     }
-    fcntl(e->wake[0], F_SETFL, O_NONBLOCK);
-    fcntl(e->wake[1], F_SETFL, O_NONBLOCK);
+    for (int k = 0; k < 2; k++) { /* not for the workers to inherit */
+        fcntl(e->wake[k], F_SETFL, O_NONBLOCK);
+        fcntl(e->wake[k], F_SETFD, FD_CLOEXEC);
+    }
     return e;
 }
 

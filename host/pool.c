@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,9 +12,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "log.h"
 
 #define RT_RESTART_MAX_MS 30000
+#define RT_SEND_MS        2000 /* a worker that takes no message for this long is stuck */
 
 ratchet_status rt_pool_init(rt_pool *pool, size_t count, char **argv)
 {
@@ -38,7 +41,11 @@ static void exec_worker(rt_pool *pool, rt_slot *slot, int in_read, int out_write
 {
     if (dup2(in_read, STDIN_FILENO) < 0 || dup2(out_write, STDOUT_FILENO) < 0)
         _exit(127);
-    /* The coordinator blocks these for sigwait; the worker must die of them normally. */
+    /* Ctrl-C or a service manager's SIGTERM reach the whole process group; stopping workers
+     * is the coordinator's decision (after the grace period), so they ignore both. SIG_IGN
+     * survives execv. */
+    signal(SIGINT, SIG_IGN);
+    signal(SIGTERM, SIG_IGN);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
@@ -89,8 +96,11 @@ ratchet_status rt_pool_spawn(rt_pool *pool, rt_slot *slot, int64_t now_ms)
     close(in[0]);
     close(out[1]);
     fcntl(out[0], F_SETFL, fcntl(out[0], F_GETFL) | O_NONBLOCK);
+    fcntl(in[1], F_SETFL, fcntl(in[1], F_GETFL) | O_NONBLOCK);
+    pthread_mutex_lock(&slot->write_lock);
     slot->pid = pid;
     slot->to_fd = in[1];
+    pthread_mutex_unlock(&slot->write_lock);
     slot->from_fd = out[0];
     slot->state = RT_SLOT_STARTING;
     slot->started_ms = now_ms;
@@ -100,13 +110,53 @@ ratchet_status rt_pool_spawn(rt_pool *pool, rt_slot *slot, int64_t now_ms)
     return RATCHET_OK;
 }
 
+static int64_t mono_ms(void);
+
+/* Write a whole line to a non-blocking fd within RT_SEND_MS. */
+static ratchet_status write_bounded(int fd, const char *data, size_t len)
+{
+    int64_t deadline = mono_ms() + RT_SEND_MS;
+    while (len > 0) {
+        ssize_t n = write(fd, data, len);
+        if (n > 0) {
+            data += n;
+            len -= (size_t)n;
+            continue;
+        }
+        if (n < 0 && errno != EAGAIN && errno != EINTR)
+            return RATCHET_ERR;
+        int64_t left = deadline - mono_ms();
+        if (left <= 0)
+            return RATCHET_ERR; /* the worker is not reading: stuck */
+        struct pollfd p = {fd, POLLOUT, 0};
+        poll(&p, 1, (int)left);
+    }
+    return RATCHET_OK;
+}
+
+static ratchet_status send_locked(rt_slot *slot, pid_t pid, const rt_ipc_msg *msg)
+{
+    ratchet_buf line = RATCHET_BUF_INIT;
+    rt_error err;
+    ratchet_status rc = rt_ipc_encode(msg, &line, &err);
+    pthread_mutex_lock(&slot->write_lock);
+    if (rc == RATCHET_OK)
+        rc = slot->to_fd >= 0 && (pid == 0 || slot->pid == pid)
+                 ? write_bounded(slot->to_fd, line.data, line.len)
+                 : RATCHET_ERR;
+    pthread_mutex_unlock(&slot->write_lock);
+    rt_buf_free(&line);
+    return rc;
+}
+
 ratchet_status rt_pool_send(rt_slot *slot, const rt_ipc_msg *msg)
 {
-    rt_error err;
-    pthread_mutex_lock(&slot->write_lock);
-    ratchet_status rc = slot->to_fd >= 0 ? rt_ipc_write_msg(slot->to_fd, msg, &err) : RATCHET_ERR;
-    pthread_mutex_unlock(&slot->write_lock);
-    return rc;
+    return send_locked(slot, 0, msg);
+}
+
+ratchet_status rt_pool_send_to(rt_slot *slot, pid_t pid, const rt_ipc_msg *msg)
+{
+    return send_locked(slot, pid, msg);
 }
 
 rt_slot *rt_pool_find_pid(rt_pool *pool, pid_t pid)
@@ -123,6 +173,7 @@ void rt_pool_mark_dead(rt_slot *slot, int64_t now_ms)
     if (slot->to_fd >= 0)
         close(slot->to_fd);
     slot->to_fd = -1;
+    slot->pid = 0;
     pthread_mutex_unlock(&slot->write_lock);
     if (slot->from_fd >= 0)
         close(slot->from_fd);
@@ -145,7 +196,6 @@ void rt_pool_mark_dead(rt_slot *slot, int64_t now_ms)
     slot->restarts++;
     slot->ping_sent_ms = 0;
     slot->state = RT_SLOT_DEAD;
-    slot->pid = 0;
 }
 
 static int64_t mono_ms(void)

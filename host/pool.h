@@ -61,8 +61,13 @@ typedef struct rt_pool {
 ratchet_status rt_pool_init(rt_pool *pool, size_t count, char **argv);
 /* Spawn a worker into a DEAD slot. */
 ratchet_status rt_pool_spawn(rt_pool *pool, rt_slot *slot, int64_t now_ms);
-/* Send one message to the worker (serialised per slot; blocking). */
+/* Send one message to the worker (serialised per slot). The pipe is non-blocking: a worker
+ * that does not take the message within RT_SEND_MS is treated as stuck (RATCHET_ERR; the
+ * caller kills it). */
 ratchet_status rt_pool_send(rt_slot *slot, const rt_ipc_msg *msg);
+/* As rt_pool_send, but only while the slot still holds process `pid` (a fetch answer must not
+ * reach the worker that replaced the one that asked). */
+ratchet_status rt_pool_send_to(rt_slot *slot, pid_t pid, const rt_ipc_msg *msg);
 /* The slot whose process is `pid`, or NULL. */
 rt_slot *rt_pool_find_pid(rt_pool *pool, pid_t pid);
 /* After the process died: close pipes, mark DEAD, schedule the restart with backoff. */

@@ -63,11 +63,14 @@ static struct json_object *list_json(ratchet_status rc, ratchet_buf *out)
     return v;
 }
 
-/* The stored version a schedule runs: its taskVersion, else the task's latest. */
+/* The stored version a schedule runs: its taskVersion, else the task's latest. 0 when there
+ * is none; -1 when storage could not say (try again later, do not skip the fire). */
 static int64_t version_for(rt_scheduler *s, const char *task, const char *version)
 {
     ratchet_buf out = RATCHET_BUF_INIT;
     struct json_object *tasks = list_json(s->vt->task_list(s->si, &out), &out);
+    if (!tasks)
+        return -1;
     int64_t id = 0;
     for (size_t i = 0; tasks && i < json_object_array_length(tasks) && !id; i++) {
         struct json_object *t = json_object_array_get_idx(tasks, i), *vs;
@@ -102,30 +105,33 @@ static int64_t next_fire(struct json_object *sch, int64_t after_ms)
     return next * 1000;
 }
 
-static void fire(rt_scheduler *s, struct json_object *sch, int64_t now)
+/* Fire one due schedule. Returns -1 when storage failed (the scheduler retries later). */
+static int fire(rt_scheduler *s, struct json_object *sch, int64_t now)
 {
     struct json_object *v;
     int64_t id = json_object_object_get_ex(sch, "id", &v) ? json_object_get_int64(v) : 0;
     int64_t expected = 0;
     const char *at = str(sch, "nextRunAt");
     if (!at || rt_ops_parse_time(at, &expected) != 0)
-        return;
+        return 0;
     int64_t next = next_fire(sch, now);
     int missed = now - expected > RT_MISSED_MS;
     if (missed && !s->policy.catch_up_once) {
         /* Skip the missed fire: move on without a job (a NULL job queues nothing). */
         int64_t none = 0;
-        s->vt->schedule_fire(s->si, id, expected, now, next, NULL, &none);
-        return;
+        return s->vt->schedule_fire(s->si, id, expected, now, next, NULL, &none) == RATCHET_OK ? 0
+                                                                                               : -1;
     }
     const char *task = str(sch, "taskName");
     int64_t version_id = task ? version_for(s, task, str(sch, "taskVersion")) : 0;
+    if (version_id < 0)
+        return -1;
     if (!version_id) {
         rt_log(RATCHET_LOG_ERROR, "schedule '%s': task %s is not stored; skipping this fire",
                str(sch, "name"), task ? task : "?");
         int64_t none = 0;
-        s->vt->schedule_fire(s->si, id, expected, now, next, NULL, &none);
-        return;
+        return s->vt->schedule_fire(s->si, id, expected, now, next, NULL, &none) == RATCHET_OK ? 0
+                                                                                               : -1;
     }
     struct json_object *input = NULL, *meta = NULL;
     json_object_object_get_ex(sch, "input", &input);
@@ -144,12 +150,15 @@ static void fire(rt_scheduler *s, struct json_object *sch, int64_t now)
         meta ? json_object_to_json_string_ext(meta, JSON_C_TO_STRING_PLAIN) : NULL};
     int64_t job_id = 0;
     rt_error_clear();
-    if (s->vt->schedule_fire(s->si, id, expected, now, next, &job, &job_id) != RATCHET_OK)
+    if (s->vt->schedule_fire(s->si, id, expected, now, next, &job, &job_id) != RATCHET_OK) {
         rt_log(RATCHET_LOG_ERROR, "schedule '%s': firing failed: %s", str(sch, "name"),
                rt_error_peek());
-    else if (job_id)
+        return -1;
+    }
+    if (job_id)
         rt_log(RATCHET_LOG_INFO, "schedule '%s' fired: job %lld%s", str(sch, "name"),
                (long long)job_id, missed ? " (catching up a missed run)" : "");
+    return 0;
 }
 
 void rt_scheduler_run(rt_scheduler *s, int64_t now)
@@ -159,8 +168,9 @@ void rt_scheduler_run(rt_scheduler *s, int64_t now)
     ratchet_buf out = RATCHET_BUF_INIT;
     struct json_object *due = list_json(s->vt->schedule_due(s->si, now, &out), &out);
     size_t ndue = due ? json_object_array_length(due) : 0;
+    int failed = !due;
     for (size_t i = 0; i < ndue; i++)
-        fire(s, json_object_array_get_idx(due, i), now);
+        failed |= fire(s, json_object_array_get_idx(due, i), now) != 0;
     json_object_put(due);
     if (ndue > 0)
         s->vt->notify(s->si);
@@ -175,6 +185,12 @@ void rt_scheduler_run(rt_scheduler *s, int64_t now)
             rt_ops_parse_time(at, &t) == 0 && (s->next_ms == 0 || t < s->next_ms))
             s->next_ms = t;
     }
+    /* After a storage failure, look again in a second rather than spin or stop. */
+    if (failed || !all) {
+        s->dirty = 0;
+        s->next_ms = now + 1000;
+    } else {
+        s->dirty = 0;
+    }
     json_object_put(all);
-    s->dirty = 0;
 }
