@@ -91,6 +91,40 @@ run "${OPS[@]}" jobs submit --task spin --input-json '{}' --wait --json
 expect_rc 1 "runaway job"
 expect_out_contains "timed out after 2 s" "timeout recorded"
 
+# A job killed (timeout) while its fetch is still running: the server carries on, and the late
+# HTTP answer does not reach the next job on the replacement worker.
+cat >"$WORK/slow.py" <<'PY'
+import http.server, sys, time, json
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        if self.path.startswith("/slow"):
+            time.sleep(3)
+        body = json.dumps({"path": self.path}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a): pass
+s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+open(sys.argv[1], "w").write(str(s.server_port))
+s.serve_forever()
+PY
+python3 "$WORK/slow.py" "$WORK/slow.port" &
+slowsrv=$!
+cleanup_hooks+=("kill $slowsrv 2>/dev/null")
+wait_for 10 test -s "$WORK/slow.port"
+mk fetcher 'function main(input) { return {got: fetch(input.url).body.path}; }'
+base="http://127.0.0.1:$(cat "$WORK/slow.port")"
+run "${OPS[@]}" jobs submit --task fetcher --input-json "{\"url\": \"$base/slow\"}" --max-retries 0 --wait --json
+expect_rc 1 "job killed during its fetch"
+expect_out_contains "timed out after 2 s" "fetching job timed out"
+run "${OPS[@]}" jobs submit --task fetcher --input-json "{\"url\": \"$base/fast\"}" --wait --json
+expect_rc 0 "the server survives a fetch outliving its job"
+expect_out_contains '"got": "/fast"' "the next job gets its own answer"
+kill -0 "$SERVE" && pass "server still running" || fail "server died"
+CHECKS=$((CHECKS + 1))
+
 # kill -9 a worker mid-task: the job is retried and completes; the pool is back to size.
 run "${OPS[@]}" jobs submit --task slow --input-json '{"ms": 1500}'
 slow_id=$(grep -o '[0-9]*' <<<"$OUT" | head -1)
