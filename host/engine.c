@@ -19,6 +19,7 @@
 #include "options.h"
 #include "outbox.h"
 #include "pool.h"
+#include "relay.h"
 #include "schedule.h"
 #include "schema.h"
 
@@ -123,59 +124,6 @@ static const char *rec_str(struct json_object *rec, const char *key)
     return json_object_object_get_ex(rec, key, &v) && v ? json_object_get_string(v) : NULL;
 }
 
-/* ---- a job's HTTP client ----------------------------------------------------------------- */
-
-/* Shared by the slot and the fetch threads working for its job, freed by whoever lets go
- * last: a job can end (timeout, cancel, crash) while a fetch for it is still running. */
-typedef struct job_http {
-    rt_fetcher *fetcher;
-    pthread_mutex_t lock;
-    int refs;
-    int inflight; /* fetches running: the call list is being written */
-} job_http;
-
-static job_http *http_new(void)
-{
-    job_http *h = calloc(1, sizeof *h);
-    if (h && !(h->fetcher = rt_fetcher_new(NULL))) {
-        free(h);
-        return NULL;
-    }
-    if (h) {
-        pthread_mutex_init(&h->lock, NULL);
-        h->refs = 1;
-    }
-    return h;
-}
-
-static void http_release(job_http *h)
-{
-    if (!h)
-        return;
-    pthread_mutex_lock(&h->lock);
-    int last = --h->refs == 0;
-    pthread_mutex_unlock(&h->lock);
-    if (last) {
-        rt_fetcher_free(h->fetcher);
-        pthread_mutex_destroy(&h->lock);
-        free(h);
-    }
-}
-
-/* The calls made so far as JSON text, or NULL while a fetch is still writing to the list. */
-static char *http_calls(job_http *h)
-{
-    if (!h)
-        return NULL;
-    char *text = NULL;
-    pthread_mutex_lock(&h->lock);
-    if (h->inflight == 0)
-        text = strdup(
-            json_object_to_json_string_ext(rt_fetcher_calls(h->fetcher), JSON_C_TO_STRING_PLAIN));
-    pthread_mutex_unlock(&h->lock);
-    return text;
-}
-
 /* ---- finishing attempts ------------------------------------------------------------------- */
 
 static char *error_json(const char *kind, const char *name, const char *message, const char *stack)
@@ -253,7 +201,7 @@ static void finish_job(rt_engine *e, ratchet_claimed_job *job, job_http *http, i
     p->output = output;
     p->error = error;
     p->logs = logs;
-    p->http = http_calls(http);
+    p->http = rt_job_http_calls(http);
     int64_t now = now_ms();
     p->f = (ratchet_job_finish){RATCHET_ABI_INIT(ratchet_job_finish),
                                 job->job_id,
@@ -277,7 +225,7 @@ static void finish(rt_engine *e, rt_slot *s, ratchet_finish_kind kind, char *out
                    char *logs)
 {
     finish_job(e, &s->job, s->fetcher, s->job_started_ms, kind, output, error, logs);
-    http_release(s->fetcher);
+    rt_job_http_release(s->fetcher);
     s->fetcher = NULL;
     s->deadline_ms = 0;
 }
@@ -371,110 +319,6 @@ static void on_result(rt_engine *e, rt_slot *s, const rt_ipc_result *r)
     s->executed++;
 }
 
-/* ---- fetch on behalf of a worker ----------------------------------------------------------- */
-
-typedef struct fetch_job {
-    rt_slot *slot;
-    pid_t pid; /* the worker that asked: the answer goes to it or nowhere */
-    job_http *http;
-    int64_t id;
-    char *url, *options, *body;
-} fetch_job;
-
-static void *fetch_thread(void *arg)
-{
-    fetch_job *fj = arg;
-    ratchet_fetch_call call;
-    memset(&call, 0, sizeof call);
-    call.abi = (ratchet_abi)RATCHET_ABI_INIT(ratchet_fetch_call);
-    call.url = fj->url;
-    call.options_json = fj->options;
-    call.body_json = fj->body;
-    rt_fetch_callback(fj->http->fetcher, &call);
-    pthread_mutex_lock(&fj->http->lock);
-    fj->http->inflight--;
-    pthread_mutex_unlock(&fj->http->lock);
-    rt_ipc_msg m;
-    memset(&m, 0, sizeof m);
-    m.type = RT_IPC_FETCH_RESULT;
-    m.id = fj->id;
-    if (call.error_name) {
-        m.fetch_result.is_error = 1;
-        m.fetch_result.error.name = call.error_name;
-        m.fetch_result.error.message = call.error_message;
-        m.fetch_result.error.status = call.error_status;
-    } else {
-        m.fetch_result.response = (rt_ipc_json){
-            NULL, call.response_json, call.response_json ? strlen(call.response_json) : 0};
-    }
-    rt_pool_send_to(fj->slot, fj->pid, &m);
-    http_release(fj->http);
-    free(call.response_json);
-    free(call.error_name);
-    free(call.error_message);
-    free(fj->url);
-    free(fj->options);
-    free(fj->body);
-    free(fj);
-    return NULL;
-}
-
-static char *json_text(const rt_ipc_json *j)
-{
-    return j->obj ? strdup(json_object_to_json_string_ext(j->obj, JSON_C_TO_STRING_PLAIN)) : NULL;
-}
-
-/* Answer a fetch with an error at once (when it cannot be carried out), so the worker does
- * not wait for its deadline. */
-static void refuse_fetch(rt_slot *s, const rt_ipc_msg *m, const char *why)
-{
-    rt_ipc_msg r;
-    memset(&r, 0, sizeof r);
-    r.type = RT_IPC_FETCH_RESULT;
-    r.id = m->id;
-    r.fetch_result.is_error = 1;
-    r.fetch_result.error.name = "NetworkError";
-    r.fetch_result.error.message = why;
-    rt_pool_send_to(s, s->pid, &r);
-}
-
-static void on_fetch(rt_slot *s, const rt_ipc_msg *m)
-{
-    job_http *h = s->fetcher;
-    fetch_job *fj = h ? calloc(1, sizeof *fj) : NULL;
-    if (!fj) {
-        refuse_fetch(s, m, "fetch: the coordinator is out of memory");
-        return;
-    }
-    fj->slot = s;
-    fj->pid = s->pid;
-    fj->http = h;
-    fj->id = m->id;
-    fj->url = strdup(m->fetch.url);
-    fj->options = json_text(&m->fetch.options);
-    fj->body = json_text(&m->fetch.body);
-    pthread_mutex_lock(&h->lock);
-    h->refs++;
-    h->inflight++;
-    pthread_mutex_unlock(&h->lock);
-    pthread_t t;
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    if (pthread_create(&t, &attr, fetch_thread, fj) != 0) {
-        pthread_mutex_lock(&h->lock);
-        h->inflight--;
-        pthread_mutex_unlock(&h->lock);
-        http_release(h);
-        free(fj->url);
-        free(fj->options);
-        free(fj->body);
-        free(fj);
-        refuse_fetch(s, m, "fetch: the coordinator cannot start a thread");
-    }
-    pthread_attr_destroy(&attr);
-}
-
 /* ---- workers ------------------------------------------------------------------------------ */
 
 /* Read and act on what a worker sent. Returns -1 when its stream ended. */
@@ -510,7 +354,7 @@ static int drain_worker(rt_engine *e, rt_slot *s)
                    m.result.job_id == s->job.job_id) {
             on_result(e, s, &m.result);
         } else if (m.type == RT_IPC_FETCH && s->state == RT_SLOT_BUSY) {
-            on_fetch(s, &m);
+            rt_relay_fetch(s, &m);
         } else if (m.type == RT_IPC_PONG) {
             s->ping_sent_ms = 0;
             s->last_pong_ms = now_ms();
@@ -569,7 +413,7 @@ static void send_job(rt_engine *e, rt_slot *s, ratchet_claimed_job *job)
     s->job_started_ms = now_ms();
     s->timeout_ms = e->timeout_ms;
     s->deadline_ms = s->job_started_ms + e->timeout_ms;
-    s->fetcher = http_new();
+    s->fetcher = rt_job_http_new();
     struct json_object *rec = task_record(e, job->task_version_id);
     char execution[32];
     snprintf(execution, sizeof execution, "%lld", (long long)job->execution_id);
