@@ -35,6 +35,8 @@ typedef struct cached_task {
 typedef struct pending_finish {
     ratchet_job_finish f;
     char *output, *error, *logs, *http; /* owned copies behind f's pointers */
+    struct json_object *outputs;        /* destinations to deliver to once recorded, or NULL */
+    int64_t task_version_id;
 } pending_finish;
 
 struct rt_engine {
@@ -150,25 +152,45 @@ static int64_t retry_delay(rt_engine *e, const ratchet_claimed_job *job)
     return d + (int64_t)((double)d * 0.1 * (double)(e->rng >> 11) / 9007199254740992.0);
 }
 
-/* A job that ended for good hands its outputs to the outbox (webhooks, files). */
-static struct json_object *task_record(rt_engine *e, int64_t id);
-
-static void send_outputs(rt_engine *e, const ratchet_claimed_job *job, const char *status,
-                         const char *output, const char *error)
+/* The job's output destinations (from its meta), or NULL. */
+static struct json_object *job_outputs(const ratchet_claimed_job *job)
 {
     struct json_object *meta = job->meta_json ? json_tokener_parse(job->meta_json) : NULL;
-    struct json_object *outputs, *v;
-    if (e->outbox && meta && json_object_object_get_ex(meta, "outputs", &outputs) &&
-        json_object_is_type(outputs, json_type_array) && json_object_array_length(outputs) > 0) {
-        struct json_object *rec = task_record(e, job->task_version_id);
+    struct json_object *outputs = NULL, *found;
+    if (meta && json_object_object_get_ex(meta, "outputs", &found) &&
+        json_object_is_type(found, json_type_array) && json_object_array_length(found) > 0)
+        outputs = json_object_get(found);
+    json_object_put(meta);
+    return outputs;
+}
+
+/* Deliver a recorded outcome's outputs, but only if storage really took this finish (the job
+ * is final and carries this execution): a finish ignored for an expired lease must not
+ * deliver, since the job runs again. */
+static void deliver_if_recorded(rt_engine *e, const pending_finish *p)
+{
+    if (!p->outputs || !e->outbox)
+        return;
+    ratchet_buf out = RATCHET_BUF_INIT;
+    struct json_object *job = NULL, *v;
+    if (e->vt->job_get(e->si, p->f.job_id, &out) == RATCHET_OK && out.data)
+        job = json_tokener_parse(out.data);
+    rt_buf_free(&out);
+    const char *status =
+        job && json_object_object_get_ex(job, "status", &v) ? json_object_get_string(v) : "";
+    int64_t exec =
+        job && json_object_object_get_ex(job, "executionId", &v) ? json_object_get_int64(v) : 0;
+    if (exec == p->f.execution_id &&
+        (strcmp(status, "completed") == 0 || strcmp(status, "failed") == 0)) {
+        struct json_object *rec = task_record(e, p->task_version_id);
         const char *task =
             rec && json_object_object_get_ex(rec, "name", &v) ? json_object_get_string(v) : NULL;
         const char *version =
             rec && json_object_object_get_ex(rec, "version", &v) ? json_object_get_string(v) : NULL;
-        rt_outbox_push(e->outbox, outputs, job->job_id, job->execution_id, task, version, status,
-                       output, error);
+        rt_outbox_push(e->outbox, p->outputs, p->f.job_id, p->f.execution_id, task, version, status,
+                       p->output, p->error);
     }
-    json_object_put(meta);
+    json_object_put(job);
 }
 
 /* Queue the outcome of a job; flushed in one transaction per loop turn. Takes the strings
@@ -191,13 +213,13 @@ static void finish_job(rt_engine *e, ratchet_claimed_job *job, job_http *http, i
     if ((kind == RATCHET_FINISH_RETRY || kind == RATCHET_FINISH_FAILED) &&
         job->attempt > job->max_retries)
         kind = RATCHET_FINISH_FAILED;
-    if (kind == RATCHET_FINISH_COMPLETED || kind == RATCHET_FINISH_FAILED)
-        send_outputs(e, job, kind == RATCHET_FINISH_COMPLETED ? "completed" : "failed", output,
-                     error);
     if (e->nfins == 0)
         e->first_pending_ms = now_ms();
     pending_finish *p = &e->fins[e->nfins++];
     memset(p, 0, sizeof *p);
+    if (kind == RATCHET_FINISH_COMPLETED || kind == RATCHET_FINISH_FAILED)
+        p->outputs = job_outputs(job);
+    p->task_version_id = job->task_version_id;
     p->output = output;
     p->error = error;
     p->logs = logs;
@@ -261,6 +283,8 @@ static ratchet_status flush_once(rt_engine *e)
     if (rc == RATCHET_OK && applied < e->nfins)
         rt_log(RATCHET_LOG_WARN, "%zu job outcome(s) ignored: their lease had expired",
                e->nfins - applied);
+    for (size_t i = 0; rc == RATCHET_OK && i < e->nfins; i++)
+        deliver_if_recorded(e, &e->fins[i]);
     free(fs);
     return rc;
 }
@@ -284,6 +308,7 @@ static void flush_finishes(rt_engine *e, int force)
         free(e->fins[i].error);
         free(e->fins[i].logs);
         free(e->fins[i].http);
+        json_object_put(e->fins[i].outputs);
     }
     e->nfins = 0;
     e->vt->notify(e->si); /* wake `jobs submit --wait` */
