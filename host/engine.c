@@ -729,7 +729,11 @@ static void loop_turn(rt_engine *e, const sigset_t *stop_signals)
     int64_t now = now_ms();
     struct timespec zero = {0, 0};
     int sig = sigtimedwait(stop_signals, NULL, &zero);
-    if (sig > 0 && !e->stopping) {
+    if (sig > 0 && e->stopping && e->stop_deadline > now) {
+        /* A second Ctrl-C: do not wait out the grace period. */
+        rt_log(RATCHET_LOG_INFO, "second stop signal: requeueing running jobs now");
+        e->stop_deadline = now;
+    } else if (sig > 0 && !e->stopping) {
         e->stopping = 1;
         requeue_backlog(e);
         e->stop_deadline = now + e->grace_ms;
