@@ -140,11 +140,18 @@ static int serve_run(rt_app *app, int argc, char **argv)
 
 const rt_command rt_cmd_serve = {
     "serve",
-    "Start the configured plugin instances and run until Ctrl-C/SIGTERM",
+    "Run the job engine (queue, workers, cron schedules) until Ctrl-C/SIGTERM",
     "Usage: ratchet serve [--config FILE] [--tasks PATH]... [--data-dir DIR] [--workers N]\n\n"
-    "Loads the plugins, creates and starts every instance listed under `instances:` in the\n"
-    "configuration, logs what it loaded, and runs until SIGINT or SIGTERM, then stops the\n"
-    "instances in reverse order and exits 0. Exits 1 if the configuration is invalid, a plugin\n"
-    "file is refused, or an instance fails to start (the message names it and the reason).\n",
+    "Starts the configured plugin instances (loggers), stores the tasks of engine.tasks and\n"
+    "--tasks in the storage (storage-sqlite in engine.data_dir or --data-dir by default), and\n"
+    "runs the job engine: queued jobs are claimed under a lease and run by `ratchet worker`\n"
+    "processes (engine.workers or --workers; default one per CPU), cron schedules fire, and\n"
+    "outputs are delivered. Submit and inspect work with `ratchet jobs`, `ratchet schedules`,\n"
+    "`ratchet executions`, also while serve runs.\n\n"
+    "SIGTERM/SIGINT: stop claiming, let running jobs finish for engine.shutdown_grace (a second\n"
+    "signal ends the wait), requeue the rest, exit 0. After a crash, jobs whose lease expired\n"
+    "are requeued at the next start. Without a storage plugin (an embedded build) only the\n"
+    "instances run. Exits 1 if the configuration is invalid, a plugin file is refused, or an\n"
+    "instance fails to start (the message names it and the reason).\n",
     serve_run,
 };
