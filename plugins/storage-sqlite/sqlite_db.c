@@ -19,12 +19,11 @@ int64_t sq_mono_ms(void)
     return sq_host->monotonic_ns() / 1000000;
 }
 
-struct timespec sq_deadline(int64_t ms)
+/* Now on `clock`, plus ms. */
+static struct timespec clock_after(clockid_t clock, int64_t ms)
 {
     struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    if (ms < 0)
-        ms = 0;
+    clock_gettime(clock, &t);
     t.tv_sec += (time_t)(ms / 1000);
     t.tv_nsec += (long)(ms % 1000) * 1000000L;
     if (t.tv_nsec >= 1000000000L) {
@@ -32,6 +31,11 @@ struct timespec sq_deadline(int64_t ms)
         t.tv_nsec -= 1000000000L;
     }
     return t;
+}
+
+struct timespec sq_deadline(int64_t ms)
+{
+    return clock_after(CLOCK_MONOTONIC, ms < 0 ? 0 : ms);
 }
 
 ratchet_status sq_cond_init(pthread_cond_t *cv)
@@ -48,15 +52,7 @@ ratchet_status sq_cond_init(pthread_cond_t *cv)
 /* pthread_mutex_timedlock takes CLOCK_REALTIME. */
 static struct timespec realtime_after(int64_t ms)
 {
-    struct timespec t;
-    clock_gettime(CLOCK_REALTIME, &t);
-    t.tv_sec += (time_t)(ms / 1000);
-    t.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (t.tv_nsec >= 1000000000L) {
-        t.tv_sec++;
-        t.tv_nsec -= 1000000000L;
-    }
-    return t;
+    return clock_after(CLOCK_REALTIME, ms);
 }
 
 /*
@@ -267,6 +263,16 @@ ratchet_status sq_acquire(sq_inst *in, sq_conn **out)
     return s;
 }
 
+ratchet_status sq_acquire_begin(sq_inst *in, sq_conn **out)
+{
+    ratchet_status s = sq_acquire(in, out);
+    if (s == RATCHET_OK && (s = sq_begin(in, *out)) != RATCHET_OK) {
+        sq_release(in, *out);
+        *out = NULL;
+    }
+    return s;
+}
+
 void sq_release(sq_inst *in, sq_conn *c)
 {
     if (!c)
@@ -315,6 +321,13 @@ void sq_reset(sqlite3_stmt *st)
         return;
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
+}
+
+ratchet_status sq_step_done(sq_inst *in, sq_conn *c, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st);
+    sq_reset(st);
+    return rc == SQLITE_DONE ? RATCHET_OK : sq_fail(in, c, rc, what);
 }
 
 ratchet_status sq_write_lock(sq_inst *in)

@@ -168,6 +168,8 @@ void sq_close(sq_conn *c);
  * waiting up to busy_timeout: RATCHET_RETRY). Give it back with sq_release. */
 ratchet_status sq_acquire(sq_inst *in, sq_conn **out);
 void sq_release(sq_inst *in, sq_conn *c);
+/* sq_acquire, then sq_begin on that connection; on failure nothing is held (*out NULL). */
+ratchet_status sq_acquire_begin(sq_inst *in, sq_conn **out);
 /* Close every pooled connection (stop()). */
 void sq_pool_close(sq_inst *in);
 
@@ -190,6 +192,9 @@ void sq_write_unlock(sq_inst *in);
 
 /* Run a statement that returns no rows we need (e.g. PRAGMA); steps until done. */
 ratchet_status sq_exec(sq_inst *in, sq_conn *c, const char *sql);
+/* Step a bound cached statement that returns no rows once, then sq_reset it: RATCHET_OK when
+ * it finished, else sq_fail(..., what). */
+ratchet_status sq_step_done(sq_inst *in, sq_conn *c, sqlite3_stmt *st, const char *what);
 
 /* Bind helpers: NULL text binds SQL NULL. Text is SQLITE_STATIC: the statement must be reset
  * (sq_reset clears bindings) before the string goes away. */
@@ -280,6 +285,12 @@ ratchet_status sq_job_check(sq_inst *in, const ratchet_job_submit *j, const char
 /* Insert one checked job inside the caller's transaction. */
 ratchet_status sq_job_insert(sq_inst *in, sq_conn *c, const ratchet_job_submit *j, int64_t now,
                              int64_t schedule_id, int64_t *id, int *existed);
+/* Append the JSON that emit() writes for the row `sql` (through the cached `slot`, id bound to
+ * ?1) returns; NOTFOUND ("<kind> <id> does not exist") when there is none, sq_fail(..., what)
+ * when reading fails. */
+ratchet_status sq_emit_by_id(sq_inst *in, sq_conn *c, sq_slot slot, const char *sql, int64_t id,
+                             const char *kind, const char *what,
+                             void (*emit)(sq_out *, sqlite3_stmt *), ratchet_buf *out);
 /* Append one job's JSON (job_get shape) using connection c. NOTFOUND when unknown. */
 ratchet_status sq_job_emit(sq_inst *in, sq_conn *c, int64_t job_id, ratchet_buf *out);
 
@@ -288,6 +299,10 @@ ratchet_status sq_job_emit(sq_inst *in, sq_conn *c, int64_t job_id, ratchet_buf 
 /* Inside a write transaction: count a change other processes' wait() should see. Returns
  * the new sequence number in *seq. */
 ratchet_status sq_wake_bump(sq_inst *in, sq_conn *c, int64_t *seq);
+/* End a write transaction that has status s so far: when s is RATCHET_OK, count a change (if
+ * `changed`, into *seq) and commit; otherwise, or when that fails, roll back. Returns the final
+ * status; the caller calls sq_wake_local(in, *seq) after success with a change. */
+ratchet_status sq_commit_wake(sq_inst *in, sq_conn *c, ratchet_status s, int changed, int64_t *seq);
 /* After the commit: wake this process's waiters (seq from sq_wake_bump). */
 void sq_wake_local(sq_inst *in, int64_t seq);
 /* Claims record what they saw, so a wait() after an empty claim sees later changes. */

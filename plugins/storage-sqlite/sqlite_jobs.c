@@ -151,12 +151,8 @@ ratchet_status sqlite_job_submit(void *instance, const ratchet_job_submit *jobs,
             return s;
 
     sq_conn *c = NULL;
-    if ((s = sq_acquire(in, &c)) != RATCHET_OK)
+    if ((s = sq_acquire_begin(in, &c)) != RATCHET_OK)
         return s;
-    if ((s = sq_begin(in, c)) != RATCHET_OK) {
-        sq_release(in, c);
-        return s;
-    }
     int64_t now = sq_now_ms(), seq = 0;
     int any_new = 0;
     for (size_t i = 0; i < n && s == RATCHET_OK; i++) {
@@ -167,12 +163,7 @@ ratchet_status sqlite_job_submit(void *instance, const ratchet_job_submit *jobs,
             existed[i] = ex;
         any_new |= !ex;
     }
-    if (s == RATCHET_OK && any_new)
-        s = sq_wake_bump(in, c, &seq);
-    if (s == RATCHET_OK)
-        s = sq_commit(in, c);
-    else
-        sq_rollback(in, c);
+    s = sq_commit_wake(in, c, s, any_new, &seq);
     sq_release(in, c);
     if (s == RATCHET_OK && any_new)
         sq_wake_local(in, seq);
@@ -224,10 +215,9 @@ static ratchet_status claim_one(sq_inst *in, sq_conn *c, int64_t id, const char 
     sq_bind_int(st, 1, id);
     sq_bind_text(st, 2, uuid);
     sq_bind_int(st, 3, now);
-    int rc = sqlite3_step(st);
-    sq_reset(st);
-    if (rc != SQLITE_DONE)
-        return sq_fail(in, c, rc, "creating an execution");
+    ratchet_status s = sq_step_done(in, c, st, "creating an execution");
+    if (s != RATCHET_OK)
+        return s;
     int64_t exec_id = sqlite3_last_insert_rowid(c->db);
 
     st = sq_stmt(in, c, SQ_CLAIM_JOB,
@@ -242,7 +232,7 @@ static ratchet_status claim_one(sq_inst *in, sq_conn *c, int64_t id, const char 
     sq_bind_int(st, 3, until);
     sq_bind_int(st, 4, now);
     sq_bind_int(st, 5, exec_id);
-    rc = sqlite3_step(st);
+    int rc = sqlite3_step(st);
     int oom = 0;
     if (rc == SQLITE_ROW) {
         cj->job_id = id;
@@ -336,12 +326,8 @@ ratchet_status sqlite_job_renew(void *instance, const char *owner, int64_t now_m
     sq_inst *in = instance;
     sq_conn *c = NULL;
     ratchet_status s = sq_ready(in);
-    if (s != RATCHET_OK || (s = sq_acquire(in, &c)) != RATCHET_OK)
+    if (s != RATCHET_OK || (s = sq_acquire_begin(in, &c)) != RATCHET_OK)
         return s;
-    if ((s = sq_begin(in, c)) != RATCHET_OK) {
-        sq_release(in, c);
-        return s;
-    }
     sqlite3_stmt *st = sq_stmt(in, c, SQ_RENEW,
                                "UPDATE jobs SET lease_until = ?2 "
                                "WHERE lease_owner = ?1 AND status = 'processing'");
@@ -350,10 +336,7 @@ ratchet_status sqlite_job_renew(void *instance, const char *owner, int64_t now_m
     } else {
         sq_bind_text(st, 1, owner);
         sq_bind_int(st, 2, now_ms + lease_ms);
-        int rc = sqlite3_step(st);
-        sq_reset(st);
-        if (rc != SQLITE_DONE)
-            s = sq_fail(in, c, rc, "renewing leases");
+        s = sq_step_done(in, c, st, "renewing leases");
     }
     if (s == RATCHET_OK)
         s = sq_commit(in, c);
@@ -419,7 +402,6 @@ static ratchet_status fin_check(sq_inst *in, const ratchet_job_finish *f, size_t
 
 static ratchet_status fin_exec(sq_inst *in, sq_conn *c, const ratchet_job_finish *f, int64_t now)
 {
-    int rc;
     sqlite3_stmt *st;
     if (f->kind == RATCHET_FINISH_REQUEUE) {
         /* Not run: the attempt leaves no record. */
@@ -444,9 +426,7 @@ static ratchet_status fin_exec(sq_inst *in, sq_conn *c, const ratchet_job_finish
         sq_bind_int(st, 8, now);
         sq_bind_int(st, 9, f->duration_ms > 0 ? f->duration_ms : 0);
     }
-    rc = sqlite3_step(st);
-    sq_reset(st);
-    return rc == SQLITE_DONE ? RATCHET_OK : sq_fail(in, c, rc, "recording an execution");
+    return sq_step_done(in, c, st, "recording an execution");
 }
 
 /* One finish; *applied when the lease still held. */
@@ -464,10 +444,9 @@ static ratchet_status fin_one(sq_inst *in, sq_conn *c, const ratchet_job_finish 
     sq_bind_text(st, 5, f->output_json ? f->output_json : "null");
     sq_bind_text(st, 6, f->error_json);
     sq_bind_int(st, 7, f->retry_at_ms);
-    int rc = sqlite3_step(st);
-    sq_reset(st);
-    if (rc != SQLITE_DONE)
-        return sq_fail(in, c, rc, "finishing a job");
+    ratchet_status s = sq_step_done(in, c, st, "finishing a job");
+    if (s != RATCHET_OK)
+        return s;
     *applied = sqlite3_changes(c->db) > 0;
     return *applied ? fin_exec(in, c, f, now) : RATCHET_OK;
 }
@@ -485,12 +464,8 @@ ratchet_status sqlite_job_finish(void *instance, const ratchet_job_finish *fins,
         if ((s = fin_check(in, NTH_C(fins, ratchet_job_finish, i, stride), i)) != RATCHET_OK)
             return s;
     sq_conn *c = NULL;
-    if ((s = sq_acquire(in, &c)) != RATCHET_OK)
+    if ((s = sq_acquire_begin(in, &c)) != RATCHET_OK)
         return s;
-    if ((s = sq_begin(in, c)) != RATCHET_OK) {
-        sq_release(in, c);
-        return s;
-    }
     int64_t now = sq_now_ms(), seq = 0;
     size_t count = 0;
     for (size_t i = 0; i < n && s == RATCHET_OK; i++) {
@@ -498,12 +473,7 @@ ratchet_status sqlite_job_finish(void *instance, const ratchet_job_finish *fins,
         s = fin_one(in, c, NTH_C(fins, ratchet_job_finish, i, stride), now, &ok);
         count += (size_t)ok;
     }
-    if (s == RATCHET_OK && count > 0)
-        s = sq_wake_bump(in, c, &seq);
-    if (s == RATCHET_OK)
-        s = sq_commit(in, c);
-    else
-        sq_rollback(in, c);
+    s = sq_commit_wake(in, c, s, count > 0, &seq);
     sq_release(in, c);
     if (s == RATCHET_OK) {
         *applied = count;
@@ -520,6 +490,19 @@ typedef struct expired {
     char *owner;
 } expired;
 
+/* One of expire_one's updates: ?1 the row's id, ?2 the error JSON, ?3 now. */
+static ratchet_status expire_update(sq_inst *in, sq_conn *c, sq_slot slot, const char *sql,
+                                    int64_t id, const char *error, int64_t now, const char *what)
+{
+    sqlite3_stmt *st = sq_stmt(in, c, slot, sql);
+    if (!st)
+        return RATCHET_ERR;
+    sq_bind_int(st, 1, id);
+    sq_bind_text(st, 2, error);
+    sq_bind_int(st, 3, now);
+    return sq_step_done(in, c, st, what);
+}
+
 static ratchet_status expire_one(sq_inst *in, sq_conn *c, const expired *e, int64_t now)
 {
     ratchet_buf err = RATCHET_BUF_INIT;
@@ -535,43 +518,20 @@ static ratchet_status expire_one(sq_inst *in, sq_conn *c, const expired *e, int6
     sq_out_end(&o, '}');
     ratchet_status s = sq_out_done(in, &o);
 
-    sqlite3_stmt *st = s == RATCHET_OK ? sq_stmt(in, c, SQ_EXPIRED_EXEC,
-                                                 "UPDATE executions SET status = 'failed', "
-                                                 "error = ?2, completed_at = ?3, duration_ms = "
-                                                 "?3 - started_at WHERE id = ?1 AND status = "
-                                                 "'running'")
-                                       : NULL;
-    if (st) {
-        sq_bind_int(st, 1, e->execution_id);
-        sq_bind_text(st, 2, err.data);
-        sq_bind_int(st, 3, now);
-        int rc = sqlite3_step(st);
-        sq_reset(st);
-        if (rc != SQLITE_DONE)
-            s = sq_fail(in, c, rc, "failing an expired execution");
-    } else if (s == RATCHET_OK) {
-        s = RATCHET_ERR;
-    }
-    st = s == RATCHET_OK
-             ? sq_stmt(in, c, SQ_EXPIRED_JOB,
-                       "UPDATE jobs SET status = CASE WHEN cancel_requested THEN 'cancelled' "
-                       "WHEN attempts > max_retries THEN 'failed' ELSE 'queued' END, "
-                       "error = ?2, completed_at = CASE WHEN "
-                       "cancel_requested OR attempts > max_retries THEN ?3 END, "
-                       "lease_owner = NULL, lease_until = NULL "
-                       "WHERE id = ?1 AND status = 'processing'")
-             : NULL;
-    if (st) {
-        sq_bind_int(st, 1, e->id);
-        sq_bind_text(st, 2, err.data);
-        sq_bind_int(st, 3, now);
-        int rc = sqlite3_step(st);
-        sq_reset(st);
-        if (rc != SQLITE_DONE)
-            s = sq_fail(in, c, rc, "requeueing an expired job");
-    } else if (s == RATCHET_OK) {
-        s = RATCHET_ERR;
-    }
+    if (s == RATCHET_OK)
+        s = expire_update(in, c, SQ_EXPIRED_EXEC,
+                          "UPDATE executions SET status = 'failed', error = ?2, completed_at = ?3, "
+                          "duration_ms = ?3 - started_at WHERE id = ?1 AND status = 'running'",
+                          e->execution_id, err.data, now, "failing an expired execution");
+    if (s == RATCHET_OK)
+        s = expire_update(in, c, SQ_EXPIRED_JOB,
+                          "UPDATE jobs SET status = CASE WHEN cancel_requested THEN 'cancelled' "
+                          "WHEN attempts > max_retries THEN 'failed' ELSE 'queued' END, "
+                          "error = ?2, completed_at = CASE WHEN "
+                          "cancel_requested OR attempts > max_retries THEN ?3 END, "
+                          "lease_owner = NULL, lease_until = NULL "
+                          "WHERE id = ?1 AND status = 'processing'",
+                          e->id, err.data, now, "requeueing an expired job");
     sq_host->buf_free(&err);
     return s;
 }
@@ -617,24 +577,15 @@ ratchet_status sqlite_job_requeue_expired(void *instance, int64_t now_ms, size_t
     *count = 0;
     sq_conn *c = NULL;
     ratchet_status s = sq_ready(in);
-    if (s != RATCHET_OK || (s = sq_acquire(in, &c)) != RATCHET_OK)
+    if (s != RATCHET_OK || (s = sq_acquire_begin(in, &c)) != RATCHET_OK)
         return s;
-    if ((s = sq_begin(in, c)) != RATCHET_OK) {
-        sq_release(in, c);
-        return s;
-    }
     expired *list = NULL;
     size_t n = 0;
     int64_t seq = 0;
     s = expired_list(in, c, now_ms, &list, &n);
     for (size_t i = 0; i < n && s == RATCHET_OK; i++)
         s = expire_one(in, c, &list[i], now_ms);
-    if (s == RATCHET_OK && n > 0)
-        s = sq_wake_bump(in, c, &seq);
-    if (s == RATCHET_OK)
-        s = sq_commit(in, c);
-    else
-        sq_rollback(in, c);
+    s = sq_commit_wake(in, c, s, n > 0, &seq);
     sq_release(in, c);
     for (size_t i = 0; i < n; i++)
         sq_host->free(list[i].owner);
@@ -711,21 +662,12 @@ static ratchet_status job_op_run(sq_inst *in, job_op op, int64_t id, int64_t now
 {
     sq_conn *c = NULL;
     ratchet_status s = sq_ready(in);
-    if (s != RATCHET_OK || (s = sq_acquire(in, &c)) != RATCHET_OK)
+    if (s != RATCHET_OK || (s = sq_acquire_begin(in, &c)) != RATCHET_OK)
         return s;
-    if ((s = sq_begin(in, c)) != RATCHET_OK) {
-        sq_release(in, c);
-        return s;
-    }
     int changed = 0;
     int64_t seq = 0;
     s = op_apply(in, c, op, id, now, &changed);
-    if (s == RATCHET_OK)
-        s = sq_wake_bump(in, c, &seq);
-    if (s == RATCHET_OK)
-        s = sq_commit(in, c);
-    else
-        sq_rollback(in, c);
+    s = sq_commit_wake(in, c, s, 1, &seq);
     if (s == RATCHET_OK)
         sq_wake_local(in, seq);
     /* The job as it now stands, also when refused (its state explains the refusal). */

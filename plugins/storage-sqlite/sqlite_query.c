@@ -82,10 +82,9 @@ static void emit_exec(sq_out *o, sqlite3_stmt *st)
     sq_out_end(o, '}');
 }
 
-/* One record by id through `slot`; NOTFOUND when absent. */
-static ratchet_status emit_one(sq_inst *in, sq_conn *c, sq_slot slot, const char *sql, int64_t id,
-                               const char *kind, void (*emit)(sq_out *, sqlite3_stmt *),
-                               ratchet_buf *out)
+ratchet_status sq_emit_by_id(sq_inst *in, sq_conn *c, sq_slot slot, const char *sql, int64_t id,
+                             const char *kind, const char *what,
+                             void (*emit)(sq_out *, sqlite3_stmt *), ratchet_buf *out)
 {
     sqlite3_stmt *st = sq_stmt(in, c, slot, sql);
     if (!st)
@@ -102,7 +101,7 @@ static ratchet_status emit_one(sq_inst *in, sq_conn *c, sq_slot slot, const char
         sq_host->set_error(in->ctx, "%s %lld does not exist", kind, (long long)id);
         s = RATCHET_NOTFOUND;
     } else {
-        s = sq_fail(in, c, rc, "reading a record");
+        s = sq_fail(in, c, rc, what);
     }
     sq_reset(st);
     return s;
@@ -110,7 +109,8 @@ static ratchet_status emit_one(sq_inst *in, sq_conn *c, sq_slot slot, const char
 
 ratchet_status sq_job_emit(sq_inst *in, sq_conn *c, int64_t job_id, ratchet_buf *out)
 {
-    return emit_one(in, c, SQ_JOB_GET, JOB_COLS "WHERE j.id = ?1", job_id, "job", emit_job, out);
+    return sq_emit_by_id(in, c, SQ_JOB_GET, JOB_COLS "WHERE j.id = ?1", job_id, "job",
+                         "reading a record", emit_job, out);
 }
 
 /* Borrow a connection for one read-only call. */
@@ -133,8 +133,8 @@ ratchet_status sqlite_job_get(void *instance, int64_t job_id, ratchet_buf *out)
 
 static ratchet_status exec_emit(sq_inst *in, sq_conn *c, int64_t id, ratchet_buf *out)
 {
-    return emit_one(in, c, SQ_EXEC_GET, EXEC_COLS "WHERE e.id = ?1", id, "execution", emit_exec,
-                    out);
+    return sq_emit_by_id(in, c, SQ_EXEC_GET, EXEC_COLS "WHERE e.id = ?1", id, "execution",
+                         "reading a record", emit_exec, out);
 }
 
 ratchet_status sqlite_execution_get(void *instance, int64_t execution_id, ratchet_buf *out)
@@ -223,6 +223,12 @@ typedef struct list_query {
     /* Bind every condition's value: parameters a variant lacks are skipped (SQLITE_RANGE). */
     void (*bind)(sqlite3_stmt *, const list_filter *);
     void (*emit)(sq_out *, sqlite3_stmt *);
+    /* The filter: its name in errors, the statuses it accepts (and how errors list them), and
+     * which conditions (bit b: conds[b]) it selects. */
+    const char *what;
+    const char *const *statuses;
+    const char *expect;
+    unsigned (*bits)(const list_filter *);
 } list_query;
 
 static ratchet_status list_run(sq_inst *in, sq_conn *c, const list_query *q, const list_filter *f,
@@ -270,6 +276,28 @@ static ratchet_status list_run(sq_inst *in, sq_conn *c, const list_query *q, con
     return sq_out_done(in, &o);
 }
 
+/* A list call: parse filter_json as q's filter, then run q on a pooled connection. */
+static ratchet_status list_filtered(void *instance, const list_query *q, const char *filter_json,
+                                    ratchet_buf *out)
+{
+    sq_inst *in = instance;
+    list_filter f;
+    ratchet_status s = sq_ready(in);
+    if (s != RATCHET_OK)
+        return s;
+    s = filter_parse(in, filter_json, q->what, q->statuses, q->expect, &f);
+    if (s != RATCHET_OK)
+        return s;
+    unsigned bits = q->bits(&f);
+    sq_conn *c = NULL;
+    if ((s = sq_acquire(in, &c)) == RATCHET_OK) {
+        s = list_run(in, c, q, &f, bits, out);
+        sq_release(in, c);
+    }
+    json_object_put(f.doc);
+    return s;
+}
+
 static const char *const job_statuses[] = {"queued",    "processing", "completed", "failed",
                                            "cancelled", "retrying",   NULL};
 static const char *const job_conds[] = {"j.status = ?1",
@@ -281,28 +309,29 @@ static void job_bind(sqlite3_stmt *st, const list_filter *f)
     sq_bind_text(st, 2, f->task_name);
 }
 
+static unsigned job_bits(const list_filter *f)
+{
+    return (f->status ? 1u : 0u) | (f->task_name ? 2u : 0u);
+}
+
 ratchet_status sqlite_job_list(void *instance, const char *filter_json, ratchet_buf *out)
 {
-    static const list_query q = {SQ_JOB_LIST, SQ_JOB_COUNT, JOB_COLS, "SELECT count(*) FROM jobs j",
-                                 'j',         job_conds,    2,        job_bind,
-                                 emit_job};
-    sq_inst *in = instance;
-    list_filter f;
-    ratchet_status s = sq_ready(in);
-    if (s != RATCHET_OK)
-        return s;
-    s = filter_parse(in, filter_json, "job filter", job_statuses,
-                     "queued|processing|completed|failed|cancelled|retrying", &f);
-    if (s != RATCHET_OK)
-        return s;
-    unsigned bits = (f.status ? 1u : 0u) | (f.task_name ? 2u : 0u);
-    sq_conn *c = NULL;
-    if ((s = sq_acquire(in, &c)) == RATCHET_OK) {
-        s = list_run(in, c, &q, &f, bits, out);
-        sq_release(in, c);
-    }
-    json_object_put(f.doc);
-    return s;
+    static const list_query q = {
+        SQ_JOB_LIST,
+        SQ_JOB_COUNT,
+        JOB_COLS,
+        "SELECT count(*) FROM jobs j",
+        'j',
+        job_conds,
+        2,
+        job_bind,
+        emit_job,
+        "job filter",
+        job_statuses,
+        "queued|processing|completed|failed|cancelled|retrying",
+        job_bits,
+    };
+    return list_filtered(instance, &q, filter_json, out);
 }
 
 static const char *const exec_statuses[] = {"pending", "running",   "completed",
@@ -317,29 +346,29 @@ static void exec_bind(sqlite3_stmt *st, const list_filter *f)
     sq_bind_text(st, 3, f->status);
 }
 
+static unsigned exec_bits(const list_filter *f)
+{
+    return (f->job_id ? 1u : 0u) | (f->task_name ? 2u : 0u) | (f->status ? 4u : 0u);
+}
+
 ratchet_status sqlite_execution_list(void *instance, const char *filter_json, ratchet_buf *out)
 {
     static const list_query q = {
-        SQ_EXEC_LIST, SQ_EXEC_COUNT, EXEC_COLS, "SELECT count(*) FROM executions e",
-        'e',          exec_conds,    3,         exec_bind,
-        emit_exec};
-    sq_inst *in = instance;
-    list_filter f;
-    ratchet_status s = sq_ready(in);
-    if (s != RATCHET_OK)
-        return s;
-    s = filter_parse(in, filter_json, "execution filter", exec_statuses,
-                     "pending|running|completed|failed|cancelled", &f);
-    if (s != RATCHET_OK)
-        return s;
-    unsigned bits = (f.job_id ? 1u : 0u) | (f.task_name ? 2u : 0u) | (f.status ? 4u : 0u);
-    sq_conn *c = NULL;
-    if ((s = sq_acquire(in, &c)) == RATCHET_OK) {
-        s = list_run(in, c, &q, &f, bits, out);
-        sq_release(in, c);
-    }
-    json_object_put(f.doc);
-    return s;
+        SQ_EXEC_LIST,
+        SQ_EXEC_COUNT,
+        EXEC_COLS,
+        "SELECT count(*) FROM executions e",
+        'e',
+        exec_conds,
+        3,
+        exec_bind,
+        emit_exec,
+        "execution filter",
+        exec_statuses,
+        "pending|running|completed|failed|cancelled",
+        exec_bits,
+    };
+    return list_filtered(instance, &q, filter_json, out);
 }
 
 /* ---- small queries ---------------------------------------------------------------------- */

@@ -41,21 +41,12 @@ static ratchet_status write_tx(sq_inst *in, write_fn fn, void *arg, int *changes
 {
     sq_conn *c = NULL;
     ratchet_status s = sq_ready(in);
-    if (s != RATCHET_OK || (s = sq_acquire(in, &c)) != RATCHET_OK)
+    if (s != RATCHET_OK || (s = sq_acquire_begin(in, &c)) != RATCHET_OK)
         return s;
-    if ((s = sq_begin(in, c)) != RATCHET_OK) {
-        sq_release(in, c);
-        return s;
-    }
     int64_t seq = 0;
     *changes = 0;
     s = fn(in, c, arg, changes);
-    if (s == RATCHET_OK && *changes > 0)
-        s = sq_wake_bump(in, c, &seq);
-    if (s == RATCHET_OK)
-        s = sq_commit(in, c);
-    else
-        sq_rollback(in, c);
+    s = sq_commit_wake(in, c, s, *changes > 0, &seq);
     sq_release(in, c);
     if (s == RATCHET_OK && *changes > 0)
         sq_wake_local(in, seq);
@@ -198,10 +189,9 @@ static ratchet_status sched_enable(sq_inst *in, sq_conn *c, void *arg, int *chan
     sq_bind_int(st, 2, a->enabled != 0);
     sq_bind_int(st, 3, a->next_run);
     sq_bind_int(st, 4, sq_now_ms());
-    int rc = sqlite3_step(st);
-    sq_reset(st);
-    if (rc != SQLITE_DONE)
-        return sq_fail(in, c, rc, "changing a schedule");
+    ratchet_status s = sq_step_done(in, c, st, "changing a schedule");
+    if (s != RATCHET_OK)
+        return s;
     *changes = sqlite3_changes(c->db);
     return RATCHET_OK;
 }
@@ -214,10 +204,9 @@ static ratchet_status sched_remove(sq_inst *in, sq_conn *c, void *arg, int *chan
     if (!st)
         return RATCHET_ERR;
     sq_bind_int(st, 1, a->id);
-    int rc = sqlite3_step(st);
-    sq_reset(st);
-    if (rc != SQLITE_DONE)
-        return sq_fail(in, c, rc, "removing a schedule");
+    ratchet_status s = sq_step_done(in, c, st, "removing a schedule");
+    if (s != RATCHET_OK)
+        return s;
     *changes = sqlite3_changes(c->db);
     return RATCHET_OK;
 }
@@ -324,15 +313,14 @@ static ratchet_status fire(sq_inst *in, sq_conn *c, void *arg, int *changes)
     sq_bind_int(st, 2, a->expected);
     sq_bind_int(st, 3, a->fired);
     sq_bind_int(st, 4, a->next);
-    int rc = sqlite3_step(st);
-    sq_reset(st);
-    if (rc != SQLITE_DONE)
-        return sq_fail(in, c, rc, "firing a schedule");
+    ratchet_status s = sq_step_done(in, c, st, "firing a schedule");
+    if (s != RATCHET_OK)
+        return s;
     *changes = sqlite3_changes(c->db);
     if (*changes == 0)
         return RATCHET_OK; /* fired already (or disabled, or gone): nothing to queue */
     int existed = 0;
-    ratchet_status s = sq_job_insert(in, c, a->job, a->fired, a->id, &a->job_id, &existed);
+    s = sq_job_insert(in, c, a->job, a->fired, a->id, &a->job_id, &existed);
     /* An idempotency key that matched an earlier job: that job stands for this fire. */
     return s;
 }

@@ -83,10 +83,9 @@ static ratchet_status task_row(sq_inst *in, sq_conn *c, const task_doc *t, int64
     sq_bind_text(st, 3, t->description);
     sq_bind_text(st, 4, t->tags);
     sq_bind_int(st, 5, now);
-    rc = sqlite3_step(st);
-    sq_reset(st);
-    if (rc != SQLITE_DONE)
-        return sq_fail(in, c, rc, "storing a task");
+    ratchet_status s = sq_step_done(in, c, st, "storing a task");
+    if (s != RATCHET_OK)
+        return s;
     *task_id = sqlite3_last_insert_rowid(c->db);
     return RATCHET_OK;
 }
@@ -143,10 +142,9 @@ static ratchet_status version_insert(sq_inst *in, sq_conn *c, int64_t task_id, c
     sq_bind_text(st, 9, t->checksum);
     sq_bind_text(st, 10, t->source);
     sq_bind_int(st, 11, now);
-    int rc = sqlite3_step(st);
-    sq_reset(st);
-    if (rc != SQLITE_DONE)
-        return sq_fail(in, c, rc, "storing a task version");
+    ratchet_status s = sq_step_done(in, c, st, "storing a task version");
+    if (s != RATCHET_OK)
+        return s;
     *id = sqlite3_last_insert_rowid(c->db);
 
     /* The task row shows its highest version's description and tags. */
@@ -161,9 +159,7 @@ static ratchet_status version_insert(sq_inst *in, sq_conn *c, int64_t task_id, c
     sq_bind_text(st, 3, t->tags);
     sq_bind_int(st, 4, now);
     sq_bind_text(st, 5, t->version);
-    rc = sqlite3_step(st);
-    sq_reset(st);
-    return rc == SQLITE_DONE ? RATCHET_OK : sq_fail(in, c, rc, "updating a task");
+    return sq_step_done(in, c, st, "updating a task");
 }
 
 ratchet_status sqlite_task_sync(void *instance, const char *task_json, int64_t *tv_id, int *created)
@@ -281,46 +277,34 @@ ratchet_status sqlite_task_list(void *instance, ratchet_buf *out)
     return s;
 }
 
+static void emit_version(sq_out *o, sqlite3_stmt *st)
+{
+    sq_out_begin(o, NULL, '{');
+    sq_out_col_int(o, "id", st, 0);
+    sq_out_col_int(o, "taskId", st, 1);
+    sq_out_col_str(o, "name", st, 2);
+    sq_out_col_str(o, "version", st, 3);
+    sq_out_col_str(o, "uuid", st, 4);
+    sq_out_col_str(o, "description", st, 12);
+    sq_out_col_str(o, "code", st, 5);
+    sq_out_col_json(o, "inputSchema", st, 6);
+    sq_out_col_json(o, "outputSchema", st, 7);
+    sq_out_col_json(o, "metadata", st, 8);
+    sq_out_col_str(o, "checksum", st, 9);
+    sq_out_col_str(o, "source", st, 10);
+    sq_out_col_time(o, "createdAt", st, 11);
+    sq_out_end(o, '}');
+}
+
 static ratchet_status version_get(sq_inst *in, sq_conn *c, int64_t id, ratchet_buf *out)
 {
-    sqlite3_stmt *st = sq_stmt(in, c, SQ_TV_GET,
-                               "SELECT v.id, v.task_id, t.name, v.version, "
-                               "COALESCE(v.uuid, t.uuid), v.code, v.input_schema, "
-                               "v.output_schema, v.metadata, v.checksum, v.source, v.created_at, "
-                               "v.description FROM task_versions v "
-                               "JOIN tasks t ON t.id = v.task_id WHERE v.id = ?1");
-    if (!st)
-        return RATCHET_ERR;
-    sq_bind_int(st, 1, id);
-    int rc = sqlite3_step(st);
-    ratchet_status s;
-    if (rc == SQLITE_ROW) {
-        sq_out o;
-        sq_out_init(&o, out);
-        sq_out_begin(&o, NULL, '{');
-        sq_out_col_int(&o, "id", st, 0);
-        sq_out_col_int(&o, "taskId", st, 1);
-        sq_out_col_str(&o, "name", st, 2);
-        sq_out_col_str(&o, "version", st, 3);
-        sq_out_col_str(&o, "uuid", st, 4);
-        sq_out_col_str(&o, "description", st, 12);
-        sq_out_col_str(&o, "code", st, 5);
-        sq_out_col_json(&o, "inputSchema", st, 6);
-        sq_out_col_json(&o, "outputSchema", st, 7);
-        sq_out_col_json(&o, "metadata", st, 8);
-        sq_out_col_str(&o, "checksum", st, 9);
-        sq_out_col_str(&o, "source", st, 10);
-        sq_out_col_time(&o, "createdAt", st, 11);
-        sq_out_end(&o, '}');
-        s = sq_out_done(in, &o);
-    } else if (rc == SQLITE_DONE) {
-        sq_host->set_error(in->ctx, "task version %lld does not exist", (long long)id);
-        s = RATCHET_NOTFOUND;
-    } else {
-        s = sq_fail(in, c, rc, "reading a task version");
-    }
-    sq_reset(st);
-    return s;
+    return sq_emit_by_id(in, c, SQ_TV_GET,
+                         "SELECT v.id, v.task_id, t.name, v.version, "
+                         "COALESCE(v.uuid, t.uuid), v.code, v.input_schema, "
+                         "v.output_schema, v.metadata, v.checksum, v.source, v.created_at, "
+                         "v.description FROM task_versions v "
+                         "JOIN tasks t ON t.id = v.task_id WHERE v.id = ?1",
+                         id, "task version", "reading a task version", emit_version, out);
 }
 
 ratchet_status sqlite_task_version_get(void *instance, int64_t tv_id, ratchet_buf *out)

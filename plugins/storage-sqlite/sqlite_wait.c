@@ -71,6 +71,17 @@ ratchet_status sq_wake_bump(sq_inst *in, sq_conn *c, int64_t *seq)
     return rc == SQLITE_DONE ? RATCHET_OK : sq_fail(in, c, rc, "counting a change");
 }
 
+ratchet_status sq_commit_wake(sq_inst *in, sq_conn *c, ratchet_status s, int changed, int64_t *seq)
+{
+    if (s == RATCHET_OK && changed)
+        s = sq_wake_bump(in, c, seq);
+    if (s == RATCHET_OK)
+        s = sq_commit(in, c);
+    else
+        sq_rollback(in, c);
+    return s;
+}
+
 ratchet_status sq_wake_read(sq_inst *in, sq_conn *c, int64_t *seq)
 {
     sqlite3_stmt *st = sq_stmt(in, c, SQ_WAKE_READ, "SELECT seq FROM wakeups WHERE id = 1");
@@ -278,13 +289,8 @@ void sqlite_notify(void *instance)
     sq_conn *c = NULL;
     int64_t seq = 0;
     ratchet_status s = sq_acquire(in, &c);
-    if (s == RATCHET_OK && (s = sq_begin(in, c)) == RATCHET_OK) {
-        s = sq_wake_bump(in, c, &seq);
-        if (s == RATCHET_OK)
-            s = sq_commit(in, c);
-        else
-            sq_rollback(in, c);
-    }
+    if (s == RATCHET_OK && (s = sq_begin(in, c)) == RATCHET_OK)
+        s = sq_commit_wake(in, c, s, 1, &seq);
     sq_release(in, c);
     if (s == RATCHET_OK) {
         sq_wake_local(in, seq);
