@@ -24,6 +24,7 @@
 
 #include "hostapi.h"
 #include "options.h"
+#include "plugin_harness.h"
 #include "rt_yaml.h"
 
 #include <ratchet/plugin.h>
@@ -49,10 +50,7 @@ static void inst_open(inst *in, const char *yaml)
     assert_non_null(in->desc);
     in->ex = in->desc->executor;
     assert_non_null(in->ex);
-    in->map = rt_yaml_parse(yaml, strlen(yaml), "test.yaml", &err);
-    if (!in->map)
-        fail_msg("YAML: %s", err.msg);
-    in->cfg = rt_options_validate(in->desc->options, in->map, "instances[0].options", NULL, &err);
+    in->cfg = harness_options(in->desc, yaml, &in->map, &err);
     if (!in->cfg)
         fail_msg("options: %s", err.msg);
     in->ctx = rt_ctx_new("js", "executor-mujs");
@@ -63,8 +61,7 @@ static void inst_open(inst *in, const char *yaml)
 static void inst_close(inst *in)
 {
     in->ex->life.destroy(in->self);
-    rt_config_free(in->cfg);
-    rt_node_free(in->map);
+    harness_options_free(in->cfg, in->map);
     rt_ctx_free(in->ctx);
 }
 

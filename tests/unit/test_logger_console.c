@@ -22,14 +22,12 @@
 
 #include "hostapi.h"
 #include "options.h"
+#include "plugin_harness.h"
 #include "rt_yaml.h"
 
 #include <ratchet/plugin.h>
 
 const ratchet_plugin_desc *ratchet_plugin_entry_logger_console(const ratchet_host_api *api);
-
-/* 2026-11-26T06:40:45.123Z */
-#define TEST_TIME_US INT64_C(1795675245123000)
 
 typedef struct inst {
     const ratchet_plugin_desc *desc;
@@ -46,10 +44,7 @@ static void inst_open(inst *in, const char *yaml)
     rt_error err = {{0}};
     in->desc = ratchet_plugin_entry_logger_console(rt_host_api());
     assert_non_null(in->desc);
-    in->map = rt_yaml_parse(yaml, strlen(yaml), "test.yaml", &err);
-    if (!in->map)
-        fail_msg("YAML: %s", err.msg);
-    in->cfg = rt_options_validate(in->desc->options, in->map, "instances[0].options", NULL, &err);
+    in->cfg = harness_options(in->desc, yaml, &in->map, &err);
     if (!in->cfg)
         fail_msg("options: %s", err.msg);
     in->ctx = rt_ctx_new("console", "logger-console");
@@ -62,24 +57,14 @@ static void inst_done(inst *in)
     if (in->desc->logger->life.stop)
         in->desc->logger->life.stop(in->self);
     in->desc->logger->life.destroy(in->self);
-    rt_config_free(in->cfg);
-    rt_node_free(in->map);
+    harness_options_free(in->cfg, in->map);
     rt_ctx_free(in->ctx);
 }
 
 static void emit(inst *in, ratchet_log_level level, const char *source, const char *plugin,
                  const char *msg, const ratchet_log_field *fields, size_t nfields)
 {
-    ratchet_log_event ev = {
-        .abi = RATCHET_ABI_INIT(ratchet_log_event),
-        .time_us = TEST_TIME_US,
-        .level = level,
-        .source = source,
-        .plugin = plugin,
-        .message = msg,
-        .fields = fields,
-        .nfields = nfields,
-    };
+    ratchet_log_event ev = harness_event(level, source, plugin, msg, fields, nfields);
     in->desc->logger->log(in->self, &ev);
 }
 

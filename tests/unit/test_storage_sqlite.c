@@ -29,6 +29,7 @@
 
 #include "hostapi.h"
 #include "options.h"
+#include "plugin_harness.h"
 #include "rt_yaml.h"
 
 #include <ratchet/plugin.h>
@@ -86,10 +87,7 @@ static ratchet_status inst_try(inst *in, const char *extra_yaml)
     assert_non_null(in->desc);
     in->vt = in->desc->storage;
     assert_non_null(in->vt);
-    in->map = rt_yaml_parse(yaml, strlen(yaml), "test.yaml", &err);
-    if (!in->map)
-        fail_msg("YAML: %s", err.msg);
-    in->cfg = rt_options_validate(in->desc->options, in->map, "instances[0].options", NULL, &err);
+    in->cfg = harness_options(in->desc, yaml, &in->map, &err);
     if (!in->cfg)
         fail_msg("options: %s", err.msg);
     in->ctx = rt_ctx_new("db", "storage-sqlite");
@@ -111,8 +109,7 @@ static void inst_close(inst *in, int started)
     if (started)
         in->vt->life.stop(in->self);
     in->vt->life.destroy(in->self);
-    rt_config_free(in->cfg);
-    rt_node_free(in->map);
+    harness_options_free(in->cfg, in->map);
     rt_ctx_free(in->ctx);
 }
 
