@@ -154,17 +154,30 @@ int sq_schema_version(void)
     return MIGRATION_COUNT;
 }
 
-static ratchet_status read_int(sq_inst *in, sq_conn *c, const char *sql, int64_t *out)
+/*
+ * The file's version, application id and table count, read by ONE statement so that they come
+ * from one snapshot. Read one by one, another process's first migration could commit between
+ * two reads (user_version 0, then its tables) and the file would look like someone else's.
+ */
+static ratchet_status read_header(sq_inst *in, sq_conn *c, int64_t *version, int64_t *app,
+                                  int64_t *tables)
 {
+    static const char sql[] =
+        "SELECT (SELECT user_version FROM pragma_user_version),"
+        " (SELECT application_id FROM pragma_application_id),"
+        " (SELECT count(*) FROM sqlite_schema WHERE type = 'table')";
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     ratchet_status s = RATCHET_OK;
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int64(st, 0);
-    else
+    if (rc == SQLITE_ROW) {
+        *version = sqlite3_column_int64(st, 0);
+        *app = sqlite3_column_int64(st, 1);
+        *tables = sqlite3_column_int64(st, 2);
+    } else {
         s = sq_fail(in, c, rc, sql);
+    }
     sqlite3_finalize(st);
     return s;
 }
@@ -174,11 +187,7 @@ static ratchet_status check_file(sq_inst *in, sq_conn *c, int64_t *version)
 {
     int64_t app = 0, tables = 0;
     const char *where = in->memory ? ":memory:" : in->path;
-    ratchet_status s = read_int(in, c, "PRAGMA user_version", version);
-    if (s == RATCHET_OK)
-        s = read_int(in, c, "PRAGMA application_id", &app);
-    if (s == RATCHET_OK)
-        s = read_int(in, c, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'", &tables);
+    ratchet_status s = read_header(in, c, version, &app, &tables);
     if (s != RATCHET_OK)
         return s;
     if ((app != 0 && app != SQ_APPLICATION_ID) || (*version == 0 && tables > 0)) {
