@@ -1,13 +1,12 @@
-/* host/cmd_config.c - `ratchet config validate|show|generate`. */
+/* host/cli/cmd_config.c - `ratchet config validate|show|generate`. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "buf.h"
+#include "core/core_layer.h"
 #include "cli.h"
-#include "options.h"
 
 /* Load settings, plugins (strictly) and resolve the instances: everything `serve` checks
  * before it creates anything. */

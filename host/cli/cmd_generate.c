@@ -1,4 +1,5 @@
-/* host/cmd_generate.c - `ratchet generate task`: a new task that validates and passes its test. */
+/* host/cli/cmd_generate.c - `ratchet generate task`: a new task that validates and passes its
+ * test. */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -8,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "buf.h"
+#include "core/core_layer.h"
 #include "cli.h"
 
 /* A random version-4 UUID from the kernel's random source. */

@@ -1,4 +1,4 @@
-/* host/cmd_jobs.c - `ratchet jobs submit|list|show|cancel|retry` on the engine's storage. */
+/* host/cli/cmd_jobs.c - `ratchet jobs submit|list|show|cancel|retry` on the engine's storage. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -6,11 +6,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "buf.h"
-#include "hostapi.h"
+#include "cli.h"
+#include "core/core_layer.h"
 #include "opsutil.h"
-#include "schema_check.h"
-#include "store.h"
+#include "task/task_layer.h"
+#include "engine/engine_layer.h"
 
 #define RT_BATCH_MAX 100000
 
@@ -138,7 +138,7 @@ static int jobs_submit(rt_app *app, int argc, char **argv)
         return rt_usage_error("jobs", "--priority must be low, normal, high or urgent, got '%s'",
                               o.priority);
     int64_t at_ms = 0;
-    if (o.at && rt_ops_parse_time(o.at, &at_ms) != 0)
+    if (o.at && rt_schedule_parse_time(o.at, &at_ms) != 0)
         return rt_usage_error("jobs",
                               "--at expects a time such as 2026-12-01T09:00:00Z or +10m, "
                               "got '%s'",

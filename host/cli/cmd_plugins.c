@@ -1,10 +1,9 @@
-/* host/cmd_plugins.c - `ratchet plugins list|describe`. */
+/* host/cli/cmd_plugins.c - `ratchet plugins list|describe`. */
 #include <stdio.h>
 #include <string.h>
 
-#include "buf.h"
+#include "core/core_layer.h"
 #include "cli.h"
-#include "options.h"
 
 static void kinds_of(const rt_plugin *p, char *out, size_t len)
 {

@@ -1,4 +1,4 @@
-/* host/cmd_run.c - `ratchet run-once` and `ratchet replay`. */
+/* host/cli/cmd_run.c - `ratchet run-once` and `ratchet replay`. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,9 +6,9 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "buf.h"
-#include "jsondiff.h"
-#include "taskcli.h"
+#include "cli.h"
+#include "core/core_layer.h"
+#include "task/task_layer.h"
 
 #define RT_INPUT_FILE_MAX (16u * 1024 * 1024)
 

@@ -1,16 +1,14 @@
-/* host/cmd_schedules.c - `ratchet schedules add|list|enable|disable|remove`. */
+/* host/cli/cmd_schedules.c - `ratchet schedules add|list|enable|disable|remove`. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "cron.h"
-#include "hostapi.h"
-#include "options.h"
+#include "cli.h"
+#include "core/core_layer.h"
+#include "engine/engine_layer.h"
 #include "opsutil.h"
-#include "schema_check.h"
-#include "tz.h"
+#include "task/task_layer.h"
 
 /* The next fire time (ms) of `expr` in zone `zone` after now; prints errors. */
 static int next_fire(const char *expr, const char *zone, int64_t *next_ms)

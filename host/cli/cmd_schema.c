@@ -1,4 +1,4 @@
-/* host/cmd_schema.c - `ratchet schema check SCHEMA.json INSTANCE.json`. */
+/* host/cli/cmd_schema.c - `ratchet schema check SCHEMA.json INSTANCE.json`. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,9 +6,9 @@
 
 #include <json-c/json.h>
 
-#include "buf.h"
+#include "core/core_layer.h"
 #include "cli.h"
-#include "schema.h"
+#include "task/task_layer.h"
 
 /* Its own exit statuses: 1 means "the instance is invalid", so every other failure (usage,
  * unreadable or malformed files, an unusable schema) is 2. */

@@ -1,4 +1,5 @@
-/* host/cmd_serve.c - `ratchet serve`: start every configured instance and run until signalled. */
+/* host/cli/cmd_serve.c - `ratchet serve`: start every configured instance and run until
+ * signalled. */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -6,8 +7,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "engine.h"
-#include "log.h"
+#include "engine/engine_layer.h"
+#include "core/core_layer.h"
 
 /* The command line of a worker: this binary with the same configuration and plugin dirs. */
 static char **worker_argv(rt_app *app)

@@ -1,11 +1,11 @@
-/* host/cmd_tasks.c - `ratchet tasks list|show` and `ratchet executions list|show`. */
+/* host/cli/cmd_tasks.c - `ratchet tasks list|show` and `ratchet executions list|show`. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "hostapi.h"
+#include "cli.h"
+#include "core/core_layer.h"
 #include "opsutil.h"
 
 static int tasks_list(rt_app *app, int json)

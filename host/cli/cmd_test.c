@@ -1,11 +1,11 @@
-/* host/cmd_test.c - `ratchet test`: run a task's tests/NAME.json files. */
+/* host/cli/cmd_test.c - `ratchet test`: run a task's tests/NAME.json files. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "jsondiff.h"
-#include "taskcli.h"
+#include "cli.h"
+#include "core/core_layer.h"
+#include "task/task_layer.h"
 
 typedef struct tally {
     size_t passed, failed;

@@ -1,12 +1,12 @@
-/* host/cmd_validate.c - `ratchet validate`: check a task package without running it. */
+/* host/cli/cmd_validate.c - `ratchet validate`: check a task package without running it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "buf.h"
-#include "schema.h"
-#include "taskcli.h"
+#include "cli.h"
+#include "core/core_layer.h"
+#include "task/task_layer.h"
 
 typedef struct problems {
     size_t count;

@@ -1,4 +1,4 @@
-/* host/cmd_version.c - `ratchet version` / `--version`. */
+/* host/cli/cmd_version.c - `ratchet version` / `--version`. */
 #include <stdio.h>
 
 #include "cli.h"

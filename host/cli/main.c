@@ -1,10 +1,10 @@
-/* host/main.c - `ratchet`: global flags and command dispatch. */
+/* host/cli/main.c - `ratchet`: global flags and command dispatch. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-#include "log.h"
+#include "core/core_layer.h"
 
 extern char **environ;
 

@@ -1,4 +1,4 @@
-/* host/opsutil.c - shared plumbing of the operator commands. */
+/* host/cli/opsutil.c - shared plumbing of the operator commands. */
 #include "opsutil.h"
 
 #include <errno.h>
@@ -6,11 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "deliver.h"
-#include "hostapi.h"
-#include "options.h"
-#include "tz.h"
+#include "core/core_layer.h"
+#include "engine/engine_layer.h"
 
 int rt_ops_open(rt_app *app, rt_store *st)
 {
@@ -20,69 +17,6 @@ int rt_ops_open(rt_app *app, rt_store *st)
     if (rc != RT_EXIT_OK)
         rt_store_close(st);
     return rc;
-}
-
-static int64_t now_ms(void)
-{
-    return rt_host_api()->now_us() / 1000;
-}
-
-/* Read exactly `n` digits. */
-static int digits(const char **p, int n, int *out)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++, (*p)++) {
-        if (**p < '0' || **p > '9')
-            return -1;
-        v = v * 10 + (**p - '0');
-    }
-    *out = v;
-    return 0;
-}
-
-int rt_ops_parse_time(const char *text, int64_t *ms)
-{
-    if (text[0] == '+') {
-        rt_error err;
-        int64_t d;
-        if (rt_parse_duration_ms(text + 1, &d, &err) != RATCHET_OK)
-            return -1;
-        *ms = now_ms() + d;
-        return 0;
-    }
-    const char *p = text;
-    int y, mo, d, h, mi, s, frac = 0;
-    if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) || *p++ != '-' ||
-        digits(&p, 2, &d) || (*p != 'T' && *p != 't' && *p != ' ') || !*p++ || digits(&p, 2, &h) ||
-        *p++ != ':' || digits(&p, 2, &mi) || *p++ != ':' || digits(&p, 2, &s))
-        return -1;
-    if (*p == '.') {
-        p++;
-        int scale = 100, n = 0;
-        while (*p >= '0' && *p <= '9') {
-            if (n++ < 3)
-                frac += (*p - '0') * scale;
-            scale /= 10;
-            p++;
-        }
-    }
-    int offset_min = 0;
-    if (*p == 'Z' || *p == 'z') {
-        p++;
-    } else if (*p == '+' || *p == '-') {
-        int sign = *p++ == '-' ? -1 : 1, oh, om;
-        if (digits(&p, 2, &oh) || *p++ != ':' || digits(&p, 2, &om))
-            return -1;
-        offset_min = sign * (oh * 60 + om);
-    } else {
-        return -1;
-    }
-    if (*p || mo < 1 || mo > 12 || d < 1 || d > rt_tz_days_in_month(y, mo) || h > 23 || mi > 59 ||
-        s > 60)
-        return -1;
-    int64_t days = rt_tz_days_from_civil(y, mo, d);
-    *ms = ((days * 86400 + h * 3600 + mi * 60 + s) - (int64_t)offset_min * 60) * 1000 + frac;
-    return 0;
 }
 
 static const char *field_str(struct json_object *o, const char *key)

@@ -1,18 +1,14 @@
 /*
- * host/opsutil.h - what the operator commands (jobs, executions, tasks, schedules) share:
+ * host/cli/opsutil.h - what the operator commands (jobs, executions, tasks, schedules) share:
  * opening the storage with the task registry synced, times, submitting, printing records.
  */
 #ifndef RT_OPSUTIL_H
 #define RT_OPSUTIL_H
 
-#include "store.h"
+#include "engine/engine_layer.h"
 
 /* Open the storage and store the configured task sources (engine.tasks, --tasks). */
 int rt_ops_open(rt_app *app, rt_store *st);
-
-/* "2026-12-01T09:00:00Z" (RFC 3339, any offset) or "+30s"/"+10m"/"+2h" from now. 0 on
- * success, -1 when unreadable. */
-int rt_ops_parse_time(const char *text, int64_t *ms);
 
 /* Queue one job per input (an array of JSON values) for task version `version_id` in one
  * transaction, with the engine's retry policy; `max_retries` >= 0 overrides its count (the

@@ -1,5 +1,5 @@
-/* host/cli.c - shared command-line plumbing: errors, loading settings and plugins. */
-#include "cli.h"
+/* host/core/app.c - shared command-line plumbing: errors, loading settings and plugins. */
+#include "app.h"
 
 #include <stdarg.h>
 #include <stdio.h>

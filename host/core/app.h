@@ -1,10 +1,11 @@
 /*
- * host/cli.h - what the commands share: global flags, loading config and plugins with
- * user-facing error reporting, and the exit-status convention
+ * host/core/app.h - the application as one run of `ratchet` sees it: global flags, loading
+ * config and plugins with user-facing error reporting, and the exit-status convention
  *   0 success, 1 failure (bad config, refused plugin, failing instance), 2 usage error.
+ * Every layer above core takes an rt_app; the command table itself is in cli/cli.h.
  */
-#ifndef RT_CLI_H
-#define RT_CLI_H
+#ifndef RT_APP_H
+#define RT_APP_H
 
 #include "instances.h"
 #include "loader.h"
@@ -33,19 +34,6 @@ typedef struct rt_app {
     int plugins_loaded;
     ratchet_config *executor_cfg; /* options of the executor the task commands use */
 } rt_app;
-
-typedef struct rt_command {
-    const char *name;
-    const char *summary;
-    const char *help; /* full usage text printed by `ratchet CMD --help` */
-    int (*run)(rt_app *app, int argc, char **argv); /* argv[0] is the command name */
-} rt_command;
-
-extern const rt_command rt_cmd_serve, rt_cmd_plugins, rt_cmd_config, rt_cmd_version;
-extern const rt_command rt_cmd_schema, rt_cmd_run_once, rt_cmd_validate, rt_cmd_test, rt_cmd_replay,
-    rt_cmd_generate;
-extern const rt_command rt_cmd_jobs, rt_cmd_tasks, rt_cmd_executions, rt_cmd_schedules,
-    rt_cmd_worker;
 
 /* Print "ratchet: <msg>" and a hint to stderr; returns RT_EXIT_USAGE. */
 int rt_usage_error(const char *cmd, const char *fmt, ...) RATCHET_PRINTF(2, 3);

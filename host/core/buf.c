@@ -1,4 +1,4 @@
-/* host/buf.c - growable buffers, JSON string escaping, ISO 8601 time, JSON validation. */
+/* host/core/buf.c - growable buffers, JSON string escaping, ISO 8601 time, JSON validation. */
 #include "buf.h"
 
 #include <limits.h>

@@ -1,4 +1,4 @@
-/* host/buf.h - growable string buffers (ratchet_buf) and the JSON/time helpers the host API
+/* host/core/buf.h - growable string buffers (ratchet_buf) and the JSON/time helpers the host API
  * exposes to plugins. All functions allocate with malloc; none aborts. */
 #ifndef RT_BUF_H
 #define RT_BUF_H

@@ -1,4 +1,4 @@
-/* host/error.c - formatting into the caller-owned rt_error. */
+/* host/core/error.c - formatting into the caller-owned rt_error. */
 #include "error.h"
 
 #include <stdarg.h>

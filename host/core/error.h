@@ -1,4 +1,4 @@
-/* host/error.h - the host's error value: a fixed buffer the caller owns. */
+/* host/core/error.h - the host's error value: a fixed buffer the caller owns. */
 #ifndef RT_ERROR_H
 #define RT_ERROR_H
 

@@ -1,4 +1,4 @@
-/* host/hostapi.c - the ratchet_host_api table: what plugins may call. */
+/* host/core/hostapi.c - the ratchet_host_api table: what plugins may call. */
 #include "hostapi.h"
 
 #include <pthread.h>

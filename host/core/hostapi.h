@@ -1,5 +1,5 @@
 /*
- * host/hostapi.h - the ratchet_host_api table the host hands to plugins, and the contexts
+ * host/core/hostapi.h - the ratchet_host_api table the host hands to plugins, and the contexts
  * (struct ratchet_ctx) that attribute a plugin's log lines and errors to its instance.
  */
 #ifndef RT_HOSTAPI_H

@@ -1,4 +1,4 @@
-/* host/instances.c - resolve configured instances and run their lifecycle. */
+/* host/core/instances.c - resolve configured instances and run their lifecycle. */
 #include "instances.h"
 
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /*
- * host/instances.h - plugin instances: resolve each configured instance against the loaded
+ * host/core/instances.h - plugin instances: resolve each configured instance against the loaded
  * plugins (plugin exists, kind, options valid), then drive the lifecycle
  * create -> start -> stop -> destroy as documented in ratchet/lifecycle.h.
  */

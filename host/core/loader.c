@@ -1,4 +1,4 @@
-/* host/loader.c - load plugins and refuse, with a reason, anything unsafe or incompatible. */
+/* host/core/loader.c - load plugins and refuse, with a reason, anything unsafe or incompatible. */
 #include "loader.h"
 
 #include <dirent.h>

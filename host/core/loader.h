@@ -1,5 +1,5 @@
 /*
- * host/loader.h - finding, checking and registering plugins.
+ * host/core/loader.h - finding, checking and registering plugins.
  *
  * Plugins come from two places, treated alike once registered: entry functions linked into the
  * binary (static plugins) and `.so` files in the plugin directories. Loading is a security

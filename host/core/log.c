@@ -1,4 +1,4 @@
-/* host/log.c - format log events once and fan them out to every attached logger. */
+/* host/core/log.c - format log events once and fan them out to every attached logger. */
 #include "log.h"
 
 #include <pthread.h>

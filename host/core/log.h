@@ -1,5 +1,5 @@
 /*
- * host/log.h - the host's logging core: formats events and fans them out to every started
+ * host/core/log.h - the host's logging core: formats events and fans them out to every started
  * logger instance (each serialised by its own mutex). Until a logger is attached, and for
  * messages logged from inside a logger, events go to stderr in a plain format.
  */

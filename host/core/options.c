@@ -1,4 +1,4 @@
-/* host/options.c - check a YAML map against an option table; typed access to the result. */
+/* host/core/options.c - check a YAML map against an option table; typed access to the result. */
 #define _POSIX_C_SOURCE 200809L
 
 #include "options.h"

@@ -1,5 +1,5 @@
 /*
- * host/options.h - validate a YAML map against a declarative option table (ratchet_option)
+ * host/core/options.h - validate a YAML map against a declarative option table (ratchet_option)
  * and give typed access to the result. Used for plugin instances and for the host's own core
  * sections alike, so one code path produces every "unknown key / wrong type / missing
  * required option" message and every `describe` / `generate` text.

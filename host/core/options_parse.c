@@ -1,4 +1,4 @@
-/* host/options_parse.c - the scalar parsers behind option types and environment overrides,
+/* host/core/options_parse.c - the scalar parsers behind option types and environment overrides,
  * and the human spellings of sizes and durations used in messages. */
 #include <stdio.h>
 #include <string.h>

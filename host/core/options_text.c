@@ -1,4 +1,4 @@
-/* host/options_text.c - option tables as text: `plugins describe` and `config generate`. */
+/* host/core/options_text.c - option tables as text: `plugins describe` and `config generate`. */
 #include <stdio.h>
 #include <string.h>
 

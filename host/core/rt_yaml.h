@@ -1,5 +1,5 @@
 /*
- * host/rt_yaml.h - ratchet.yaml as a tree of nodes (libyaml stays inside yaml.c).
+ * host/core/rt_yaml.h - ratchet.yaml as a tree of nodes (libyaml stays inside yaml.c).
  *
  * struct ratchet_node is the host's concrete node type behind the opaque SDK handle. Every
  * node records where it was written (file, line, column: 1-based) or, for values injected

@@ -1,4 +1,5 @@
-/* host/settings.c - read ratchet.yaml, apply environment overrides, check the core sections. */
+/* host/core/settings.c - read ratchet.yaml, apply environment overrides, check the core
+ * sections. */
 #include "settings.h"
 
 #include <ctype.h>

@@ -1,5 +1,5 @@
 /*
- * host/settings.h - ratchet.yaml: the host's core sections, the list of plugin instances,
+ * host/core/settings.h - ratchet.yaml: the host's core sections, the list of plugin instances,
  * and environment overrides (RATCHET_<SECTION>_<KEY>, RATCHET_<INSTANCE>_<OPTION>).
  *
  * Loading happens in two steps because instance options can only be checked against the

@@ -1,4 +1,5 @@
-/* host/yaml.c - ratchet.yaml into an rt_node tree with libyaml's event parser; node helpers. */
+/* host/core/yaml.c - ratchet.yaml into an rt_node tree with libyaml's event parser; node
+ * helpers. */
 #define _POSIX_C_SOURCE 200809L
 
 #include "rt_yaml.h"

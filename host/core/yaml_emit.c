@@ -1,4 +1,5 @@
-/* host/yaml_emit.c - write an rt_node tree back as block-style YAML that re-parses to itself. */
+/* host/core/yaml_emit.c - write an rt_node tree back as block-style YAML that re-parses to
+ * itself. */
 #include <stdio.h>
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/* host/cron.c - cron expression parser and next-fire search (see cron.h for the rules).
+/* host/engine/cron.c - cron expression parser and next-fire search (see cron.h for the rules).
  *
  * The search never steps second by second: it walks the zone's UTC periods of constant offset
  * (rt_tz_period_at) and, inside each, jumps field by field on the local calendar (next matching

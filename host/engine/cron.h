@@ -1,4 +1,4 @@
-/* host/cron.h - cron expressions for schedules: parsing and "when does it fire next".
+/* host/engine/cron.h - cron expressions for schedules: parsing and "when does it fire next".
  *
  * Syntax
  *   sec min hour day-of-month month day-of-week [year]   (6 or 7 fields, as the original)
@@ -45,7 +45,7 @@
 
 #include <stdint.h>
 
-#include "error.h"
+#include "core/core_layer.h"
 #include "tz.h"
 
 #define RT_CRON_MAX_LEN 256 /* bytes of an expression */

@@ -1,5 +1,5 @@
-/* host/deliver.c - destinations: validation, the delivered body, webhooks with retries, and the
- * delivery record. File writing is in deliver_file.c; HTTP is the fetcher's (fetch_curl.c). */
+/* host/engine/deliver.c - destinations: validation, the delivered body, webhooks with retries, and
+ * the delivery record. File writing is in deliver_file.c; HTTP is the fetcher's (fetch_curl.c). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,9 +8,9 @@
 
 #include <json-c/json.h>
 
-#include "buf.h"
+#include "core/core_layer.h"
 #include "deliver.h"
-#include "fetch_internal.h"
+#include "task/task_layer.h"
 
 rt_delivery_policy rt_delivery_policy_defaults(void)
 {

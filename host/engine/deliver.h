@@ -1,6 +1,6 @@
 /*
- * host/deliver.h - output destinations of finished jobs: send the result to a webhook or write
- * it to a file, and describe what happened as a delivery record for storage.
+ * host/engine/deliver.h - output destinations of finished jobs: send the result to a webhook or
+ * write it to a file, and describe what happened as a delivery record for storage.
  *
  * Destinations are JSON, stored with the job in its meta as {"outputs": [...]}; each is one of
  *
@@ -53,7 +53,7 @@
 
 #include <stdint.h>
 
-#include "error.h"
+#include "core/core_layer.h"
 
 struct json_object;
 

@@ -1,4 +1,4 @@
-/* host/deliver_file.c - file destinations: path templates and the atomic write. */
+/* host/engine/deliver_file.c - file destinations: path templates and the atomic write. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
+#include "core/core_layer.h"
 #include "deliver.h"
 
 static const char *const variables[] = {"job_id",  "execution_id", "task",

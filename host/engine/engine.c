@@ -1,4 +1,4 @@
-/* host/engine.c - the serve loop: claim, dispatch, finish, retry, recover (see engine.h). */
+/* host/engine/engine.c - the serve loop: claim, dispatch, finish, retry, recover (see engine.h). */
 #include "engine.h"
 
 #include <errno.h>
@@ -12,16 +12,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "fetch.h"
-#include "hostapi.h"
-#include "log.h"
-#include "options.h"
+#include "core/core_layer.h"
+#include "task/task_layer.h"
 #include "outbox.h"
 #include "pool.h"
 #include "relay.h"
 #include "schedule.h"
-#include "schema.h"
 
 typedef struct cached_task {
     int64_t id;

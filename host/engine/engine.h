@@ -1,6 +1,6 @@
 /*
- * host/engine.h - the job engine of `ratchet serve`: claims jobs from storage, runs them on the
- * worker pool, records outcomes (with retries), fires cron schedules, recovers from crashes
+ * host/engine/engine.h - the job engine of `ratchet serve`: claims jobs from storage, runs them on
+ * the worker pool, records outcomes (with retries), fires cron schedules, recovers from crashes
  * (expired leases) and shuts down without losing a job.
  *
  * One loop thread owns the engine; fetch requests from workers run on short-lived threads.
@@ -10,7 +10,7 @@
 
 #include <signal.h>
 
-#include "cli.h"
+#include "core/core_layer.h"
 #include "store.h"
 
 typedef struct rt_engine rt_engine;

@@ -1,4 +1,4 @@
-/* host/ipc.c - the worker protocol's framing (see ipc.h): JSON text to a tree with the
+/* host/engine/ipc.c - the worker protocol's framing (see ipc.h): JSON text to a tree with the
  * protocol's number rules, a line reader for pipes, and a writer with an output queue so that
  * the coordinator never blocks on a worker that stopped reading. */
 #include "ipc.h"
@@ -14,7 +14,7 @@
 
 #include <json-c/json.h>
 
-#include "buf.h"
+#include "core/core_layer.h"
 
 /* ---- parsing a line ------------------------------------------------------------------------ */
 

@@ -1,5 +1,5 @@
 /*
- * host/ipc.h - the wire protocol between the coordinator (`ratchet serve`) and its
+ * host/engine/ipc.h - the wire protocol between the coordinator (`ratchet serve`) and its
  * `ratchet worker` children: one JSON object per line over the worker's stdin (coordinator ->
  * worker) and stdout (worker -> coordinator).
  *
@@ -67,7 +67,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
+#include "core/core_layer.h"
 #include "ratchet/executor.h"
 #include "ratchet/host.h"
 

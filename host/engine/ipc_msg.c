@@ -1,4 +1,4 @@
-/* host/ipc_msg.c - encoding and decoding of the worker protocol's messages (see ipc.h).
+/* host/engine/ipc_msg.c - encoding and decoding of the worker protocol's messages (see ipc.h).
  *
  * Encoding writes the line directly rather than building a json-c envelope: the only json-c
  * serialisation is of the embedded values, whose text is appended as is, so a message costs
@@ -15,7 +15,7 @@
 
 #include <json-c/json.h>
 
-#include "buf.h"
+#include "core/core_layer.h"
 
 static const char *const type_names[] = {
     "unknown", "ready", "ping",         "pong",     "execute",

@@ -1,4 +1,4 @@
-/* host/outbox.c - the delivery thread (see outbox.h). */
+/* host/engine/outbox.c - the delivery thread (see outbox.h). */
 #include "outbox.h"
 
 #include <pthread.h>
@@ -7,8 +7,7 @@
 #include <time.h>
 
 #include "deliver.h"
-#include "hostapi.h"
-#include "log.h"
+#include "core/core_layer.h"
 
 typedef struct parcel {
     struct json_object *outputs;

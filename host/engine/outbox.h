@@ -1,5 +1,5 @@
 /*
- * host/outbox.h - deliveries of finished jobs' outputs (webhooks, files), off the engine's
+ * host/engine/outbox.h - deliveries of finished jobs' outputs (webhooks, files), off the engine's
  * loop: one delivery thread works through a queue, calls rt_deliver() for each destination
  * (with its retries) and records every result in storage (delivery_record).
  */

@@ -1,4 +1,4 @@
-/* host/pool.c - spawning, messaging and reaping `ratchet worker` processes. */
+/* host/engine/pool.c - spawning, messaging and reaping `ratchet worker` processes. */
 #include "pool.h"
 
 #include <errno.h>
@@ -12,8 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "log.h"
+#include "core/core_layer.h"
 
 #define RT_RESTART_MAX_MS 30000
 #define RT_SEND_MS        2000 /* a worker that takes no message for this long is stuck */

@@ -1,5 +1,5 @@
 /*
- * host/pool.h - the coordinator's worker processes: spawn `ratchet worker` children with a
+ * host/engine/pool.h - the coordinator's worker processes: spawn `ratchet worker` children with a
  * pipe each way, send them messages, read theirs, reap and replace the dead ones (with a
  * backoff when they keep dying at start).
  *

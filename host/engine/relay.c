@@ -1,4 +1,4 @@
-/* host/relay.c - fetch requests of workers, performed by the coordinator (see relay.h). */
+/* host/engine/relay.c - fetch requests of workers, performed by the coordinator (see relay.h). */
 #include "relay.h"
 
 #include <json-c/json.h>

@@ -1,5 +1,5 @@
 /*
- * host/relay.h - the coordinator's side of a worker's fetch(): the worker has no network, so
+ * host/engine/relay.h - the coordinator's side of a worker's fetch(): the worker has no network, so
  * it sends `fetch` over its pipe; a short-lived thread performs the request with the job's
  * HTTP client and answers `fetch_result` to that worker process only.
  *
@@ -9,7 +9,7 @@
 #ifndef RT_RELAY_H
 #define RT_RELAY_H
 
-#include "fetch.h"
+#include "task/task_layer.h"
 #include "ipc.h"
 #include "pool.h"
 

@@ -1,18 +1,78 @@
-/* host/schedule.c - cron schedules fired from storage (see schedule.h). */
+/* host/engine/schedule.c - cron schedules fired from storage (see schedule.h). */
 #include "schedule.h"
 
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "core/core_layer.h"
 #include "cron.h"
-#include "hostapi.h"
-#include "log.h"
-#include "opsutil.h"
 #include "tz.h"
 
 #define RT_MISSED_MS 2000 /* a fire later than this counts as missed (downtime) */
+
+static int64_t clock_now_ms(void)
+{
+    return rt_host_api()->now_us() / 1000;
+}
+
+/* Read exactly `n` digits. */
+static int digits(const char **p, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++, (*p)++) {
+        if (**p < '0' || **p > '9')
+            return -1;
+        v = v * 10 + (**p - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+int rt_schedule_parse_time(const char *text, int64_t *ms)
+{
+    if (text[0] == '+') {
+        rt_error err;
+        int64_t d;
+        if (rt_parse_duration_ms(text + 1, &d, &err) != RATCHET_OK)
+            return -1;
+        *ms = clock_now_ms() + d;
+        return 0;
+    }
+    const char *p = text;
+    int y, mo, d, h, mi, s, frac = 0;
+    if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) || *p++ != '-' ||
+        digits(&p, 2, &d) || (*p != 'T' && *p != 't' && *p != ' ') || !*p++ || digits(&p, 2, &h) ||
+        *p++ != ':' || digits(&p, 2, &mi) || *p++ != ':' || digits(&p, 2, &s))
+        return -1;
+    if (*p == '.') {
+        p++;
+        int scale = 100, n = 0;
+        while (*p >= '0' && *p <= '9') {
+            if (n++ < 3)
+                frac += (*p - '0') * scale;
+            scale /= 10;
+            p++;
+        }
+    }
+    int offset_min = 0;
+    if (*p == 'Z' || *p == 'z') {
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        int sign = *p++ == '-' ? -1 : 1, oh, om;
+        if (digits(&p, 2, &oh) || *p++ != ':' || digits(&p, 2, &om))
+            return -1;
+        offset_min = sign * (oh * 60 + om);
+    } else {
+        return -1;
+    }
+    if (*p || mo < 1 || mo > 12 || d < 1 || d > rt_tz_days_in_month(y, mo) || h > 23 || mi > 59 ||
+        s > 60)
+        return -1;
+    int64_t days = rt_tz_days_from_civil(y, mo, d);
+    *ms = ((days * 86400 + h * 3600 + mi * 60 + s) - (int64_t)offset_min * 60) * 1000 + frac;
+    return 0;
+}
 
 struct rt_scheduler {
     const ratchet_storage_vtable *vt;
@@ -112,7 +172,7 @@ static int fire(rt_scheduler *s, struct json_object *sch, int64_t now)
     int64_t id = json_object_object_get_ex(sch, "id", &v) ? json_object_get_int64(v) : 0;
     int64_t expected = 0;
     const char *at = str(sch, "nextRunAt");
-    if (!at || rt_ops_parse_time(at, &expected) != 0)
+    if (!at || rt_schedule_parse_time(at, &expected) != 0)
         return 0;
     int64_t next = next_fire(sch, now);
     int missed = now - expected > RT_MISSED_MS;
@@ -182,7 +242,7 @@ void rt_scheduler_run(rt_scheduler *s, int64_t now)
         int64_t t;
         const char *at = str(sch, "nextRunAt");
         if (json_object_object_get_ex(sch, "enabled", &en) && json_object_get_boolean(en) && at &&
-            rt_ops_parse_time(at, &t) == 0 && (s->next_ms == 0 || t < s->next_ms))
+            rt_schedule_parse_time(at, &t) == 0 && (s->next_ms == 0 || t < s->next_ms))
             s->next_ms = t;
     }
     /* After a storage failure, look again in a second rather than spin or stop. */

@@ -1,11 +1,13 @@
 /*
- * host/schedule.h - fires cron schedules from storage: each due schedule queues one job and
+ * host/engine/schedule.h - fires cron schedules from storage: each due schedule queues one job and
  * moves its nextRunAt, in one storage transaction that only succeeds if no other coordinator
  * fired it first (storage schedule_fire). A fire missed during downtime runs once when
  * `catch_up_once`, else it is skipped and the schedule moves to its next time.
  */
 #ifndef RT_SCHEDULE_H
 #define RT_SCHEDULE_H
+
+#include <stdint.h>
 
 #include "ratchet/storage.h"
 
@@ -26,5 +28,9 @@ int64_t rt_scheduler_next_ms(const rt_scheduler *s);
 /* Schedules may have changed (another process added one): look again on the next run. */
 void rt_scheduler_invalidate(rt_scheduler *s);
 void rt_scheduler_free(rt_scheduler *s);
+
+/* A time as `jobs submit --at` and one-off schedules write it: "2026-12-01T09:00:00Z" (RFC 3339,
+ * any offset) or "+30s"/"+10m"/"+2h" from now. 0 on success, -1 when unreadable. */
+int rt_schedule_parse_time(const char *text, int64_t *ms);
 
 #endif

@@ -1,4 +1,4 @@
-/* host/store.c - open the engine's storage and keep the task registry in it. */
+/* host/engine/store.c - open the engine's storage and keep the task registry in it. */
 #include "store.h"
 
 #include <errno.h>
@@ -7,11 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "buf.h"
-#include "hostapi.h"
-#include "log.h"
-#include "options.h"
-#include "task.h"
+#include "core/core_layer.h"
+#include "task/task_layer.h"
 
 int rt_store_fail(ratchet_status rc, const char *what)
 {

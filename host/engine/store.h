@@ -1,5 +1,5 @@
 /*
- * host/store.h - the engine's storage instance and the task registry kept in it.
+ * host/engine/store.h - the engine's storage instance and the task registry kept in it.
  *
  * The storage is the first configured instance of kind storage, else the plugin
  * storage-sqlite with its database in engine.data_dir (or --data-dir). Operator commands
@@ -11,7 +11,7 @@
 
 #include <json-c/json.h>
 
-#include "cli.h"
+#include "core/core_layer.h"
 #include "ratchet/storage.h"
 
 typedef struct rt_store {

@@ -1,4 +1,4 @@
-/* host/tz.c - TZif reader, POSIX TZ rules and civil-date arithmetic (see tz.h).
+/* host/engine/tz.c - TZif reader, POSIX TZ rules and civil-date arithmetic (see tz.h).
  *
  * Format facts follow RFC 8536 ("The Time Zone Information Format (TZif)") and POSIX.1 section
  * 8.3 (the TZ variable); no code is taken from the tz reference implementation. */

@@ -1,4 +1,4 @@
-/* host/tz.h - IANA time zones read from TZif files, without the C library's TZ machinery.
+/* host/engine/tz.h - IANA time zones read from TZif files, without the C library's TZ machinery.
  *
  * Why our own reader: localtime()/tzset() work on one process-global zone chosen through the TZ
  * environment variable, which is neither thread-safe to change nor able to hold one zone per
@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
+#include "core/core_layer.h"
 
 #define RT_TZ_DIR      "/usr/share/zoneinfo"
 #define RT_TZ_NAME_MAX 255 /* longest accepted zone name, in bytes */

@@ -1,5 +1,6 @@
 /*
- * host/worker.c - `ratchet worker`: a child of `ratchet serve` that runs one task at a time.
+ * host/engine/worker.c - the body of `ratchet worker`: a child of `ratchet serve` that runs one
+ * task at a time.
  *
  * It speaks the line protocol of ipc.h on stdin/stdout: `ready` once, then for each `execute`
  * one `result`; a task's fetch() becomes a `fetch` request answered by the coordinator
@@ -13,12 +14,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "hostapi.h"
+#include "core/core_layer.h"
 #include "ipc.h"
-#include "log.h"
-#include "sandbox.h"
-#include "taskcli.h"
+#include "task/task_layer.h"
+#include "worker.h"
 
 #define WORKER_CACHE 64
 
@@ -279,7 +278,7 @@ static int worker_loop(worker *w)
     return RT_EXIT_OK;
 }
 
-static int worker_run(rt_app *app, int argc, char **argv)
+int rt_worker_main(rt_app *app, int argc, char **argv)
 {
     const char *id = argc >= 2 ? argv[1] : "worker";
     rt_task_flags flags;
@@ -329,13 +328,3 @@ static int worker_run(rt_app *app, int argc, char **argv)
     rt_ipc_reader_free(&w.in);
     return rc;
 }
-
-const rt_command rt_cmd_worker = {
-    "worker",
-    "(internal) a task-running child process of `ratchet serve`",
-    "Usage: ratchet worker [ID]\n\n"
-    "Started by `ratchet serve`, one per worker slot; speaks line-delimited JSON on\n"
-    "stdin/stdout (ready, execute/result, fetch/fetch_result, ping/pong, shutdown). Not meant\n"
-    "to be run by hand.\n",
-    worker_run,
-};

@@ -1,4 +1,4 @@
-/* host/fetch.c - the fetcher: argument checks, choosing mock/replay/live, turning a response
+/* host/task/fetch.c - the fetcher: argument checks, choosing mock/replay/live, turning a response
  * into the script's value or typed error, recording, and the call summary. */
 #include "fetch_internal.h"
 

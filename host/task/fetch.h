@@ -1,5 +1,5 @@
 /*
- * host/fetch.h - the host side of a task's fetch(url, {method, headers}, body): a real HTTP
+ * host/task/fetch.h - the host side of a task's fetch(url, {method, headers}, body): a real HTTP
  * request with libcurl, or an answer from the test file's mocks, or from a recorded HAR file;
  * optionally recording every exchange to a HAR 1.2 file.
  *
@@ -36,7 +36,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
+#include "core/core_layer.h"
 #include "ratchet/executor.h"
 
 struct json_object;

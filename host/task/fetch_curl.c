@@ -1,4 +1,4 @@
-/* host/fetch_curl.c - live requests with libcurl: one easy handle per fetcher (so connections
+/* host/task/fetch_curl.c - live requests with libcurl: one easy handle per fetcher (so connections
  * are reused within an execution), http/https only (redirects too), TLS verification on,
  * bounded time, redirects, header and body sizes. */
 #include "fetch_internal.h"

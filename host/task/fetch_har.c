@@ -1,4 +1,4 @@
-/* host/fetch_har.c - HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/): writing the
+/* host/task/fetch_har.c - HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/): writing the
  * exchanges a fetcher kept, reading a HAR file back, and answering requests from it. */
 #include "fetch_internal.h"
 

@@ -1,4 +1,4 @@
-/* host/fetch_mock.c - answering fetch from a test file's `mock.http`, without any network. */
+/* host/task/fetch_mock.c - answering fetch from a test file's `mock.http`, without any network. */
 #include "fetch_internal.h"
 
 #include <stdio.h>

@@ -1,10 +1,10 @@
-/* host/jsondiff.c - deep JSON equality and a readable list of differences. */
+/* host/task/jsondiff.c - deep JSON equality and a readable list of differences. */
 #include "jsondiff.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "buf.h"
+#include "core/core_layer.h"
 
 static int is_number(struct json_object *v)
 {

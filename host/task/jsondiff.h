@@ -1,4 +1,4 @@
-/* host/jsondiff.h - structural comparison of JSON values (tests, replay). */
+/* host/task/jsondiff.h - structural comparison of JSON values (tests, replay). */
 #ifndef RT_JSONDIFF_H
 #define RT_JSONDIFF_H
 

@@ -1,4 +1,4 @@
-/* host/run.c - one task execution in a child process with a deadline (see run.h). */
+/* host/task/run.c - one task execution in a child process with a deadline (see run.h). */
 #include "run.h"
 
 #include <errno.h>
@@ -12,9 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
+#include "core/core_layer.h"
 #include "fetch.h"
-#include "hostapi.h"
 #include "sandbox.h"
 #include "schema_check.h"
 

@@ -1,5 +1,5 @@
 /*
- * host/run.h - run one task execution in a child process, so that a time limit holds even for
+ * host/task/run.h - run one task execution in a child process, so that a time limit holds even for
  * `for(;;){}` and a crashing or memory-hungry script cannot harm the caller.
  *
  * The parent validates the input against the task's input schema, forks, and waits on a pipe
@@ -13,7 +13,7 @@
 
 #include <json-c/json.h>
 
-#include "instances.h"
+#include "core/core_layer.h"
 #include "task.h"
 
 /* Why a run did not produce a valid output (RT_RUN_OK when it did). */

@@ -1,4 +1,4 @@
-/* host/sandbox.c - resource limits, no_new_privs and a seccomp filter for task children (see
+/* host/task/sandbox.c - resource limits, no_new_privs and a seccomp filter for task children (see
  * sandbox.h for the policy). */
 #include "sandbox.h"
 

@@ -1,5 +1,5 @@
 /*
- * host/sandbox.h - the sandbox a task-running child process puts itself in: resource limits,
+ * host/task/sandbox.h - the sandbox a task-running child process puts itself in: resource limits,
  * no_new_privs and a seccomp filter (libseccomp).
  *
  * Applied by `ratchet worker` processes and by the child that run-once/test/replay fork, after
@@ -62,7 +62,7 @@
 
 #include <stdint.h>
 
-#include "error.h"
+#include "core/core_layer.h"
 
 typedef struct rt_sandbox_limits {
     int64_t memory_bytes;   /* RLIMIT_AS: a backstop behind the executor's allocator cap; it

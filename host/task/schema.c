@@ -1,5 +1,5 @@
 /*
- * host/schema.c - compiling a JSON Schema: every subschema becomes an rt_schema_node with its
+ * host/task/schema.c - compiling a JSON Schema: every subschema becomes an rt_schema_node with its
  * keywords checked and parsed, its "$ref" resolved to another node, its regexes compiled.
  *
  * Nodes are keyed by their json_object, so a subschema reached both in place and through

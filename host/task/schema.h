@@ -1,5 +1,5 @@
 /*
- * host/schema.h - JSON Schema validation (draft-07; draft-06 and draft-04 documents too) on
+ * host/task/schema.h - JSON Schema validation (draft-07; draft-06 and draft-04 documents too) on
  * json-c.
  *
  * Compile once, validate many times. rt_schema_compile() checks every keyword it implements
@@ -28,7 +28,7 @@
 
 #include <stddef.h>
 
-#include "error.h"
+#include "core/core_layer.h"
 
 struct json_object;
 

@@ -1,7 +1,7 @@
-/* host/schema_check.c - one-call schema checks with a readable summary. */
+/* host/task/schema_check.c - one-call schema checks with a readable summary. */
 #include "schema_check.h"
 
-#include "buf.h"
+#include "core/core_layer.h"
 #include "schema.h"
 
 typedef struct summary {

@@ -1,4 +1,4 @@
-/* host/schema_check.h - "does this value match that schema?" in one call, with the reasons as
+/* host/task/schema_check.h - "does this value match that schema?" in one call, with the reasons as
  * one line of text (the input check of run-once and of job submission). */
 #ifndef RT_SCHEMA_CHECK_H
 #define RT_SCHEMA_CHECK_H

@@ -1,5 +1,5 @@
 /*
- * host/schema_cpset.c - sets of code points for the regex translation (schema_regex.c), and
+ * host/task/schema_cpset.c - sets of code points for the regex translation (schema_regex.c), and
  * their spelling as a POSIX extended regex over UTF-8 bytes.
  *
  * POSIX brackets in the C locale match single bytes, so a set is written as its ASCII part in

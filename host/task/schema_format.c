@@ -1,5 +1,5 @@
 /*
- * host/schema_format.c - the "format" values draft-07 defines, checked by their RFCs
+ * host/task/schema_format.c - the "format" values draft-07 defines, checked by their RFCs
  * (date-time/date/time: RFC 3339; email: RFC 5322 addr-spec without comments or folding;
  * hostname: RFC 1123; idn-*: RFC 5890 lengths through punycode, no IDNA2008 tables; ipv4
  * dotted-quad without leading zeros; ipv6: inet_pton; uri/iri(-reference): RFC 3986/3987

@@ -1,5 +1,5 @@
 /*
- * host/schema_internal.h - what the schema_*.c files share: the compiled node, the compiler's
+ * host/task/schema_internal.h - what the schema_*.c files share: the compiled node, the compiler's
  * state, and the helpers (values, regexes, formats, URIs). Not for other users: include
  * schema.h.
  */
@@ -11,8 +11,7 @@
 
 #include <json-c/json.h>
 
-#include "buf.h"
-#include "error.h"
+#include "core/core_layer.h"
 #include "schema.h"
 
 /* --- regexes (schema_regex.c) ------------------------------------------------------------ */

@@ -1,5 +1,5 @@
 /*
- * host/schema_keywords.c - one subschema's keywords: each checked against its draft's rules
+ * host/task/schema_keywords.c - one subschema's keywords: each checked against its draft's rules
  * (the meta-schema's constraints, with a message naming the keyword and the offending value)
  * and turned into the fields of its rt_schema_node. Subschemas become nodes queued for their own
  * compilation; "$ref"s are resolved by schema_ref.c.

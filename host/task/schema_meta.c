@@ -1,5 +1,5 @@
 /*
- * host/schema_meta.c - the draft-04, draft-06 and draft-07 meta-schemas, as published at
+ * host/task/schema_meta.c - the draft-04, draft-06 and draft-07 meta-schemas, as published at
  * http://json-schema.org/draft-0N/schema, built in so that "$ref"s to them resolve without a
  * resolver (and never over the network). Whitespace removed; content unchanged.
  */

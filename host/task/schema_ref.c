@@ -1,5 +1,5 @@
 /*
- * host/schema_ref.c - "$ref" resolution: URI references (RFC 3986), the identifiers "$id"
+ * host/task/schema_ref.c - "$ref" resolution: URI references (RFC 3986), the identifiers "$id"
  * declares, JSON pointer fragments (RFC 6901), and fetching other documents through the
  * caller's resolver.
  *

@@ -1,5 +1,5 @@
 /*
- * host/schema_regex.c - ECMA-262 patterns ("pattern", "patternProperties", format "regex") run
+ * host/task/schema_regex.c - ECMA-262 patterns ("pattern", "patternProperties", format "regex") run
  * on POSIX regcomp/regexec (REG_EXTENDED).
  *
  * The pattern is parsed as ECMA-262 and re-emitted as a POSIX extended regex over bytes: every

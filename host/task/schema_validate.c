@@ -1,5 +1,5 @@
 /*
- * host/schema_validate.c - applying a compiled schema to an instance.
+ * host/task/schema_validate.c - applying a compiled schema to an instance.
  *
  * Two modes share one walk: reporting (every failing keyword calls the user's function with
  * the instance pointer, until RT_SCHEMA_MAX_ERRORS) and quiet (stop at the first failure,

@@ -1,5 +1,5 @@
 /*
- * host/schema_value.c - JSON values as JSON Schema sees them: numbers compared by value
+ * host/task/schema_value.c - JSON values as JSON Schema sees them: numbers compared by value
  * whatever json-c stored (int64, uint64 or double), deep equality, hashing, and compact
  * rendering for messages.
  *

@@ -1,5 +1,5 @@
 /*
- * host/task.c - loading and checking one task package, and finding the tasks in a collection.
+ * host/task/task.c - loading and checking one task package, and finding the tasks in a collection.
  * The file formats are read in task_meta.c, archives extracted in task_zip.c.
  */
 #include "task_int.h"

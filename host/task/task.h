@@ -1,5 +1,5 @@
 /*
- * host/task.h - task packages: a folder (metadata.json, main.js, optional input/output
+ * host/task/task.h - task packages: a folder (metadata.json, main.js, optional input/output
  * schemas, tests/<name>.json), a .zip of one (at the root or in its single top folder), or a
  * collection folder holding many. Loading never executes anything.
  */
@@ -8,7 +8,7 @@
 
 #include <json-c/json.h>
 
-#include "error.h"
+#include "core/core_layer.h"
 #include "ratchet/abi.h"
 
 /* One tests/<name>.json file. */

@@ -1,5 +1,6 @@
 /*
- * host/task_int.h - what host/task.c, task_meta.c and task_zip.c share; not for other callers.
+ * host/task/task_int.h - what host/task/task.c, task_meta.c and task_zip.c share; not for other
+ * callers.
  */
 #ifndef RT_TASK_INT_H
 #define RT_TASK_INT_H

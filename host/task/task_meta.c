@@ -1,5 +1,5 @@
 /*
- * host/task_meta.c - reading a task's files: bounded reads, JSON with line/column errors,
+ * host/task/task_meta.c - reading a task's files: bounded reads, JSON with line/column errors,
  * metadata.json (the union of what the original's loaders accept) and tests/\*.json.
  */
 #include "task_int.h"
@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "buf.h"
+#include "core/core_layer.h"
 
 /* ---- files ---------------------------------------------------------------------------------- */
 

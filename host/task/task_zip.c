@@ -1,5 +1,5 @@
 /*
- * host/task_zip.c - extracting a task .zip into a private temporary folder.
+ * host/task/task_zip.c - extracting a task .zip into a private temporary folder.
  *
  * A .zip is untrusted input. Every entry is checked before anything is written: names must stay
  * inside the folder (no "..", no absolute or drive paths, backslashes read as separators), no

@@ -1,4 +1,4 @@
-/* host/taskcli.c - flags and executor choice shared by the task commands. */
+/* host/task/taskcli.c - flags and executor choice shared by the task commands. */
 #include "taskcli.h"
 
 #include <errno.h>
@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "options.h"
+#include "core/core_layer.h"
 
 typedef struct flag_spec {
     const char *name;

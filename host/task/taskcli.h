@@ -1,11 +1,11 @@
 /*
- * host/taskcli.h - what the task commands (run-once, validate, test, replay) share: their
+ * host/task/taskcli.h - what the task commands (run-once, validate, test, replay) share: their
  * flags, choosing the executor, and the run limits from flags and `execution:` config.
  */
 #ifndef RT_TASKCLI_H
 #define RT_TASKCLI_H
 
-#include "cli.h"
+#include "core/core_layer.h"
 #include "run.h"
 
 typedef struct rt_task_flags {

@@ -1,5 +1,5 @@
-/* tests/unit/test_cron.c - cron parsing, error messages and next-fire sequences (host/cron.c),
- * including the DST rules documented in cron.h, with fixed clocks. */
+/* tests/unit/test_cron.c - cron parsing, error messages and next-fire sequences
+ * (host/engine/cron.c), including the DST rules documented in cron.h, with fixed clocks. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

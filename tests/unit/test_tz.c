@@ -1,4 +1,4 @@
-/* tests/unit/test_tz.c - the TZif reader, POSIX TZ rules and civil arithmetic of host/tz.c.
+/* tests/unit/test_tz.c - the TZif reader, POSIX TZ rules and civil arithmetic of host/engine/tz.c.
  * Expected values come from zdump (tzcode/glibc) on the system's tzdata; the last test compares
  * every transition of a set of zones with zdump directly. */
 #include <setjmp.h>

@@ -1,0 +1,20 @@
+/*
+ * host/core/core_layer.h - the interface of the core layer: what task/, engine/ and cli/ may
+ * use of it. Files outside core/ include this header and no other of core/ (see README.md);
+ * tests/check_layers.sh enforces it.
+ */
+#ifndef RT_CORE_LAYER_H
+#define RT_CORE_LAYER_H
+
+#include "app.h"       /* rt_app, exit statuses, loading settings and plugins */
+#include "buf.h"       /* growable buffers, JSON helpers */
+#include "error.h"     /* rt_error */
+#include "hostapi.h"   /* the host API handed to plugins, contexts */
+#include "instances.h" /* configured plugin instances */
+#include "loader.h"    /* the plugin loader and registry */
+#include "log.h"       /* the logging fan-out */
+#include "options.h"   /* option schemas and values */
+#include "rt_yaml.h"   /* YAML documents with positions */
+#include "settings.h"  /* ratchet.yaml */
+
+#endif

@@ -1,0 +1,21 @@
+/*
+ * host/engine/engine_layer.h - the interface of the engine layer: what cli/ may use of it.
+ * Files outside engine/ include this header and no other of engine/ (see README.md);
+ * tests/check_layers.sh enforces it.
+ */
+#ifndef RT_ENGINE_LAYER_H
+#define RT_ENGINE_LAYER_H
+
+#include "cron.h"     /* cron expressions */
+#include "deliver.h"  /* output destinations of a job (webhook, file) */
+#include "engine.h"   /* the engine behind `ratchet serve` */
+#include "ipc.h"      /* the coordinator-worker line protocol */
+#include "outbox.h"   /* the outbox of deliveries */
+#include "pool.h"     /* the worker pool */
+#include "relay.h"    /* fetches relayed for the workers */
+#include "schedule.h" /* the scheduler, and times as --at writes them */
+#include "store.h"    /* the storage client */
+#include "tz.h"       /* time zones */
+#include "worker.h"   /* the body of a worker process */
+
+#endif
