@@ -1,0 +1,5 @@
+async function main(input) {
+  const { a = await Promise.resolve('lazy') } = {};
+  const [b = await 'x'] = ['given'];
+  return [a, b];
+}

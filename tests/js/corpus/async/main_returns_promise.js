@@ -1,0 +1,3 @@
+function main(input) {
+  return Promise.resolve({ ok: true }).then((v) => ({ ...v, chained: 1 }));
+}

@@ -1,0 +1,4 @@
+// throws: RangeError
+function main(input) {
+  return Promise.reject(new RangeError('rejected directly'));
+}

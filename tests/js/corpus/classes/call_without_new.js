@@ -1,0 +1,9 @@
+function main(input) {
+  class A {}
+  try {
+    A();
+    return 'called';
+  } catch (e) {
+    return e instanceof TypeError;
+  }
+}

@@ -1,0 +1,5 @@
+function main(input) {
+  class BadInput extends TypeError {}
+  const e = new BadInput('nope');
+  return [e instanceof TypeError, e instanceof Error, e.message, e.name, Object.prototype.toString.call(e)];
+}

@@ -1,0 +1,7 @@
+function main(input) {
+  try {
+    throw new RangeError('too big');
+  } catch ({ name, message }) {
+    return name + ': ' + message;
+  }
+}

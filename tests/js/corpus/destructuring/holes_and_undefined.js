@@ -1,0 +1,4 @@
+function main(input) {
+  const [a = 'A', b = 'B', c = 'C'] = [, undefined, null];
+  return [a, b, c];
+}

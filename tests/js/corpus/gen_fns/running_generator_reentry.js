@@ -1,0 +1,6 @@
+function main(input) {
+  let it;
+  function* g() { try { it.next(); } catch (e) { yield e instanceof TypeError; } }
+  it = g();
+  return it.next().value;
+}

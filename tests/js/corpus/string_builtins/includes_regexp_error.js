@@ -1,0 +1,3 @@
+function main(input) {
+  try { 'abc'.includes(/b/); return 'no error'; } catch (e) { return e instanceof TypeError; }
+}

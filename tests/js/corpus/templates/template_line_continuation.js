@@ -1,0 +1,5 @@
+function main(input) {
+  const s = `one \
+two`;
+  return [s, s.length];
+}

@@ -1,0 +1,5 @@
+// error: flag
+// at: 4:10
+function main(input) {
+  return /a.b/s.test('a\nb');
+}

@@ -1,0 +1,8 @@
+// error: flag
+// at: 5:14
+function main(input) {
+  const s = 'aaa';
+  const re = /a/y;
+  re.lastIndex = 1;
+  return re.test(s);
+}
