@@ -27,8 +27,10 @@ static const size_t desc_min_size[RATCHET_ABI_MINOR + 1] = {
     RT_END_OF(ratchet_plugin_desc, logger),
     RT_END_OF(ratchet_plugin_desc, executor),
     RT_END_OF(ratchet_plugin_desc, storage),
+    RT_END_OF(ratchet_plugin_desc, storage),
 };
 static const size_t logger_min_size[RATCHET_ABI_MINOR + 1] = {
+    RT_END_OF(ratchet_logger_vtable, flush),
     RT_END_OF(ratchet_logger_vtable, flush),
     RT_END_OF(ratchet_logger_vtable, flush),
     RT_END_OF(ratchet_logger_vtable, flush),
@@ -38,9 +40,11 @@ static const size_t executor_min_size[RATCHET_ABI_MINOR + 1] = {
     RT_END_OF(ratchet_executor_vtable, release),
     RT_END_OF(ratchet_executor_vtable, release),
     RT_END_OF(ratchet_executor_vtable, release),
+    RT_END_OF(ratchet_executor_vtable, release),
 };
 /* The storage kind appeared in 1.2. */
 static const size_t storage_min_size[RATCHET_ABI_MINOR + 1] = {
+    RT_END_OF(ratchet_storage_vtable, notify),
     RT_END_OF(ratchet_storage_vtable, notify),
     RT_END_OF(ratchet_storage_vtable, notify),
     RT_END_OF(ratchet_storage_vtable, notify),

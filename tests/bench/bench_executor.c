@@ -74,8 +74,11 @@ static int bench_exec_open(bench_exec *b)
                 rt_error_peek());
         return -1;
     }
-    ratchet_task_source src = {RATCHET_ABI_INIT(ratchet_task_source), "addition", "main.js",
-                               addition_js, sizeof addition_js - 1};
+    ratchet_task_source src = {.abi = RATCHET_ABI_INIT(ratchet_task_source),
+                               .task_name = "addition",
+                               .filename = "main.js",
+                               .code = addition_js,
+                               .code_len = sizeof addition_js - 1};
     if (b->ex->compile(b->self, &src, &b->prog) != RATCHET_OK) {
         fprintf(stderr, "executor-mujs: compile failed: %s\n", rt_error_peek());
         return -1;

@@ -28,8 +28,11 @@ void inst_close(inst *in)
 
 void *compile_ok(inst *in, const char *code)
 {
-    ratchet_task_source src = {RATCHET_ABI_INIT(ratchet_task_source), "t", "main.js", code,
-                               strlen(code)};
+    ratchet_task_source src = {.abi = RATCHET_ABI_INIT(ratchet_task_source),
+                               .task_name = "t",
+                               .filename = "main.js",
+                               .code = code,
+                               .code_len = strlen(code)};
     void *prog = NULL;
     rt_error_clear();
     ratchet_status st = in->ex->compile(in->self, &src, &prog);

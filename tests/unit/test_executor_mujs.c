@@ -35,8 +35,11 @@
 /* Compile must fail; returns the set_error text. */
 static const char *compile_err(inst *in, const char *code)
 {
-    ratchet_task_source src = {RATCHET_ABI_INIT(ratchet_task_source), "t", "main.js", code,
-                               strlen(code)};
+    ratchet_task_source src = {.abi = RATCHET_ABI_INIT(ratchet_task_source),
+                               .task_name = "t",
+                               .filename = "main.js",
+                               .code = code,
+                               .code_len = strlen(code)};
     void *prog = (void *)1;
     rt_error_clear();
     assert_int_equal(in->ex->compile(in->self, &src, &prog), RATCHET_ERR);
@@ -311,8 +314,11 @@ static void test_compile_errors(void **state)
                         "main.js defines no main function and does not evaluate to a function");
 
     /* A NUL inside the source would cut it short. */
-    ratchet_task_source src = {RATCHET_ABI_INIT(ratchet_task_source), "t", "main.js",
-                               "function main(){}\0junk", 22};
+    ratchet_task_source src = {.abi = RATCHET_ABI_INIT(ratchet_task_source),
+                               .task_name = "t",
+                               .filename = "main.js",
+                               .code = "function main(){}\0junk",
+                               .code_len = 22};
     void *prog = NULL;
     assert_int_equal(in.ex->compile(in.self, &src, &prog), RATCHET_ERR);
     assert_non_null(strstr(rt_error_peek(), "NUL"));

@@ -15,6 +15,7 @@
  *   1.0  host API table, plugin descriptor, option tables, the logger kind.
  *   1.1  the executor kind (ratchet_plugin_desc.executor, executor.h).
  *   1.2  the storage kind (ratchet_plugin_desc.storage, storage.h).
+ *   1.3  compiled tasks: ratchet_task_source.runtime/line_map (executor.h).
  */
 #ifndef RATCHET_ABI_H
 #define RATCHET_ABI_H
@@ -23,7 +24,7 @@
 #include <stdint.h>
 
 #define RATCHET_ABI_MAJOR 1
-#define RATCHET_ABI_MINOR 2
+#define RATCHET_ABI_MINOR 3
 
 /* Leads every struct that crosses the boundary. Fill it with RATCHET_ABI_INIT(type). */
 typedef struct ratchet_abi {

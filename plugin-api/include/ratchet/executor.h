@@ -31,6 +31,16 @@ typedef struct ratchet_task_source {
     const char *filename;  /* shown in stack traces, e.g. "main.js" */
     const char *code;      /* UTF-8 source text */
     size_t code_len;
+    /* Since ABI 1.3 (read only when abi.struct_size covers them). When the host compiled the
+     * task's source (ES2015+ to ES5), `code` is the compiled program and: */
+    const char *runtime; /* code to run before `code` in every execution: the built-ins and
+                            helpers the program needs (NULL or empty: none) */
+    size_t runtime_len;
+    /* Positions in the author's source, for messages and stack traces: entry i (0-based) is
+     * generated line i+1; line_map[2*i] is the original line and line_map[2*i+1] the original
+     * column (both 1-based; 0 = no position). NULL when `code` is the author's own text. */
+    const uint32_t *line_map;
+    size_t line_map_lines;
 } ratchet_task_source;
 
 /* One fetch(url, options, body) call made by a script, and its answer. */
