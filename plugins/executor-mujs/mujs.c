@@ -57,7 +57,48 @@ static void mujs_program_free(mujs_program *p)
     mujs_host->free(p->code);
     mujs_host->free(p->filename);
     mujs_host->free(p->task_name);
+    mujs_host->free(p->runtime);
+    mujs_host->free(p->line_map);
     mujs_host->free(p);
+}
+
+/* Bound on the line map, as on any external size: far beyond any task (a million lines). */
+#define MUJS_MAP_MAX (1u << 20)
+
+/* Copy the compiled task's runtime and line map (ABI 1.3 fields) into p. */
+static ratchet_status mujs_compile_extras(mujs_instance *in, const ratchet_task_source *src,
+                                          mujs_program *p)
+{
+    if (!RATCHET_HAS_FIELD(src, ratchet_task_source, line_map_lines))
+        return RATCHET_OK;
+    if (src->runtime && src->runtime_len > 0) {
+        if (memchr(src->runtime, '\0', src->runtime_len)) {
+            mujs_host->set_error(in->ctx, "the compiled runtime contains a NUL byte");
+            return RATCHET_ERR;
+        }
+        p->runtime = mujs_host->alloc(src->runtime_len + 1);
+        if (!p->runtime)
+            goto nomem;
+        memcpy(p->runtime, src->runtime, src->runtime_len);
+        p->runtime[src->runtime_len] = '\0';
+    }
+    if (src->line_map && src->line_map_lines > 0) {
+        if (src->line_map_lines > MUJS_MAP_MAX) {
+            mujs_host->set_error(in->ctx, "the line map has %zu lines (at most %u)",
+                                 src->line_map_lines, MUJS_MAP_MAX);
+            return RATCHET_ERR;
+        }
+        size_t bytes = src->line_map_lines * 2 * sizeof *p->line_map;
+        p->line_map = mujs_host->alloc(bytes);
+        if (!p->line_map)
+            goto nomem;
+        memcpy(p->line_map, src->line_map, bytes);
+        p->line_map_lines = src->line_map_lines;
+    }
+    return RATCHET_OK;
+nomem:
+    mujs_host->set_error(in->ctx, "out of memory");
+    return RATCHET_NOMEM;
 }
 
 static ratchet_status mujs_compile(void *instance, const ratchet_task_source *src, void **program)
@@ -90,6 +131,11 @@ static ratchet_status mujs_compile(void *instance, const ratchet_task_source *sr
         mujs_host->set_error(in->ctx, "out of memory");
         return RATCHET_NOMEM;
     }
+    ratchet_status est = mujs_compile_extras(in, src, p);
+    if (est != RATCHET_OK) {
+        mujs_program_free(p);
+        return est;
+    }
 
     jsx_run run;
     memset(&run, 0, sizeof run);
@@ -98,7 +144,9 @@ static ratchet_status mujs_compile(void *instance, const ratchet_task_source *sr
     run.memory_limit = (size_t)in->memory_limit;
     ratchet_status st = mujs_run_check(&run, in->flags);
     if (st != RATCHET_OK) {
-        mujs_host->set_error(in->ctx, "%s", run.why);
+        char *mapped = jsx_map_positions(p, run.why);
+        mujs_host->set_error(in->ctx, "%s", mapped ? mapped : run.why);
+        mujs_host->free(mapped);
         mujs_program_free(p);
         return st;
     }

@@ -9,6 +9,8 @@
  *   mujs_console.c  console.log/info/warn/error/debug
  *   mujs_fetch.c    fetch(url, options, body) through the host
  *   mujs_json.c     JSON in and out with the state's own JSON.parse/stringify
+ *   mujs_async.c    compiled tasks: their runtime, the microtask queue, main's promise
+ *   mujs_lines.c    compiled tasks: positions of the author's source in messages and stacks
  *
  * Naming: mujs_ for plugin-level code, jsx_ for code that works on a js_State.
  */
@@ -61,6 +63,10 @@ typedef struct mujs_program {
     char *code;     /* NUL-terminated copy of the source */
     char *filename; /* "main.js" unless the task says otherwise */
     char *task_name;
+    /* A task the host compiled (ES2015+ to ES5), else NULL/0: */
+    char *runtime;            /* NUL-terminated built-ins and helpers, run before code */
+    uint32_t *line_map;       /* 2 per generated line: the author's line, column (1-based) */
+    size_t line_map_lines;
 } mujs_program;
 
 /* What a run is doing when something is thrown; decides how the throw is reported. */
@@ -103,6 +109,28 @@ ratchet_status mujs_run_execute(jsx_run *run, int flags);
  * call (else RATCHET_ERR). A top level that throws cannot be judged here (it may need fetch,
  * which only works at execute time) and is accepted. */
 ratchet_status mujs_run_check(jsx_run *run, int flags);
+
+/* ---- compiled tasks (mujs_async.c, mujs_lines.c) ------------------------------------------ */
+
+/* The file name of the runtime in stack traces; its frames are not shown to users. */
+#define JSX_RUNTIME_FILE "ratchet:runtime"
+
+/* Load and run prog->runtime in J (nothing when there is none). Throws what it throws. */
+void jsx_runtime_load(js_State *J, const mujs_program *prog);
+
+/* With main's result on top of the stack: when the runtime has a microtask queue, run it and
+ * replace the result with what it settled to. Returns 1 when the result is there, 0 when the
+ * outcome is already set (main's promise never settled); throws the rejection's reason when
+ * the promise was rejected, so that it is reported like a throw. */
+int jsx_async_settle(js_State *J, jsx_run *run);
+
+/* The text with the runtime's frames removed from stack traces and "main.js:LINE" turned into
+ * the author's "main.js:LINE:COL" (per prog->line_map); host-allocated (host->free), or NULL
+ * when nothing changes or memory runs out. */
+char *jsx_map_positions(const mujs_program *prog, const char *text);
+
+/* jsx_map_positions applied in place to a result's message and stack. */
+void jsx_map_result(const mujs_program *prog, ratchet_exec_result *result);
 
 /* ---- outcomes (mujs_outcome.c) ------------------------------------------------------------ */
 

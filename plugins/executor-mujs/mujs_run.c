@@ -2,12 +2,14 @@
  * mujs_run.c - one run of a task in a fresh js_State.
  *
  *   1. js_newstate with the capped allocator (cap off), the panic guard, then the globals:
- *      console, fetch, the ten error constructors, saved JSON functions.
+ *      console, fetch, the ten error constructors, saved JSON functions; for a compiled
+ *      task, its runtime (mujs_async.c).
  *   2. Cap on. JSON.parse(input); the context object; load main.js; run its top level.
  *   3. Call the global `main` if it is a function, else the top level's completion value if
  *      that is one (a file that is `(function (input, context) {...})`, or ends in `main;`),
  *      with (input, context). Neither: RATCHET_EXEC_NO_ENTRY.
- *   4. JSON.stringify(result) is the output.
+ *   4. A compiled task's microtask queue runs; main's promise gives the result
+ *      (mujs_async.c). JSON.stringify(result) is the output.
  *   5. js_freestate: every byte goes back (the allocator counts it).
  *
  * Everything from 1 on runs inside one js_try; what is thrown is reported according to the
@@ -46,6 +48,7 @@ static void jsx_setup(js_State *J, jsx_run *run)
     jsx_errors_define(J);
     jsx_console_define(J);
     jsx_fetch_define(J);
+    jsx_runtime_load(J, run->prog);
 }
 
 static void jsx_push_id(js_State *J, const char *value, const char *key)
@@ -103,6 +106,8 @@ static void jsx_execute_body(js_State *J, jsx_run *run)
     js_copy(J, -4);
     js_copy(J, -4);
     js_call(J, 2); /* input context result */
+    if (!jsx_async_settle(J, run))
+        return;
 
     run->phase = JSX_PHASE_OUTPUT;
     if (js_isundefined(J, -1)) {
@@ -224,6 +229,8 @@ ratchet_status mujs_run_execute(jsx_run *run, int flags)
     }
     if (st == RATCHET_NOMEM && !run->why[0])
         snprintf(run->why, sizeof run->why, "out of memory while copying the result");
+    if (st == RATCHET_OK && run->result->outcome != RATCHET_EXEC_OK)
+        jsx_map_result(run->prog, run->result);
     return st;
 }
 

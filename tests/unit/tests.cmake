@@ -23,7 +23,7 @@ ratchet_unit_test(fetch_har SOURCES unit/fetch_testing.c LIBS PkgConfig::MHD)
 
 # The MuJS executor, compiled into its test with the static entry name (as the loggers above).
 get_property(mujs_sources GLOBAL PROPERTY RATCHET_EXECUTOR_MUJS_SOURCES)
-foreach(t IN ITEMS executor_mujs executor_mujs_runtime)
+foreach(t IN ITEMS executor_mujs executor_mujs_runtime executor_runtime)
   if("executor-mujs" IN_LIST RATCHET_STATIC_PLUGINS)
     ratchet_unit_test(${t} SOURCES unit/mujs_testing.c LIBS PkgConfig::MUJS)
   elseif(mujs_sources)

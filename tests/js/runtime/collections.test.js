@@ -1,0 +1,38 @@
+// modules: map set weakmap weakset
+var m = new Map([[1, "a"], ["1", "b"], [NaN, "nan"], [-0, "zero"]]);
+out(m.size, m.get(1), m.get("1"), m.get(NaN), m.get(0), m.has(-0), m.get({}));
+var keys = []; m.forEach(function (v, k, self) { keys.push([k, v, self === m]); }); out(keys);
+out(m.set(2, "c") === m, m.delete(1), m.delete(1), m.size, $jsc_to_array(m.keys()), $jsc_to_array(m.values()), $jsc_to_array(m));
+var o = {}, f = function () {}, frozen = Object.freeze({});
+m.set(o, "obj").set(f, "fn").set(frozen, "frozen");
+out(m.get(o), m.get(f), m.get(frozen), m.get({}), Object.keys(o), JSON.stringify(o));
+m.set("1", "B"); out($jsc_to_array(m.entries())[0]);
+// iteration while mutating: deleted entries are skipped, added ones are visited
+var mm = new Map([[1, 1], [2, 2], [3, 3]]), seen = [];
+mm.forEach(function (v, k) { seen.push(k); if (k === 1) { mm.delete(2); mm.set(4, 4); } });
+out(seen);
+var it = mm.keys(); out(it.next()); mm.clear(); mm.set(9, 9); out(it.next(), it.next(), it.next());
+var big = new Map(), vis = [];
+for (var i = 0; i < 40; i++) big.set(i, i);
+var bi = big.keys(); bi.next(); bi.next();
+for (i = 0; i < 30; i++) big.delete(i);
+big.set(100, 100);
+var r; while (!(r = bi.next()).done) vis.push(r.value);
+out(vis, big.size);
+var s = new Set([1, 2, 2, NaN, NaN, -0, "a"]);
+out(s.size, s.has(0), s.has(NaN), $jsc_to_array(s), $jsc_to_array(s.entries()), s.add(3) === s, s.delete(2), s.delete(2));
+var sv = []; s.forEach(function (v, k) { sv.push([v, k]); if (v === 1) s.add("late"); }); out(sv);
+var neg = new Set(); neg.add(-0); out(1 / $jsc_to_array(neg)[0]);
+out(Object.keys(new Map([[1, 2]])), JSON.stringify(new Set([1])), typeof Map.prototype.get);
+throws(function () { return Map.prototype.size; });
+throws(function () { Map(); });
+throws(function () { Map.prototype.get.call({}, 1); });
+throws(function () { new Map([1]); });
+throws(function () { new Set(5); });
+var wm = new WeakMap(), k1 = {}, k2 = function () {};
+wm.set(k1, 1).set(k2, 2).set(frozen, 3);
+out(wm.get(k1), wm.get(k2), wm.get(frozen), wm.has({}), wm.get(1), wm.delete(k1), wm.has(k1), wm.delete(frozen), wm.has(frozen), Object.keys(k1), JSON.stringify(k1));
+throws(function () { wm.set(1, 1); }, true);
+var ws = new WeakSet([k1]); out(ws.has(k1), ws.has(k2), ws.add(k2) === ws, ws.has(k2), ws.delete(k2), ws.has(k2));
+throws(function () { ws.add("x"); }, true);
+var wm2 = new WeakMap([[k1, "again"]]); out(wm2.get(k1), wm.get(k1));

@@ -1,0 +1,22 @@
+// modules: string string-matchall iterator
+out("abc".includes("b"), "abc".includes("b", 2), "abc".includes(""), "abc".startsWith("ab"), "abc".startsWith("b", 1), "abc".startsWith("c", -5), "abc".endsWith("bc"), "abc".endsWith("b", 2), "abc".endsWith("a", 99));
+throws(function () { "a".includes(/a/); });
+throws(function () { String.prototype.includes.call(null, "a"); });
+out("5".padStart(3, "0"), "5".padStart(6, "ab"), "abc".padStart(2), "x".padEnd(4), "x".padEnd(5, "12"), "x".padStart(3, ""), "x".padStart(NaN));
+out("ab".repeat(3), "x".repeat(0), "".repeat(5));
+throws(function () { "a".repeat(-1); });
+throws(function () { "a".repeat(Infinity); });
+out("  a b \n".trimStart(), "\t a b  \u00a0".trimEnd(), " x ".trimLeft(), " x ".trimRight());
+out("a\ud83d\ude00b".codePointAt(1), "a\ud83d\ude00b".codePointAt(2), "abc".codePointAt(5), "abc".codePointAt(-1), "\ud800".codePointAt(0));
+out(units(String.fromCodePoint(97, 0x1F600, 0x10FFFF)), String.fromCodePoint());
+throws(function () { String.fromCodePoint(-1); });
+throws(function () { String.fromCodePoint(1.5); });
+out(String.raw({ raw: ["a", "b", "c"] }, 1, 2, 3), String.raw({ raw: "xyz" }, "-", "+"), String.raw({ raw: [] }));
+var all = [], it = $jsc_iterator("t1e2s33".matchAll(/\d+/g)), r;
+while (!(r = it.next()).done) all.push([r.value[0], r.value.index, r.value.input]);
+out(all);
+var groups = [], it2 = $jsc_iterator("a1b2".matchAll(/([a-z])(\d)/g));
+while (!(r = it2.next()).done) groups.push([r.value[1], r.value[2]]);
+out(groups, $jsc_to_array("aaa".matchAll("a")).length, $jsc_to_array("ab".matchAll(/(?:)/g)).length);
+throws(function () { "a".matchAll(/a/); });
+out($jsc_to_array("a\ud83d\ude00b").map(units), $jsc_to_array(""));
