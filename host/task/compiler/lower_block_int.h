@@ -1,0 +1,24 @@
+/*
+ * host/task/compiler/lower_block_int.h - shared between lower_block.c (renaming, let/const to
+ * var, const assignments, block functions) and lower_block_loop.c (a fresh binding per loop
+ * iteration for closures). Internal to the block pass.
+ */
+#ifndef JSC_LOWER_BLOCK_INT_H
+#define JSC_LOWER_BLOCK_INT_H
+
+#include "ast.h"
+#include "scope.h"
+
+/* Move the body of `loop` (N_FOR, N_FOR_IN, N_WHILE, N_DO_WHILE) into a function called once
+ * per iteration, so that its let/const bindings (and the captured bindings of a for head) are
+ * fresh each time; break/continue/return leave through the function's return value. `slot`
+ * holds the statement (the loop, or `labels`, the labelled statement around it); `fn` is the
+ * enclosing function or program. Replaces *slot with a block; returns 0 after jsc_error()
+ * (a body with yield/await). */
+int jsc_block_wrap_loop(jsc_ctx *cx, jsc_node **slot, jsc_node *labels, jsc_node *loop,
+                        jsc_node *fn);
+
+/* void 0 at the position of `at`. */
+jsc_node *jsc_block_void0(jsc_ctx *cx, const jsc_node *at);
+
+#endif /* JSC_LOWER_BLOCK_INT_H */

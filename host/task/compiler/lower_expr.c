@@ -1,0 +1,261 @@
+/*
+ * host/task/compiler/lower_expr.c - the last lowering pass: `**` and `**=` (Math.pow),
+ * optional chaining `?.` (one short-circuit for the whole chain, every part evaluated once,
+ * `this` kept for `a?.b()` and `a.b?.()`), nullish coalescing `??`, optional catch binding,
+ * and numeric literals the parser left in a form ES5 cannot print.
+ *
+ * Temporaries are `var`s of the nearest enclosing function (every arrow is an ordinary
+ * function by now). New nodes copy the position of the node they replace.
+ */
+#include "ast.h"
+#include "phases.h"
+
+#include <string.h>
+
+typedef struct expr_walk {
+    jsc_node *fn; /* nearest N_FUNCTION / N_FUNC_DECL, or the N_PROGRAM */
+} expr_walk;
+
+static void visit(jsc_ctx *cx, jsc_node **slot, void *data);
+
+static jsc_node *mk(jsc_ctx *cx, jsc_kind k, jsc_tok op, jsc_node *a, jsc_node *b,
+                    const jsc_node *at)
+{
+    jsc_node *n = jsc_node_new(cx, k, at);
+    n->op = op;
+    n->a = a;
+    n->b = b;
+    return n;
+}
+
+static jsc_node *void0(jsc_ctx *cx, const jsc_node *at)
+{
+    return mk(cx, N_UNARY, JT_VOID, jsc_number(cx, 0, at), NULL, at);
+}
+
+static jsc_node *math_pow(jsc_ctx *cx, jsc_node *x, jsc_node *y, const jsc_node *at)
+{
+    jsc_node *callee = jsc_member(cx, jsc_ident(cx, "Math", at), "pow", at);
+    x->next = y;
+    y->next = NULL;
+    return jsc_call(cx, callee, x, at);
+}
+
+/* A copy of a reference `t.p` / `t[k]` whose object (and key) are identifiers. */
+static jsc_node *copy_ref(jsc_ctx *cx, const jsc_node *r)
+{
+    jsc_node *c = jsc_node_new(cx, r->kind, r);
+    c->a = jsc_ident(cx, r->a->str, r->a);
+    c->str = r->str;
+    c->len = r->len;
+    if (r->b)
+        c->b = jsc_ident(cx, r->b->str, r->b);
+    return c;
+}
+
+/* x **= v: the target's object and key are evaluated once, before v. */
+static jsc_node *lower_pow_assign(jsc_ctx *cx, expr_walk *w, jsc_node *n)
+{
+    jsc_node *t = n->a, *v = n->b;
+    if (t->kind == N_IDENT) {
+        jsc_node *read = jsc_ident(cx, t->str, t);
+        return jsc_assign(cx, t, math_pow(cx, read, v, n), n);
+    }
+    jsc_node *pre = NULL;
+    const char *o = jsc_declare_temp(cx, w->fn);
+    jsc_list_append(&pre, jsc_assign(cx, jsc_ident(cx, o, t->a), t->a, t->a));
+    t->a = jsc_ident(cx, o, t->a);
+    if (t->kind == N_INDEX) {
+        const char *k = jsc_declare_temp(cx, w->fn);
+        jsc_list_append(&pre, jsc_assign(cx, jsc_ident(cx, k, t->b), t->b, t->b));
+        t->b = jsc_ident(cx, k, t->b);
+    }
+    jsc_node *set = jsc_assign(cx, t, math_pow(cx, copy_ref(cx, t), v, n), n);
+    jsc_list_append(&pre, set);
+    jsc_node *s = jsc_node_new(cx, N_SEQUENCE, n);
+    s->a = pre;
+    return s;
+}
+
+/* a ?? b -> (t = a) != null ? t : b (an identifier is read twice instead). */
+static jsc_node *lower_nullish(jsc_ctx *cx, expr_walk *w, jsc_node *n)
+{
+    jsc_node *a = n->a, *test, *use;
+    if (a->kind == N_IDENT) {
+        test = a;
+        use = jsc_ident(cx, a->str, a);
+    } else {
+        const char *t = jsc_declare_temp(cx, w->fn);
+        test = jsc_assign(cx, jsc_ident(cx, t, a), a, a);
+        use = jsc_ident(cx, t, a);
+    }
+    jsc_node *c = jsc_node_new(cx, N_COND, n);
+    c->a = mk(cx, N_BINARY, JT_NE, test, jsc_node_new(cx, N_NULL, a), a);
+    c->b = use;
+    c->c = n->b;
+    return c;
+}
+
+/* ---- optional chains ------------------------------------------------------------------ */
+
+typedef struct chain {
+    jsc_node *fn;
+    jsc_node *conds; /* `||` of the short-circuit tests so far, or NULL */
+} chain;
+
+static void add_cond(jsc_ctx *cx, chain *ch, jsc_node *test)
+{
+    ch->conds = ch->conds ? mk(cx, N_LOGICAL, JT_OROR, ch->conds, test, test) : test;
+}
+
+/* Test `expr` for null/undefined; returns what stands for its value afterwards. */
+static jsc_node *guard(jsc_ctx *cx, chain *ch, jsc_node *expr)
+{
+    if (expr->kind == N_IDENT) {
+        add_cond(cx, ch, mk(cx, N_BINARY, JT_EQ, expr, jsc_node_new(cx, N_NULL, expr), expr));
+        return jsc_ident(cx, expr->str, expr);
+    }
+    const char *t = jsc_declare_temp(cx, ch->fn);
+    jsc_node *set = jsc_assign(cx, jsc_ident(cx, t, expr), expr, expr);
+    add_cond(cx, ch, mk(cx, N_BINARY, JT_EQ, set, jsc_node_new(cx, N_NULL, expr), expr));
+    return jsc_ident(cx, t, expr);
+}
+
+static jsc_node *rebuild(jsc_ctx *cx, chain *ch, jsc_node *n);
+
+/* o.f?.(args) / o?.f?.(args): keep `this` = o through f.call(o, args). */
+static jsc_node *rebuild_opt_method_call(jsc_ctx *cx, chain *ch, jsc_node *n)
+{
+    jsc_node *callee = n->a;
+    callee->a = rebuild(cx, ch, callee->a);
+    jsc_node *self;
+    if (callee->flags & JSC_OPTIONAL) {
+        callee->flags &= ~(uint32_t)JSC_OPTIONAL;
+        callee->a = guard(cx, ch, callee->a);
+        self = jsc_ident(cx, callee->a->str, callee->a);
+    } else if (callee->a->kind == N_IDENT || callee->a->kind == N_THIS) {
+        self = jsc_node_new(cx, callee->a->kind, callee->a);
+        self->str = callee->a->str;
+        self->len = callee->a->len;
+    } else {
+        const char *o = jsc_declare_temp(cx, ch->fn);
+        self = jsc_ident(cx, o, callee->a);
+        callee->a = jsc_assign(cx, jsc_ident(cx, o, callee->a), callee->a, callee->a);
+    }
+    jsc_node *f = guard(cx, ch, callee);
+    self->next = n->b;
+    n->a = jsc_member(cx, f, "call", n);
+    n->b = self;
+    n->flags &= ~(uint32_t)JSC_OPTIONAL;
+    return n;
+}
+
+/* Rewrite the links of a chain bottom-up, collecting the tests in ch->conds. */
+static jsc_node *rebuild(jsc_ctx *cx, chain *ch, jsc_node *n)
+{
+    switch (n->kind) {
+    case N_MEMBER:
+    case N_INDEX:
+        n->a = rebuild(cx, ch, n->a);
+        if (n->flags & JSC_OPTIONAL) {
+            n->flags &= ~(uint32_t)JSC_OPTIONAL;
+            n->a = guard(cx, ch, n->a);
+        }
+        return n;
+    case N_CALL:
+        if ((n->flags & JSC_OPTIONAL) && (n->a->kind == N_MEMBER || n->a->kind == N_INDEX))
+            return rebuild_opt_method_call(cx, ch, n);
+        n->a = rebuild(cx, ch, n->a);
+        if (n->flags & JSC_OPTIONAL) {
+            n->flags &= ~(uint32_t)JSC_OPTIONAL;
+            n->a = guard(cx, ch, n->a);
+        }
+        return n;
+    case N_ASSIGN:
+        /* `(t = o).f` made by the spread pass inside a chain: look through it. */
+        if (n->flags & JSC_LOWERED)
+            n->b = rebuild(cx, ch, n->b);
+        return n;
+    default:
+        return n;
+    }
+}
+
+/* The chain of N_OPT_CHAIN `oc` (children already lowered) as `tests ? short : body`, where
+ * body is `wrap(chain)` (wrap_op JT_DELETE for `delete a?.b`, else the chain itself). */
+static jsc_node *lower_chain(jsc_ctx *cx, expr_walk *w, jsc_node *oc, int is_delete)
+{
+    chain ch = {w->fn, NULL};
+    jsc_node *body = rebuild(cx, &ch, oc->a);
+    jsc_node *shortv = void0(cx, oc);
+    if (is_delete) {
+        body = mk(cx, N_UNARY, JT_DELETE, body, NULL, oc);
+        shortv = jsc_node_new(cx, N_TRUE, oc);
+    }
+    if (!ch.conds)
+        return body;
+    jsc_node *c = jsc_node_new(cx, N_COND, oc);
+    c->a = ch.conds;
+    c->b = shortv;
+    c->c = body;
+    return c;
+}
+
+/* ---- the walk ------------------------------------------------------------------------- */
+
+static void fix_number(jsc_node *n)
+{
+    if (!n->str)
+        return;
+    if (strchr(n->str, '_') || (n->str[0] == '0' && n->str[1] && strchr("bBoO", n->str[1])))
+        n->str = NULL;
+}
+
+static void visit(jsc_ctx *cx, jsc_node **slot, void *data)
+{
+    expr_walk *w = data;
+    jsc_node *n = *slot;
+    if (n->kind == N_UNARY && n->op == JT_DELETE && n->a->kind == N_OPT_CHAIN) {
+        jsc_each_child(cx, n->a, visit, w);
+        jsc_replace(slot, lower_chain(cx, w, n->a, 1));
+        return;
+    }
+    jsc_node *saved = w->fn;
+    if (n->kind == N_FUNCTION || n->kind == N_FUNC_DECL)
+        w->fn = n;
+    jsc_each_child(cx, n, visit, w);
+    w->fn = saved;
+    switch (n->kind) {
+    case N_BINARY:
+        if (n->op == JT_STARSTAR)
+            jsc_replace(slot, math_pow(cx, n->a, n->b, n));
+        break;
+    case N_ASSIGN:
+        if (n->op == JT_STARSTAR_EQ)
+            jsc_replace(slot, lower_pow_assign(cx, w, n));
+        break;
+    case N_LOGICAL:
+        if (n->op == JT_QQ)
+            jsc_replace(slot, lower_nullish(cx, w, n));
+        break;
+    case N_OPT_CHAIN:
+        jsc_replace(slot, lower_chain(cx, w, n, 0));
+        break;
+    case N_TRY:
+        if (n->c && !n->b)
+            n->b = jsc_ident(cx, jsc_temp_name(cx), n->c);
+        break;
+    case N_NUMBER:
+        fix_number(n);
+        break;
+    default:
+        break;
+    }
+}
+
+int jsc_lower_expr(jsc_ctx *cx, jsc_node *prog)
+{
+    expr_walk w = {prog};
+    jsc_each_child(cx, prog, visit, &w);
+    return !cx->failed;
+}
