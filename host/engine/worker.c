@@ -166,8 +166,9 @@ static void *program_for(worker *w, const rt_ipc_task_ref *t)
             rt_buf_free(&key);
             return w->cache[i].program;
         }
-    ratchet_task_source src = {RATCHET_ABI_INIT(ratchet_task_source), t->name, "main.js", t->code,
-                               strlen(t->code)};
+    ratchet_task_source src = {.abi = RATCHET_ABI_INIT(ratchet_task_source),
+                               .task_name = t->name, .filename = "main.js",
+                               .code = t->code, .code_len = strlen(t->code)};
     void *program = NULL;
     rt_error_clear();
     if (w->vt->compile(w->inst, &src, &program) != RATCHET_OK) {

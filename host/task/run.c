@@ -14,6 +14,7 @@
 
 #include "core/core_layer.h"
 #include "fetch.h"
+#include "program.h"
 #include "sandbox.h"
 #include "schema_check.h"
 
@@ -85,7 +86,7 @@ static void add_str(struct json_object *o, const char *key, const char *value)
 }
 
 /* Run in the child: everything that touches the script. Returns the reply object. */
-static struct json_object *child_execute(const rt_run_request *req)
+static struct json_object *child_execute(const rt_run_request *req, const rt_program *prog)
 {
     const ratchet_executor_vtable *vt = req->executor->vtable[RT_KIND_EXECUTOR];
     struct json_object *reply = json_object_new_object();
@@ -102,8 +103,8 @@ static struct json_object *child_execute(const rt_run_request *req)
                                                           : "executor failed to start"));
         return reply;
     }
-    ratchet_task_source src = {RATCHET_ABI_INIT(ratchet_task_source), req->task->name, "main.js",
-                               req->task->code, req->task->code_len};
+    ratchet_task_source src;
+    rt_program_source(prog, req->task->name, &src);
     if (vt->compile(inst, &src, &program) != RATCHET_OK) {
         json_object_object_add(reply, "outcome", json_object_new_int(RATCHET_EXEC_COMPILE_ERROR));
         add_str(reply, "message", rt_error_peek());
@@ -179,7 +180,7 @@ static void write_all(int fd, const char *data, size_t len)
     }
 }
 
-static void child_main(const rt_run_request *req, int fd)
+static void child_main(const rt_run_request *req, const rt_program *prog, int fd)
 {
     /* Fetches are live here unless mocked or replayed, and --record writes the HAR from
      * here, so those two freedoms stay exactly when they are needed. */
@@ -197,7 +198,7 @@ static void child_main(const rt_run_request *req, int fd)
         _exit(3);
     }
     signal(SIGPIPE, SIG_IGN);
-    struct json_object *reply = child_execute(req);
+    struct json_object *reply = child_execute(req, prog);
     const char *text = json_object_to_json_string_ext(reply, JSON_C_TO_STRING_PLAIN);
     write_all(fd, text, strlen(text));
     json_object_put(reply);
@@ -330,28 +331,10 @@ static void describe_death(int wstatus, const rt_run_request *req, rt_run_result
     }
 }
 
-void rt_run_task(const rt_run_request *req, rt_run_result *res)
+/* Fork the child that runs `prog`, wait for its reply within the time limit, read it. */
+static void run_child(const rt_run_request *req, const rt_program *prog, double start,
+                      rt_run_result *res)
 {
-    memset(res, 0, sizeof *res);
-    res->logs = json_object_new_array();
-    res->http = json_object_new_array();
-    double start = now_ms();
-
-    enum json_tokener_error jerr;
-    struct json_object *input =
-        json_tokener_parse_verbose(req->input_json ? req->input_json : "null", &jerr);
-    if (!input && jerr != json_tokener_success) {
-        set_failure(res, RT_RUN_INPUT_INVALID, "the input is not valid JSON: %s",
-                    json_tokener_error_desc(jerr));
-        return;
-    }
-    int bad = req->compile_only ? 0
-                                : check_schema(req->task->input_schema, input, "input.schema.json",
-                                               RT_RUN_INPUT_INVALID, res);
-    json_object_put(input);
-    if (bad)
-        return;
-
     int fds[2];
     if (pipe(fds) != 0) {
         set_failure(res, RT_RUN_HOST_ERROR, "cannot create a pipe: %s", strerror(errno));
@@ -367,7 +350,7 @@ void rt_run_task(const rt_run_request *req, rt_run_result *res)
     }
     if (pid == 0) {
         close(fds[0]);
-        child_main(req, fds[1]);
+        child_main(req, prog, fds[1]);
         _exit(0);
     }
     close(fds[1]);
@@ -390,6 +373,42 @@ void rt_run_task(const rt_run_request *req, rt_run_result *res)
         interpret_reply(req, obj, res);
     json_object_put(obj);
     rt_buf_free(&reply);
+}
+
+void rt_run_task(const rt_run_request *req, rt_run_result *res)
+{
+    memset(res, 0, sizeof *res);
+    res->logs = json_object_new_array();
+    res->http = json_object_new_array();
+    double start = now_ms();
+
+    enum json_tokener_error jerr;
+    struct json_object *input =
+        json_tokener_parse_verbose(req->input_json ? req->input_json : "null", &jerr);
+    if (!input && jerr != json_tokener_success) {
+        set_failure(res, RT_RUN_INPUT_INVALID, "the input is not valid JSON: %s",
+                    json_tokener_error_desc(jerr));
+        return;
+    }
+    int bad = req->compile_only ? 0
+                                : check_schema(req->task->input_schema, input, "input.schema.json",
+                                               RT_RUN_INPUT_INVALID, res);
+    json_object_put(input);
+    if (bad)
+        return;
+    /* The program compiled when the task was loaded; else compiled here, for this run. */
+    rt_program *own = NULL;
+    const rt_program *prog = req->task->program;
+    if (!prog) {
+        rt_error cerr;
+        if (!(own = rt_program_compile(req->task->code, req->task->code_len, &cerr))) {
+            set_failure(res, RT_RUN_COMPILE_ERROR, "%s", cerr.msg);
+            return;
+        }
+        prog = own;
+    }
+    run_child(req, prog, start, res);
+    rt_program_free(own);
 }
 
 void rt_run_result_free(rt_run_result *res)

@@ -134,10 +134,18 @@ static char *task_open(rt_task *t, const char *path, rt_error *err)
     return prefix;
 }
 
+ratchet_status rt_task_compile(rt_task *t, rt_error *err)
+{
+    if (!t->program && !(t->program = rt_program_compile(t->code, t->code_len, err)))
+        return RATCHET_ERR;
+    return RATCHET_OK;
+}
+
 void rt_task_free(rt_task *t)
 {
     if (!t)
         return;
+    rt_program_free(t->program);
     for (size_t i = 0; i < t->ntests; i++) {
         free(t->tests[i].name);
         free(t->tests[i].file);

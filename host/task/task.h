@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 
 #include "core/core_layer.h"
+#include "program.h"
 #include "ratchet/abi.h"
 
 /* One tests/<name>.json file. */
@@ -40,6 +41,7 @@ typedef struct rt_task {
     rt_task_test *tests;               /* sorted by name */
     size_t ntests;
     char *tmpdir; /* private extraction folder removed by rt_task_free, or NULL */
+    rt_program *program; /* main.js compiled (rt_task_compile), or NULL until then */
 } rt_task;
 
 /* Called once per problem found by rt_task_check, in the formats rt_task_load uses. */
@@ -52,6 +54,10 @@ typedef void (*rt_task_problem_fn)(void *data, const char *problem);
  * "addition.zip: entry '../x' escapes the task folder" for a refused archive. */
 rt_task *rt_task_load(const char *path, rt_error *err);
 void rt_task_free(rt_task *task);
+
+/* Compile main.js into task->program (once; later calls do nothing). On a syntax error or an
+ * unsupported feature: RATCHET_ERR and err->msg "main.js:LINE:COL: message". */
+ratchet_status rt_task_compile(rt_task *task, rt_error *err);
 
 /* Check everything `ratchet validate` checks that does not need an executor or the schema
  * validator (metadata fields and types, files present, JSON well-formed, tests' shape),

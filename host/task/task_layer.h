@@ -10,6 +10,7 @@
 #include "fetch.h"        /* the fetcher behind a task's fetch(): live, mocked, replayed */
 #include "fetch_http.h"   /* one HTTP exchange and the live client (also used by deliveries) */
 #include "jsondiff.h"     /* comparing a result with a test's expectation */
+#include "program.h"      /* a task's compiled program (ES2015+ compiled to ES5) */
 #include "run.h"          /* the run of one execution */
 #include "sandbox.h"      /* limits and seccomp for a process that runs tasks */
 #include "schema.h"       /* the JSON Schema validator */

@@ -141,8 +141,13 @@ rt_task *rt_task_open(const char *path)
 {
     rt_error err;
     rt_task *t = rt_task_load(path, &err);
-    if (!t)
+    if (!t) {
         rt_cli_fail("%s", err.msg);
+        return NULL;
+    }
+    /* Compiled once for every run of this command. A compile error is reported by the run
+     * (rt_run_task compiles again when there is no program), in the run's own words. */
+    (void)rt_task_compile(t, &err);
     return t;
 }
 
