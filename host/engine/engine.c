@@ -23,6 +23,11 @@ typedef struct cached_task {
     int64_t id;
     struct json_object *rec;  /* task_version_get record: name, version, uuid, code, schemas */
     rt_schema *output_schema; /* compiled once; NULL when the task has none */
+    /* The compiled program sent to workers: borrowed from rec's "program" when it was stored by
+     * this compiler version, else from `own` (compiled here once). NULL code: compile_error. */
+    const char *code, *modules, *map;
+    rt_program *own;
+    char *compile_error;
 } cached_task;
 
 #define RT_FLUSH_MS    5 /* outcomes wait at most this long to share a transaction */
@@ -69,6 +74,37 @@ static int64_t now_ms(void)
 
 /* ---- task versions ------------------------------------------------------------------------ */
 
+static const char *rec_str(struct json_object *rec, const char *key);
+
+/* Fill t's program from the record: the stored one when this compiler version made it, else
+ * main.js compiled now (a version stored by an older Ratchet). */
+static void task_program(cached_task *t)
+{
+    struct json_object *prog = NULL;
+    const char *compiler = NULL;
+    if (json_object_object_get_ex(t->rec, "program", &prog) && prog)
+        compiler = rec_str(prog, "compiler");
+    if (compiler && strcmp(compiler, rt_program_compiler()) == 0) {
+        t->code = rec_str(prog, "code") ? rec_str(prog, "code") : rec_str(t->rec, "code");
+        t->modules = rec_str(prog, "modules");
+        t->map = rec_str(prog, "map");
+        return;
+    }
+    const char *src = rec_str(t->rec, "code");
+    rt_error err;
+    if (!src) {
+        t->compile_error = strdup("the task version has no code");
+    } else if (!(t->own = rt_program_compile(src, strlen(src), &err))) {
+        t->compile_error = strdup(err.msg);
+    } else {
+        t->code = t->own->code;
+        t->modules = t->own->modules;
+        t->map = t->own->map_text;
+    }
+    if (t->compile_error)
+        rt_log(RATCHET_LOG_WARN, "task version %lld: %s", (long long)t->id, t->compile_error);
+}
+
 static cached_task *task_entry(rt_engine *e, int64_t id)
 {
     for (size_t i = 0; i < e->ntasks; i++)
@@ -92,7 +128,8 @@ static cached_task *task_entry(rt_engine *e, int64_t id)
         !(compiled = rt_schema_compile(schema, NULL, NULL, NULL, &err)))
         rt_log(RATCHET_LOG_WARN, "task version %lld: output schema unusable: %s", (long long)id,
                err.msg);
-    grown[e->ntasks] = (cached_task){id, rec, compiled};
+    grown[e->ntasks] = (cached_task){.id = id, .rec = rec, .output_schema = compiled};
+    task_program(&grown[e->ntasks]);
     return &grown[e->ntasks++];
 }
 
@@ -435,7 +472,8 @@ static void send_job(rt_engine *e, rt_slot *s, ratchet_claimed_job *job)
     s->timeout_ms = e->timeout_ms;
     s->deadline_ms = s->job_started_ms + e->timeout_ms;
     s->fetcher = rt_job_http_new();
-    struct json_object *rec = task_record(e, job->task_version_id);
+    cached_task *task = task_entry(e, job->task_version_id);
+    struct json_object *rec = task ? task->rec : NULL;
     char execution[32];
     snprintf(execution, sizeof execution, "%lld", (long long)job->execution_id);
     rt_ipc_msg m;
@@ -447,7 +485,9 @@ static void send_job(rt_engine *e, rt_slot *s, ratchet_claimed_job *job)
     m.execute.task.name = rec ? rec_str(rec, "name") : "?";
     m.execute.task.version = rec ? rec_str(rec, "version") : "?";
     m.execute.task.uuid = rec ? rec_str(rec, "uuid") : NULL;
-    m.execute.task.code = rec ? rec_str(rec, "code") : NULL;
+    m.execute.task.code = task ? task->code : NULL;
+    m.execute.task.modules = task ? task->modules : NULL;
+    m.execute.task.map = task ? task->map : NULL;
     m.execute.input = (rt_ipc_json){NULL, job->input_json, strlen(job->input_json)};
     m.execute.timeout_ms = e->timeout_ms;
     m.execute.memory_bytes = e->memory_bytes;
@@ -455,6 +495,10 @@ static void send_job(rt_engine *e, rt_slot *s, ratchet_claimed_job *job)
         finish(e, s, RATCHET_FINISH_FAILED, NULL,
                error_json("host error", NULL, "the job's task version is not in storage", NULL),
                NULL);
+        s->state = RT_SLOT_IDLE;
+    } else if (!task->code) {
+        finish(e, s, RATCHET_FINISH_FAILED, NULL,
+               error_json("compile error", NULL, task->compile_error, NULL), NULL);
         s->state = RT_SLOT_IDLE;
     } else if (rt_pool_send(s, &m) != RATCHET_OK) {
         /* Dead or stuck: replace it; the job was not run, so it goes back unchanged. */
@@ -805,6 +849,8 @@ void rt_engine_free(rt_engine *e)
     for (size_t i = 0; i < e->ntasks; i++) {
         json_object_put(e->tasks[i].rec);
         rt_schema_free(e->tasks[i].output_schema);
+        rt_program_free(e->tasks[i].own);
+        free(e->tasks[i].compile_error);
     }
     free(e->tasks);
     free(e->fins);

@@ -20,8 +20,12 @@
  *   coordinator -> worker
  *     execute      job_id:int, execution_id:string|null,
  *                  task:{name:string, version:string, uuid:string|null, dir:string|null,
- *                        code:string|null}   (dir or code required: the worker loads the task
- *                                              folder itself, or compiles `code` as main.js),
+ *                        code:string|null,   (dir or code required: the worker loads the task
+ *                                              folder itself, or runs `code`, main.js as
+ *                                              compiled by the coordinator),
+ *                        modules:string|null, map:string|null}  (the compiled program's runtime
+ *                                              modules and line map, as in host/task/program.h;
+ *                                              absent: none),
  *                  input:value, timeout_ms:int>=0, memory_bytes:int>=0   (0: no limit)
  *     ping         (no payload)
  *     fetch_result response:value  (the {ok, status, statusText, headers, body} object)
@@ -133,6 +137,8 @@ typedef struct rt_ipc_task_ref {
     const char *uuid; /* may be NULL */
     const char *dir;  /* NULL when code is given */
     const char *code; /* NULL: load main.js from dir */
+    const char *modules; /* runtime modules of the compiled code, space-separated, or NULL */
+    const char *map;     /* line map of the compiled code (compact text), or NULL */
 } rt_ipc_task_ref;
 
 typedef struct rt_ipc_execute {

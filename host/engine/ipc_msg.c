@@ -265,6 +265,10 @@ static void put_payload(enc *e, const rt_ipc_msg *m)
         put_str(e, x->task.dir);
         PUT_LIT(e, ",\"code\":");
         put_str(e, x->task.code);
+        PUT_LIT(e, ",\"modules\":");
+        put_str(e, x->task.modules);
+        PUT_LIT(e, ",\"map\":");
+        put_str(e, x->task.map);
         PUT_LIT(e, "},\"input\":");
         put_json(e, &x->input, "null");
         PUT_LIT(e, ",\"timeout_ms\":");
@@ -561,6 +565,8 @@ static ratchet_status decode_execute(const dec *d, struct json_object *o, rt_ipc
         get_str(d, t, "task", "uuid", NULLABLE, &x->task.uuid) != RATCHET_OK ||
         get_str(d, t, "task", "dir", NULLABLE, &x->task.dir) != RATCHET_OK ||
         get_str(d, t, "task", "code", NULLABLE, &x->task.code) != RATCHET_OK ||
+        get_str(d, t, "task", "modules", NULLABLE, &x->task.modules) != RATCHET_OK ||
+        get_str(d, t, "task", "map", NULLABLE, &x->task.map) != RATCHET_OK ||
         get_value(d, o, "input", REQUIRED, &x->input) != RATCHET_OK ||
         get_int(d, o, "", "timeout_ms", 0, &x->timeout_ms) != RATCHET_OK ||
         get_int(d, o, "", "memory_bytes", 0, &x->memory_bytes) != RATCHET_OK)

@@ -152,6 +152,20 @@ static const char *plain(struct json_object *v)
     return v ? json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN) : "null";
 }
 
+/* The compiled program as stored with the version: {compiler, code (only when it differs from
+ * main.js), modules, map}. Keyed by the version's checksum and the compiler's version. */
+static struct json_object *program_record(const rt_program *p)
+{
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, "compiler", json_object_new_string(rt_program_compiler()));
+    if (p->lowered)
+        json_object_object_add(o, "code", json_object_new_string_len(p->code, (int)p->code_len));
+    json_object_object_add(o, "modules", json_object_new_string(p->modules ? p->modules : ""));
+    if (p->map_text)
+        json_object_object_add(o, "map", json_object_new_string(p->map_text));
+    return o;
+}
+
 static struct json_object *task_record(const rt_task *t, const char *source, char *sum, size_t len)
 {
     uint64_t h = 14695981039346656037ULL;
@@ -176,6 +190,8 @@ static struct json_object *task_record(const rt_task *t, const char *source, cha
     json_object_object_add(o, "outputSchema", json_object_get(t->output_schema));
     json_object_object_add(o, "checksum", json_object_new_string(sum));
     json_object_object_add(o, "source", json_object_new_string(source));
+    if (t->program)
+        json_object_object_add(o, "program", program_record(t->program));
     return o;
 }
 
@@ -192,6 +208,10 @@ static int sync_one(rt_store *st, const char *path, seen_task **seen, size_t *ns
     rt_task *t = rt_task_load(path, &err);
     if (!t)
         return rt_cli_fail("%s", err.msg);
+    if (rt_task_compile(t, &err) != RATCHET_OK) {
+        rt_task_free(t);
+        return rt_cli_fail("%s: compile error: %s", path, err.msg);
+    }
     char sum[17];
     struct json_object *rec = task_record(t, path, sum, sizeof sum);
     ratchet_buf key = RATCHET_BUF_INIT;

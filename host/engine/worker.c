@@ -23,7 +23,9 @@
 
 typedef struct cached_program {
     char *key;  /* name@version */
-    char *code; /* to notice a changed task under the same version */
+    char *code; /* with modules and map: to notice a changed task under the same version */
+    char *modules;
+    char *map;
     void *program;
 } cached_program;
 
@@ -155,33 +157,60 @@ static void worker_console(void *data, ratchet_log_level level, const char *text
     json_object_array_add(w->logs, e);
 }
 
-/* The compiled program for a task version (compiled on first use). NULL with the compile
- * error in rt_error_peek(). */
-static void *program_for(worker *w, const rt_ipc_task_ref *t)
+/* Whether a cached program was made from the same parts (a task changed under its version
+ * name, or a new compiler, gives other parts). */
+static int same_parts(const cached_program *c, const rt_ipc_task_ref *t)
+{
+    return strcmp(c->code, t->code) == 0 && strcmp(c->modules, t->modules ? t->modules : "") == 0 &&
+           strcmp(c->map, t->map ? t->map : "") == 0;
+}
+
+static void cache_drop(worker *w, cached_program *c)
+{
+    w->vt->release(w->inst, c->program);
+    free(c->key);
+    free(c->code);
+    free(c->modules);
+    free(c->map);
+    memset(c, 0, sizeof *c);
+}
+
+/* The executor's program for a task version: the coordinator sent it compiled (ES5, runtime
+ * modules, line map); the executor prepares it on first use. NULL with *why set (malloc'd)
+ * when it cannot. */
+static void *program_for(worker *w, const rt_ipc_task_ref *t, char **why)
 {
     ratchet_buf key = RATCHET_BUF_INIT;
     rt_buf_printf(&key, "%s@%s", t->name, t->version);
     for (size_t i = 0; i < w->ncache; i++)
-        if (strcmp(w->cache[i].key, key.data) == 0 && strcmp(w->cache[i].code, t->code) == 0) {
+        if (strcmp(w->cache[i].key, key.data) == 0 && same_parts(&w->cache[i], t)) {
             rt_buf_free(&key);
             return w->cache[i].program;
         }
-    ratchet_task_source src = {.abi = RATCHET_ABI_INIT(ratchet_task_source),
-                               .task_name = t->name, .filename = "main.js",
-                               .code = t->code, .code_len = strlen(t->code)};
+    rt_error err;
+    rt_program *parts = rt_program_from_parts(t->code, t->modules, t->map, &err);
     void *program = NULL;
     rt_error_clear();
-    if (w->vt->compile(w->inst, &src, &program) != RATCHET_OK) {
+    if (!parts) {
+        *why = strdup(err.msg);
+    } else {
+        ratchet_task_source src;
+        rt_program_source(parts, t->name, &src);
+        if (w->vt->compile(w->inst, &src, &program) != RATCHET_OK) {
+            program = NULL;
+            *why = strdup(*rt_error_peek() ? rt_error_peek() : "main.js does not compile");
+        }
+    }
+    rt_program_free(parts);
+    if (!program) {
         rt_buf_free(&key);
         return NULL;
     }
     size_t slot = w->ncache < WORKER_CACHE ? w->ncache++ : w->next_evict++ % WORKER_CACHE;
-    if (slot < w->ncache && w->cache[slot].key) {
-        w->vt->release(w->inst, w->cache[slot].program);
-        free(w->cache[slot].key);
-        free(w->cache[slot].code);
-    }
-    w->cache[slot] = (cached_program){key.data, strdup(t->code), program};
+    if (w->cache[slot].key)
+        cache_drop(w, &w->cache[slot]);
+    w->cache[slot] = (cached_program){key.data, strdup(t->code), strdup(t->modules ? t->modules : ""),
+                                      strdup(t->map ? t->map : ""), program};
     return program;
 }
 
@@ -198,14 +227,13 @@ static void run_execute(worker *w, const rt_ipc_msg *m)
     ratchet_exec_result r;
     memset(&r, 0, sizeof r);
     r.abi = (ratchet_abi)RATCHET_ABI_INIT(ratchet_exec_result);
-    void *program = ex->task.code ? program_for(w, &ex->task) : NULL;
     char *compile_error = NULL;
+    void *program = ex->task.code ? program_for(w, &ex->task, &compile_error) : NULL;
     if (!ex->task.code) {
         r.outcome = RATCHET_EXEC_COMPILE_ERROR;
         compile_error = strdup("the execute message carries no task code");
     } else if (!program) {
         r.outcome = RATCHET_EXEC_COMPILE_ERROR;
-        compile_error = strdup(*rt_error_peek() ? rt_error_peek() : "main.js does not compile");
     } else {
         ratchet_exec_context ctx = {
             .abi = RATCHET_ABI_INIT(ratchet_exec_context),
@@ -317,11 +345,8 @@ int rt_worker_main(rt_app *app, int argc, char **argv)
     ready.ready.pid = (int64_t)getpid();
     send_msg(&ready);
     rc = worker_loop(&w);
-    for (size_t i = 0; i < w.ncache; i++) {
-        w.vt->release(w.inst, w.cache[i].program);
-        free(w.cache[i].key);
-        free(w.cache[i].code);
-    }
+    for (size_t i = 0; i < w.ncache; i++)
+        cache_drop(&w, &w.cache[i]);
     if (w.vt->life.stop)
         w.vt->life.stop(w.inst);
     w.vt->life.destroy(w.inst);

@@ -54,6 +54,7 @@ typedef enum sq_slot {
     SQ_TASK_INSERT,
     SQ_TASK_UPDATE,
     SQ_TV_FIND,
+    SQ_TV_PROGRAM,
     SQ_TV_INSERT,
     SQ_TV_LATEST,
     SQ_TASK_LIST,

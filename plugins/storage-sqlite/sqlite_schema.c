@@ -145,6 +145,9 @@ static const char *const migrations[] = {
      * watches it (see sqlite_wait.c). */
     "CREATE TABLE wakeups (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL) STRICT;"
     "INSERT INTO wakeups (id, seq) VALUES (1, 0);",
+    /* 2: a version's compiled program ({compiler, code, modules, map}, JSON), derived from its
+     * code: filled when the version is stored, refreshed by a newer compiler. */
+    "ALTER TABLE task_versions ADD COLUMN program TEXT;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof *migrations))

@@ -2,7 +2,8 @@
  * sqlite_tasks.c - the task registry: tasks (one row per name) and their immutable versions.
  *
  * A version, once stored, never changes: syncing the same name+version again with the same
- * checksum is a no-op that returns the stored id, with another checksum it is refused. The
+ * checksum returns the stored id, with another checksum it is refused. Only its compiled
+ * program (derived from its code) is replaced when the sync brings one from another compiler. The
  * task row's description and tags follow the highest version (semantic order, collation
  * "semver"), whatever order versions arrive in.
  */
@@ -14,7 +15,7 @@
 typedef struct task_doc {
     json_object *doc;
     const char *name, *version, *uuid, *description, *code, *checksum, *source;
-    char *tags, *metadata, *input_schema, *output_schema;
+    char *tags, *metadata, *input_schema, *output_schema, *program;
 } task_doc;
 
 static void task_doc_free(task_doc *t)
@@ -24,6 +25,7 @@ static void task_doc_free(task_doc *t)
     sq_host->free(t->metadata);
     sq_host->free(t->input_schema);
     sq_host->free(t->output_schema);
+    sq_host->free(t->program);
 }
 
 static ratchet_status task_doc_parse(sq_inst *in, const char *json, task_doc *t)
@@ -53,6 +55,8 @@ static ratchet_status task_doc_parse(sq_inst *in, const char *json, task_doc *t)
         s = sq_get_json(in, t->doc, "inputSchema", &t->input_schema);
     if (s == RATCHET_OK)
         s = sq_get_json(in, t->doc, "outputSchema", &t->output_schema);
+    if (s == RATCHET_OK)
+        s = sq_get_json(in, t->doc, "program", &t->program);
     return s;
 }
 
@@ -90,6 +94,19 @@ static ratchet_status task_row(sq_inst *in, sq_conn *c, const task_doc *t, int64
     return RATCHET_OK;
 }
 
+/* Replace a stored version's compiled program when the sync brings another one. */
+static ratchet_status version_program(sq_inst *in, sq_conn *c, int64_t id, const char *program)
+{
+    sqlite3_stmt *st = sq_stmt(in, c, SQ_TV_PROGRAM,
+                               "UPDATE task_versions SET program = ?2 "
+                               "WHERE id = ?1 AND program IS NOT ?2");
+    if (!st)
+        return RATCHET_ERR;
+    sq_bind_int(st, 1, id);
+    sq_bind_text(st, 2, program);
+    return sq_step_done(in, c, st, "storing a compiled program");
+}
+
 /* An existing version: same checksum -> its id; different -> refused. *id = 0 when new. */
 static ratchet_status version_existing(sq_inst *in, sq_conn *c, int64_t task_id, const task_doc *t,
                                        int64_t *id)
@@ -119,6 +136,8 @@ static ratchet_status version_existing(sq_inst *in, sq_conn *c, int64_t task_id,
         s = sq_fail(in, c, rc, "looking up a task version");
     }
     sq_reset(st);
+    if (s == RATCHET_OK && *id && t->program)
+        s = version_program(in, c, *id, t->program);
     return s;
 }
 
@@ -128,7 +147,8 @@ static ratchet_status version_insert(sq_inst *in, sq_conn *c, int64_t task_id, c
     sqlite3_stmt *st = sq_stmt(in, c, SQ_TV_INSERT,
                                "INSERT INTO task_versions (task_id, version, uuid, description, "
                                "metadata, code, input_schema, output_schema, checksum, source, "
-                               "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+                               "created_at, program) "
+                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
     if (!st)
         return RATCHET_ERR;
     sq_bind_int(st, 1, task_id);
@@ -142,6 +162,7 @@ static ratchet_status version_insert(sq_inst *in, sq_conn *c, int64_t task_id, c
     sq_bind_text(st, 9, t->checksum);
     sq_bind_text(st, 10, t->source);
     sq_bind_int(st, 11, now);
+    sq_bind_text(st, 12, t->program);
     ratchet_status s = sq_step_done(in, c, st, "storing a task version");
     if (s != RATCHET_OK)
         return s;
@@ -293,6 +314,7 @@ static void emit_version(sq_out *o, sqlite3_stmt *st)
     sq_out_col_str(o, "checksum", st, 9);
     sq_out_col_str(o, "source", st, 10);
     sq_out_col_time(o, "createdAt", st, 11);
+    sq_out_col_json(o, "program", st, 13);
     sq_out_end(o, '}');
 }
 
@@ -302,7 +324,7 @@ static ratchet_status version_get(sq_inst *in, sq_conn *c, int64_t id, ratchet_b
                          "SELECT v.id, v.task_id, t.name, v.version, "
                          "COALESCE(v.uuid, t.uuid), v.code, v.input_schema, "
                          "v.output_schema, v.metadata, v.checksum, v.source, v.created_at, "
-                         "v.description FROM task_versions v "
+                         "v.description, v.program FROM task_versions v "
                          "JOIN tasks t ON t.id = v.task_id WHERE v.id = ?1",
                          id, "task version", "reading a task version", emit_version, out);
 }

@@ -105,17 +105,21 @@ typedef struct ratchet_storage_vtable {
     /* ---- tasks ----------------------------------------------------------------------- */
 
     /* Store one task version: task_json = {name, version, uuid, description, tags, metadata,
-     * code, inputSchema, outputSchema, checksum, source}. The same name+version with the same
-     * checksum returns the existing id (*created = 0); with a different checksum it is
+     * code, inputSchema, outputSchema, checksum, source, program}. The same name+version with
+     * the same checksum returns the existing id (*created = 0); with a different checksum it is
      * RATCHET_ERR ("task addition 1.0.0 is already stored with different content"), so a
-     * version is never silently replaced. */
+     * version is never silently replaced. `program` (since 1.3, optional) is the compiled
+     * program {compiler, code, modules, map}: derived from `code`, so a plugin keeps it as an
+     * opaque JSON value and replaces a stored one when a sync of the same checksum brings
+     * another. */
     ratchet_status (*task_sync)(void *instance, const char *task_json, int64_t *task_version_id,
                                 int *created);
     /* [{id, uuid, name, description, tags, latestVersion, versions: [{id, version, checksum,
      * source, createdAt}], enabled}] ordered by name. */
     ratchet_status (*task_list)(void *instance, ratchet_buf *out);
     /* One version in full: {id, taskId, name, version, uuid, code, inputSchema, outputSchema,
-     * metadata, checksum, source, createdAt}. RATCHET_NOTFOUND when unknown. */
+     * metadata, checksum, source, createdAt, program (null when none)}. RATCHET_NOTFOUND when
+     * unknown. */
     ratchet_status (*task_version_get)(void *instance, int64_t task_version_id, ratchet_buf *out);
 
     /* ---- jobs ------------------------------------------------------------------------ */
