@@ -9,10 +9,23 @@
 extern char **environ;
 
 static const rt_command *const commands[] = {
-    &rt_cmd_run_once, &rt_cmd_validate,   &rt_cmd_test,      &rt_cmd_replay,
-    &rt_cmd_generate, &rt_cmd_schema,     &rt_cmd_serve,     &rt_cmd_jobs,
-    &rt_cmd_tasks,    &rt_cmd_executions, &rt_cmd_schedules, &rt_cmd_plugins,
-    &rt_cmd_config,   &rt_cmd_version,    &rt_cmd_worker,    NULL,
+    &rt_cmd_run_once,
+    &rt_cmd_validate,
+    &rt_cmd_test,
+    &rt_cmd_replay,
+    &rt_cmd_generate,
+    &rt_cmd_compile,
+    &rt_cmd_schema,
+    &rt_cmd_serve,
+    &rt_cmd_jobs,
+    &rt_cmd_tasks,
+    &rt_cmd_executions,
+    &rt_cmd_schedules,
+    &rt_cmd_plugins,
+    &rt_cmd_config,
+    &rt_cmd_version,
+    &rt_cmd_worker,
+    NULL,
 };
 
 static void print_help(void)
