@@ -10,6 +10,7 @@
 #include "jsc.h"
 #include "phases.h"
 #include "runtime.h"
+#include "scope.h"
 
 /* ---- names used by the source ------------------------------------------------------------ */
 
@@ -152,12 +153,56 @@ static const char *temp_prefix(jsc_ctx *cx, const name_set *set)
     return jsc_strdup(cx, prefix);
 }
 
+/* ---- built-ins that cannot be provided ------------------------------------------------------ */
+
+static const struct {
+    const char *name, *why;
+} unsupported_globals[] = {
+    {"Proxy", "Proxy is not supported: the ES5 engine cannot intercept property access; use "
+              "plain objects and functions"},
+    {"Reflect", "Reflect is not supported; use Object.keys, Object.getOwnPropertyDescriptor, "
+                "Function.prototype.apply and the `in` operator"},
+    {"BigInt", "BigInt is not supported: numbers are 64-bit floating point (integers are exact "
+               "up to 2^53); pass big integers as strings"},
+    {"WeakRef", "WeakRef is not supported (ES2021)"},
+    {"FinalizationRegistry", "FinalizationRegistry is not supported (ES2021)"},
+    {"SharedArrayBuffer", "SharedArrayBuffer is not supported"},
+    {"Atomics", "Atomics is not supported"},
+};
+
+static void refuse_slot(jsc_ctx *cx, jsc_node **slot, void *data)
+{
+    jsc_node *n = *slot;
+    if (cx->failed)
+        return;
+    if (n->kind == N_IDENT && jsc_is_global_ref(n)) {
+        for (size_t i = 0; i < sizeof unsupported_globals / sizeof *unsupported_globals; i++)
+            if (strcmp(n->str, unsupported_globals[i].name) == 0) {
+                jsc_error(cx, n, "%s", unsupported_globals[i].why);
+                return;
+            }
+    }
+    if (n->kind == N_PROPERTY && !(n->flags & JSC_COMPUTED)) {
+        if (n->b) /* the key names a property, not a variable */
+            refuse_slot(cx, &n->b, data);
+        return;
+    }
+    jsc_each_child(cx, n, refuse_slot, data);
+}
+
+/* Refuse global references to built-ins that ES5 cannot provide, naming them. */
+static int refuse_unsupported(jsc_ctx *cx, jsc_node *prog)
+{
+    refuse_slot(cx, &prog, NULL);
+    return !cx->failed;
+}
+
 /* ---- the pipeline ------------------------------------------------------------------------- */
 
 typedef int (*pass_fn)(jsc_ctx *cx, jsc_node *prog);
 
 static const pass_fn passes[] = {
-    jsc_scope,           jsc_lower_class,      jsc_lower_function, jsc_lower_object,
+    jsc_scope,           refuse_unsupported,   jsc_lower_class,      jsc_lower_function, jsc_lower_object,
     jsc_lower_template,  jsc_lower_spread,     jsc_lower_destructure, jsc_lower_forof,
     jsc_lower_block,     jsc_lower_generator,  jsc_lower_expr,
 };
@@ -241,6 +286,11 @@ static int run(jsc_ctx *cx, const char *src, size_t len, jsc_output *out)
     scan_slot(cx, &prog, &sc);
     cx->temp_prefix = temp_prefix(cx, &sc.names);
     out->lowered = sc.modern;
+    int suspicious = 0;
+    for (size_t i = 0; i < sizeof unsupported_globals / sizeof *unsupported_globals; i++)
+        suspicious |= set_has(&sc.names, unsupported_globals[i].name);
+    if (!sc.modern && suspicious && (!jsc_scope(cx, prog) || !refuse_unsupported(cx, prog)))
+        return 0;
     if (!(sc.modern ? lower_and_print(cx, prog, out) : keep_source(cx, src, len, out)))
         return 0;
     return pick_runtime(cx, &sc.names, out);

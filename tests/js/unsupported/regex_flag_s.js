@@ -1,5 +1,5 @@
 // error: flag
-// at: 4:10
+// at: 4:15
 function main(input) {
   return /a.b/s.test('a\nb');
 }

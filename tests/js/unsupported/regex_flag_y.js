@@ -1,5 +1,5 @@
 // error: flag
-// at: 5:14
+// at: 5:17
 function main(input) {
   const s = 'aaa';
   const re = /a/y;

@@ -1,5 +1,5 @@
 // error: named capture group
-// at: 4:10
+// at: 4:11
 function main(input) {
   return /(?<ch>a)\k<ch>/.test('aa');
 }

@@ -1,5 +1,5 @@
 // error: lookbehind
-// at: 4:26
+// at: 4:27
 function main(input) {
   return 'a1 b2'.replace(/(?<!a)\d/g, '#');
 }

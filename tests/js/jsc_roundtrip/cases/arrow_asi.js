@@ -1,0 +1,2 @@
+var f = () => {}
+(function () { console.log("iife after arrow") })()

@@ -1,0 +1,1 @@
+var f = () => ({}).toString(); var g = () => ({a: 1}.a); console.log(f(), g());

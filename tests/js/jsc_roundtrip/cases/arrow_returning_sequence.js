@@ -1,0 +1,1 @@
+var f = () => (1, 2); console.log(f());

@@ -1,0 +1,4 @@
+var a = 1
+var b = a
++ 1
+console.log(a, b)

@@ -1,0 +1,1 @@
+try { throw new Error("x") } catch (e) { console.log(e.message) }

@@ -1,0 +1,1 @@
+var await = 5; console.log(await);

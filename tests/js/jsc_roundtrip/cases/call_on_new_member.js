@@ -1,0 +1,1 @@
+function A() {} A.prototype.m = function () { return "m" }; console.log(new A().m(), new A()["m"]());

@@ -1,0 +1,1 @@
+(class {}).name; (class A { static m() { console.log("class stmt") } }).m();

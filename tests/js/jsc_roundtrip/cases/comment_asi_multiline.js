@@ -1,0 +1,4 @@
+var a = 1
+/* comment
+*/ ++a
+console.log(a)

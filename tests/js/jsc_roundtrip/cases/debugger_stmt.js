@@ -1,0 +1,1 @@
+debugger; console.log("dbg");

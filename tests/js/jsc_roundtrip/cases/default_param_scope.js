@@ -1,0 +1,1 @@
+var x = "outer"; function f(a = x) { var x = "inner"; return a } console.log(f());

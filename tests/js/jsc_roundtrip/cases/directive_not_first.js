@@ -1,0 +1,1 @@
+function f() { var x = 1; "use strict"; return this !== undefined } console.log(f());

@@ -1,0 +1,1 @@
+function f() { ("use strict"); return this !== undefined } console.log(f());

@@ -1,0 +1,1 @@
+;;; if (true); for (;false;); while (false); console.log("empty");

@@ -1,0 +1,1 @@
+function* inner() { yield "i"; return "ret" } function* outer() { const r = yield* inner(); yield r } console.log([...outer()].join());

@@ -1,0 +1,1 @@
+var o = { get f() { return () => 7 } }; console.log(o.f(), (o.f)());

@@ -1,0 +1,1 @@
+console.log(typeof hoisted, typeof later); function hoisted() {} var later = 1;

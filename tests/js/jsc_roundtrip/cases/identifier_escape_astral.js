@@ -1,0 +1,1 @@
+var 𐐀x = 2; console.log(typeof 𐐀x);

@@ -1,0 +1,1 @@
+for (var f = function () { return "y" in {y: 1} }; false;); console.log(f());

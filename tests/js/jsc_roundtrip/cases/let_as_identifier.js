@@ -1,0 +1,1 @@
+var let = 5; console.log(let); let = 6; console.log(let);

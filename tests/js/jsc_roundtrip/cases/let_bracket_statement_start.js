@@ -1,0 +1,1 @@
+var let = [1, 2]; (let)[0] = 5; console.log(let[0]);

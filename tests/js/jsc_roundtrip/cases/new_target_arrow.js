@@ -1,0 +1,1 @@
+function F() { return (() => new.target)() } console.log(new F() === undefined, F() === undefined);

@@ -1,0 +1,1 @@
+var f = () => ({a: 1}).a; var g = () => ({}); var h = () => [{}]; console.log(f(), typeof g(), h().length);

@@ -1,0 +1,1 @@
+var x; for (x = {a: 1}.a; false;); console.log(x);

@@ -1,0 +1,1 @@
+var o = { f: s => s }; console.log(o?.f(`x${1}`));

@@ -1,0 +1,1 @@
+var x = 1 /* c */ / 1; console.log(x);

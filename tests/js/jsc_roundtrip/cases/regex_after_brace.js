@@ -1,0 +1,2 @@
+{}
+/foo/.test("foo") && console.log("block then regex");

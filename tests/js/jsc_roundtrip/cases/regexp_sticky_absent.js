@@ -1,0 +1,1 @@
+console.log(/a.c/m.test("a\nc"), /^b/m.test("a\nb"), /A/i.flags);

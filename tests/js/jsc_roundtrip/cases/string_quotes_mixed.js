@@ -1,0 +1,1 @@
+console.log('it\'s', "say \"hi\"", `back\`tick`, '\\', "\u0022", '\u0027');

@@ -1,0 +1,2 @@
+console.log(`a
+b`.charCodeAt(1), `xy`.length);

@@ -1,0 +1,3 @@
+console.log(`a\
+b`, `c
+d`.length);

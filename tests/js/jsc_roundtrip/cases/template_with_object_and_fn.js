@@ -1,0 +1,1 @@
+console.log(`${(() => { var o = {k: "}"}; return o.k })()}`, `${"{"}${"}"}`, `${{}.constructor.name}`);

@@ -1,0 +1,2 @@
+var a = 1, b = 2, c;
+console.log(a + b, c);

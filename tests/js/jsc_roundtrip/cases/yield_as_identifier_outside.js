@@ -1,0 +1,1 @@
+var yield = 3; function f() { return yield } console.log(f());

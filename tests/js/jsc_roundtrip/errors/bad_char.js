@@ -1,0 +1,2 @@
+// error: 2:11: Invalid or unexpected token '@'
+var a = 1 @ 2;

@@ -1,0 +1,2 @@
+// error: 2:10: Invalid hexadecimal escape sequence
+var s = "\x4";

@@ -1,0 +1,2 @@
+// error: 2:10: Numeric separators are allowed only between digits
+var n = 1__0;

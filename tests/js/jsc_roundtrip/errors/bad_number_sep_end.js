@@ -1,0 +1,2 @@
+// error: 2:11: Numeric separators are allowed only between digits
+var n = 10_;

@@ -1,0 +1,2 @@
+// error: 2:18: Unexpected identifier 'x' (expected '{')
+try {} catch (e) x;

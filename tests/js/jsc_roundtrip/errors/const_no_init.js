@@ -1,0 +1,2 @@
+// error: 2:7: Missing initializer in const declaration
+const x;

@@ -1,0 +1,2 @@
+// error: 2:26: Illegal continue statement: 'a' does not denote an iteration statement
+a: { for (;;) { continue a; } }

@@ -1,0 +1,2 @@
+// error: 2:5: Missing initializer in destructuring declaration
+var {a};

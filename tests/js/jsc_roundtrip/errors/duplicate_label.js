@@ -1,0 +1,2 @@
+// error: 2:4: Label 'a' has already been declared
+a: a: ;

@@ -1,0 +1,2 @@
+// error: 2:11: Unexpected token ';' (expected '=>')
+var x = ();

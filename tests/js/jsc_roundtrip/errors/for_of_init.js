@@ -1,0 +1,2 @@
+// error: 2:6: for-of loop variable declaration may not have an initializer
+for (var x = 1 of []) ;

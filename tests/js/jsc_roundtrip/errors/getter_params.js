@@ -1,0 +1,2 @@
+// error: 2:16: Getter must not have any formal parameters
+var o = { get x(a) { return 1 } };

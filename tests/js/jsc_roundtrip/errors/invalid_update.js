@@ -1,0 +1,2 @@
+// error: 2:3: Invalid left-hand side in prefix operation
+++f();

@@ -1,0 +1,3 @@
+// error: 3:5: Unexpected token ')'
+var t = `a
+b`; ) 

@@ -1,0 +1,2 @@
+// error: 2:3: logical assignment operators (&&=, ||=, ??=) are ES2021 and not supported
+a &&= b;

@@ -1,0 +1,2 @@
+// error: 2:3: Invalid destructuring assignment target
+({m() {}} = x);

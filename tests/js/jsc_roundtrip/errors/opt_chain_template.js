@@ -1,0 +1,2 @@
+// error: 2:5: Invalid tagged template on optional chain
+a?.b`x`;

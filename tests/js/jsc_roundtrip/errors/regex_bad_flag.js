@@ -1,0 +1,2 @@
+// error: 2:12: Invalid regular expression flags 'x'
+var r = /a/x;

@@ -1,0 +1,2 @@
+// error: 2:13: duplicate regular expression flag 'g'
+var r = /a/gg;

@@ -1,0 +1,2 @@
+// error: 2:13: the regular expression flag 'u' (unicode) is not supported
+var r = /a/gu;

@@ -1,0 +1,2 @@
+// error: 2:10: Unicode property escapes \p{...} in regular expressions are not supported
+var r = /\p{L}+/;

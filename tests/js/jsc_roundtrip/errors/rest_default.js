@@ -1,0 +1,2 @@
+// error: 2:17: Unexpected token '=' (expected ')' after a rest parameter)
+function f(...a = 1) {}

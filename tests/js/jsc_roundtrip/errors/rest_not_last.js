@@ -1,0 +1,2 @@
+// error: 2:10: Rest element must be last element
+var [...a, b] = c;

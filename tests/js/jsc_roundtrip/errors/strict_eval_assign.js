@@ -1,0 +1,2 @@
+// error: 2:15: Unexpected eval or arguments in strict mode
+"use strict"; eval = 1;

@@ -1,0 +1,2 @@
+// error: 2:27: 'super' keyword unexpected here
+class A { constructor() { super(); } }

@@ -1,0 +1,2 @@
+// error: 2:23: More than one default clause in switch statement
+switch (x) { default: default: }

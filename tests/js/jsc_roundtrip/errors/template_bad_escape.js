@@ -1,0 +1,2 @@
+// error: 2:9: Invalid escape sequence in template
+var t = `\unicode`;

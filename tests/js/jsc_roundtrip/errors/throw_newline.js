@@ -1,0 +1,3 @@
+// error: 3:1: Illegal newline after throw
+throw
+new Error();

@@ -1,0 +1,2 @@
+// error: 2:18: Undefined label 'nope'
+for (;;) { break nope; }

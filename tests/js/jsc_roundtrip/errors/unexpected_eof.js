@@ -1,0 +1,2 @@
+// error: 3:1: Unexpected end of input (expected '}')
+function f() {

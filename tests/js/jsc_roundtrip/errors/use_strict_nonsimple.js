@@ -1,0 +1,2 @@
+// error: 2:19: Illegal 'use strict' directive in function with non-simple parameter list
+function f(a = 1) { "use strict"; }

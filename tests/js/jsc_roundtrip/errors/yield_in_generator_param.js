@@ -1,0 +1,2 @@
+// error: 2:21: Unexpected identifier 'yield' (reserved here)
+function* g() { var yield = 1; }
