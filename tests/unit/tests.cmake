@@ -55,3 +55,7 @@ foreach(t IN ITEMS storage_sqlite storage_sqlite_jobs storage_sqlite_concurrency
   endif()
 endforeach()
 ratchet_unit_test(deliver LIBS PkgConfig::MHD)
+
+# The task compiler's parser and printer (host/task/compiler, inside ratchet_core).
+ratchet_unit_test(jsc_parse)
+target_include_directories(test_jsc_parse PRIVATE ${CMAKE_SOURCE_DIR}/host/task/compiler)

@@ -72,6 +72,18 @@ void jsc_p_expect(jsc_parser *p, jsc_tok t)
     jsc_p_next(p);
 }
 
+void jsc_p_list_sep(jsc_parser *p, jsc_tok close)
+{
+    if (p->tok.t == close)
+        return;
+    if (p->tok.t != JT_COMMA) {
+        char exp[24];
+        snprintf(exp, sizeof exp, "',' or '%s'", jsc_tok_text(close));
+        jsc_p_unexpected(p, exp);
+    }
+    jsc_p_next(p);
+}
+
 int jsc_p_eat(jsc_parser *p, jsc_tok t)
 {
     if (p->tok.t != t)

@@ -211,10 +211,10 @@ static int binary_prec(const jsc_parser *p, jsc_tok *op)
     }
 }
 
-static void check_nullish_mix(jsc_parser *p, const jsc_node *n)
+static void check_nullish_mix(jsc_parser *p, const jsc_node *n, const jsc_token *at)
 {
     if (n->kind == N_LOGICAL && n->op != JT_QQ && !(n->flags & JSC_PARENS))
-        jsc_p_fail(p, n->line, n->col,
+        jsc_p_fail(p, at->line, at->col,
                    "Unexpected token '?\?': it cannot be mixed with || or && without "
                    "parentheses");
 }
@@ -245,8 +245,8 @@ static jsc_node *binary_rest(jsc_parser *p, jsc_node *left, int minprec)
         n->a = left;
         n->b = right;
         if (op == JT_QQ) {
-            check_nullish_mix(p, left);
-            check_nullish_mix(p, right);
+            check_nullish_mix(p, left, &at);
+            check_nullish_mix(p, right, &at);
         } else if ((op == JT_OROR || op == JT_ANDAND) &&
                    ((left->kind == N_LOGICAL && left->op == JT_QQ &&
                      !(left->flags & JSC_PARENS)) ||
@@ -361,8 +361,7 @@ jsc_node *jsc_p_arguments(jsc_parser *p, int cover)
         else
             head = arg;
         last = arg;
-        if (p->tok.t != JT_RPAREN)
-            jsc_p_expect(p, JT_COMMA);
+        jsc_p_list_sep(p, JT_RPAREN);
     }
     jsc_p_next(p);
     p->no_in = no_in;

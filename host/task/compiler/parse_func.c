@@ -96,8 +96,7 @@ static jsc_node *parse_params(jsc_parser *p)
         else
             head = el;
         last = el;
-        if (p->tok.t != JT_RPAREN)
-            jsc_p_expect(p, JT_COMMA);
+        jsc_p_list_sep(p, JT_RPAREN);
     }
     jsc_p_next(p);
     return head;
@@ -405,8 +404,7 @@ jsc_node *jsc_p_object(jsc_parser *p)
         else
             obj->a = el;
         last = el;
-        if (p->tok.t != JT_RBRACE)
-            jsc_p_expect(p, JT_COMMA);
+        jsc_p_list_sep(p, JT_RBRACE);
     }
     jsc_p_next(p);
     jsc_p_leave(p);

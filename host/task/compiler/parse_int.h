@@ -53,6 +53,8 @@ _Noreturn void jsc_p_fail(jsc_parser *p, uint32_t line, uint32_t col, const char
 _Noreturn void jsc_p_unexpected(jsc_parser *p, const char *expected);
 void jsc_p_expect(jsc_parser *p, jsc_tok t);
 int jsc_p_eat(jsc_parser *p, jsc_tok t);
+/* Between list elements: a comma, or nothing before `close`. */
+void jsc_p_list_sep(jsc_parser *p, jsc_tok close);
 int jsc_p_is_kw(const jsc_parser *p, const char *kw);
 int jsc_p_is_ident(const jsc_parser *p, const char *name);
 void jsc_p_semicolon(jsc_parser *p);

@@ -30,8 +30,7 @@ static jsc_node *array_binding(jsc_parser *p)
         else
             pat->a = el;
         last = el;
-        if (p->tok.t != JT_RBRACKET)
-            jsc_p_expect(p, JT_COMMA);
+        jsc_p_list_sep(p, JT_RBRACKET);
     }
     jsc_p_next(p);
     return pat;
@@ -84,8 +83,7 @@ static jsc_node *object_binding(jsc_parser *p)
         else
             pat->a = el;
         last = el;
-        if (p->tok.t != JT_RBRACE)
-            jsc_p_expect(p, JT_COMMA);
+        jsc_p_list_sep(p, JT_RBRACE);
     }
     jsc_p_next(p);
     return pat;

@@ -73,7 +73,7 @@ static jsc_node *parse_array(jsc_parser *p)
             arr->a = el;
         last = el;
         if (p->tok.t != JT_RBRACKET) {
-            jsc_p_expect(p, JT_COMMA);
+            jsc_p_list_sep(p, JT_RBRACKET);
             if (spread && p->tok.t == JT_RBRACKET)
                 p->trailing_spread = el;
         }

@@ -104,7 +104,10 @@ static jsc_node *parse_for(jsc_parser *p)
     jsc_node *n = jsc_p_node(p, N_FOR, &p->tok);
     jsc_p_next(p);
     int await = 0;
-    if (jsc_p_is_ident(p, "await") && p->in_async) {
+    if (jsc_p_is_ident(p, "await")) {
+        if (!p->in_async)
+            jsc_p_fail(p, p->tok.line, p->tok.col,
+                       "for await is only valid in async functions");
         await = 1;
         jsc_p_next(p);
     }

@@ -69,6 +69,7 @@ static void map_add(jsc_printer *pr)
     pr->map[pr->nmap].line = 0;
     pr->map[pr->nmap].col = 0;
     pr->nmap++;
+    pr->call_marked = 0;
 }
 
 void jsc_pr_newline(jsc_printer *pr)
@@ -85,11 +86,23 @@ void jsc_pr_newline_raw(jsc_printer *pr)
     map_add(pr);
 }
 
+/*
+ * A line's position is where an error raised on it most likely comes from, since MuJS reports
+ * lines only: the first call or `new` printed on it (as V8 reports `throw new Error(...)` at
+ * `new`, and a caller's frame at its call), else the first node with a position.
+ */
 void jsc_pr_mark(jsc_printer *pr, const jsc_node *n)
 {
-    if (n->line && pr->nmap && pr->map[pr->nmap - 1].line == 0) {
-        pr->map[pr->nmap - 1].line = n->line;
-        pr->map[pr->nmap - 1].col = n->col;
+    if (!n->line || !pr->nmap)
+        return;
+    jsc_line_pos *m = &pr->map[pr->nmap - 1];
+    /* Calls of the runtime's helpers ($jsc_...) are the compiler's, not the author's. */
+    int call = (n->kind == N_CALL || n->kind == N_NEW) &&
+               !(n->a && n->a->kind == N_IDENT && strncmp(n->a->str, "$jsc_", 5) == 0);
+    if (m->line == 0 || (call && !pr->call_marked)) {
+        m->line = n->line;
+        m->col = n->col;
+        pr->call_marked = call;
     }
 }
 

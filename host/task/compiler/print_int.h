@@ -16,6 +16,7 @@ typedef struct jsc_printer {
     int indent;
     int no_in; /* printing a for-init: parenthesise `in` */
     int oom;
+    int call_marked; /* the current line's position is already that of a call or `new` */
 } jsc_printer;
 
 /* Operator precedence of printed expressions (higher binds tighter). */

@@ -7,7 +7,7 @@
 # Usage: run.sh [-s] [case...]   (-s: use the ASan+UBSan build)
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=${OUT:-/tmp/jsc-parse}
-BIN="$OUT/roundtrip"
+BIN="${JSC_ROUNDTRIP:-$OUT/roundtrip}"   # ctest passes the driver it built
 if [ "$1" = "-s" ]; then BIN="$OUT/roundtrip-san"; shift; fi
 [ -x "$BIN" ] || { echo "build first: $HERE/build.sh" >&2; exit 2; }
 TMP=$(mktemp -d)

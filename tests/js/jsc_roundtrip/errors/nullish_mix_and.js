@@ -1,2 +1,2 @@
-// error: 2:9: Unexpected token '??': it cannot be mixed with || or && without parentheses
+// error: 2:16: Unexpected token '??': it cannot be mixed with || or && without parentheses
 var x = a && b ?? c;
