@@ -1,3 +1,7 @@
+// Plain ES5 on purpose: this sample is the original Ratchet's addition task as it was
+// written (a parenthesised function expression, `var`, string concatenation), kept to show
+// that ES5 code runs as it is; the compiler passes it through untouched. The other samples
+// are written in today's JavaScript.
 (function (input) {
     var num1 = input.num1;
     var num2 = input.num2;

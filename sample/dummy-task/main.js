@@ -1,3 +1,4 @@
-function main(input) {
-    return { result: 'Hello, ' + input.value };
+// A global `function main`, destructuring its input and answering with a template literal.
+function main({ value }) {
+    return { result: `Hello, ${value}` };
 }

@@ -1,14 +1,19 @@
 // Typed errors: each constructor sets .name and .message and is an Error;
 // HttpError(status, message) also sets .status.
+const SKU = /^[A-Z]{3}-[0-9]{4}$/;
+const MAX_QUANTITY = 100;
+const DISCONTINUED = new Set(['OLD-0000']);
+
 function main(input, context) {
-    if (!/^[A-Z]{3}-[0-9]{4}$/.test(input.sku)) {
-        throw new ValidationError('sku must look like ABC-1234, got ' + input.sku);
+    const { sku, quantity } = input;
+    if (!SKU.test(sku)) {
+        throw new ValidationError(`sku must look like ABC-1234, got ${sku}`);
     }
-    if (input.quantity > 100) {
-        throw new RateLimitError('at most 100 items per order line');
+    if (quantity > MAX_QUANTITY) {
+        throw new RateLimitError(`at most ${MAX_QUANTITY} items per order line`);
     }
-    if (input.sku === 'OLD-0000') {
+    if (DISCONTINUED.has(sku)) {
         throw new HttpError(410, 'this product is no longer sold');
     }
-    return { sku: input.sku, quantity: input.quantity, accepted: true };
+    return { sku, quantity, accepted: true };
 }
