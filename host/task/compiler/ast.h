@@ -156,6 +156,13 @@ enum {
     /* A class field (ES2022 `x = 1;` / `static y;` in a class body): N_PROPERTY whose b is the
      * initialiser or NULL. Lowered by lower_class.c into assignments. */
     JSC_FIELD = 1u << 21,
+    /* An N_IDENT naming a let/const/class binding that may be used before its declaration
+     * ran (temporal dead zone): lower_block_tdz.c adds a check that throws ReferenceError. */
+    JSC_TDZ = 1u << 22,
+    /* An N_BLOCK made by lower_function.c at the top of a generator's body: the parameters'
+     * defaults and patterns, which lower_generator.c keeps in the outer function so that
+     * they run when the generator is called, not at the first next(). */
+    JSC_PARAMS = 1u << 23,
 };
 
 /* Tokens (the lexer's output); also the operator codes of N_UNARY/N_BINARY/N_ASSIGN/... */

@@ -10,7 +10,8 @@
  *    bindings at the top level of the program are always renamed, so they never overwrite a
  *    global of the host or of the runtime.
  * 3. Loops whose let/const bindings are captured by a closure created in them get a fresh
- *    binding per iteration (lower_block_loop.c).
+ *    binding per iteration (lower_block_loop.c; lower_block_box.c when the body contains
+ *    yield or await).
  * 4. let/const -> var; `let x;` becomes `var x = void 0;` so that it is reset on every pass
  *    through its block (loops); block-level function declarations become
  *    `var f = function f() {...};` at the top of their block (the strict-mode rule, in every
@@ -18,8 +19,10 @@
  *    throws TypeError "Assignment to constant variable." ($jsc_const_assign, runtime
  *    block.js).
  *
- * Not modelled: the temporal dead zone (a use before the declaration reads undefined instead
- * of throwing ReferenceError; typeof likewise), and closures created in the test or update
+ * 5. Temporal dead zone checks where a use may come before the declaration
+ *    (lower_block_tdz.c).
+ *
+ * Not modelled: closures created in the test or update
  * expression of a `for` head (they see the loop's single variable).
  */
 #include "lower_block_int.h"
@@ -264,7 +267,8 @@ static jsc_node *const_error(jsc_ctx *cx, jsc_node *n)
 
 static int is_const_target(const jsc_node *n)
 {
-    if ((n->kind != N_ASSIGN && n->kind != N_UPDATE) || !n->a || n->a->kind != N_IDENT)
+    if ((n->kind != N_ASSIGN && n->kind != N_UPDATE) || !n->a || n->a->kind != N_IDENT ||
+        (n->flags & JSC_LOWERED)) /* the TDZ sentinel set at scope entry */
         return 0;
     const jsc_binding *b = n->a->scope;
     return b && b->kind == JSC_B_CONST;
@@ -343,8 +347,14 @@ static void tw_visit(jsc_ctx *cx, jsc_node **slot, void *data)
         return;
     jsc_node *loop = n->kind == N_LABELED ? labelled_loop(n) : n;
     if (loop && jsc_is_loop(loop->kind) && take_wrap(t->r, loop)) {
-        visit_wrapped(cx, slot, n->kind == N_LABELED ? n : NULL, loop, t);
-        return;
+        if (!jsc_block_suspends(cx, loop->d)) {
+            visit_wrapped(cx, slot, n->kind == N_LABELED ? n : NULL, loop, t);
+            return;
+        }
+        if (loop->kind == N_FOR_IN)
+            jsc_block_for_in_head(cx, loop, t->fn);
+        if (!jsc_block_box_loop(cx, loop, t->fn))
+            return;
     }
     if (n->kind == N_FOR_OF) {
         jsc_error(cx, n, "internal: for-of must be lowered before block scoping");
@@ -377,6 +387,8 @@ int jsc_lower_block(jsc_ctx *cx, jsc_node *prog)
     jsc_each_child(cx, prog, rn_visit, &r);
     finish_frame(&r, &f);
     jsc_each_child(cx, prog, apply_names, NULL);
+    if (!jsc_block_tdz(cx, prog))
+        return 0;
     tw t = {prog, &r};
     jsc_each_child(cx, prog, tw_visit, &t);
     return !cx->failed;

@@ -22,7 +22,7 @@
  * rewritten again by the outer wrap). `this` is passed with .call(this, ...) and `arguments`
  * through a temporary. `var` declarations of the body are hoisted out to the enclosing
  * function. A body that contains yield or await cannot move into a function (the generator
- * pass runs later): that is a compile error naming the workaround.
+ * pass runs later): lower_block_box.c gives those loops their fresh bindings instead.
  */
 #include "lower_block_int.h"
 
@@ -350,7 +350,7 @@ static jsc_node *call_body(bw *w, const char *f, const jsc_node *at)
 }
 
 /* for (let k in o) body -> for ($$t in o) { let k = $$t; body } */
-static void for_in_head(jsc_ctx *cx, jsc_node *loop, jsc_node *fn)
+void jsc_block_for_in_head(jsc_ctx *cx, jsc_node *loop, jsc_node *fn)
 {
     jsc_node *head = loop->a;
     if (!head || head->kind != N_VAR || (head->flags & JSC_DECL_VAR))
@@ -381,7 +381,7 @@ int jsc_block_wrap_loop(jsc_ctx *cx, jsc_node **slot, jsc_node *labels, jsc_node
     w.fn = fn;
     w.labels = labels;
     if (loop->kind == N_FOR_IN)
-        for_in_head(cx, loop, fn);
+        jsc_block_for_in_head(cx, loop, fn);
     collect_params(&w, loop);
     scan_writes(cx, &loop->d, &w);
     rewrite(cx, &loop->d, &w);

@@ -42,6 +42,7 @@ typedef struct sup {
     int is_static, is_ctor, in_arrow;
     const char *this_t; /* derived constructor: the temporary standing for `this` */
     const jsc_node *at;
+    int super_done; /* a top-level `super(...);` statement of the constructor ran before */
 } sup;
 
 static void visit(jsc_ctx *cx, jsc_node **slot, void *data);
@@ -69,9 +70,22 @@ static jsc_node *call_helper(jsc_ctx *cx, const char *name, jsc_node *args, cons
     return jsc_call(cx, jsc_ident(cx, name, at), args, at);
 }
 
+static jsc_node *call_helper(jsc_ctx *cx, const char *name, jsc_node *args, const jsc_node *at);
+
+/* `this` in a member; in a derived constructor the temporary super() sets, checked (`($$2 ||
+ * $jsc_this_uninit())`, a ReferenceError) unless a top-level super() call came before. */
 static jsc_node *this_expr(jsc_ctx *cx, const sup *s, const jsc_node *at)
 {
-    return s->this_t ? jsc_ident(cx, s->this_t, at) : jsc_node_new(cx, N_THIS, at);
+    if (!s->this_t)
+        return jsc_node_new(cx, N_THIS, at);
+    if (s->super_done)
+        return jsc_ident(cx, s->this_t, at);
+    jsc_node *n = jsc_node_new(cx, N_LOGICAL, at);
+    n->op = JT_OROR;
+    n->a = jsc_ident(cx, s->this_t, at);
+    n->b = call_helper(cx, "$jsc_this_uninit", NULL, at);
+    n->flags = JSC_PARENS;
+    return n;
 }
 
 /* The object super.x starts its lookup from. */
@@ -224,7 +238,7 @@ static void sw_visit(jsc_ctx *cx, jsc_node **slot, void *data)
         return;
     case N_THIS:
         if (s->this_t)
-            jsc_replace(slot, jsc_ident(cx, s->this_t, n));
+            jsc_replace(slot, this_expr(cx, s, n));
         return;
     case N_NEW_TARGET:
         jsc_replace(slot, s->is_ctor ? jsc_member(cx, jsc_node_new(cx, N_THIS, n), "constructor", n)
@@ -250,7 +264,7 @@ static void sw_visit(jsc_ctx *cx, jsc_node **slot, void *data)
 /* Walk the parameters and body of member function fn (or an initialiser expression). */
 static void sw_member(jsc_ctx *cx, klass *k, jsc_node **slot, int is_static)
 {
-    sup s = {k, is_static, 0, 0, NULL, *slot};
+    sup s = {k, is_static, 0, 0, NULL, *slot, 0};
     if ((*slot)->kind == N_FUNCTION)
         jsc_each_child(cx, *slot, sw_visit, &s);
     else
@@ -374,8 +388,15 @@ static jsc_node *build_ctor(jsc_ctx *cx, klass *k, jsc_node *prop, const jsc_nod
         fn->b = jsc_node_new(cx, N_BLOCK, at);
     }
     const char *self = k->super_t ? jsc_declare_temp(cx, fn) : NULL;
-    sup s = {k, 0, 1, 0, self, at};
-    jsc_each_child(cx, fn, sw_visit, &s); /* params and body */
+    sup s = {k, 0, 1, 0, self, at, 0};
+    for (jsc_node **p = &fn->a; *p; p = &(*p)->next)
+        sw_visit(cx, p, &s);
+    for (jsc_node **p = &fn->b->a; *p; p = &(*p)->next) {
+        int top_super = (*p)->kind == N_EXPR_STMT && (*p)->a->kind == N_CALL &&
+                        (*p)->a->a->kind == N_SUPER;
+        sw_visit(cx, p, &s);
+        s.super_done |= top_super;
+    }
     jsc_node *head = call_check(cx, k, at);
     if (!self && k->init_t)
         jsc_list_append(&head, stmt_call_init(cx, k, jsc_node_new(cx, N_THIS, at), at));
@@ -389,7 +410,8 @@ static jsc_node *build_ctor(jsc_ctx *cx, klass *k, jsc_node *prop, const jsc_nod
     *p = head;
     if (self) {
         jsc_node *ret = jsc_node_new(cx, N_RETURN, at);
-        ret->a = jsc_ident(cx, self, at);
+        s.super_done = 0; /* returning without super() is the same ReferenceError */
+        ret->a = src ? this_expr(cx, &s, at) : jsc_ident(cx, self, at);
         jsc_list_append(&fn->b->a, ret);
     }
     return fn;

@@ -9,6 +9,7 @@
  */
 #include "ast.h"
 #include "phases.h"
+#include "scope.h"
 
 #include <string.h>
 
@@ -211,6 +212,24 @@ static void fix_number(jsc_node *n)
         n->str = NULL;
 }
 
+/*
+ * fetch(...).then/catch/finally: the promise style chained to the call. The global fetch is
+ * synchronous (the original Ratchet's style: it throws on an HTTP error), so an error would
+ * escape the chain's .catch(); such calls use the variant that rejects instead.
+ */
+static void promise_style_fetch(jsc_ctx *cx, jsc_node *member)
+{
+    jsc_node *call = member->a;
+    if (!member->str || (strcmp(member->str, "then") != 0 && strcmp(member->str, "catch") != 0 &&
+                         strcmp(member->str, "finally") != 0))
+        return;
+    if (call->kind != N_CALL || call->a->kind != N_IDENT || strcmp(call->a->str, "fetch") != 0 ||
+        !jsc_is_global_ref(call->a))
+        return;
+    call->a = jsc_ident(cx, "$jsc_fetch_async", call->a);
+    jsc_need(cx, "fetch");
+}
+
 static void visit(jsc_ctx *cx, jsc_node **slot, void *data)
 {
     expr_walk *w = data;
@@ -247,6 +266,9 @@ static void visit(jsc_ctx *cx, jsc_node **slot, void *data)
         break;
     case N_NUMBER:
         fix_number(n);
+        break;
+    case N_MEMBER:
+        promise_style_fetch(cx, n);
         break;
     default:
         break;

@@ -13,11 +13,14 @@
  *   function f(a, b = a, {c}, ...d) -> function f(a) { var b = arguments[1];
  *       if (b === void 0) b = a; var {c} = arguments[2]; var d = [].slice.call(arguments, 3); }
  * Async functions and generators keep formal parameters instead (temporaries for patterns),
- * because their bodies move into another function later. Patterns in the generated `var`s
- * are left to the destructuring pass.
+ * because their bodies move into another function later; a generator's parameter code is
+ * put in a JSC_PARAMS block that the generator pass keeps out of the state machine, so that
+ * it runs at the call. Patterns in the generated `var`s are left to the destructuring pass.
+ * Defaults see the scope outside the body: a body binding that a default names is renamed.
  */
 #include "ast.h"
 #include "phases.h"
+#include "scope.h"
 
 #include <string.h>
 
@@ -29,6 +32,7 @@ typedef struct frame {
 typedef struct fn_walk {
     frame *fr;
     int in_arrow;
+    jsc_node *prog;
 } fn_walk;
 
 static void visit(jsc_ctx *cx, jsc_node **slot, void *data);
@@ -195,7 +199,63 @@ static jsc_node *param_stmts(jsc_ctx *cx, jsc_node *p, size_t i, int formal, jsc
     return list;
 }
 
-static void lower_params(jsc_ctx *cx, jsc_node *fn)
+/* ---- the parameter scope -------------------------------------------------------------- */
+
+typedef struct pscope {
+    jsc_node *prog;
+    jsc_scope_info *fs;
+    jsc_binding *b;   /* while renaming: the body binding */
+    const char *to;   /* its new name */
+} pscope;
+
+/* A binding of fn's body (not a parameter) that a default names: `function f(a = () => x)
+ * { var x; }` must see the outer x, so the body's x is renamed. */
+static int body_binding(const pscope *ps, const jsc_binding *b)
+{
+    return b && b->scope == ps->fs && b->kind != JSC_B_PARAM && b->kind != JSC_B_FNAME;
+}
+
+static void rename_slot(jsc_ctx *cx, jsc_node **slot, void *data)
+{
+    pscope *ps = data;
+    jsc_node *n = *slot;
+    if (n->kind == N_IDENT && n->scope == ps->b)
+        n->str = ps->to;
+    else if (n->kind == N_FUNC_DECL && n == ps->b->decl)
+        n->str = ps->to;
+    jsc_each_child(cx, n, rename_slot, data);
+}
+
+static void default_refs(jsc_ctx *cx, jsc_node **slot, void *data)
+{
+    pscope *ps = data;
+    jsc_node *n = *slot;
+    if (n->kind == N_IDENT && body_binding(ps, n->scope)) {
+        jsc_binding *b = n->scope;
+        if (strcmp(b->name, n->str) == 0) { /* not renamed yet */
+            ps->b = b;
+            ps->to = jsc_scope_fresh_name(cx, ps->prog, b->name);
+            b->name = ps->to;
+            for (jsc_node **p = &ps->fs->node->b; *p; p = &(*p)->next)
+                rename_slot(cx, p, ps);
+        }
+        n->scope = jsc_scope_lookup(ps->fs->parent, n->str);
+        return;
+    }
+    jsc_each_child(cx, n, default_refs, data);
+}
+
+/* Parameters from `first` on (defaults and patterns) see the outer scope, not the body's. */
+static void param_scope(jsc_ctx *cx, jsc_node *prog, jsc_node *fn, jsc_node *first)
+{
+    if (!fn->scope || !fn->b || fn->b->kind != N_BLOCK)
+        return;
+    pscope ps = {prog, fn->scope, NULL, NULL};
+    for (jsc_node **p = &first; *p; p = &(*p)->next)
+        jsc_each_child(cx, *p, default_refs, &ps);
+}
+
+static void lower_params(jsc_ctx *cx, jsc_node *prog, jsc_node *fn)
 {
     jsc_node **cut = &fn->a;
     size_t i = 0;
@@ -205,6 +265,7 @@ static void lower_params(jsc_ctx *cx, jsc_node *fn)
     }
     if (!*cut)
         return;
+    param_scope(cx, prog, fn, *cut);
     /* formals: the parameters `length` counts (before the first default or rest), and all
      * of them in async functions and generators */
     int all_formal = (fn->flags & (JSC_ASYNC | JSC_GENERATOR)) != 0, counted = 1;
@@ -221,6 +282,12 @@ static void lower_params(jsc_ctx *cx, jsc_node *fn)
             jsc_list_append(&stmts, s);
     }
     *cut = formals;
+    if (stmts && (fn->flags & (JSC_GENERATOR | JSC_ASYNC)) == JSC_GENERATOR) {
+        jsc_node *blk = jsc_node_new(cx, N_BLOCK, stmts);
+        blk->a = stmts;
+        blk->flags = JSC_PARAMS;
+        stmts = blk;
+    }
     prepend(fn, stmts);
 }
 
@@ -246,7 +313,7 @@ static void visit_function(jsc_ctx *cx, fn_walk *w, jsc_node *n)
         jsc_each_child(cx, n, visit, w);
         w->in_arrow = saved;
         arrow_body(cx, n);
-        lower_params(cx, n);
+        lower_params(cx, w->prog, n);
         return;
     }
     frame fr = {n, NULL, NULL, NULL};
@@ -255,7 +322,7 @@ static void visit_function(jsc_ctx *cx, fn_walk *w, jsc_node *n)
     w->fr = &fr;
     w->in_arrow = 0;
     jsc_each_child(cx, n, visit, w);
-    lower_params(cx, n);
+    lower_params(cx, w->prog, n);
     finish_frame(cx, &fr);
     w->fr = saved_fr;
     w->in_arrow = saved;
@@ -297,7 +364,7 @@ static void visit(jsc_ctx *cx, jsc_node **slot, void *data)
 int jsc_lower_function(jsc_ctx *cx, jsc_node *prog)
 {
     frame fr = {prog, NULL, NULL, NULL};
-    fn_walk w = {&fr, 0};
+    fn_walk w = {&fr, 0, prog};
     jsc_each_child(cx, prog, visit, &w);
     finish_frame(cx, &fr);
     return !cx->failed;

@@ -179,6 +179,12 @@ static void lower_function(jsc_ctx *cx, jsc_node *fn)
         d->next = NULL;
         jsc_list_append(&prologue, d);
     }
+    jsc_node *params = NULL; /* defaults and patterns: run at the call (lower_function.c) */
+    if (body->a && body->a->kind == N_BLOCK && (body->a->flags & JSC_PARAMS)) {
+        params = body->a;
+        body->a = params->next;
+        params->next = NULL;
+    }
     prep pd = {&g, NULL, NULL};
     for (jsc_node **p = &body->a; *p; p = &(*p)->next)
         prep_slot(cx, p, &pd);
@@ -210,6 +216,8 @@ static void lower_function(jsc_ctx *cx, jsc_node *fn)
     if (pd.args_name)
         jsc_list_append(&out, jsc_expr_stmt(cx, jsc_assign(cx, jsc_ident(cx, pd.args_name, fn),
                                                            jsc_ident(cx, "arguments", fn), fn)));
+    if (params)
+        jsc_list_append(&out, params->a);
     jsc_list_append(&out, ret);
     body->a = out;
     fn->b = body;

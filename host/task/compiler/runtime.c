@@ -94,6 +94,21 @@ static int jsc_rt_visit(jsc_rt_walk *w, size_t i, const char *from)
     return 0;
 }
 
+/* Writes the marker line of m at out (when out is not NULL); returns its length. */
+static size_t jsc_rt_marker(char *out, const jsc_runtime_module *m)
+{
+    const char *parts[] = {"// module: ", m->name, " | ", m->needs, " | ",
+                           m->defines ? m->defines : "", "\n"};
+    size_t at = 0;
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        size_t n = strlen(parts[i]);
+        if (out)
+            memcpy(out + at, parts[i], n);
+        at += n;
+    }
+    return at;
+}
+
 int jsc_runtime_select(const char *const *names, size_t n, char **out, size_t *out_len,
                        char *err, size_t errlen)
 {
@@ -120,8 +135,10 @@ int jsc_runtime_select(const char *const *names, size_t n, char **out, size_t *o
         if (jsc_rt_visit(&w, (size_t)i, names[k]) != 0)
             goto done;
     }
-    for (size_t k = 0; k < w.n; k++)
-        total += jsc_runtime_modules[w.order[k]].len + 1;
+    for (size_t k = 0; k < w.n; k++) {
+        const jsc_runtime_module *m = &jsc_runtime_modules[w.order[k]];
+        total += m->len + 1 + jsc_rt_marker(NULL, m);
+    }
     char *text = malloc(total + 1);
     if (!text) {
         jsc_rt_error(err, errlen, "out of memory");
@@ -130,6 +147,7 @@ int jsc_runtime_select(const char *const *names, size_t n, char **out, size_t *o
     size_t at = 0;
     for (size_t k = 0; k < w.n; k++) {
         const jsc_runtime_module *m = &jsc_runtime_modules[w.order[k]];
+        at += jsc_rt_marker(text + at, m);
         memcpy(text + at, m->text, m->len);
         at += m->len;
         text[at++] = '\n';

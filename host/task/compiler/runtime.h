@@ -22,6 +22,10 @@ typedef struct jsc_runtime_module {
     const char *triggers; /* "Map"; a trigger "a&b" fires only when both names occur */
     const char *text;
     size_t len;
+    /* What the module defines on objects that exist before it runs, for lazy loading:
+     * "Map", "String.prototype.padStart", "Array.prototype.@@iterator" or "" (see
+     * runtime/README.md). */
+    const char *defines;
 } jsc_runtime_module;
 
 /* The generated table (jsc_runtime_modules.c), sorted by name. */
@@ -33,7 +37,9 @@ const jsc_runtime_module *jsc_runtime_find(const char *name);
 
 /*
  * The text of the modules `names[0..n)` and of everything they need, each once, every module
- * after the ones it needs, concatenated (each followed by a newline). Duplicates in `names`
+ * after the ones it needs, concatenated (each followed by a newline). Each module's text is
+ * preceded by one marker line, "// module: NAME | NEEDS | DEFINES" (space-separated words;
+ * JSX_LAZY in the executor reads it to load modules lazily; to an engine it is a comment). Duplicates in `names`
  * are fine. On success returns 0 and sets *out to a malloc'd NUL-terminated string the caller
  * frees with free() (an empty string when n is 0), and *out_len to its length. On failure
  * (an unknown module, a cycle in `needs`, out of memory) returns -1 with *out = NULL and the

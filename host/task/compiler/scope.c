@@ -115,6 +115,7 @@ static jsc_binding *declare(walk *w, jsc_scope_info *s, const char *name, jsc_bi
         }
     jsc_binding *b = jsc_alloc(w->cx, sizeof *b);
     b->name = name;
+    b->src_name = name;
     b->kind = kind;
     b->scope = s;
     b->decl = decl;

@@ -16,8 +16,8 @@
  *
  * Block-level function declarations use the strict-mode rule in every mode: the function is
  * a `let`-like binding of its block, hoisted to the top of that block (no var-hoisting to the
- * function as sloppy-mode Annex B would also do). Temporal dead zones are not modelled: a
- * reference before the declaration resolves to the same binding.
+ * function as sloppy-mode Annex B would also do). A reference before the declaration
+ * resolves to the same binding; lower_block_tdz.c adds the temporal dead zone checks.
  *
  * The analysis may run again on a partly lowered tree (lower_block.c does, since the earlier
  * passes add bindings and move code); each run replaces what the previous one stored.
@@ -65,6 +65,15 @@ struct jsc_binding {
                                       needs a fresh copy per iteration */
     unsigned assigned : 1;         /* target of an assignment or ++/-- (not its declarator) */
     jsc_binding *next;             /* next binding of the same scope */
+    /* The name in the source (`name` may be renamed by lower_block.c). */
+    const char *src_name;
+    /* Temporal dead zone analysis (lower_block_tdz.c): the walk position right after the
+     * declaration initialised the binding (0: not yet seen), the switch case holding it, a
+     * function declaration's references, and whether some reference needs a check. */
+    unsigned tdz_init;
+    jsc_node *tdz_case;
+    void *tdz_refs;
+    unsigned tdz : 1, tdz_visiting : 1;
 };
 
 struct jsc_scope_info {
@@ -78,6 +87,9 @@ struct jsc_scope_info {
      * `arguments`, and contains a direct `eval(...)` call. */
     unsigned uses_this : 1, uses_arguments : 1, has_eval : 1;
     void *names; /* root scope only: the name set of jsc_scope_names */
+    /* FUNCTION scopes: the let/const binding whose initialiser this function is (or is a
+     * method of): it cannot run before that binding is initialised (lower_block_tdz.c). */
+    jsc_binding *tdz_exempt;
 };
 
 /* The binding `name` visible in scope `s` (walking outwards), or NULL for a global. */

@@ -1,6 +1,7 @@
 // module: array-from
 // needs: iterator
 // triggers: from
+// defines: Array.from
 //
 // Array.from(items, mapFn, thisArg): iterables first, then array-likes.
 (function (G) {

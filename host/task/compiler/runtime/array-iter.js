@@ -1,6 +1,7 @@
 // module: array-iter
 // needs: iterator
 // triggers: keys values entries
+// defines: Array.prototype.values Array.prototype.keys Array.prototype.entries
 //
 // Array.prototype.keys/values/entries (values is Array.prototype[Symbol.iterator]).
 (function (G) {

@@ -1,5 +1,6 @@
 // module: array
 // triggers: of find findIndex includes fill flat flatMap copyWithin
+// defines: Array.of Array.prototype.find Array.prototype.findIndex Array.prototype.includes Array.prototype.fill Array.prototype.copyWithin Array.prototype.flat Array.prototype.flatMap
 //
 // Array.of and Array.prototype.find/findIndex/includes/fill/flat/flatMap/copyWithin.
 // flat() recurses through a loop with an explicit stack (MuJS allows few nested calls).

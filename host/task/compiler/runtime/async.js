@@ -1,5 +1,6 @@
 // module: async
 // needs: promise generator
+// defines: $jsc_async
 //
 // $jsc_async(thisArg, body) runs the state machine of an async function (see generator.js;
 // there `await x` is the instruction [4, x, label]) and returns the promise of its result.

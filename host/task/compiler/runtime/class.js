@@ -1,4 +1,5 @@
 // module: class
+// defines: $jsc_class $jsc_class_call $jsc_method $jsc_accessor $jsc_super_construct $jsc_super_get $jsc_super_set $jsc_this_uninit
 // Helpers for lowered classes (lower_class.c):
 //   $jsc_class(C, P, name, ext)   sets up constructor C: prototype chain from P when the class
 //                                 has `extends` (P a constructor or null), statics of P copied
@@ -10,6 +11,10 @@
 //                                 parent fills self (message, stack) instead of a new object
 //   $jsc_super_get(home, k, recv) super[k]: looked up from home, getters run on recv
 //   $jsc_super_set(home, k, v, recv)  super[k] = v
+//   $jsc_this_uninit()            the ReferenceError of `this` before super() in a derived
+//                                 constructor
+// Object.getPrototypeOf(C) of a derived class C gives its parent class (ES5 cannot set a
+// function's prototype: $jsc_class records the parent, hidden, and getPrototypeOf reads it).
 (function (G) {
     var def = Object.defineProperty, gopd = Object.getOwnPropertyDescriptor;
     var names = Object.getOwnPropertyNames, getProto = Object.getPrototypeOf;
@@ -32,6 +37,7 @@
             C.prototype = Object.create(proto);
             hide(C.prototype, "constructor", C);
             if (P !== null) {
+                hide(C, "$jsc_parent", P);
                 var ks = names(P), i;
                 for (i = 0; i < ks.length; i++)
                     if (!skip.hasOwnProperty(ks[i]) && !C.hasOwnProperty(ks[i]))
@@ -39,6 +45,15 @@
             }
         }
         def(C, "name", {value: name, configurable: true});
+    });
+    hide(Object, "getPrototypeOf", function (o) {
+        if (typeof o === "function" && o.hasOwnProperty("$jsc_parent"))
+            return o.$jsc_parent;
+        return getProto(o);
+    });
+    hide(G, "$jsc_this_uninit", function () {
+        throw new ReferenceError("Must call super constructor in derived class before " +
+                                 "accessing 'this' or returning from derived constructor");
     });
     hide(G, "$jsc_class_call", function (C) {
         throw new TypeError("Class constructor " + C.name + " cannot be invoked without 'new'");

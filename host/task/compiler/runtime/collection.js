@@ -1,5 +1,6 @@
 // module: collection
 // needs: iterator
+// defines: $jsc_Table
 //
 // The ordered hash table behind Map and Set. Entries live in an array in insertion order,
 // each a record {k, v, d}; an index object maps a key's hash to its record. Deleting marks

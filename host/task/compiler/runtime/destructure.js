@@ -1,5 +1,6 @@
 // module: destructure
 // needs: iterator
+// defines: $jsc_obj_pattern $jsc_array_pattern $jsc_object_rest
 //
 // Helpers of lowered destructuring (lower_destructure.c):
 //   $jsc_obj_pattern(v, src, key)   v, or the TypeError V8 gives for destructuring null or

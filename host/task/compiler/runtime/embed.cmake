@@ -7,7 +7,7 @@
 #
 # Run as a script (cmake -DOUT=file.c -P embed.cmake) it writes the file: one byte array
 # per module and the table
-#     const jsc_runtime_module jsc_runtime_modules[] = {{name, needs, triggers, text, len}};
+#     const jsc_runtime_module jsc_runtime_modules[] = {{name, needs, triggers, text, len, defines}};
 # with the header fields of each module (see README.md). Byte arrays rather than string
 # literals: C compilers need only accept 4095-character literals (-Wpedantic says so).
 
@@ -61,7 +61,8 @@ foreach(f IN LISTS files)
   endif()
   jsc_header_field("${head}" needs needs)
   jsc_header_field("${head}" triggers triggers)
-  foreach(v needs triggers)
+  jsc_header_field("${head}" defines defines)
+  foreach(v needs triggers defines)
     if(${v} MATCHES "[\"\\\\]")
       message(FATAL_ERROR "${f}: quotes or backslashes in \"${v}\"")
     endif()
@@ -81,7 +82,7 @@ foreach(f IN LISTS files)
   # About 16 bytes per line keeps the generated file readable by diff tools.
   string(REGEX REPLACE "((0x..,){16})" "\\1\n    " bytes "${bytes}")
   string(APPEND arrays "/* ${name}.js */\nstatic const char jsc_rt_${count}[] = {\n    ${bytes}0x00};\n\n")
-  string(APPEND rows "    {\"${name}\", \"${needs}\", \"${triggers}\", jsc_rt_${count}, ${len}},\n")
+  string(APPEND rows "    {\"${name}\", \"${needs}\", \"${triggers}\", jsc_rt_${count}, ${len}, \"${defines}\"},\n")
   math(EXPR count "${count} + 1")
 endforeach()
 

@@ -1,6 +1,7 @@
 // module: fetch
 // needs: promise
 // triggers: fetch&then fetch&await fetch&async fetch&json fetch&text fetch&Promise fetch&catch fetch&finally
+// defines: fetch $jsc_fetch_async
 //
 // fetch in the promise style on top of the executor's synchronous fetch(url, options, body).
 // A trigger "a&b" asks for both names, so a task that only uses the synchronous style

@@ -1,5 +1,6 @@
 // module: generator
 // needs: symbol
+// defines: $jsc_generator
 //
 // $jsc_generator(thisArg, body) returns a generator object driving `body`, the state machine
 // that lower_generator.c makes of a generator function's body. The body is called as

@@ -1,6 +1,7 @@
 // module: iterator
 // needs: symbol
 // triggers: $jsc_iterator $jsc_to_array $jsc_iter_close
+// defines: $jsc_iterator $jsc_to_array $jsc_iter_close $jsc_ArrayIterator Array.prototype.@@iterator String.prototype.@@iterator
 //
 // The iteration protocol for lowered for...of, spread and destructuring:
 //   $jsc_iterator(x)    an iterator over x: arrays, strings (by code point), arguments and

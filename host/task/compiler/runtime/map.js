@@ -1,6 +1,7 @@
 // module: map
 // needs: collection
 // triggers: Map
+// defines: Map
 //
 // Map: insertion order, SameValueZero keys, live iteration (see collection).
 (function (G) {

@@ -1,5 +1,6 @@
 // module: math
 // triggers: trunc sign cbrt log2 log10 hypot expm1 log1p fround clz32 imul
+// defines: Math.trunc Math.sign Math.cbrt Math.log2 Math.log10 Math.hypot Math.expm1 Math.log1p Math.fround Math.clz32 Math.imul
 //
 // Math.trunc/sign/cbrt/log2/log10/hypot/expm1/log1p/fround/clz32/imul.
 (function () {

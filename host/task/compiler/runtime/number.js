@@ -1,5 +1,6 @@
 // module: number
 // triggers: isInteger isSafeInteger EPSILON MAX_SAFE_INTEGER MIN_SAFE_INTEGER isFinite isNaN parseFloat parseInt
+// defines: Number.isFinite Number.isNaN Number.isInteger Number.isSafeInteger Number.parseFloat Number.parseInt Number.EPSILON Number.MAX_SAFE_INTEGER Number.MIN_SAFE_INTEGER
 //
 // Number.isInteger/isFinite/isNaN/isSafeInteger/parseFloat/parseInt, EPSILON and the safe
 // integer bounds. (isFinite, isNaN, parseInt and parseFloat also name ES5 globals, so tasks

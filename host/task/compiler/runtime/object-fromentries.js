@@ -1,6 +1,7 @@
 // module: object-fromentries
 // needs: iterator
 // triggers: fromEntries
+// defines: Object.fromEntries
 //
 // Object.fromEntries over any iterable of [key, value] entries.
 (function (G) {

@@ -1,5 +1,6 @@
 // module: object
 // triggers: assign entries values is
+// defines: Object.assign Object.entries Object.values Object.is Object.keys
 //
 // Object.assign, Object.entries, Object.values, Object.is. Object.keys order is MuJS's
 // own (it sorts property names), so entries/values follow that order, not insertion order.

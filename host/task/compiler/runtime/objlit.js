@@ -1,4 +1,5 @@
 // module: objlit
+// defines: $jsc_objspread $jsc_objaccessor $jsc_objproto
 // Helpers for lowered object literals:
 //   $jsc_objspread(t, s)         {...s}: copies the own enumerable properties of s (its
 //                                getters run) onto t as data properties; null/undefined

@@ -1,6 +1,7 @@
 // module: promise
 // needs: iterator
 // triggers: Promise then catch finally await async queueMicrotask $jsc_drain $jsc_await
+// defines: Promise AggregateError queueMicrotask $jsc_drain $jsc_await $jsc_settle $jsc_unhandled
 //
 // Promise (ES2020, plus any() and AggregateError of ES2021) after the spec's abstract
 // operations, so that callbacks run in the same order as in other engines; a microtask

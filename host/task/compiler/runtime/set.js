@@ -1,6 +1,7 @@
 // module: set
 // needs: collection
 // triggers: Set
+// defines: Set
 //
 // Set: insertion order, SameValueZero values, live iteration (see collection).
 (function (G) {

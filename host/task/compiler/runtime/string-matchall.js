@@ -1,6 +1,7 @@
 // module: string-matchall
 // needs: symbol
 // triggers: matchAll
+// defines: String.prototype.matchAll
 //
 // String.prototype.matchAll: an iterator of match arrays (with index and input). The
 // regular expression must be global, as the spec requires; the iterator works on a copy.

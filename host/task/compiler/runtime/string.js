@@ -1,5 +1,6 @@
 // module: string
 // triggers: includes startsWith endsWith padStart padEnd repeat trimStart trimEnd trimLeft trimRight codePointAt fromCodePoint raw
+// defines: String.prototype.includes String.prototype.startsWith String.prototype.endsWith String.prototype.repeat String.prototype.padStart String.prototype.padEnd String.prototype.trimStart String.prototype.trimEnd String.prototype.trimLeft String.prototype.trimRight String.prototype.codePointAt String.fromCodePoint String.raw
 //
 // String.prototype.includes/startsWith/endsWith/padStart/padEnd/repeat/trimStart/trimEnd/
 // codePointAt, String.fromCodePoint, String.raw.

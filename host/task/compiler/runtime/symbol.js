@@ -1,5 +1,6 @@
 // module: symbol
 // triggers: Symbol $jsc_typeof getOwnPropertySymbols description
+// defines: Symbol $jsc_typeof Object.getOwnPropertySymbols String.prototype.description
 //
 // ES5 has no symbol primitive, so a symbol here is a string that no ordinary program
 // writes: "@@" followed by the well-known name ("@@iterator") or by a counter and the

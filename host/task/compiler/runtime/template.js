@@ -1,4 +1,5 @@
 // module: template
+// defines: $jsc_template
 // The strings array of a tagged template: frozen, with a frozen `raw` array as a
 // non-enumerable property. Lowered code creates it once per call site and caches it.
 function $jsc_template(cooked, raw) {

@@ -1,6 +1,7 @@
 // module: weakmap
 // needs: iterator
 // triggers: WeakMap
+// defines: WeakMap
 //
 // WeakMap: each map keeps its values on the key objects themselves, under a hidden,
 // non-enumerable property named after the map ("@@jsc_wm3"), so a value lives exactly as

@@ -1,6 +1,7 @@
 // module: weakset
 // needs: iterator
 // triggers: WeakSet
+// defines: WeakSet
 //
 // WeakSet: each set marks its members with a hidden, non-enumerable property named after
 // the set ("@@jsc_ws3"), so membership lives exactly as long as the object. An object that
