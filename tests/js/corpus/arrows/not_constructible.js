@@ -1,3 +1,4 @@
+// known-difference: arrow functions can be called with new (checking it would slow every call), and MuJS cannot delete a function's prototype
 function main(input) {
   const A = () => 1;
   try {

@@ -1,3 +1,4 @@
+// known-difference: ES5 cannot subclass Array: instances are not arrays (Array.isArray, length)
 function main(input) {
   class Stack extends Array {
     peek() { return this[this.length - 1]; }

@@ -1,3 +1,4 @@
+// known-difference: ES5 cannot give a subclass instance the internal class Error ([object Error])
 function main(input) {
   class BadInput extends TypeError {}
   const e = new BadInput('nope');
