@@ -219,11 +219,14 @@ static void copy_error(const jsc_ctx *cx, jsc_output *out)
     snprintf(out->err_msg, sizeof out->err_msg, "%s", cx->err_msg);
 }
 
-static int lower_and_print(jsc_ctx *cx, jsc_node *prog, jsc_output *out)
+static int lower_and_print(jsc_ctx *cx, jsc_node *prog, int names, jsc_output *out)
 {
-    for (size_t i = 0; i < sizeof passes / sizeof *passes; i++)
+    for (size_t i = 0; i < sizeof passes / sizeof *passes; i++) {
+        if (names && passes[i] == jsc_lower_object && !jsc_lower_names(cx, prog))
+            return 0;
         if (!passes[i](cx, prog))
             return 0;
+    }
     jsc_line_pos *map = NULL;
     size_t lines = 0;
     if (!jsc_print(cx, prog, &out->code, &out->code_len, &map, &lines))
@@ -291,7 +294,8 @@ static int run(jsc_ctx *cx, const char *src, size_t len, jsc_output *out)
         suspicious |= set_has(&sc.names, unsupported_globals[i].name);
     if (!sc.modern && suspicious && (!jsc_scope(cx, prog) || !refuse_unsupported(cx, prog)))
         return 0;
-    if (!(sc.modern ? lower_and_print(cx, prog, out) : keep_source(cx, src, len, out)))
+    int names = set_has(&sc.names, "name");
+    if (!(sc.modern ? lower_and_print(cx, prog, names, out) : keep_source(cx, src, len, out)))
         return 0;
     return pick_runtime(cx, &sc.names, out);
 }

@@ -21,6 +21,8 @@ int jsc_lower_class(jsc_ctx *cx, jsc_node *prog);     /* classes, super, new.tar
 int jsc_lower_function(jsc_ctx *cx, jsc_node *prog);  /* arrows, default/rest params */
 int jsc_lower_object(jsc_ctx *cx, jsc_node *prog);    /* shorthand, methods, computed keys,
                                                          object spread */
+int jsc_lower_names(jsc_ctx *cx, jsc_node *prog);     /* function names by assignment (only
+                                                         when the source mentions `name`) */
 int jsc_lower_template(jsc_ctx *cx, jsc_node *prog);  /* template literals, tagged templates */
 int jsc_lower_spread(jsc_ctx *cx, jsc_node *prog);    /* spread in arrays, calls and new */
 int jsc_lower_destructure(jsc_ctx *cx, jsc_node *prog); /* every pattern */
