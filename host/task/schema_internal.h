@@ -23,7 +23,8 @@ typedef struct rt_schema_regex rt_schema_regex;
  * NULL): RT_SCHEMA_RE_SYNTAX for an invalid pattern, RT_SCHEMA_RE_UNSUPPORTED for a valid one
  * POSIX cannot run. The caller frees *out with rt_schema_regex_free(). */
 int rt_schema_regex_compile(const char *src, size_t len, rt_schema_regex **out, ratchet_buf *why);
-/* 1 when the pattern matches somewhere in s (unanchored, as ECMA-262 test()). Thread-safe. */
+/* 1 when the pattern matches somewhere in s (unanchored, as ECMA-262 test()). Thread-safe.
+ * s[len] must be a NUL (json-c strings are): without REG_STARTEND regexec reads up to it. */
 int rt_schema_regex_search(const rt_schema_regex *re, const char *s, size_t len);
 void rt_schema_regex_free(rt_schema_regex *re);
 

@@ -343,13 +343,15 @@ static int parse_braces(rx *x, int can_repeat, unsigned long *factor)
     int has_m = 0, comma = 0;
     if (q >= x->end || *q < '0' || *q > '9')
         return 0;
-    while (q < x->end && *q >= '0' && *q <= '9')
-        n = n > 100000 ? n : n * 10 + (unsigned long)(*q++ - '0');
+    /* Every digit is consumed whatever the value; past RX_MAX_REPEAT the count only has to
+     * stay above the bound (saturating), so no digit string can overflow or stall the scan. */
+    for (; q < x->end && *q >= '0' && *q <= '9'; q++)
+        n = n > RX_MAX_REPEAT ? n : n * 10 + (unsigned long)(*q - '0');
     if (q < x->end && *q == ',') {
         comma = 1;
         q++;
-        while (q < x->end && *q >= '0' && *q <= '9') {
-            m = m > 100000 ? m : m * 10 + (unsigned long)(*q++ - '0');
+        for (; q < x->end && *q >= '0' && *q <= '9'; q++) {
+            m = m > RX_MAX_REPEAT ? m : m * 10 + (unsigned long)(*q - '0');
             has_m = 1;
         }
     }
@@ -360,13 +362,14 @@ static int parse_braces(rx *x, int can_repeat, unsigned long *factor)
         rx_error(x, RT_SCHEMA_RE_SYNTAX, "nothing to repeat before {%s", NULL);
         return 1;
     }
-    if (has_m && m < n) {
-        rx_error(x, RT_SCHEMA_RE_SYNTAX, "numbers out of order in a {n,m} quantifier%s", NULL);
+    /* The bound first: two saturated counts cannot be compared for order. */
+    if (n > RX_MAX_REPEAT || m > RX_MAX_REPEAT) {
+        rx_error(x, RT_SCHEMA_RE_UNSUPPORTED,
+                 "repetition counts above 1000 are not supported (in {n} and {n,m})%s", NULL);
         return 1;
     }
-    if (n > RX_MAX_REPEAT || m > RX_MAX_REPEAT) {
-        rx_error(x, RT_SCHEMA_RE_UNSUPPORTED, "repetition counts above 1000 are not supported%s",
-                 NULL);
+    if (has_m && m < n) {
+        rx_error(x, RT_SCHEMA_RE_SYNTAX, "numbers out of order in a {n,m} quantifier%s", NULL);
         return 1;
     }
     *factor = !comma ? n : has_m ? m : n + 1;

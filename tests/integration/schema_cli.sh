@@ -87,6 +87,21 @@ echo '{"pattern": "(ab"}' >regex.json
 run "$RATCHET_BIN" schema check regex.json good.json
 expect_rc 2 "bad regex"
 expect_err_contains '/pattern: pattern "(ab" is not a valid regular expression' "bad regex message"
+# Issue 15: a quantifier with more than 6 digits used to hang the pattern translator. It is
+# refused at once with the bound in the message, in a schema and in data checked as "regex".
+echo '{"pattern": "a{1234567}"}' >bigrepeat.json
+run timeout 10 "$RATCHET_BIN" schema check bigrepeat.json good.json
+expect_rc 2 "a quantifier beyond the bound is refused, not run"
+expect_err_contains '/pattern: pattern "a{1234567}" uses what this validator does not support' \
+  "big quantifier names the pattern"
+expect_err_contains 'repetition counts above 1000 are not supported' "big quantifier bound"
+echo '{"format": "regex"}' >isregex.json
+echo '"{1234567"' >brace.json
+run timeout 10 "$RATCHET_BIN" schema check isregex.json brace.json
+expect_rc 0 "an unclosed brace with many digits is a literal, checked at once"
+echo '"a{1234567}"' >bigrepeat-data.json
+run timeout 10 "$RATCHET_BIN" schema check isregex.json bigrepeat-data.json
+expect_rc 0 "a big quantifier in data checked as regex (valid ECMA-262) is answered at once"
 echo '{"definitions": {"a": {"$ref": "#/definitions/b"}, "b": {"$ref": "#/definitions/a"}}}' \
   >loop.json
 run timeout 10 "$RATCHET_BIN" schema check loop.json good.json

@@ -306,6 +306,31 @@ static void test_regex(void **state)
     invalid("{\"format\":\"regex\"}", "\"a**\"");
 }
 
+/* A counted repetition past the bound is refused with a message, quickly, whatever the number
+ * of digits (issue 15: digits past 100000 stopped the scan from advancing: an endless loop). */
+static void test_regex_repeat_bound(void **state)
+{
+    (void)state;
+    refused("{\"pattern\":\"a{1234567}\"}", "repetition counts above 1000 are not supported");
+    refused("{\"pattern\":\"a{1,99999999999999999999999}\"}",
+            "repetition counts above 1000 are not supported");
+    refused("{\"pattern\":\"a{1001}\"}", "repetition counts above 1000 are not supported");
+    refused("{\"patternProperties\":{\"x{2000,}\":{}}}",
+            "repetition counts above 1000 are not supported");
+    refused("{\"pattern\":\"a{5,3}\"}", "numbers out of order");
+    valid("{\"pattern\":\"^a{1000}$\"}", "12"); /* the bound itself compiles */
+    invalid("{\"pattern\":\"^a{1000}$\"}", "\"aaa\"");
+    valid("{\"pattern\":\"^a{2,3}$\"}", "\"aa\"");
+    /* "{" with digits and no "}" is a literal (Annex B), however many digits follow */
+    valid("{\"format\":\"regex\"}", "\"{1234567\"");
+    valid("{\"format\":\"regex\"}", "\"a{12345678901234567890,\"");
+    valid("{\"pattern\":\"^x{1234567$\"}", "\"x{1234567\"");
+    /* valid ECMA-262, only unsupported here (as lookahead), and answered at once */
+    valid("{\"format\":\"regex\"}", "\"a{1234567}\"");
+    valid("{\"format\":\"regex\"}", "\"a{1,1234567}\"");
+    invalid("{\"format\":\"regex\"}", "\"{1}\""); /* nothing to repeat */
+}
+
 static void test_formats(void **state)
 {
     (void)state;
@@ -599,6 +624,7 @@ int main(void)
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_unicode_lengths),
         cmocka_unit_test(test_regex),
+        cmocka_unit_test(test_regex_repeat_bound),
         cmocka_unit_test(test_formats),
         cmocka_unit_test(test_unusable_schemas),
         cmocka_unit_test(test_loops),
