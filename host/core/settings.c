@@ -30,6 +30,9 @@ static const ratchet_option execution_options[] = {
                       "Memory a task's script may allocate"),
     RATCHET_OPT("executor", RATCHET_OPT_STRING, "executor-mujs",
                 "Executor plugin used when no executor instance is configured"),
+    RATCHET_OPT("redact_headers", RATCHET_OPT_NODE, "[]",
+                "More header names recorded as [redacted] (Authorization, Proxy-Authorization, "
+                "Cookie and Set-Cookie always are)"),
     RATCHET_OPT_END,
 };
 
@@ -287,6 +290,35 @@ static ratchet_status check_plugin_paths(rt_settings *s, rt_error *err)
     return RATCHET_OK;
 }
 
+/* execution.redact_headers: a list of HTTP header names (RFC 9110 tokens). */
+static ratchet_status check_redact_headers(rt_settings *s, rt_error *err)
+{
+    const ratchet_node *list = rt_cfg_node(rt_settings_section(s, "execution"), "redact_headers");
+    if (!list)
+        return RATCHET_OK;
+    if (list->kind != RATCHET_NODE_SEQUENCE)
+        return rt_fail(err, "%s: execution.redact_headers: expected a list of header names",
+                       list->where);
+    s->redact_headers = calloc(list->count + 1, sizeof *s->redact_headers);
+    if (!s->redact_headers)
+        return rt_fail(err, "out of memory");
+    for (size_t i = 0; i < list->count; i++) {
+        const rt_node *n = list->items[i];
+        const char *bad = n->kind == RATCHET_NODE_SCALAR ? n->scalar : "";
+        if (n->kind == RATCHET_NODE_SCALAR && *n->scalar)
+            bad = n->scalar + strspn(n->scalar,
+                                     "!#$%&'*+-.^_`|~0123456789"
+                                     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+        if (*bad || n->kind != RATCHET_NODE_SCALAR || !*n->scalar)
+            return rt_fail(err,
+                           "%s: execution.redact_headers[%zu]: expected a header name "
+                           "(letters, digits, -), got '%.60s'",
+                           n->where, i, n->kind == RATCHET_NODE_SCALAR ? n->scalar : "(a list)");
+        s->redact_headers[s->nredact_headers++] = n->scalar;
+    }
+    return RATCHET_OK;
+}
+
 static ratchet_status check_instances(rt_settings *s, rt_error *err)
 {
     const rt_node *insts = rt_node_get(s->root, "instances");
@@ -379,7 +411,7 @@ ratchet_status rt_settings_load(rt_settings *s, const char *path, char *const *e
         if (!s->section_cfg[i])
             return RATCHET_ERR;
     }
-    if (check_plugin_paths(s, err) != RATCHET_OK)
+    if (check_plugin_paths(s, err) != RATCHET_OK || check_redact_headers(s, err) != RATCHET_OK)
         return RATCHET_ERR;
     return check_instances(s, err);
 }
@@ -394,6 +426,7 @@ void rt_settings_free(rt_settings *s)
         free(s->ignored_env[i]);
     free(s->ignored_env);
     free(s->plugin_dirs);
+    free(s->redact_headers);
     free(s->instances);
     rt_node_free(s->root);
     free(s->path);

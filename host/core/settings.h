@@ -39,6 +39,8 @@ typedef struct rt_settings {
     size_t nplugin_dirs;
     rt_instance_spec *instances;
     size_t ninstances;
+    const char **redact_headers; /* execution.redact_headers; strings owned by root */
+    size_t nredact_headers;
     char **ignored_env; /* RATCHET_* variables that matched nothing */
     size_t nignored_env;
 } rt_settings;

@@ -306,6 +306,7 @@ void rt_fetcher_free(rt_fetcher *f)
         rt_fetch_exchange_clear(&f->kept[i]);
     free(f->kept);
     json_object_put(f->calls);
+    rt_fetch_redact_clear(f);
     free(f->user_agent);
     free(f);
 }
@@ -670,7 +671,9 @@ static ratchet_status keep_exchange(rt_fetcher *f, const rt_fetch_request *req,
     x->duration_ms = duration_ms;
     if (!x->method || !x->url || (req->body && !x->req_body) ||
         rt_fetch_headers_copy(&x->req_headers, &req->headers) != RATCHET_OK ||
-        rt_fetch_response_copy(&x->resp, resp) != RATCHET_OK) {
+        rt_fetch_response_copy(&x->resp, resp) != RATCHET_OK ||
+        rt_fetch_redact(f, &x->req_headers) != RATCHET_OK ||
+        rt_fetch_redact(f, &x->resp.headers) != RATCHET_OK) {
         rt_fetch_exchange_clear(x);
         return RATCHET_NOMEM;
     }

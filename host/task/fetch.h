@@ -83,8 +83,15 @@ ratchet_status rt_fetcher_set_mocks(rt_fetcher *f, struct json_object *mock_http
  * and 599" and the like; the previous recording stays in place. */
 ratchet_status rt_fetcher_replay_har(rt_fetcher *f, const char *har_path, rt_error *err);
 
-/* Keep (on != 0) or stop keeping every exchange from now on, for rt_fetcher_write_har. */
+/* Keep (on != 0) or stop keeping every exchange from now on, for rt_fetcher_write_har. The
+ * values of credential headers are replaced by "[redacted]" as an exchange is kept, in the
+ * request and the response: Authorization, Cookie, Set-Cookie, Proxy-Authorization, and the
+ * names given to rt_fetcher_redact_headers. */
 void rt_fetcher_record(rt_fetcher *f, int on);
+
+/* More header names (any case) to redact in what is kept (execution.redact_headers); copied,
+ * replacing those given before. RATCHET_NOMEM leaves the previous list. */
+ratchet_status rt_fetcher_redact_headers(rt_fetcher *f, const char *const *names, size_t n);
 
 /* Write the exchanges kept so far as a HAR 1.2 file (written to a temporary file next to
  * `path`, then renamed over it). Bodies that are not UTF-8 text are stored base64 with

@@ -58,6 +58,8 @@ struct rt_fetcher {
     rt_fetch_exchange *kept;
     size_t nkept, capkept;
     struct json_object *calls;
+    char **redact; /* execution.redact_headers: more header names to redact (fetch_redact.c) */
+    size_t nredact;
 };
 
 /* The other transports: RATCHET_OK with *resp filled (and completed), RATCHET_ERR with *fault
@@ -75,6 +77,14 @@ void rt_fetch_mocks_clear(rt_fetch_mocks *m);
 /* A HAR file's entries, for replay. */
 ratchet_status rt_fetch_har_load(const char *path, rt_fetch_replay *out, rt_error *err);
 void rt_fetch_replay_clear(rt_fetch_replay *r);
+
+/* Redaction of recorded headers (fetch_redact.c). */
+#define RT_FETCH_REDACTED "[redacted]"
+/* 1 when `name` is a credential header (built in) or one of f's extra names. */
+int rt_fetch_header_is_secret(const rt_fetcher *f, const char *name);
+/* Replace the value of every secret header in h by RT_FETCH_REDACTED. */
+ratchet_status rt_fetch_redact(const rt_fetcher *f, rt_fetch_headers *h);
+void rt_fetch_redact_clear(rt_fetcher *f);
 
 /* ASCII helpers. */
 int rt_fetch_strcaseeq(const char *a, const char *b);

@@ -125,6 +125,11 @@ static struct json_object *child_execute(const rt_run_request *req, const rt_pro
         json_object_object_add(reply, "host_error", json_object_new_string(err.msg));
         return reply;
     }
+    if (!fetcher || rt_fetcher_redact_headers(fetcher, req->redact_headers, req->nredact_headers) !=
+                        RATCHET_OK) {
+        json_object_object_add(reply, "host_error", json_object_new_string("out of memory"));
+        return reply;
+    }
     rt_fetcher_record(fetcher, req->record_har != NULL);
     ratchet_exec_context ectx = {
         .abi = RATCHET_ABI_INIT(ratchet_exec_context),

@@ -40,6 +40,8 @@ typedef struct rt_run_request {
     struct json_object *mock_http; /* mocks for fetch (borrowed), or NULL */
     const char *replay_har;        /* answer fetches from this HAR, or NULL */
     const char *record_har;        /* write the HTTP exchanges to this HAR path, or NULL */
+    const char *const *redact_headers; /* more headers to record as [redacted] (borrowed) */
+    size_t nredact_headers;
     int compile_only;              /* only compile (and check there is something to call) */
 } rt_run_request;
 

@@ -107,6 +107,8 @@ int rt_task_prepare(rt_app *app, const char *cmd, const rt_task_flags *f, rt_run
     const ratchet_config *exec = rt_settings_section(&app->settings, "execution");
     req->timeout_ms = rt_cfg_int(exec, "timeout");
     req->memory_bytes = rt_cfg_int(exec, "memory_limit");
+    req->redact_headers = app->settings.redact_headers;
+    req->nredact_headers = app->settings.nredact_headers;
     double v = 0;
     if (f->timeout) {
         if ((rc = positive(cmd, "--timeout", f->timeout, &v)) >= 0)

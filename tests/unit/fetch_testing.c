@@ -80,6 +80,30 @@ static enum MHD_Result echo(struct MHD_Connection *c, const char *method, conn_c
     return rc;
 }
 
+/* /secret: answers whether each credential arrived as sent (never the values themselves, so a
+ * recording holds them only if headers leak), with a cookie and a token set in the response. */
+static enum MHD_Result secret(struct MHD_Connection *c)
+{
+    static const char *const names[] = {"Authorization", "Cookie", "Proxy-Authorization",
+                                        "X-Api-Key"};
+    struct json_object *o = json_object_new_object();
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, names[i]);
+        json_object_object_add(o, names[i], json_object_new_boolean(v && strstr(v, "s3cret")));
+    }
+    const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), (void *)(uintptr_t)text,
+                                                             MHD_RESPMEM_MUST_COPY);
+    MHD_add_response_header(r, "Content-Type", "application/json");
+    MHD_add_response_header(r, "Set-Cookie", "sid=s3cret; HttpOnly");
+    MHD_add_response_header(r, "X-Session-Token", "s3cret-token");
+    MHD_add_response_header(r, "X-Plain", "visible");
+    enum MHD_Result rc = MHD_queue_response(c, 200, r);
+    MHD_destroy_response(r);
+    json_object_put(o);
+    return rc;
+}
+
 static enum MHD_Result route(fetch_server *s, struct MHD_Connection *c, const char *url,
                              const char *method, conn_ctx *ctx)
 {
@@ -151,6 +175,8 @@ static enum MHD_Result route(fetch_server *s, struct MHD_Connection *c, const ch
         return reply(c, 200, "application/octet-stream", "\x00\x01\xff\xfe\x80z", 6);
     if (!strcmp(url, "/echo"))
         return echo(c, method, ctx);
+    if (!strcmp(url, "/secret"))
+        return secret(c);
     return reply(c, 404, "text/plain", "no such route", 13);
 }
 

@@ -15,7 +15,8 @@
  * /redirect/<n> (302 chain ending in "landed"), /to-ftp (302 to ftp://), /slow (answers once
  * released or after 1 s), /big and /big-chunked (FETCH_BIG_SIZE bytes, with and without
  * Content-Length), /binary (6 bytes, not UTF-8), /counter (1, 2, ...), /echo (what the server saw,
- * as JSON). */
+ * as JSON), /secret (whether Authorization, Cookie, Proxy-Authorization and X-Api-Key holding
+ * "s3cret" arrived; sets Set-Cookie, X-Session-Token and X-Plain). */
 #define FETCH_BIG_SIZE 65536
 
 typedef struct fetch_server {

@@ -411,6 +411,67 @@ static void test_har_errors(void **state)
 }
 
 /* Mocked exchanges are recorded too; an empty recording is still a valid HAR. */
+/* Issue 15: credentials never reach a recording, in requests or responses, whatever their
+ * case; the script still sees the real values; replay matches without them. */
+static void test_record_redacts(void **state)
+{
+    (void)state;
+    fetch_server live;
+    fetch_server_start(&live);
+    char url[128];
+    snprintf(url, sizeof url, "%s/secret", live.base);
+    const char *opts = "{\"headers\":{\"authorization\":\"Bearer s3cret\","
+                       "\"Cookie\":\"a=s3cret\",\"Proxy-Authorization\":\"Basic s3cret\","
+                       "\"X-API-KEY\":\"s3cret\",\"X-Other\":\"shown\"}}";
+    rt_fetcher *f = rt_fetcher_new(NULL);
+    const char *extra[] = {"x-api-key", "X-Session-Token"};
+    assert_int_equal(rt_fetcher_redact_headers(f, extra, 2), RATCHET_OK);
+    rt_fetcher_record(f, 1);
+    struct json_object *r = fetch_ok(f, url, opts, NULL, NULL);
+    /* the server got every credential, the script sees the response's */
+    assert_true(json_object_get_boolean(json_at(json_at(r, "body"), "Authorization")));
+    assert_true(json_object_get_boolean(json_at(json_at(r, "body"), "Cookie")));
+    assert_true(json_object_get_boolean(json_at(json_at(r, "body"), "Proxy-Authorization")));
+    assert_true(json_object_get_boolean(json_at(json_at(r, "body"), "X-Api-Key")));
+    assert_non_null(strstr(json_object_to_json_string(json_at(r, "headers")), "sid=s3cret"));
+    json_object_put(r);
+    char *har = tmp_path("redacted.har");
+    rt_error err;
+    assert_int_equal(rt_fetcher_write_har(f, har, &err), RATCHET_OK);
+    rt_fetcher_free(f);
+    fetch_server_stop(&live);
+
+    struct json_object *doc = read_json_file(har);
+    const char *text = json_object_to_json_string(doc);
+    if (strstr(text, "s3cret"))
+        fail_msg("a secret is in the recording: %s", text);
+    struct json_object *e = json_object_array_get_idx(json_at(json_at(doc, "log"), "entries"), 0);
+    struct json_object *rq = json_at(json_at(e, "request"), "headers");
+    struct json_object *rs = json_at(json_at(e, "response"), "headers");
+    assert_string_equal(pair_value(rq, "authorization"), "[redacted]");
+    assert_string_equal(pair_value(rq, "Cookie"), "[redacted]");
+    assert_string_equal(pair_value(rq, "Proxy-Authorization"), "[redacted]");
+    assert_string_equal(pair_value(rq, "X-API-KEY"), "[redacted]");
+    assert_string_equal(pair_value(rq, "X-Other"), "shown");
+    assert_string_equal(pair_value(rs, "Set-Cookie"), "[redacted]");
+    assert_string_equal(pair_value(rs, "X-Session-Token"), "[redacted]");
+    assert_string_equal(pair_value(rs, "X-Plain"), "visible");
+    json_object_put(doc);
+
+    /* replay: the same request with other credentials (or none) is answered from it */
+    rt_fetcher *g = rt_fetcher_new(NULL);
+    assert_int_equal(rt_fetcher_replay_har(g, har, &err), RATCHET_OK);
+    r = fetch_ok(g, url, "{\"headers\":{\"Authorization\":\"Bearer other\"}}", NULL, NULL);
+    assert_int_equal(json_object_get_int(json_at(r, "status")), 200);
+    assert_true(json_object_get_boolean(json_at(json_at(r, "body"), "Authorization")));
+    json_object_put(r);
+    r = fetch_ok(g, url, NULL, NULL, NULL);
+    assert_int_equal(json_object_get_int(json_at(r, "status")), 200);
+    json_object_put(r);
+    rt_fetcher_free(g);
+    free(har);
+}
+
 static void test_record_mocks(void **state)
 {
     (void)state;
@@ -464,6 +525,7 @@ int main(void)
         cmocka_unit_test(test_record_and_replay),
         cmocka_unit_test(test_har_errors),
         cmocka_unit_test(test_record_mocks),
+        cmocka_unit_test(test_record_redacts),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
