@@ -406,9 +406,11 @@ ratchet_status rt_sandbox_apply(const rt_sandbox_limits *l, rt_error *err)
         return RATCHET_ERR;
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
         return rt_fail(err, "prctl(PR_SET_NO_NEW_PRIVS) failed: %s", strerror(errno));
-    /* The limits before the filter, which then forbids changing them (even with
-     * CAP_SYS_RESOURCE). */
+    /* The limits before dropping CAP_SYS_RESOURCE (a limit above the hard one would need it,
+     * though none is raised) and before the filter, which then forbids changing them. */
     if (apply_rlimits(l, err) != RATCHET_OK)
+        return RATCHET_ERR;
+    if (rt_sandbox_drop_caps(err) != RATCHET_OK)
         return RATCHET_ERR;
     return apply_seccomp(l, err);
 }

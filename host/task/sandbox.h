@@ -1,6 +1,6 @@
 /*
  * host/task/sandbox.h - the sandbox a task-running child process puts itself in: resource limits,
- * no_new_privs and a seccomp filter (libseccomp).
+ * no_new_privs, no capabilities and a seccomp filter (libseccomp).
  *
  * Applied by `ratchet worker` processes and by the child that run-once/test/replay fork, after
  * everything they need is open or loaded (plugins dlopen'd, pipes set up, input read) and
@@ -44,8 +44,15 @@
  * CAP_SYS_RESOURCE; never raised above the current hard limit): RLIMIT_CORE 0 always;
  * RLIMIT_AS, RLIMIT_CPU, RLIMIT_NOFILE, RLIMIT_FSIZE from rt_sandbox_limits.
  *
- * Not covered: capabilities are not dropped (run workers as an unprivileged user); sockets and
- * files inherited already open stay usable (give the child only the descriptors it needs,
+ * Capabilities (sandbox_caps.c), after no_new_privs and the limits, before the filter: every
+ * capability is dropped from the effective, permitted, inheritable and ambient sets, and, when
+ * the process holds CAP_SETPCAP (root), from the bounding set, with the securebits NOROOT,
+ * NO_SETUID_FIXUP and KEEP_CAPS locked, so even a task child of a ratchet running as root
+ * holds nothing (no CAP_DAC_OVERRIDE, CAP_NET_BIND_SERVICE, CAP_SYS_RESOURCE...). Checked
+ * with capget/PR_CAPBSET_READ afterwards. Capabilities are per thread: threads started before
+ * the call keep theirs (call it single-threaded, as for the filter).
+ *
+ * Not covered: sockets and files inherited already open stay usable (give the child only the descriptors it needs,
  * O_CLOEXEC elsewhere); sendmsg/sendmmsg with an address on an inherited unconnected socket
  * (the address is behind a pointer).
  *
@@ -95,6 +102,10 @@ void rt_sandbox_limits_default(rt_sandbox_limits *l);
  * max_open_files below 4 or above 2^20) are rejected before anything is changed. Allocates
  * only transiently (libseccomp builds the filter). */
 ratchet_status rt_sandbox_apply(const rt_sandbox_limits *l, rt_error *err);
+
+/* The capability part of rt_sandbox_apply on its own (see "Capabilities" above); RATCHET_ERR
+ * with the reason when a set could not be emptied. */
+ratchet_status rt_sandbox_drop_caps(rt_error *err);
 
 /* Parts of the policy this build enforces (bits below); the rest is always enforced. */
 #define RT_SANDBOX_HAS_RLIMIT_AS 1u /* memory_bytes is applied (not in sanitizer builds) */
