@@ -88,9 +88,9 @@ expect_rc 1 "memory bomb"
 expect_err_contains "out of memory: " "memory bomb kind"
 expect_err_contains "16 MiB" "memory bomb names the limit"
 
-mktask "$WORK/deep" 'function f(n) { return n === 0 ? 0 : 1 + f(n - 1); } function main(input) { return {d: f(500)}; }'
+mktask "$WORK/deep" 'function f(n) { return f(n + 1); } function main(input) { return {d: f(0)}; }'
 run "$R" run-once --from-fs "$WORK/deep"
-expect_rc 1 "deep recursion"
+expect_rc 1 "runaway recursion"
 expect_err_contains "nested calls" "deep recursion explained in plain words"
 
 run "$R" run-once --from-fs "$WORK/nope"
