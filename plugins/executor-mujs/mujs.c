@@ -59,6 +59,7 @@ static void mujs_program_free(mujs_program *p)
     mujs_host->free(p->task_name);
     mujs_host->free(p->runtime);
     mujs_host->free(p->line_map);
+    jsx_lazy_free(p->lazy);
     mujs_host->free(p);
 }
 
@@ -81,6 +82,8 @@ static ratchet_status mujs_compile_extras(mujs_instance *in, const ratchet_task_
             goto nomem;
         memcpy(p->runtime, src->runtime, src->runtime_len);
         p->runtime[src->runtime_len] = '\0';
+        if (jsx_lazy_parse(p->runtime, &p->lazy) != 0)
+            goto nomem;
     }
     if (src->line_map && src->line_map_lines > 0) {
         if (src->line_map_lines > MUJS_MAP_MAX) {
@@ -216,7 +219,7 @@ static const ratchet_plugin_desc mujs_desc = {
     .abi = RATCHET_ABI_INIT(ratchet_plugin_desc),
     .name = "executor-mujs",
     .version = "1.0.0",
-    .description = "runs JavaScript (ES5) tasks with the MuJS interpreter",
+    .description = "runs JavaScript (ES5) tasks with the MuJS interpreter; " MUJS_LIB_SUMMARY,
     .license = NULL,
     .options = mujs_options,
     .executor = &mujs_executor,

@@ -37,16 +37,39 @@ static void jsx_save_hook(js_State *J, const char *global, const char *key)
         js_pop(J, 1);
 }
 
+void jsx_runtime_save_hooks(js_State *J)
+{
+    jsx_save_hook(J, "$jsc_settle", JSX_REG_SETTLE);
+    jsx_save_hook(J, "$jsc_unhandled", JSX_REG_UNHANDLED);
+}
+
 void jsx_runtime_load(js_State *J, const mujs_program *prog)
 {
     if (!prog->runtime)
         return;
+    if (prog->lazy) {
+        jsx_lazy_install(J, js_getcontext(J));
+        return;
+    }
     js_loadstring(J, JSX_RUNTIME_FILE, prog->runtime);
     js_pushglobal(J);
     js_call(J, 0);
     js_pop(J, 1);
-    jsx_save_hook(J, "$jsc_settle", JSX_REG_SETTLE);
-    jsx_save_hook(J, "$jsc_unhandled", JSX_REG_UNHANDLED);
+    jsx_runtime_save_hooks(J);
+}
+
+/* A lazy runtime whose promise module has not run yet: no promise exists, so the result
+ * needs the queue only when it is a thenable (then the module runs now). */
+static void jsx_async_need_queue(js_State *J, jsx_run *run)
+{
+    int loaded = 0;
+    if (!run->prog->lazy || !jsx_lazy_has_hooks(run, &loaded) || loaded || !js_isobject(J, -1))
+        return;
+    js_getproperty(J, -1, "then");
+    int thenable = js_iscallable(J, -1);
+    js_pop(J, 1);
+    if (thenable)
+        jsx_lazy_load_hooks(J, run);
 }
 
 /* One WARN console line per rejection that never got a handler. May throw. */
@@ -83,6 +106,7 @@ int jsx_async_settle(js_State *J, jsx_run *run)
 {
     if (!run->prog->runtime)
         return 1;
+    jsx_async_need_queue(J, run);
     js_getregistry(J, JSX_REG_SETTLE);
     if (!js_iscallable(J, -1)) {
         js_pop(J, 1);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "mujs_exec.h"
+#include "mujs_utf16.h"
 
 /* Longest console line passed on, in bytes; a task printing a huge value should not make
  * the host store megabytes per line. */
@@ -103,6 +104,8 @@ static void jsx_console_emit(js_State *J, ratchet_log_level level)
             jsx_line_append(run, " ", 1);
         jsx_console_arg(J, run, i);
     }
+    if (run->line.data)
+        run->line.len = jsx_utf16_fix(run->line.data); /* UTF-8 again: mujs_utf16.h */
     run->exec->console(run->exec->console_data, level, run->line.data ? run->line.data : "");
     js_pushundefined(J);
 }

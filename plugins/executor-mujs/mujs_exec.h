@@ -11,6 +11,8 @@
  *   mujs_json.c     JSON in and out with the state's own JSON.parse/stringify
  *   mujs_async.c    compiled tasks: their runtime, the microtask queue, main's promise
  *   mujs_lines.c    compiled tasks: positions of the author's source in messages and stacks
+ *   mujs_lazy.c     compiled tasks: runtime modules loaded on first use
+ *   mujs_native.c   compiled tasks: the hottest class helpers in C
  *
  * Naming: mujs_ for plugin-level code, jsx_ for code that works on a js_State.
  */
@@ -24,6 +26,8 @@
 #include <mujs.h>
 
 #include <ratchet/plugin.h>
+
+#include "mujs_lib.h"
 
 /* The host table, set by the entry function in mujs.c. */
 extern const ratchet_host_api *mujs_host;
@@ -57,6 +61,14 @@ void mujs_format_size(char *out, size_t outlen, size_t bytes);
 
 /* ---- one run (mujs_run.c) --------------------------------------------------------------- */
 
+/* Bounds of the lazily loaded runtime (mujs_lazy.c); a runtime past them runs eagerly. */
+#define JSX_LAZY_MAX_MODULES 64
+#define JSX_LAZY_MAX_NAMES 512
+
+/* A compiled runtime split into modules and the names that load them (mujs_lazy.c). */
+typedef struct jsx_lazy jsx_lazy;
+struct jsx_lazy_name;
+
 /* A compiled task: an owned copy of its source. Immutable after compile(), so any number of
  * runs may read it. */
 typedef struct mujs_program {
@@ -67,6 +79,7 @@ typedef struct mujs_program {
     char *runtime;            /* NUL-terminated built-ins and helpers, run before code */
     uint32_t *line_map;       /* 2 per generated line: the author's line, column (1-based) */
     size_t line_map_lines;
+    jsx_lazy *lazy; /* runtime's modules for lazy loading, or NULL: run it as one script */
 } mujs_program;
 
 /* What a run is doing when something is thrown; decides how the throw is reported. */
@@ -98,6 +111,10 @@ typedef struct jsx_run {
     ratchet_buf line;        /* console line being built; freed at the end of the run */
     ratchet_fetch_call call; /* the fetch in progress; its out strings freed at the end */
     char why[512];           /* the reason a run failed as a whole (RATCHET_ERR) */
+    /* lazy runtime (mujs_lazy.c): modules loaded in this run, names that had a value */
+    unsigned char lazy_loaded[JSX_LAZY_MAX_MODULES];
+    unsigned char lazy_orig[JSX_LAZY_MAX_NAMES];
+    const struct jsx_lazy_name *lazy_busy; /* the access being repeated after a load */
 } jsx_run;
 
 /* Run `prog` once in a fresh state and fill run->result. RATCHET_OK when the result says
@@ -117,6 +134,32 @@ ratchet_status mujs_run_check(jsx_run *run, int flags);
 
 /* Load and run prog->runtime in J (nothing when there is none). Throws what it throws. */
 void jsx_runtime_load(js_State *J, const mujs_program *prog);
+
+/* Save the runtime's hooks ($jsc_settle, $jsc_unhandled) in the registry once they exist. */
+void jsx_runtime_save_hooks(js_State *J);
+
+/* Split a runtime with module markers into *out (owned by the caller: jsx_lazy_free); *out
+ * stays NULL when the text has no markers or exceeds the bounds (it then runs as one
+ * script). -1 only when memory runs out. */
+int jsx_lazy_parse(const char *runtime, jsx_lazy **out);
+void jsx_lazy_free(jsx_lazy *lz);
+
+/* The index of the native implementation of runtime module `module` whose `defines` are
+ * exactly `defines` (space-separated), or -1 (mujs_native.c). */
+int jsx_native_find(const char *module, const char *defines);
+
+/* Define the functions of native module k as globals in J. Throws what J throws. */
+void jsx_native_install(js_State *J, int k);
+
+/* Install the accessors of run->prog->lazy in J and run the modules that have no names.
+ * Throws what they throw. */
+void jsx_lazy_install(js_State *J, jsx_run *run);
+
+/* Whether the runtime has the module with the hooks; *loaded says if it ran in this run. */
+int jsx_lazy_has_hooks(const jsx_run *run, int *loaded);
+
+/* Load the module with the hooks now (and what it needs). May throw. */
+void jsx_lazy_load_hooks(js_State *J, jsx_run *run);
 
 /* With main's result on top of the stack: when the runtime has a microtask queue, run it and
  * replace the result with what it settled to. Returns 1 when the result is there, 0 when the

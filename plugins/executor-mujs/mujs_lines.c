@@ -43,6 +43,12 @@ static int jsx_is_native_frame(const char *s, size_t len)
     return jsx_is_frame(s, len) && len >= 8 && memcmp(s + len - 8, "(native)", 8) == 0;
 }
 
+/* A runtime helper implemented in C (mujs_native.c): "\tat $jsc_class_call (native)". */
+static int jsx_is_helper_frame(const char *s, size_t len)
+{
+    return jsx_is_native_frame(s, len) && jsx_span_has(s, len, "at $jsc_");
+}
+
 /* The author's position of generated line g (1-based): 0 when the map has none. */
 static uint32_t jsx_map_line(const mujs_program *p, unsigned long g, uint32_t *col)
 {
@@ -114,7 +120,7 @@ char *jsx_map_positions(const mujs_program *p, const char *text)
             const char *nn = strchr(next, '\n');
             nlen = nn ? (size_t)(nn - next) : strlen(next);
         }
-        int drop = p->runtime && (jsx_is_runtime_frame(s, len) ||
+        int drop = p->runtime && (jsx_is_runtime_frame(s, len) || jsx_is_helper_frame(s, len) ||
                                   (jsx_is_native_frame(s, len) && nl &&
                                    jsx_is_runtime_frame(next, nlen)));
         if (!drop) {

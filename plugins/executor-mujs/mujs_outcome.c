@@ -11,24 +11,33 @@
 #include <string.h>
 
 #include "mujs_exec.h"
+#include "mujs_utf16.h"
 
 /* Extra bytes the state may use while the executor reads a thrown error (its name, message
  * and trace), so that an error raised close to the limit is still reported as itself. */
 #define JSX_REPORT_HEADROOM (64 * 1024)
 
+/* The limits are those of the MuJS build (mujs_lib.h): the call frames ("call stack
+ * overflow", an Error), the value stack ("stack overflow", a string) and the try blocks. The
+ * host shows these after the outcome's name ("stack overflow: more than ..."). */
 static const char jsx_msg_stack[] =
-    "JavaScript call stack exhausted (the MuJS interpreter allows about 60 nested calls; use a "
-    "loop instead of deep recursion)";
-static const char jsx_msg_trystack[] =
-    "JavaScript call stack exhausted: too many try blocks active at once (the MuJS "
-    "interpreter allows 64, counting those of every active call; use a loop instead of deep "
+    "more than " MUJS_LIB_MAX_CALLS_S " nested calls (use a loop instead of deep "
     "recursion)";
+static const char jsx_msg_valuestack[] =
+    "the calls in progress need more than the interpreter's " MUJS_LIB_STACKSIZE_S
+    " value slots (about " MUJS_LIB_VALUE_CALLS_S
+    " nested calls of a small function, fewer when each has many variables; use a loop "
+    "instead of deep recursion)";
+static const char jsx_msg_trystack[] =
+    "more than " MUJS_LIB_TRYLIMIT_S " try blocks active at once "
+    "(counting those of every call in progress; use a loop instead of deep recursion)";
 static const char jsx_msg_input_deep[] =
-    "the input is nested too deeply for the MuJS interpreter (JSON.parse handles about 240 "
-    "levels of arrays and objects)";
+    "the input is nested too deeply for the MuJS interpreter (JSON.parse handles fewer "
+    "than " MUJS_LIB_STACKSIZE_S " levels of arrays and objects)";
 static const char jsx_msg_output_deep[] =
     "the task's result cannot be converted to JSON: it is nested too deeply for the MuJS "
-    "interpreter (JSON.stringify handles about 240 levels of arrays and objects)";
+    "interpreter (JSON.stringify handles fewer than " MUJS_LIB_STACKSIZE_S
+    " levels of arrays and objects)";
 
 void mujs_result_clear(ratchet_exec_result *r)
 {
@@ -48,6 +57,8 @@ static void jsx_keep(jsx_run *run, char **slot, const char *s)
     *slot = s ? mujs_host->strdup(s) : NULL;
     if (s && !*slot)
         run->status = RATCHET_NOMEM;
+    else if (*slot)
+        (void)jsx_utf16_fix(*slot); /* surrogate pairs of compiled code: mujs_utf16.h */
 }
 
 ratchet_status jsx_outcome_set(jsx_run *run, ratchet_exec_outcome outcome, const char *name,
@@ -218,7 +229,7 @@ ratchet_status jsx_outcome_thrown(js_State *J, jsx_run *run)
         break;
     }
     if (stack)
-        return jsx_outcome_set(run, RATCHET_EXEC_STACK, NULL, jsx_msg_stack);
+        return jsx_outcome_set(run, RATCHET_EXEC_STACK, NULL, jsx_msg_valuestack);
     if (trystack)
         return jsx_outcome_set(run, RATCHET_EXEC_STACK, NULL, jsx_msg_trystack);
     mujs_result_clear(r);

@@ -203,11 +203,14 @@ static ratchet_status jsx_with_state(jsx_run *run, int flags)
         snprintf(run->why, sizeof run->why, "cannot create a JavaScript state: out of memory");
         return RATCHET_NOMEM;
     }
+    /* The limit counts what the run allocates beyond a fresh state, which costs the same for
+     * every task: the built-ins and the stacks sized by the build's limits (mujs_lib.h). */
+    run->mem.limit = run->memory_limit + run->mem.used;
     run->J = J;
     js_setcontext(J, run);
     js_atpanic(J, jsx_panic);
     js_setreport(J, jsx_report);
-    st = jsx_guarded(run);
+    st = mujs_on_stack(jsx_guarded, run);
     jsx_fetch_release(run);
     mujs_host->buf_free(&run->line);
     js_freestate(J);

@@ -23,6 +23,7 @@
  */
 #include "ast.h"
 #include "phases.h"
+#include "runtime.h"
 
 #include <string.h>
 
@@ -66,7 +67,8 @@ static jsc_node *args2(jsc_node *a, jsc_node *b)
 
 static jsc_node *call_helper(jsc_ctx *cx, const char *name, jsc_node *args, const jsc_node *at)
 {
-    jsc_need(cx, "class");
+    const char *module = jsc_runtime_module_of(name);
+    jsc_need(cx, module ? module : name); /* unknown: jsc_runtime_select says so */
     return jsc_call(cx, jsc_ident(cx, name, at), args, at);
 }
 

@@ -54,6 +54,19 @@ const jsc_runtime_module *jsc_runtime_find(const char *name)
     return i < 0 ? NULL : &jsc_runtime_modules[i];
 }
 
+const char *jsc_runtime_module_of(const char *name)
+{
+    size_t n = name ? strlen(name) : 0;
+    for (size_t i = 0; n > 0 && i < jsc_runtime_nmodules; i++) {
+        const char *p = jsc_runtime_modules[i].defines, *word;
+        size_t len;
+        while ((len = jsc_rt_word(&p, &word)) > 0)
+            if (len == n && memcmp(word, name, n) == 0)
+                return jsc_runtime_modules[i].name;
+    }
+    return NULL;
+}
+
 /* Per-module marks of the walk: 0 unvisited, 1 on the current path, 2 placed. */
 typedef struct jsc_rt_walk {
     unsigned char *mark;

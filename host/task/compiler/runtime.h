@@ -35,6 +35,11 @@ extern const size_t jsc_runtime_nmodules;
 /* The module called `name`, or NULL. */
 const jsc_runtime_module *jsc_runtime_find(const char *name);
 
+/* The name of the module whose `defines` lists `name` ("$jsc_method" -> "class-method"), or
+ * NULL: lowering passes need a helper this way, so that a task gets only the modules of the
+ * helpers its code calls. Static storage. */
+const char *jsc_runtime_module_of(const char *name);
+
 /*
  * The text of the modules `names[0..n)` and of everything they need, each once, every module
  * after the ones it needs, concatenated (each followed by a newline). Each module's text is

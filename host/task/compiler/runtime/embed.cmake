@@ -6,7 +6,7 @@
 # (CONFIGURE_DEPENDS).
 #
 # Run as a script (cmake -DOUT=file.c -P embed.cmake) it writes the file: one byte array
-# per module and the table
+# per module (a file may hold several, each starting with its "// module:" line) and the table
 #     const jsc_runtime_module jsc_runtime_modules[] = {{name, needs, triggers, text, len, defines}};
 # with the header fields of each module (see README.md). Byte arrays rather than string
 # literals: C compilers need only accept 4095-character literals (-Wpedantic says so).
@@ -50,14 +50,16 @@ endfunction()
 set(arrays "")
 set(rows "")
 set(count 0)
-foreach(f IN LISTS files)
-  get_filename_component(name ${f} NAME_WE)
-  file(READ ${f} text)
-  # The header is the leading block of // lines; fields further down are not headers.
+set(seen "")
+# One module: its header (the leading block of // lines) and code; `file` for messages.
+function(jsc_embed_module f text)
   string(REGEX MATCH "^(//[^\n]*\n)*" head "${text}")
   jsc_header_field("${head}" module module)
-  if(NOT module STREQUAL name)
-    message(FATAL_ERROR "${f}: the first lines must say \"// module: ${name}\"")
+  if(module STREQUAL "" OR NOT module MATCHES "^[a-z0-9][a-z0-9-]*$")
+    message(FATAL_ERROR "${f}: a module must start with \"// module: NAME\" (a-z, 0-9, -)")
+  endif()
+  if(module IN_LIST seen)
+    message(FATAL_ERROR "${f}: module ${module} is defined twice")
   endif()
   jsc_header_field("${head}" needs needs)
   jsc_header_field("${head}" triggers triggers)
@@ -81,9 +83,34 @@ foreach(f IN LISTS files)
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
   # About 16 bytes per line keeps the generated file readable by diff tools.
   string(REGEX REPLACE "((0x..,){16})" "\\1\n    " bytes "${bytes}")
-  string(APPEND arrays "/* ${name}.js */\nstatic const char jsc_rt_${count}[] = {\n    ${bytes}0x00};\n\n")
-  string(APPEND rows "    {\"${name}\", \"${needs}\", \"${triggers}\", jsc_rt_${count}, ${len}, \"${defines}\"},\n")
+  string(APPEND arrays "/* ${module} */\nstatic const char jsc_rt_${count}[] = {\n    ${bytes}0x00};\n\n")
+  string(APPEND rows "    {\"${module}\", \"${needs}\", \"${triggers}\", jsc_rt_${count}, ${len}, \"${defines}\"},\n")
+  list(APPEND seen ${module})
   math(EXPR count "${count} + 1")
+  foreach(v arrays rows seen count)
+    set(${v} "${${v}}" PARENT_SCOPE)
+  endforeach()
+endfunction()
+
+foreach(f IN LISTS files)
+  get_filename_component(name ${f} NAME_WE)
+  file(READ ${f} text)
+  # A file holds one or more modules, each from a line "// module: NAME" to the next; the
+  # first is named like the file (class.js: class, then class-method, ...).
+  if(NOT text MATCHES "^// module: ${name}[ \t]*\n")
+    message(FATAL_ERROR "${f}: the first line must say \"// module: ${name}\"")
+  endif()
+  while(NOT text STREQUAL "")
+    string(FIND "${text}" "\n// module: " at)
+    if(at LESS 0)
+      jsc_embed_module(${f} "${text}")
+      break()
+    endif()
+    math(EXPR at "${at} + 1")
+    string(SUBSTRING "${text}" 0 ${at} part)
+    string(SUBSTRING "${text}" ${at} -1 text)
+    jsc_embed_module(${f} "${part}")
+  endwhile()
 endforeach()
 
 if(count EQUAL 0)
