@@ -2,29 +2,56 @@
  * host/task/compiler/lower_destructure.c - destructuring patterns to ES5.
  *
  * Every pattern becomes a series of single assignments from a temporary that holds the
- * value being destructured:
+ * value being destructured, with no call on the common paths:
  *
- *   const {a, b: [c, d = f()], ...r} = init;
+ *   const {a, b = 1} = o;
  *   ->
- *   const $$1 = $jsc_obj_pattern(init, "init", "a"), a = $$1.a,
- *         $$2 = $jsc_array_pattern($$1.b, 2, 0, null), c = $$2[0],
- *         $$3 = $$2[1], d = $$3 === void 0 ? f() : $$3, r = $jsc_object_rest($$1, ["a", "b"]);
+ *   const $$1 = o, a = ($$1 == null ? $jsc_obj_pattern($$1, "o", "a") : $$1).a,
+ *         $$2 = $$1.b, b = $$2 === void 0 ? 1 : $$2;
+ *
+ *   const [x, y] = arr;
+ *   ->
+ *   const $$1 = arr, $$3 = $$1 != null && ($$2 = $$1["@@iterator"]) === $jsc_values &&
+ *         $$1.length >= 2 ? $$1 : $jsc_arr($$1, 2, "arr", 0, $$2), x = $$3[0], y = $$3[1];
+ *
+ * Object patterns: the null/undefined check (RequireObjectCoercible) is folded into the
+ * first property read, before any computed key is evaluated; $jsc_obj_pattern (runtime
+ * destructure.js) runs only to throw V8's TypeError. A temporary that already holds the
+ * value (a parameter's or a for-of head's) is used as it is.
+ *
+ * Array patterns without a rest element read by index from the value itself when its
+ * @@iterator (read once, as GetIterator does) is the original Array.prototype[@@iterator]
+ * ($jsc_values), with no call and no allocation: the check is inline because a call costs
+ * MuJS more than the check. Otherwise $jsc_arr (runtime iterator.js) gives a new array of the
+ * n values the iterator gave (closed when not exhausted, as IteratorClose requires; Babel's
+ * order: those values are taken before the defaults run, a difference only a default with
+ * side effects on the iterated object could observe). Indexing gets exactly the elements the
+ * ArrayIterator would get, in the same order, provided nothing changes the length between
+ * two steps:
+ *   - a "quiet" pattern (identifier or hole targets, defaults that run no code: literals,
+ *     local names, functions) also asks for `length >= n` and reads `$$3[i]`;
+ *   - any other (nested patterns, member targets, defaults that may run code) reads each
+ *     element as the ArrayIterator steps, with the length read at that step and a sticky
+ *     done flag: `$$d || $$3.length <= i ? ($$d = 1, void 0) : $$3[i]`.
+ * Holes read their element too (a getter there runs, as a step would). What the inline test
+ * leaves out, to stay cheap: Array.isArray (an array-like borrowing Array.prototype's
+ * iterator is indexed too: the same values unless its `length` is an accessor, read once
+ * here instead of once per step) and a task that replaces ArrayIterator.prototype.next
+ * (for-of's $jsc_of checks both, once per loop). Rest elements keep $jsc_array_pattern,
+ * object rest $jsc_object_rest.
  *
  * In declarations the temporaries are extra declarators of the same declaration (they are
  * fresh names, so their kind does not matter); in assignment expressions they are `var`s of
  * the enclosing function (jsc_declare_temp) and the assignments form a sequence whose value
  * is the right-hand side. Defaults are evaluated only when the value is undefined, in source
- * order. Array patterns take the values from $jsc_array_pattern (runtime destructure.js),
- * which runs the iterator protocol for the first n values (all of them for a rest element)
- * and closes the iterator, as Babel's helper does: the iteration happens before the defaults
- * are evaluated, a difference only a default with side effects on the iterated object could
- * observe.
+ * order.
  *
  * Patterns in for-in/for-of heads, catch parameters and (should the function pass leave any)
  * parameters are replaced by a temporary and a declaration or assignment at the top of the
  * body, which is then lowered the same way.
  */
 #include "phases.h"
+#include "scope.h"
 
 #include <string.h>
 
@@ -154,11 +181,10 @@ static const char *static_key(jsc_ctx *cx, const jsc_node *k)
     return NULL;
 }
 
-static jsc_node *prop_value(emit *e, const char *t, jsc_node *p, jsc_node **keys, int rest)
+static jsc_node *prop_value(emit *e, jsc_node *obj, jsc_node *p, jsc_node **keys, int rest)
 {
     jsc_ctx *cx = e->cx;
     jsc_node *k = p->a;
-    jsc_node *obj = jsc_ident(cx, t, p);
     if (p->flags & JSC_COMPUTED) {
         jsc_node *key = k;
         if (rest) {
@@ -179,18 +205,74 @@ static jsc_node *prop_value(emit *e, const char *t, jsc_node *p, jsc_node **keys
         k->kind == N_STRING ? jsc_string(cx, k->str, k->len, k) : jsc_number(cx, k->num, k), p);
 }
 
+static int is_temp(const jsc_ctx *cx, const jsc_node *n)
+{
+    const char *p = cx->temp_prefix ? cx->temp_prefix : "$$";
+    return n->kind == N_IDENT && strncmp(n->str, p, strlen(p)) == 0;
+}
+
+/* The name of a temporary holding `value`: the value itself when it is a temporary already
+ * (assigned once, before the pattern), else a new one. */
+static const char *hold(emit *e, jsc_node *value)
+{
+    return is_temp(e->cx, value) ? value->str : temp(e, value);
+}
+
+static jsc_node *binary(jsc_ctx *cx, jsc_tok op, jsc_node *a, jsc_node *b, const jsc_node *at)
+{
+    jsc_node *n = jsc_node_new(cx, N_BINARY, at);
+    n->op = op;
+    n->a = a;
+    n->b = b;
+    return n;
+}
+
+static jsc_node *cond(jsc_ctx *cx, jsc_node *test, jsc_node *then, jsc_node *other,
+                      const jsc_node *at)
+{
+    jsc_node *n = jsc_node_new(cx, N_COND, at);
+    n->a = test;
+    n->b = then;
+    n->c = other;
+    return n;
+}
+
+/* `t == null ? $jsc_obj_pattern(t, src, key) : otherwise` (otherwise NULL: t). */
+static jsc_node *coercible(emit *e, const char *t, const char *src, const char *key,
+                           jsc_node *otherwise, const jsc_node *at)
+{
+    jsc_ctx *cx = e->cx;
+    jsc_node *args = jsc_ident(cx, t, at);
+    args->next = str_or_null(cx, src, at);
+    args->next->next = str_or_null(cx, key, at);
+    jsc_node *test = binary(cx, JT_EQ, jsc_ident(cx, t, at), jsc_node_new(cx, N_NULL, at), at);
+    return cond(cx, test, helper(cx, "$jsc_obj_pattern", args, at),
+                otherwise ? otherwise : jsc_ident(cx, t, at), at);
+}
+
+/* A step whose value is thrown away: an expression, or a throwaway declarator. */
+static void discard(emit *e, jsc_node *value)
+{
+    if (e->decl)
+        temp(e, value);
+    else
+        jsc_list_append(&e->out, value);
+}
+
 static void object_pattern(emit *e, jsc_node *pat, jsc_node *value, const char *src)
 {
     jsc_ctx *cx = e->cx;
     jsc_node *first = pat->a;
-    const char *key = first && first->kind == N_PROPERTY && !(first->flags & JSC_COMPUTED)
-                          ? static_key(cx, first->a)
-                          : NULL;
-    jsc_node *args = value;
-    args->next = str_or_null(cx, src, pat);
-    args->next->next = str_or_null(cx, key, pat);
-    const char *t = temp(e, helper(cx, "$jsc_obj_pattern", args, pat));
-    int has_rest = jsc_list_last(pat->a) && jsc_list_last(pat->a)->kind == N_REST;
+    int simple_first = first && first->kind == N_PROPERTY && !(first->flags & JSC_COMPUTED);
+    const char *key = simple_first ? static_key(cx, first->a) : NULL;
+    const char *t = hold(e, value);
+    /* The check runs before anything else: folded into the first read when that is a plain
+     * property, else a step of its own (before a computed key is evaluated). */
+    if (!simple_first)
+        discard(e, coercible(e, t, src, key, num(cx, 0, pat), pat));
+    if (!first)
+        return;
+    int has_rest = jsc_list_last(pat->a)->kind == N_REST;
     jsc_node *keys = NULL;
     for (jsc_node *p = pat->a; p; p = p->next) {
         if (p->kind == N_REST) {
@@ -201,7 +283,9 @@ static void object_pattern(emit *e, jsc_node *pat, jsc_node *value, const char *
             bind(e, p->a, helper(cx, "$jsc_object_rest", a, p), NULL);
             break;
         }
-        jsc_node *v = prop_value(e, t, p, &keys, has_rest);
+        jsc_node *obj =
+            p == first && simple_first ? coercible(e, t, src, key, NULL, p) : jsc_ident(cx, t, p);
+        jsc_node *v = prop_value(e, obj, p, &keys, has_rest);
         jsc_node *target = p->b ? p->b : jsc_ident(cx, p->a->str, p->a);
         if (target->kind == N_ASSIGN_PATTERN)
             bind_default(e, target->a, v, target->b);
@@ -210,20 +294,64 @@ static void object_pattern(emit *e, jsc_node *pat, jsc_node *value, const char *
     }
 }
 
-static void array_pattern(emit *e, jsc_node *pat, jsc_node *value, const char *src)
+/* Whether evaluating `n` can run no code of the task (nor change anything it could see):
+ * literals, names of local bindings, functions, and array/object literals of those. */
+static int inert(const jsc_ctx *cx, const jsc_node *n)
+{
+    switch (n->kind) {
+    case N_NUMBER:
+    case N_STRING:
+    case N_NULL:
+    case N_TRUE:
+    case N_FALSE:
+    case N_FUNCTION:
+    case N_HOLE:
+        return 1;
+    case N_IDENT:
+        return is_temp(cx, n) || jsc_ident_binding(n) != NULL;
+    case N_UNARY:
+        return (n->op == JT_VOID || n->op == JT_MINUS || n->op == JT_NOT) && inert(cx, n->a);
+    case N_ARRAY:
+        for (const jsc_node *el = n->a; el; el = el->next)
+            if (!inert(cx, el))
+                return 0;
+        return 1;
+    case N_OBJECT:
+        for (const jsc_node *p = n->a; p; p = p->next)
+            if (p->kind != N_PROPERTY || (p->flags & JSC_COMPUTED) || !inert(cx, p->b))
+                return 0;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Whether no code of the task can run between two steps of the array pattern's iteration:
+ * every element binds a name (declared, or local) or is a hole, with inert defaults. */
+static int quiet(const emit *e, const jsc_node *pat)
+{
+    for (const jsc_node *el = pat->a; el; el = el->next) {
+        const jsc_node *target = el;
+        if (el->kind == N_ASSIGN_PATTERN) {
+            if (!inert(e->cx, el->b))
+                return 0;
+            target = el->a;
+        }
+        if (target->kind == N_HOLE)
+            continue;
+        if (target->kind != N_IDENT || (!e->decl && !inert(e->cx, target)))
+            return 0;
+    }
+    return 1;
+}
+
+/* Array patterns with a rest element: $jsc_array_pattern collects the values. */
+static void array_rest_pattern(emit *e, jsc_node *pat, jsc_node *value, const char *src, double n)
 {
     jsc_ctx *cx = e->cx;
-    double n = 0;
-    int rest = 0;
-    for (jsc_node *el = pat->a; el; el = el->next) {
-        if (el->kind == N_REST)
-            rest = 1;
-        else
-            n++;
-    }
     jsc_node *args = value;
     args->next = num(cx, n, pat);
-    args->next->next = num(cx, rest, pat);
+    args->next->next = num(cx, 1, pat);
     args->next->next->next = str_or_null(cx, src, pat);
     const char *t = temp(e, helper(cx, "$jsc_array_pattern", args, pat));
     double i = 0;
@@ -233,6 +361,96 @@ static void array_pattern(emit *e, jsc_node *pat, jsc_node *value, const char *s
         jsc_node *v = index_of(cx, jsc_ident(cx, t, el), num(cx, i, el), el);
         if (el->kind == N_REST)
             bind(e, el->a, v, NULL);
+        else if (el->kind == N_ASSIGN_PATTERN)
+            bind_default(e, el->a, v, el->b);
+        else
+            bind(e, el, v, NULL);
+    }
+}
+
+/* Element i of a live array t: `d || t.length <= i ? (d = 1, void 0) : t[i]`. */
+static jsc_node *live_read(emit *e, const char *t, const char *d, double i, const jsc_node *at)
+{
+    jsc_ctx *cx = e->cx;
+    jsc_node *len = jsc_member(cx, jsc_ident(cx, t, at), "length", at);
+    jsc_node *test = jsc_node_new(cx, N_LOGICAL, at);
+    test->op = JT_OROR;
+    test->a = jsc_ident(cx, d, at);
+    test->b = binary(cx, JT_LE, len, num(cx, i, at), at);
+    jsc_node *done = jsc_node_new(cx, N_SEQUENCE, at);
+    done->a = jsc_assign(cx, jsc_ident(cx, d, at), num(cx, 1, at), at);
+    done->a->next = void0(cx, at);
+    return cond(cx, test, done, index_of(cx, jsc_ident(cx, t, at), num(cx, i, at), at), at);
+}
+
+static jsc_node *both(jsc_ctx *cx, jsc_node *a, jsc_node *b, const jsc_node *at)
+{
+    jsc_node *n = jsc_node_new(cx, N_LOGICAL, at);
+    n->op = JT_ANDAND;
+    n->a = a;
+    n->b = b;
+    return n;
+}
+
+/* What an array pattern of n elements reads from, for the value in temporary v:
+ *   v != null && ($$f = v["@@iterator"]) === $jsc_values [&& v.length >= n] ? v
+ *     : $jsc_arr(v, n, src, live, $$f)
+ * Inline, because a call costs MuJS more than the whole check. The length test (quiet
+ * patterns) lets the reads go without bounds checks; live patterns check at each read. */
+static jsc_node *plain_or_values(emit *e, const char *v, double n, int live, const char *src,
+                                 const jsc_node *at)
+{
+    jsc_ctx *cx = e->cx;
+    const char *f = jsc_declare_temp(cx, e->fn);
+    jsc_node *notnull = binary(cx, JT_NE, jsc_ident(cx, v, at), jsc_node_new(cx, N_NULL, at), at);
+    jsc_node *get = index_of(cx, jsc_ident(cx, v, at), jsc_string(cx, "@@iterator", 10, at), at);
+    jsc_node *same = binary(cx, JT_SEQ, jsc_assign(cx, jsc_ident(cx, f, at), get, at),
+                            jsc_ident(cx, "$jsc_values", at), at);
+    jsc_node *test = both(cx, notnull, same, at);
+    if (!live)
+        test = both(cx, test,
+                    binary(cx, JT_GE, jsc_member(cx, jsc_ident(cx, v, at), "length", at),
+                           num(cx, n, at), at),
+                    at);
+    jsc_node *args = jsc_ident(cx, v, at);
+    args->next = num(cx, n, at);
+    args->next->next = str_or_null(cx, src && *src ? src : NULL, at);
+    args->next->next->next = num(cx, live, at);
+    args->next->next->next->next = jsc_ident(cx, f, at);
+    jsc_node *call = jsc_call(cx, jsc_ident(cx, "$jsc_arr", at), args, at);
+    return cond(cx, test, jsc_ident(cx, v, at), call, at);
+}
+
+static void array_pattern(emit *e, jsc_node *pat, jsc_node *value, const char *src)
+{
+    jsc_ctx *cx = e->cx;
+    double n = 0;
+    for (jsc_node *el = pat->a; el; el = el->next) {
+        if (el->kind == N_REST) {
+            array_rest_pattern(e, pat, value, src, n);
+            return;
+        }
+        n++;
+    }
+    int live = !quiet(e, pat);
+    jsc_need(cx, "iterator");
+    jsc_node *arr = plain_or_values(e, hold(e, value), n, live, src, pat);
+    /* The done flag is assigned later: a `var` of the function, not a declarator of what
+     * may be a const declaration. */
+    const char *d = live ? jsc_declare_temp(cx, e->fn) : NULL;
+    if (d) {
+        jsc_node *s = jsc_node_new(cx, N_SEQUENCE, pat);
+        s->a = jsc_assign(cx, jsc_ident(cx, d, pat), num(cx, 0, pat), pat);
+        s->a->next = arr;
+        arr = s;
+    }
+    const char *t = temp(e, arr);
+    double i = 0;
+    for (jsc_node *el = pat->a; el; el = el->next, i++) {
+        jsc_node *v = live ? live_read(e, t, d, i, el)
+                           : index_of(cx, jsc_ident(cx, t, el), num(cx, i, el), el);
+        if (el->kind == N_HOLE)
+            discard(e, v);
         else if (el->kind == N_ASSIGN_PATTERN)
             bind_default(e, el->a, v, el->b);
         else

@@ -4,6 +4,10 @@
  * `this` kept for `a?.b()` and `a.b?.()`), nullish coalescing `??`, optional catch binding,
  * and numeric literals the parser left in a form ES5 cannot print.
  *
+ * Symbols are strings in the runtime (runtime/symbol.js), so when the source mentions Symbol
+ * `typeof x` becomes a call of $jsc_typeof (which says "symbol" for them) and String(x) one of
+ * $jsc_String ("Symbol(desc)"); other tasks keep the engine's operators, which cost nothing.
+ *
  * Temporaries are `var`s of the nearest enclosing function (every arrow is an ordinary
  * function by now). New nodes copy the position of the node they replace.
  */
@@ -15,6 +19,7 @@
 
 typedef struct expr_walk {
     jsc_node *fn; /* nearest N_FUNCTION / N_FUNC_DECL, or the N_PROGRAM */
+    int symbols;  /* the source mentions Symbol: typeof and String(x) see symbols */
 } expr_walk;
 
 static void visit(jsc_ctx *cx, jsc_node **slot, void *data);
@@ -202,6 +207,63 @@ static jsc_node *lower_chain(jsc_ctx *cx, expr_walk *w, jsc_node *oc, int is_del
     return c;
 }
 
+/* ---- symbols ------------------------------------------------------------------------- */
+
+/* Whether "Symbol" occurs anywhere in the source (a mention in a string or comment only
+ * costs the slower typeof). */
+static int mentions_symbol(const jsc_ctx *cx)
+{
+    static const char word[] = "Symbol";
+    size_t n = sizeof word - 1;
+    for (size_t i = 0; cx->src && i + n <= cx->src_len; i++)
+        if (cx->src[i] == 'S' && memcmp(cx->src + i, word, n) == 0)
+            return 1;
+    return 0;
+}
+
+static jsc_node *helper_call(jsc_ctx *cx, const char *helper, jsc_node *arg, const jsc_node *at)
+{
+    arg->next = NULL;
+    jsc_need(cx, "symbol");
+    return jsc_call(cx, jsc_ident(cx, helper, at), arg, at);
+}
+
+/* typeof x -> $jsc_typeof(x); for a global name, which may not exist, the engine's typeof
+ * answers first: (typeof x === "string" ? $jsc_typeof(x) : typeof x). */
+static jsc_node *lower_typeof(jsc_ctx *cx, jsc_node *n)
+{
+    jsc_node *x = n->a;
+    if (!jsc_is_global_ref(x))
+        return helper_call(cx, "$jsc_typeof", x, n);
+    jsc_node *c = jsc_node_new(cx, N_COND, n);
+    jsc_node *test = mk(cx, N_UNARY, JT_TYPEOF, jsc_ident(cx, x->str, x), NULL, n);
+    c->a = mk(cx, N_BINARY, JT_SEQ, test, jsc_string(cx, "string", 6, n), n);
+    c->b = helper_call(cx, "$jsc_typeof", jsc_ident(cx, x->str, x), n);
+    c->c = mk(cx, N_UNARY, JT_TYPEOF, x, NULL, n);
+    return c;
+}
+
+static int is_global_string(const jsc_node *n)
+{
+    return n->kind == N_IDENT && jsc_is_global_ref(n) && strcmp(n->str, "String") == 0;
+}
+
+/* String(x) and String passed as a value (xs.map(String)) -> $jsc_String. */
+static void lower_string_calls(jsc_ctx *cx, jsc_node *call)
+{
+    if (is_global_string(call->a)) {
+        call->a = jsc_ident(cx, "$jsc_String", call->a);
+        jsc_need(cx, "symbol");
+    }
+    for (jsc_node **arg = &call->b; *arg; arg = &(*arg)->next)
+        if (is_global_string(*arg)) {
+            jsc_node *h = jsc_ident(cx, "$jsc_String", *arg);
+            h->next = (*arg)->next;
+            *arg = h;
+            jsc_need(cx, "symbol");
+        }
+}
+
 /* ---- the walk ------------------------------------------------------------------------- */
 
 static void fix_number(jsc_node *n)
@@ -228,6 +290,31 @@ static void promise_style_fetch(jsc_ctx *cx, jsc_node *member)
         return;
     call->a = jsc_ident(cx, "$jsc_fetch_async", call->a);
     jsc_need(cx, "fetch");
+}
+
+/*
+ * Holes: MuJS gives `[1, , 3]` an own element undefined at index 1 where ES5 leaves the index
+ * absent (`1 in a` is false; forEach, flat and spread skip or fill it). Such literals become
+ * `$jsc_holes([1, void 0, 3], [1])`, which deletes the hole indices; others are untouched.
+ */
+static jsc_node *lower_holes(jsc_ctx *cx, jsc_node *arr)
+{
+    jsc_node *indices = NULL;
+    double i = 0;
+    for (jsc_node *e = arr->a; e; e = e->next, i++)
+        if (e->kind == N_HOLE) {
+            e->kind = N_UNARY;
+            e->op = JT_VOID;
+            e->a = jsc_number(cx, 0, e);
+            jsc_list_append(&indices, jsc_number(cx, i, e));
+        }
+    if (!indices)
+        return arr;
+    jsc_node *list = jsc_node_new(cx, N_ARRAY, arr);
+    list->a = indices;
+    arr->next = list;
+    jsc_need(cx, "holes");
+    return jsc_call(cx, jsc_ident(cx, "$jsc_holes", arr), arr, arr);
 }
 
 static void visit(jsc_ctx *cx, jsc_node **slot, void *data)
@@ -270,6 +357,24 @@ static void visit(jsc_ctx *cx, jsc_node **slot, void *data)
     case N_MEMBER:
         promise_style_fetch(cx, n);
         break;
+    case N_ARRAY:
+        if (!(n->flags & JSC_LOWERED)) {
+            n->flags |= JSC_LOWERED;
+            jsc_node *next = n->next;
+            n->next = NULL;
+            jsc_node *with = lower_holes(cx, n);
+            with->next = next;
+            *slot = with;
+        }
+        break;
+    case N_UNARY:
+        if (n->op == JT_TYPEOF && w->symbols)
+            jsc_replace(slot, lower_typeof(cx, n));
+        break;
+    case N_CALL:
+        if (w->symbols)
+            lower_string_calls(cx, n);
+        break;
     default:
         break;
     }
@@ -277,7 +382,7 @@ static void visit(jsc_ctx *cx, jsc_node **slot, void *data)
 
 int jsc_lower_expr(jsc_ctx *cx, jsc_node *prog)
 {
-    expr_walk w = {prog};
+    expr_walk w = {prog, mentions_symbol(cx)};
     jsc_each_child(cx, prog, visit, &w);
     return !cx->failed;
 }

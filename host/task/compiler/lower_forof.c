@@ -1,38 +1,74 @@
 /*
- * host/task/compiler/lower_forof.c - for-of loops to ES5, with the iterator protocol and
- * iterator closing.
+ * host/task/compiler/lower_forof.c - for-of loops to ES5: an index loop for plain arrays, the
+ * iterator protocol with iterator closing for everything else, in one loop (the body is
+ * never duplicated, so nested loops stay linear in size).
  *
- *   L: for (const x of xs) body
+ *   L: for (const x of xs) { if (x) break; f(x); }
  *   ->
  *   {
- *     $$i = $jsc_iterator(xs);
+ *     $$it = $jsc_of($$a = xs);
+ *     $$i = 0;
  *     $$c = 0;
  *     try {
- *       L: for (; !($$s = $$i.next()).done; $$c = 0) { $$c = 1; const x = $$s.value; {body} }
- *     } catch ($$e) {
- *       if ($$c) { $$c = 0; try { $jsc_iter_close($$i); } catch ($$x) {} }
- *       throw $$e;
+ *       L: for (; $$it ? ($$c = 0, !($$s = $$it.next()).done && ($$s = $$s.value, $$c = 1))
+ *                      : $$i < $$a.length; ) {
+ *         const x = $$it ? $$s : $$a[$$i++];
+ *         { if (x) { $$c = 2; break; } f(x); }
+ *       }
  *     } finally {
- *       if ($$c) $jsc_iter_close($$i);
+ *       if ($$c) $jsc_iter_close($$it, $$c);
  *     }
  *   }
  *
- * $$c is 1 exactly while the body runs, so the iterator is closed (its return() called) when
- * the body is left by break, return, a throw or a continue of an outer loop, and not when
- * the iterator itself finished or threw (as the spec says). A throw from the body wins over
- * an error of return(); after break/return an error of return() propagates. The loop keeps
- * its labels, so `continue L` still targets it. The head declaration stays a declaration
- * inside the body (a fresh binding per iteration for let/const, made real by lower_block.c);
- * the original body remains its own block because it may redeclare the head's names.
- * Destructuring heads were already turned into a plain name by lower_destructure.c.
+ * Arrays: $jsc_of (runtime iterator.js) returns null for a plain array iterated by the
+ * built-in iterator (Array.isArray, the original Array.prototype[@@iterator] and
+ * ArrayIterator.prototype.next). The ArrayIterator reads `length` at every step and has no
+ * return(), so the index loop with its live length check gets the same elements, runs the
+ * same getters and closes nothing, as the spec's loop would. Anything else gets its iterator
+ * from $jsc_of ("x is not iterable" otherwise), which reads x[@@iterator] once.
  *
- * $$i, $$s and $$c are `var` temporaries of the enclosing function. `for await` is refused.
+ * Closing: $$c is 0 while next() and the `value` getter run (an error there closes nothing),
+ * 1 while the body runs, and 2 once the body leaves the loop by break, continue of an outer
+ * loop or return: each such statement in the body is rewritten to set it first (a return's
+ * value is computed before: `{ $$r = v; $$c = 2; return $$r; }`). The finally then closes
+ * the iterator: quietly for 1 (the body threw: the first throw wins over an error of
+ * return()), loudly for 2 (an error of return() propagates). A normal end leaves $$c 0.
+ *
+ * No catch clause: in MuJS a function with a catch clause keeps its variables in an
+ * environment object instead of on the stack (not "lightweight"), 1.7x slower in a tight
+ * loop, while try/finally costs one setjmp per loop (about 400 instructions), nothing per
+ * iteration. Two kinds of body need the catch-based form instead, because something other
+ * than the marked statements may end the body: one with yield or await (a generator's
+ * return() ends it with a return completion; lower_generator.c makes its state machine),
+ * and one with try...finally (a finally may replace a break with a throw). There
+ *
+ *       } catch ($$e) {
+ *         if ($$c) { $$c = 0; $jsc_iter_close($$it, 1); }
+ *         throw $$e;
+ *       } finally {
+ *         if ($$c) $jsc_iter_close($$it);
+ *       }
+ *
+ * closes on every exit while $$c is 1, and jumps are left as they are.
+ *
+ * The loop keeps its labels, so `continue L` still targets it. The head declaration stays a
+ * declaration inside the body (a fresh binding per iteration for let/const, made real by
+ * lower_block.c); the original body remains its own block because it may redeclare the head's
+ * names. Destructuring heads were already turned into a plain name by lower_destructure.c.
+ * The temporaries are `var`s of the enclosing function. `for await` is refused.
  */
 #include "phases.h"
+
+#include <string.h>
 
 typedef struct walk {
     jsc_node *fn;
 } walk;
+
+/* The temporaries of one loop. */
+typedef struct loop_temps {
+    const char *a, *it, *i, *s, *c, *r;
+} loop_temps;
 
 static jsc_node *stmt_list(jsc_ctx *cx, jsc_kind kind, jsc_node *list, const jsc_node *at)
 {
@@ -51,24 +87,53 @@ static jsc_node *chain(jsc_node *a, jsc_node *b, jsc_node *c)
     return a;
 }
 
-static jsc_node *assign_stmt(jsc_ctx *cx, const char *name, jsc_node *value, const jsc_node *at)
+static jsc_node *id(jsc_ctx *cx, const char *name, const jsc_node *at)
 {
-    return jsc_expr_stmt(cx, jsc_assign(cx, jsc_ident(cx, name, at), value, at));
+    return jsc_ident(cx, name, at);
 }
 
-/* $jsc_iter_close(it); quiet: inside try {} catch {} (a throw from the body wins). */
-static jsc_node *close_call(jsc_ctx *cx, const char *it, int quiet, const jsc_node *at)
+static jsc_node *int_lit(jsc_ctx *cx, int v, const jsc_node *at)
 {
-    jsc_node *call = jsc_expr_stmt(
-        cx, jsc_call(cx, jsc_ident(cx, "$jsc_iter_close", at), jsc_ident(cx, it, at), at));
-    if (!quiet)
-        return call;
-    jsc_node *t = jsc_node_new(cx, N_TRY, at);
-    t->a = jsc_node_new(cx, N_BLOCK, at);
-    t->a->a = call;
-    t->b = jsc_ident(cx, jsc_temp_name(cx), at);
-    t->c = jsc_node_new(cx, N_BLOCK, at);
-    return t;
+    jsc_node *n = jsc_number(cx, v, at);
+    n->str = jsc_sprintf(cx, "%d", v);
+    return n;
+}
+
+static jsc_node *set(jsc_ctx *cx, const char *name, jsc_node *value, const jsc_node *at)
+{
+    return jsc_assign(cx, id(cx, name, at), value, at);
+}
+
+static jsc_node *set_stmt(jsc_ctx *cx, const char *name, jsc_node *value, const jsc_node *at)
+{
+    return jsc_expr_stmt(cx, set(cx, name, value, at));
+}
+
+static jsc_node *node2(jsc_ctx *cx, jsc_kind kind, jsc_tok op, jsc_node *a, jsc_node *b,
+                       const jsc_node *at)
+{
+    jsc_node *n = jsc_node_new(cx, kind, at);
+    n->op = op;
+    n->a = a;
+    n->b = b;
+    return n;
+}
+
+static jsc_node *cond(jsc_ctx *cx, jsc_node *test, jsc_node *then, jsc_node *other,
+                      const jsc_node *at)
+{
+    jsc_node *n = node2(cx, N_COND, JT_EOF, test, then, at);
+    n->c = other;
+    return n;
+}
+
+static jsc_node *seq(jsc_ctx *cx, jsc_node *a, jsc_node *b, const jsc_node *at)
+{
+    jsc_node *n = jsc_node_new(cx, N_SEQUENCE, at);
+    a->next = b;
+    b->next = NULL;
+    n->a = a;
+    return n;
 }
 
 static jsc_node *if_stmt(jsc_ctx *cx, jsc_node *test, jsc_node *then, const jsc_node *at)
@@ -79,10 +144,46 @@ static jsc_node *if_stmt(jsc_ctx *cx, jsc_node *test, jsc_node *then, const jsc_
     return n;
 }
 
-/* The statement that binds the current value: `let x = $$s.value;` or `x = $$s.value;`. */
-static jsc_node *head_stmt(jsc_ctx *cx, jsc_node *head, const char *s)
+/* $jsc_iter_close(it) or $jsc_iter_close(it, how) (how NULL: one argument). */
+static jsc_node *close_stmt(jsc_ctx *cx, const char *it, jsc_node *how, const jsc_node *at)
 {
-    jsc_node *value = jsc_member(cx, jsc_ident(cx, s, head), "value", head);
+    jsc_node *args = id(cx, it, at);
+    args->next = how;
+    return jsc_expr_stmt(cx, jsc_call(cx, id(cx, "$jsc_iter_close", at), args, at));
+}
+
+/* ---- the loop ------------------------------------------------------------------------------ */
+
+/* $$it ? ($$c = 0, !($$s = $$it.next()).done && ($$s = $$s.value, $$c = 1))
+ *      : $$i < $$a.length */
+static jsc_node *loop_test(jsc_ctx *cx, const loop_temps *t, const jsc_node *at)
+{
+    jsc_node *next = jsc_call(cx, jsc_member(cx, id(cx, t->it, at), "next", at), NULL, at);
+    jsc_node *not_done = jsc_node_new(cx, N_UNARY, at);
+    not_done->op = JT_NOT;
+    not_done->a = jsc_member(cx, set(cx, t->s, next, at), "done", at);
+    jsc_node *value = set(cx, t->s, jsc_member(cx, id(cx, t->s, at), "value", at), at);
+    jsc_node *step = node2(cx, N_LOGICAL, JT_ANDAND, not_done,
+                           seq(cx, value, set(cx, t->c, int_lit(cx, 1, at), at), at), at);
+    jsc_node *iter = seq(cx, set(cx, t->c, int_lit(cx, 0, at), at), step, at);
+    jsc_node *index = node2(cx, N_BINARY, JT_LT, id(cx, t->i, at),
+                            jsc_member(cx, id(cx, t->a, at), "length", at), at);
+    return cond(cx, id(cx, t->it, at), iter, index, at);
+}
+
+/* $$it ? $$s : $$a[$$i++] */
+static jsc_node *loop_value(jsc_ctx *cx, const loop_temps *t, const jsc_node *at)
+{
+    jsc_node *inc = jsc_node_new(cx, N_UPDATE, at);
+    inc->op = JT_INC;
+    inc->a = id(cx, t->i, at);
+    jsc_node *elem = node2(cx, N_INDEX, JT_EOF, id(cx, t->a, at), inc, at);
+    return cond(cx, id(cx, t->it, at), id(cx, t->s, at), elem, at);
+}
+
+/* The statement that binds the current value: `let x = <value>;` or `x = <value>;`. */
+static jsc_node *head_stmt(jsc_ctx *cx, jsc_node *head, jsc_node *value)
+{
     if (head->kind == N_VAR) {
         head->a->b = value;
         head->next = NULL;
@@ -91,46 +192,189 @@ static jsc_node *head_stmt(jsc_ctx *cx, jsc_node *head, const char *s)
     return jsc_expr_stmt(cx, jsc_assign(cx, head, value, head));
 }
 
-/* for (; !($$s = $$i.next()).done; $$c = 0) { $$c = 1; head; body } */
-static jsc_node *new_loop(jsc_ctx *cx, jsc_node *loop, const char *i, const char *s, const char *c)
+/* for (; test; ) { head; body } */
+static jsc_node *new_loop(jsc_ctx *cx, jsc_node *loop, const loop_temps *t)
 {
-    jsc_node *next = jsc_call(cx, jsc_member(cx, jsc_ident(cx, i, loop), "next", loop), NULL, loop);
-    jsc_node *step = jsc_assign(cx, jsc_ident(cx, s, loop), next, loop);
-    jsc_node *test = jsc_node_new(cx, N_UNARY, loop->b);
-    test->op = JT_NOT;
-    test->a = jsc_member(cx, step, "done", loop);
     jsc_node *body = loop->d;
     if (body->kind != N_BLOCK)
         body = stmt_list(cx, N_BLOCK, body, body);
     body->next = NULL;
     jsc_node *f = jsc_node_new(cx, N_FOR, loop);
-    f->b = test;
-    f->c = jsc_assign(cx, jsc_ident(cx, c, loop), jsc_number(cx, 0, loop), loop);
-    f->c->b->str = "0";
-    jsc_node *on = assign_stmt(cx, c, jsc_number(cx, 1, loop), loop);
-    on->a->b->str = "1";
-    f->d = stmt_list(cx, N_BLOCK, chain(on, head_stmt(cx, loop->a, s), body), loop);
+    f->b = loop_test(cx, t, loop->b);
+    jsc_node *head = head_stmt(cx, loop->a, loop_value(cx, t, loop->a));
+    head->next = body;
+    f->d = stmt_list(cx, N_BLOCK, head, loop);
     return f;
 }
 
-static jsc_node *try_close(jsc_ctx *cx, jsc_node *inner, const char *i, const char *c,
+/* try { inner } [catch ($$e) { if ($$c) { $$c = 0; close($$it, 1); } throw $$e; }]
+ * finally { if ($$c) close($$it, <$$c, or nothing with the catch>); } */
+static jsc_node *try_close(jsc_ctx *cx, jsc_node *inner, const loop_temps *t, int with_catch,
                            const jsc_node *at)
 {
+    jsc_node *tr = jsc_node_new(cx, N_TRY, at);
+    tr->flags |= JSC_LOWERED;
+    tr->a = stmt_list(cx, N_BLOCK, inner, at);
+    jsc_node *how = with_catch ? NULL : id(cx, t->c, at);
+    tr->d = stmt_list(cx, N_BLOCK,
+                      if_stmt(cx, id(cx, t->c, at), close_stmt(cx, t->it, how, at), at), at);
+    if (!with_catch)
+        return tr;
     const char *e = jsc_temp_name(cx);
-    jsc_node *off = assign_stmt(cx, c, jsc_number(cx, 0, at), at);
-    off->a->b->str = "0";
-    jsc_node *quiet =
-        if_stmt(cx, jsc_ident(cx, c, at),
-                stmt_list(cx, N_BLOCK, chain(off, close_call(cx, i, 1, at), NULL), at), at);
+    jsc_node *quiet = chain(set_stmt(cx, t->c, int_lit(cx, 0, at), at),
+                            close_stmt(cx, t->it, int_lit(cx, 1, at), at), NULL);
     jsc_node *rethrow = jsc_node_new(cx, N_THROW, at);
-    rethrow->a = jsc_ident(cx, e, at);
-    jsc_node *t = jsc_node_new(cx, N_TRY, at);
-    t->a = stmt_list(cx, N_BLOCK, inner, at);
-    t->b = jsc_ident(cx, e, at);
-    t->c = stmt_list(cx, N_BLOCK, chain(quiet, rethrow, NULL), at);
-    t->d =
-        stmt_list(cx, N_BLOCK, if_stmt(cx, jsc_ident(cx, c, at), close_call(cx, i, 0, at), at), at);
-    return t;
+    rethrow->a = id(cx, e, at);
+    tr->b = id(cx, e, at);
+    tr->c = stmt_list(
+        cx, N_BLOCK,
+        chain(if_stmt(cx, id(cx, t->c, at), stmt_list(cx, N_BLOCK, quiet, at), at), rethrow, NULL),
+        at);
+    return tr;
+}
+
+/* ---- the body's exits ----------------------------------------------------------------------- */
+
+typedef struct label_frame {
+    const char *name;
+    const struct label_frame *prev;
+} label_frame;
+
+typedef struct exits {
+    jsc_ctx *cx;
+    jsc_node *fn;
+    jsc_node *labels; /* the labelled statement around the loop, or NULL */
+    const loop_temps *t;
+    loop_temps *tw; /* where the return temporary is created on first need */
+    int loops, switches;
+    const label_frame *inner;
+} exits;
+
+static int has_label(const label_frame *f, jsc_node *own, const char *name)
+{
+    for (; f; f = f->prev)
+        if (strcmp(f->name, name) == 0)
+            return 1;
+    for (; own && own->kind == N_LABELED; own = own->a)
+        if (strcmp(own->str, name) == 0)
+            return 2;
+    return 0;
+}
+
+/* Whether jump statement `n` in the body leaves the loop. */
+static int leaves(const exits *x, const jsc_node *n)
+{
+    if (n->kind == N_RETURN)
+        return 1;
+    int where = n->str ? has_label(x->inner, x->labels, n->str) : 0;
+    if (n->kind == N_BREAK)
+        return n->str ? where != 1 : x->loops == 0 && x->switches == 0;
+    return n->str ? where == 0 : 0; /* continue: of this loop unless labelled outside */
+}
+
+static int is_temp(const jsc_ctx *cx, const jsc_node *n)
+{
+    const char *p = cx->temp_prefix ? cx->temp_prefix : "$$";
+    return n->kind == N_IDENT && strncmp(n->str, p, strlen(p)) == 0;
+}
+
+/* { $$c = 2; jump } or, for `return v`, { $$r = v; $$c = 2; return $$r; }. */
+static jsc_node *marked(exits *x, jsc_node *n)
+{
+    jsc_ctx *cx = x->cx;
+    jsc_node *mark = set_stmt(cx, x->t->c, int_lit(cx, 2, n), n);
+    jsc_node *v = n->kind == N_RETURN ? n->a : NULL;
+    n->next = NULL;
+    if (!v || is_temp(cx, v) || v->kind == N_NUMBER || v->kind == N_STRING)
+        return stmt_list(cx, N_BLOCK, chain(mark, n, NULL), n);
+    if (!x->tw->r)
+        x->tw->r = jsc_declare_temp(cx, x->fn);
+    jsc_node *keep = set_stmt(cx, x->tw->r, v, v);
+    n->a = id(cx, x->tw->r, n);
+    return stmt_list(cx, N_BLOCK, chain(keep, mark, n), n);
+}
+
+/* An inner for-of loop's `finally { if ($$ci) close($$it, $$ci); }`: while that close runs,
+ * this loop's flag is 1, so that an error of the inner return() (a throw completion) closes
+ * this iterator quietly even when a jump set the flag to 2 for both loops:
+ * `if ($$ci) { $$k = $$c; $$c = 1; close(...); $$c = $$k; }`. */
+static void shield(exits *x, jsc_node *tr)
+{
+    jsc_ctx *cx = x->cx;
+    jsc_node *test = tr->d->a;
+    jsc_node *close = test->b;
+    const char *k = jsc_declare_temp(cx, x->fn);
+    jsc_node *save = set_stmt(cx, k, id(cx, x->t->c, tr), tr);
+    jsc_node *on = set_stmt(cx, x->t->c, int_lit(cx, 1, tr), tr);
+    jsc_node *back = set_stmt(cx, x->t->c, id(cx, k, tr), tr);
+    chain(save, on, close);
+    close->next = back;
+    back->next = NULL;
+    test->b = stmt_list(cx, N_BLOCK, save, tr);
+}
+
+static void mark_exits(jsc_ctx *cx, jsc_node **slot, void *data)
+{
+    exits *x = data;
+    jsc_node *n = *slot;
+    switch (n->kind) {
+    case N_FUNCTION:
+    case N_FUNC_DECL:
+    case N_CLASS:
+    case N_CLASS_DECL:
+        return;
+    case N_BREAK:
+    case N_CONTINUE:
+    case N_RETURN:
+        if (leaves(x, n))
+            jsc_replace(slot, marked(x, n));
+        return;
+    case N_LABELED: {
+        label_frame f = {n->str, x->inner};
+        x->inner = &f;
+        jsc_each_child(cx, n, mark_exits, x);
+        x->inner = f.prev;
+        return;
+    }
+    case N_FOR:
+    case N_FOR_IN:
+    case N_FOR_OF:
+    case N_WHILE:
+    case N_DO_WHILE:
+        x->loops++;
+        jsc_each_child(cx, n, mark_exits, x);
+        x->loops--;
+        return;
+    case N_TRY:
+        if (n->flags & JSC_LOWERED)
+            shield(x, n);
+        jsc_each_child(cx, n, mark_exits, x);
+        return;
+    case N_SWITCH:
+        x->switches++;
+        jsc_each_child(cx, n, mark_exits, x);
+        x->switches--;
+        return;
+    default:
+        jsc_each_child(cx, n, mark_exits, x);
+    }
+}
+
+/* Whether the body holds yield, await or try...finally (outside nested functions; the
+ * try...finally of an inner for-of loop lowered here does not count, see shield()). */
+static void find_hard(jsc_ctx *cx, jsc_node **slot, void *data)
+{
+    int *hard = data;
+    jsc_node *n = *slot;
+    if (*hard || n->kind == N_FUNCTION || n->kind == N_FUNC_DECL || n->kind == N_CLASS ||
+        n->kind == N_CLASS_DECL)
+        return;
+    if (n->kind == N_YIELD || n->kind == N_AWAIT ||
+        (n->kind == N_TRY && n->d && !(n->flags & JSC_LOWERED))) {
+        *hard = 1;
+        return;
+    }
+    jsc_each_child(cx, n, find_hard, data);
 }
 
 /* Replace the for-of `loop` at *slot; `labels` is the labelled statement around it, if any. */
@@ -142,27 +386,41 @@ static void lower(jsc_ctx *cx, jsc_node **slot, jsc_node *labels, jsc_node *loop
                   "iterate with a plain loop and 'await' each value");
         return;
     }
-    const char *i = jsc_declare_temp(cx, fn);
-    const char *s = jsc_declare_temp(cx, fn);
-    const char *c = jsc_declare_temp(cx, fn);
+    loop_temps t = {0};
+    t.a = jsc_declare_temp(cx, fn);
+    t.it = jsc_declare_temp(cx, fn);
+    t.i = jsc_declare_temp(cx, fn);
+    t.s = jsc_declare_temp(cx, fn);
+    t.c = jsc_declare_temp(cx, fn);
     jsc_need(cx, "iterator");
-    jsc_node *iter = jsc_call(cx, jsc_ident(cx, "$jsc_iterator", loop->b), loop->b, loop->b);
-    loop->b->next = NULL;
-    jsc_node *f = new_loop(cx, loop, i, s, c);
+    int hard = 0;
+    find_hard(cx, &loop->d, &hard);
+    if (!hard) {
+        exits x = {cx, fn, labels, &t, &t, 0, 0, NULL};
+        mark_exits(cx, &loop->d, &x);
+    }
+    jsc_node *src = loop->b;
+    src->next = NULL;
+    jsc_node *of = jsc_call(cx, id(cx, "$jsc_of", src), set(cx, t.a, src, src), src);
+    jsc_node *f = new_loop(cx, loop, &t);
     jsc_node *inner = f;
     if (labels) {
         jsc_node *l = labels;
         while (l->a->kind == N_LABELED)
             l = l->a;
         l->a = f;
-        inner = labels;
+        /* A copy goes into the try: the original keeps its place in the statement list
+         * (its `next`) for the walk that is under way. */
+        inner = jsc_node_new(cx, N_LABELED, labels);
+        *inner = *labels;
+        inner->next = NULL;
     }
-    jsc_node *init = assign_stmt(cx, i, iter, loop);
-    jsc_node *c0 = assign_stmt(cx, c, jsc_number(cx, 0, loop), loop);
-    c0->a->b->str = "0";
-    jsc_node *old = *slot;
-    jsc_node *blk = stmt_list(cx, N_BLOCK, chain(init, c0, try_close(cx, inner, i, c, loop)), old);
-    jsc_replace(slot, blk);
+    jsc_node *init = set_stmt(cx, t.it, of, loop);
+    jsc_node *i0 = set_stmt(cx, t.i, int_lit(cx, 0, loop), loop);
+    jsc_node *c0 = set_stmt(cx, t.c, int_lit(cx, 0, loop), loop);
+    init->next = i0;
+    chain(i0, c0, try_close(cx, inner, &t, hard, loop));
+    jsc_replace(slot, stmt_list(cx, N_BLOCK, init, *slot));
 }
 
 static void visit(jsc_ctx *cx, jsc_node **slot, void *data)

@@ -1,9 +1,11 @@
 // module: array-iter
 // needs: iterator
-// triggers: keys values entries
+// triggers: keys values entries Symbol&iterator
 // defines: Array.prototype.values Array.prototype.keys Array.prototype.entries
 //
-// Array.prototype.keys/values/entries (values is Array.prototype[Symbol.iterator]).
+// Array.prototype.keys/values/entries (values is Array.prototype[Symbol.iterator]). Also
+// chosen by `Symbol.iterator` in the source, which brings the iterator module (this one needs
+// it) for code that reads or tests [Symbol.iterator] of arrays and strings itself.
 (function (G) {
     "use strict";
     var AI = G.$jsc_ArrayIterator;

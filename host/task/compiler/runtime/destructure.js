@@ -2,10 +2,12 @@
 // needs: iterator
 // defines: $jsc_obj_pattern $jsc_array_pattern $jsc_object_rest
 //
-// Helpers of lowered destructuring (lower_destructure.c):
+// Helpers of lowered destructuring (lower_destructure.c); array patterns without a rest
+// element use $jsc_values/$jsc_arr of the iterator module instead:
 //   $jsc_obj_pattern(v, src, key)   v, or the TypeError V8 gives for destructuring null or
-//                                   undefined; src: the source text of the value ("" when
-//                                   there is none, null for a nested pattern), key: the first
+//                                   undefined (lowered code calls it only when v == null);
+//                                   src: the source text of the value ("" when there is
+//                                   none, null for a nested pattern), key: the first
 //                                   property of the pattern or null
 //   $jsc_array_pattern(v, n, rest, src)  the first n iterated values of v in an array (and,
 //                                   when rest is 1, an array of the remaining ones at index
@@ -38,7 +40,7 @@
     def("$jsc_array_pattern", function (v, n, rest, src) {
         var out, i, r, done = false;
         // Arrays whose iterator is the built-in one: the same values without an iterator.
-        if (v instanceof Array && v[Symbol.iterator] === values) {
+        if (Array.isArray(v) && v[Symbol.iterator] === values) {
             out = [];
             for (i = 0; i < n; i++)
                 out[i] = v[i];

@@ -1,6 +1,6 @@
 // module: fnname
 // triggers: name
-// defines: $jsc_fname
+// defines: $jsc_fname Function.prototype.name
 // Function names (ES2015): MuJS functions have no `name`. A getter on Function.prototype reads
 // a function's own name from its source text ("function g(a) {...}", "function Math.max()"),
 // and $jsc_fname gives an anonymous function the name it was assigned to (the compiler calls

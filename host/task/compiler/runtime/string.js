@@ -1,9 +1,11 @@
 // module: string
-// triggers: includes startsWith endsWith padStart padEnd repeat trimStart trimEnd trimLeft trimRight codePointAt fromCodePoint raw
-// defines: String.prototype.includes String.prototype.startsWith String.prototype.endsWith String.prototype.repeat String.prototype.padStart String.prototype.padEnd String.prototype.trimStart String.prototype.trimEnd String.prototype.trimLeft String.prototype.trimRight String.prototype.codePointAt String.fromCodePoint String.raw
+// triggers: includes startsWith endsWith padStart padEnd repeat trimStart trimEnd trimLeft trimRight codePointAt fromCodePoint raw replace
+// defines: String.prototype.replace String.prototype.includes String.prototype.startsWith String.prototype.endsWith String.prototype.repeat String.prototype.padStart String.prototype.padEnd String.prototype.trimStart String.prototype.trimEnd String.prototype.trimLeft String.prototype.trimRight String.prototype.codePointAt String.fromCodePoint String.raw
 //
 // String.prototype.includes/startsWith/endsWith/padStart/padEnd/repeat/trimStart/trimEnd/
-// codePointAt, String.fromCodePoint, String.raw.
+// codePointAt, String.fromCodePoint, String.raw; and String.prototype.replace with a regular
+// expression and a function, whose offset argument MuJS 1.3.2 counts in bytes from the end of
+// the previous match.
 (function () {
     "use strict";
     var SP = String.prototype;
@@ -28,7 +30,28 @@
     }
     function clamp(i, n) { return i < 0 ? 0 : i > n ? n : i; }
     def(SP, "includes", function includes(search, position) {
-        return str(this, "includes").indexOf(notRegExp(search, "includes"), pos(position, 0)) !== -1;
+        var s = str(this, "includes"), t = notRegExp(search, "includes");
+        // MuJS's indexOf finds "" nowhere at the end of a string (so not in "")
+        return t === "" || s.indexOf(t, pos(position, 0)) !== -1;
+    });
+    var replace = SP.replace, exec = RegExp.prototype.exec;
+    def(SP, "replace", function (search, replacement) {
+        if (typeof replacement !== "function" || !(search instanceof RegExp))
+            return replace.apply(this, arguments);
+        var s = str(this, "replace"), out = "", last = 0, m, args, global = search.global;
+        if (global)
+            search.lastIndex = 0;
+        while ((m = exec.call(search, s)) !== null) {
+            args = Array.prototype.slice.call(m);
+            args.push(m.index, s);
+            out += s.slice(last, m.index) + String(replacement.apply(undefined, args));
+            last = m.index + m[0].length;
+            if (!global)
+                break;
+            if (m[0] === "")
+                search.lastIndex = last + 1;
+        }
+        return out + s.slice(last);
     });
     def(SP, "startsWith", function startsWith(search, position) {
         var s = str(this, "startsWith"), t = notRegExp(search, "startsWith"), i = clamp(pos(position, 0), s.length);

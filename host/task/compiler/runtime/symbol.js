@@ -1,16 +1,21 @@
 // module: symbol
-// triggers: Symbol $jsc_typeof getOwnPropertySymbols description
-// defines: Symbol $jsc_typeof Object.getOwnPropertySymbols String.prototype.description
+// triggers: Symbol $jsc_typeof $jsc_String getOwnPropertySymbols description
+// defines: Symbol $jsc_typeof $jsc_String Object.getOwnPropertySymbols Object.getOwnPropertyNames JSON.stringify String.prototype.toString String.prototype.description
 //
 // ES5 has no symbol primitive, so a symbol here is a string that no ordinary program
 // writes: "@@" followed by the well-known name ("@@iterator") or by a counter and the
 // description ("@@3:label"; "@@3" when there is none; registered ones "@@for:key").
 // Used as a property key it behaves like a symbol key: obj[Symbol.iterator] is a property
 // named "@@iterator". Limits, by that choice:
-//   - typeof sym is "string" (the compiler may lower `typeof` to $jsc_typeof, which says
-//     "symbol"); `sym + ""` and `${sym}` give the key text instead of throwing;
-//   - symbol-keyed properties a task sets itself are ordinary properties: for...in,
-//     Object.keys and JSON.stringify see them (the runtime's own are non-enumerable);
+//   - typeof sym is "string": when the source mentions Symbol the compiler lowers `typeof`
+//     to $jsc_typeof, which says "symbol", and String(x) to $jsc_String, which gives
+//     "Symbol(desc)"; `sym + ""` and `${sym}` give the key text instead of throwing (a
+//     string primitive cannot refuse to convert);
+//   - symbol-keyed properties a task sets itself are ordinary enumerable properties to the
+//     engine: this module hides them from Object.getOwnPropertyNames and JSON.stringify (as
+//     the object module does from Object.keys/entries/values, and the executor from the
+//     task's output), but for...in still lists them;
+//   - a string value that starts with "@@" is taken for a symbol (JSON.stringify omits it);
 //   - Symbol.hasInstance/toPrimitive/toStringTag exist as keys, but the engine's
 //     instanceof, conversions and Object.prototype.toString do not consult them.
 (function () {
@@ -63,15 +68,52 @@
         },
         enumerable: false, configurable: true
     });
+    var ownNames = Object.getOwnPropertyNames;
     def(Object, "getOwnPropertySymbols", function getOwnPropertySymbols(o) {
-        var names = Object.getOwnPropertyNames(o), out = [];
+        var names = ownNames(o), out = [];
         for (var i = 0; i < names.length; i++)
             if (isSym(names[i]) && names[i].slice(0, 6) !== "@@jsc_")
                 out.push(names[i]);
         return out;
     });
+    def(Object, "getOwnPropertyNames", function getOwnPropertyNames(o) {
+        var names = ownNames(o), out = [];
+        for (var i = 0; i < names.length; i++)
+            if (!isSym(names[i]))
+                out.push(names[i]);
+        return out;
+    });
+    // JSON.stringify never visits symbol keys and leaves symbol values out (null in arrays):
+    // a replacer that drops them runs before the task's own replacer function, if any.
+    var stringify = JSON.stringify;
+    def(JSON, "stringify", function (value, replacer, space) {
+        var user = typeof replacer === "function" ? replacer : null, list = null;
+        if (!user && replacer instanceof Array) {
+            list = [];
+            for (var i = 0; i < replacer.length; i++)
+                if (!isSym(replacer[i]))
+                    list.push(replacer[i]);
+        }
+        function hide(k, v) {
+            if (isSym(k) || isSym(v))
+                return undefined;
+            v = user ? user.call(this, k, v) : v;
+            return isSym(v) ? undefined : v;
+        }
+        if (list)
+            return isSym(value) ? undefined : stringify(value, list, space);
+        return stringify(value, hide, space);
+    });
     def(this, "Symbol", Symbol);
+    // Tells the executor that symbols may exist: it then leaves them out of the output.
+    Object.defineProperty(this, "@@jsc_symbols", { value: true });
     def(this, "$jsc_typeof", function (v) {
         return isSym(v) ? "symbol" : typeof v;
+    });
+    // String(x) where the source mentions Symbol: String(sym) is "Symbol(desc)".
+    def(this, "$jsc_String", function String_(v) {
+        if (arguments.length === 0)
+            return "";
+        return isSym(v) ? "Symbol(" + (describe(v) || "") + ")" : String(v);
     });
 }).call(this);
