@@ -94,11 +94,16 @@ if(mujs_why STREQUAL "")
     C_VISIBILITY_PRESET hidden C_EXTENSIONS OFF)
   # MuJS's own code is not held to our warning flags; UBSan's pointer-overflow check flags a
   # benign `F->vartab - 1` in jsrun.c (platform-facts), which sanitizer builds must not abort on.
+  # JavaScript's bitwise operators are done on C ints (`1 << 31`, `x << 1` past INT_MAX: shifts
+  # into the sign bit, constant folding in jsparse.c too): -fwrapv makes that two's complement
+  # as JavaScript wants, and the shift and overflow checks are off for this library alone.
   include(CheckCCompilerFlag)
   check_c_compiler_flag(-fno-sanitize=pointer-overflow RATCHET_HAVE_NO_SANITIZE_PTR_OVERFLOW)
   if(RATCHET_HAVE_NO_SANITIZE_PTR_OVERFLOW)
-    target_compile_options(executor_mujs_vendored PRIVATE -fno-sanitize=pointer-overflow)
+    target_compile_options(executor_mujs_vendored PRIVATE -fno-sanitize=pointer-overflow
+      -fno-sanitize=shift -fno-sanitize=signed-integer-overflow)
   endif()
+  target_compile_options(executor_mujs_vendored PRIVATE -fwrapv)
   target_link_libraries(executor_mujs_vendored PUBLIC m)
   target_link_libraries(executor_mujs_engine INTERFACE executor_mujs_vendored)
   message(STATUS "executor-mujs: MuJS ${mujs_deb_version} from ${mujs_src}, JS_STACKSIZE="
