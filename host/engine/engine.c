@@ -350,7 +350,8 @@ static void flush_finishes(rt_engine *e, int force)
 /* A worker's result message. */
 static void on_result(rt_engine *e, rt_slot *s, const rt_ipc_result *r)
 {
-    char *logs = strdup(json_object_to_json_string_ext(r->logs.obj, JSON_C_TO_STRING_PLAIN));
+    rt_slot_logs_add(s, r->logs.obj); /* after the lines streamed as `log` messages */
+    char *logs = rt_slot_logs_take(s);
     if (r->outcome == RATCHET_EXEC_OK) {
         cached_task *t = task_entry(e, s->job.task_version_id);
         ratchet_buf why = RATCHET_BUF_INIT;
@@ -411,6 +412,9 @@ static int drain_worker(rt_engine *e, rt_slot *s)
         } else if (m.type == RT_IPC_RESULT && s->state == RT_SLOT_BUSY &&
                    m.result.job_id == s->job.job_id) {
             on_result(e, s, &m.result);
+        } else if (m.type == RT_IPC_LOG && s->state == RT_SLOT_BUSY &&
+                   m.log.job_id == s->job.job_id) {
+            rt_slot_logs_add(s, m.log.logs.obj);
         } else if (m.type == RT_IPC_FETCH && s->state == RT_SLOT_BUSY) {
             rt_relay_fetch(s, &m);
         } else if (m.type == RT_IPC_PONG) {
@@ -444,16 +448,20 @@ static void on_worker_exit(rt_engine *e, rt_slot *s)
                      strsignal(WTERMSIG(status)));
         else
             snprintf(why, sizeof why, "the worker process exited (status %d)", WEXITSTATUS(status));
-        if (s->kill_reason == RT_KILL_CANCEL)
+        /* The lines it printed before it was stopped are kept with the failed execution. */
+        char *logs = rt_slot_logs_take(s);
+        if (s->kill_reason == RT_KILL_CANCEL) {
             finish(e, s, RATCHET_FINISH_CANCELLED, NULL,
-                   error_json("cancelled", NULL, "cancelled while running", NULL), NULL);
-        else if (s->kill_reason == RT_KILL_SHUTDOWN)
+                   error_json("cancelled", NULL, "cancelled while running", NULL), logs);
+        } else if (s->kill_reason == RT_KILL_SHUTDOWN) {
+            free(logs); /* requeued: it runs again from the start */
             finish(e, s, RATCHET_FINISH_REQUEUE, NULL, NULL, NULL);
-        else
+        } else {
             finish(e, s, RATCHET_FINISH_RETRY, NULL,
                    error_json(s->kill_reason == RT_KILL_TIMEOUT ? "timed out" : "crashed", NULL,
                               why, NULL),
-                   NULL);
+                   logs);
+        }
         if (s->kill_reason != RT_KILL_SHUTDOWN)
             rt_log(RATCHET_LOG_WARN, "worker %d: %s", s->index, why);
     } else if (s->state == RT_SLOT_STARTING) {
@@ -468,6 +476,7 @@ static void send_job(rt_engine *e, rt_slot *s, ratchet_claimed_job *job)
 {
     s->job = *job;
     s->state = RT_SLOT_BUSY;
+    free(rt_slot_logs_take(s)); /* nothing left over from an earlier job */
     s->job_started_ms = now_ms();
     s->timeout_ms = e->timeout_ms;
     s->deadline_ms = s->job_started_ms + e->timeout_ms;

@@ -46,6 +46,10 @@
  *     fetch        url:string, options:value|null, body:value|null   (the task called fetch();
  *                  the worker has no network, the coordinator performs it and answers with
  *                  fetch_result)
+ *     log          job_id:int, logs:[{level, message}]   (console lines of the running
+ *                  execution, sent as the task prints them, so that the coordinator keeps
+ *                  them when it has to kill the worker; the result's own `logs` come after
+ *                  them. No answer.)     id = the id of the `execute`
  *   either way
  *     error        message:string   (the request could not be decoded or carried out)
  *
@@ -95,7 +99,8 @@ typedef enum rt_ipc_type {
     RT_IPC_FETCH,
     RT_IPC_FETCH_RESULT,
     RT_IPC_SHUTDOWN,
-    RT_IPC_ERROR
+    RT_IPC_ERROR,
+    RT_IPC_LOG
 } rt_ipc_type;
 
 /*
@@ -172,6 +177,11 @@ typedef struct rt_ipc_fetch_result {
     rt_ipc_js_error error; /* is_error == 1 */
 } rt_ipc_fetch_result;
 
+typedef struct rt_ipc_log {
+    int64_t job_id;
+    rt_ipc_json logs; /* array of {level, message}; NULL writes [] */
+} rt_ipc_log;
+
 typedef struct rt_ipc_shutdown {
     int64_t grace_ms;
 } rt_ipc_shutdown;
@@ -199,13 +209,14 @@ typedef struct rt_ipc_msg {
         rt_ipc_fetch_result fetch_result;
         rt_ipc_shutdown shutdown;
         rt_ipc_error_msg error;
+        rt_ipc_log log;
     };
     struct json_object *root; /* decoded messages only; released by rt_ipc_msg_free() */
 } rt_ipc_msg;
 
 /* "execute", "result", ... ("unknown" for RT_IPC_UNKNOWN). Static strings. */
 const char *rt_ipc_type_name(rt_ipc_type type);
-/* 1 for the types a worker sends (ready, pong, result, fetch, error), else 0. */
+/* 1 for the types a worker sends (ready, pong, result, fetch, log, error), else 0. */
 int rt_ipc_sent_by_worker(rt_ipc_type type);
 /* "ok", "compile_error", ... as on the wire; NULL for a value outside the enum. */
 const char *rt_ipc_outcome_name(ratchet_exec_outcome outcome);

@@ -18,8 +18,8 @@
 #include "core/core_layer.h"
 
 static const char *const type_names[] = {
-    "unknown", "ready", "ping",         "pong",     "execute",
-    "result",  "fetch", "fetch_result", "shutdown", "error",
+    "unknown", "ready",        "ping",     "pong",  "execute", "result",
+    "fetch",   "fetch_result", "shutdown", "error", "log",
 };
 
 static const char *const outcome_names[] = {
@@ -38,7 +38,7 @@ const char *rt_ipc_type_name(rt_ipc_type type)
 int rt_ipc_sent_by_worker(rt_ipc_type type)
 {
     return type == RT_IPC_READY || type == RT_IPC_PONG || type == RT_IPC_RESULT ||
-           type == RT_IPC_FETCH || type == RT_IPC_ERROR;
+           type == RT_IPC_FETCH || type == RT_IPC_ERROR || type == RT_IPC_LOG;
 }
 
 const char *rt_ipc_outcome_name(ratchet_exec_outcome outcome)
@@ -220,6 +220,10 @@ static ratchet_status check(const rt_ipc_msg *m, rt_error *err)
         if (!m->error.message)
             return missing(err, m, "message");
         break;
+    case RT_IPC_LOG:
+        if (json_empty(&m->log.logs))
+            return rt_fail(err, "cannot encode log message: empty JSON text");
+        break;
     case RT_IPC_PING:
         break;
     default:
@@ -324,6 +328,12 @@ static void put_payload(enc *e, const rt_ipc_msg *m)
     case RT_IPC_ERROR:
         PUT_LIT(e, ",\"message\":");
         put_str(e, m->error.message);
+        break;
+    case RT_IPC_LOG:
+        PUT_LIT(e, ",\"job_id\":");
+        put_i64(e, m->log.job_id);
+        PUT_LIT(e, ",\"logs\":");
+        put_json(e, &m->log.logs, "[]");
         break;
     default:
         break;
@@ -637,6 +647,10 @@ static ratchet_status decode_payload(const dec *d, struct json_object *o, rt_ipc
         return get_int(d, o, "", "grace_ms", 0, &m->shutdown.grace_ms);
     case RT_IPC_ERROR:
         return get_str(d, o, "", "message", REQUIRED, &m->error.message);
+    case RT_IPC_LOG:
+        if (get_int(d, o, "", "job_id", INT64_MIN, &m->log.job_id) != RATCHET_OK)
+            return RATCHET_ERR;
+        return check_entries(d, o, "logs", &m->log.logs);
     default:
         return RATCHET_OK;
     }

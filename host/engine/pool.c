@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "core/core_layer.h"
 
 #define RT_RESTART_MAX_MS 30000
@@ -239,9 +241,43 @@ void rt_pool_shutdown(rt_pool *pool, int64_t grace_ms)
     }
 }
 
+void rt_slot_logs_add(rt_slot *slot, struct json_object *logs)
+{
+    size_t n = logs ? json_object_array_length(logs) : 0;
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *e = json_object_array_get_idx(logs, i), *msg;
+        const char *text =
+            json_object_object_get_ex(e, "message", &msg) ? json_object_get_string(msg) : "";
+        rt_console_verdict v = rt_console_admit(&slot->console, strlen(text ? text : ""));
+        if (v == RT_CONSOLE_DROP)
+            return;
+        if (!slot->logs)
+            slot->logs = json_object_new_array();
+        if (v == RT_CONSOLE_CUT) {
+            e = json_object_new_object();
+            json_object_object_add(e, "level", json_object_new_string("warn"));
+            json_object_object_add(e, "message", json_object_new_string(rt_console_cut_note));
+            json_object_array_add(slot->logs, e);
+            return;
+        }
+        json_object_array_add(slot->logs, json_object_get(e));
+    }
+}
+
+char *rt_slot_logs_take(rt_slot *slot)
+{
+    char *text = strdup(
+        slot->logs ? json_object_to_json_string_ext(slot->logs, JSON_C_TO_STRING_PLAIN) : "[]");
+    json_object_put(slot->logs);
+    slot->logs = NULL;
+    memset(&slot->console, 0, sizeof slot->console);
+    return text;
+}
+
 void rt_pool_free(rt_pool *pool)
 {
     for (size_t i = 0; i < pool->count; i++) {
+        json_object_put(pool->slots[i].logs);
         rt_ipc_reader_free(&pool->slots[i].reader);
         pthread_mutex_destroy(&pool->slots[i].write_lock);
     }

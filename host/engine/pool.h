@@ -14,6 +14,7 @@
 
 #include "ipc.h"
 #include "ratchet/storage.h"
+#include "task/task_layer.h"
 
 typedef enum rt_slot_state {
     RT_SLOT_DEAD = 0, /* no process; restart at restart_at_ms */
@@ -40,6 +41,8 @@ typedef struct rt_slot {
     int64_t timeout_ms;
     int kill_reason; /* why the coordinator killed it: 0, RT_KILL_TIMEOUT, RT_KILL_CANCEL, ... */
     void *fetcher;   /* rt_fetcher for the job's HTTP calls */
+    struct json_object *logs;  /* its console lines so far (`log` messages); NULL: none */
+    rt_console_budget console; /* bounds them, as the worker does (a worker is not trusted) */
     int64_t executed;
     /* health, for the API: replaced when a ping goes unanswered */
     int64_t ping_sent_ms; /* 0: no ping outstanding */
@@ -75,5 +78,12 @@ void rt_pool_mark_dead(rt_slot *slot, int64_t now_ms);
 /* Ask every worker to stop, wait up to grace_ms for them to exit, then kill the rest. */
 void rt_pool_shutdown(rt_pool *pool, int64_t grace_ms);
 void rt_pool_free(rt_pool *pool);
+
+/* Keep the entries of `logs` (an array of {level, message}, borrowed) as console lines of the
+ * slot's running job, within RT_CONSOLE_MAX_LINES / RT_CONSOLE_MAX_BYTES. */
+void rt_slot_logs_add(rt_slot *slot, struct json_object *logs);
+/* The lines kept so far as JSON text ("[]" when none; NULL when out of memory; the caller
+ * frees), and forget them: the next job starts empty. */
+char *rt_slot_logs_take(rt_slot *slot);
 
 #endif

@@ -4,8 +4,10 @@
  *
  * It speaks the line protocol of ipc.h on stdin/stdout: `ready` once, then for each `execute`
  * one `result`; a task's fetch() becomes a `fetch` request answered by the coordinator
- * (`fetch_result`), since the worker has no network. Compiled programs are cached per task
- * version. Logs go to stderr (inherited), never to stdout, which belongs to the protocol.
+ * (`fetch_result`), since the worker has no network. Console lines go out as `log` messages
+ * while the task runs (the coordinator keeps them should it have to kill us). Compiled
+ * programs are cached per task version. Logs go to stderr (inherited), never to stdout, which
+ * belongs to the protocol.
  */
 #include <json-c/json.h>
 #include <stdio.h>
@@ -37,7 +39,9 @@ typedef struct worker {
     size_t ncache, next_evict;
     int64_t executed, fetch_seq, started_ms;
     int shutdown;
-    struct json_object *logs; /* console lines of the running execution */
+    /* the running execution: its `execute` id and job, and its console lines so far */
+    int64_t exec_id, job_id;
+    rt_console_budget console;
 } worker;
 
 static int64_t mono_ms(void)
@@ -148,13 +152,29 @@ static ratchet_status worker_fetch(void *data, ratchet_fetch_call *call)
     }
 }
 
+/* ratchet_exec_context.console: one `log` message per line, sent right away. */
 static void worker_console(void *data, ratchet_log_level level, const char *text)
 {
     worker *w = data;
-    struct json_object *e = json_object_new_object();
+    rt_console_verdict v = rt_console_admit(&w->console, strlen(text));
+    if (v == RT_CONSOLE_DROP)
+        return;
+    if (v == RT_CONSOLE_CUT) {
+        level = RATCHET_LOG_WARN;
+        text = rt_console_cut_note;
+    }
+    struct json_object *logs = json_object_new_array(), *e = json_object_new_object();
     json_object_object_add(e, "level", json_object_new_string(rt_log_level_name(level)));
     json_object_object_add(e, "message", json_object_new_string(text));
-    json_object_array_add(w->logs, e);
+    json_object_array_add(logs, e);
+    rt_ipc_msg m;
+    memset(&m, 0, sizeof m);
+    m.type = RT_IPC_LOG;
+    m.id = w->exec_id;
+    m.log.job_id = w->job_id;
+    m.log.logs.obj = logs;
+    send_msg(&m);
+    json_object_put(logs);
 }
 
 /* Whether a cached program was made from the same parts (a task changed under its version
@@ -209,8 +229,9 @@ static void *program_for(worker *w, const rt_ipc_task_ref *t, char **why)
     size_t slot = w->ncache < WORKER_CACHE ? w->ncache++ : w->next_evict++ % WORKER_CACHE;
     if (w->cache[slot].key)
         cache_drop(w, &w->cache[slot]);
-    w->cache[slot] = (cached_program){key.data, strdup(t->code), strdup(t->modules ? t->modules : ""),
-                                      strdup(t->map ? t->map : ""), program};
+    w->cache[slot] =
+        (cached_program){key.data, strdup(t->code), strdup(t->modules ? t->modules : ""),
+                         strdup(t->map ? t->map : ""), program};
     return program;
 }
 
@@ -222,7 +243,9 @@ static void run_execute(worker *w, const rt_ipc_msg *m)
     res.type = RT_IPC_RESULT;
     res.id = m->id;
     res.result.job_id = ex->job_id;
-    w->logs = json_object_new_array();
+    w->exec_id = m->id;
+    w->job_id = ex->job_id;
+    memset(&w->console, 0, sizeof w->console);
     int64_t t0 = mono_ms();
     ratchet_exec_result r;
     memset(&r, 0, sizeof r);
@@ -267,12 +290,9 @@ static void run_execute(worker *w, const rt_ipc_msg *m)
                                                               : NULL;
     res.result.error.stack = r.error_stack;
     res.result.error.status = r.error_status;
-    res.result.logs.obj = w->logs;
     res.result.duration_ms = (double)(mono_ms() - t0);
     send_msg(&res);
     w->executed++;
-    json_object_put(w->logs);
-    w->logs = NULL;
     free(compile_error);
     free(r.output_json);
     free(r.error_name);

@@ -65,18 +65,79 @@ static int check_schema(struct json_object *schema, struct json_object *value, c
     return bad ? -1 : 0;
 }
 
+/* -1 (failure set) when the input holds an integer JavaScript would round: refused rather
+ * than silently changed (see json_num.h). */
+static int unsafe_input(const char *text, rt_run_result *res)
+{
+    ratchet_buf why = RATCHET_BUF_INIT;
+    int bad = text && rt_json_unsafe_int(text, strlen(text), &why);
+    if (bad)
+        set_failure(res, RT_RUN_INPUT_INVALID, "%s", why.data ? why.data : "");
+    rt_buf_free(&why);
+    return bad ? -1 : 0;
+}
+
 /* ---- the child ---------------------------------------------------------------------------- */
+
+const char rt_console_cut_note[] = "[console output cut here: an execution keeps at most "
+                                   "10000 lines and 4 MiB of console text]";
+
+rt_console_verdict rt_console_admit(rt_console_budget *b, size_t len)
+{
+    if (b->cut)
+        return RT_CONSOLE_DROP;
+    if (b->lines >= RT_CONSOLE_MAX_LINES || len > RT_CONSOLE_MAX_BYTES - b->bytes) {
+        b->cut = 1;
+        return RT_CONSOLE_CUT;
+    }
+    b->lines++;
+    b->bytes += len;
+    return RT_CONSOLE_KEEP;
+}
+
+static void write_all(int fd, const char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, data, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return;
+        data += n;
+        len -= (size_t)n;
+    }
+}
+
+/* Where the child's console lines go: straight to the parent, one JSON line each. */
+typedef struct child_console {
+    int fd;
+    rt_console_budget budget;
+} child_console;
 
 static void console_line(void *data, ratchet_log_level level, const char *text)
 {
-    struct json_object *entry = json_object_new_object();
+    child_console *c = data;
+    rt_console_verdict v = rt_console_admit(&c->budget, strlen(text));
+    if (v == RT_CONSOLE_DROP)
+        return;
+    if (v == RT_CONSOLE_CUT) {
+        level = RATCHET_LOG_WARN;
+        text = rt_console_cut_note;
+    }
+    struct json_object *line = json_object_new_object(), *entry = json_object_new_object();
     json_object_object_add(entry, "level",
                            json_object_new_string(level >= RATCHET_LOG_ERROR  ? "error"
                                                   : level >= RATCHET_LOG_WARN ? "warn"
                                                   : level >= RATCHET_LOG_INFO ? "info"
                                                                               : "debug"));
     json_object_object_add(entry, "message", json_object_new_string(text));
-    json_object_array_add(data, entry);
+    json_object_object_add(line, "log", entry);
+    size_t len;
+    const char *json = json_object_to_json_string_length(line, JSON_C_TO_STRING_PLAIN, &len);
+    /* Plain json-c text escapes newlines, so this is one line; the parent splits on '\n'. */
+    write_all(c->fd, json, len);
+    write_all(c->fd, "\n", 1);
+    json_object_put(line);
 }
 
 static void add_str(struct json_object *o, const char *key, const char *value)
@@ -86,12 +147,11 @@ static void add_str(struct json_object *o, const char *key, const char *value)
 }
 
 /* Run in the child: everything that touches the script. Returns the reply object. */
-static struct json_object *child_execute(const rt_run_request *req, const rt_program *prog)
+static struct json_object *child_execute(const rt_run_request *req, const rt_program *prog,
+                                         child_console *console)
 {
     const ratchet_executor_vtable *vt = req->executor->vtable[RT_KIND_EXECUTOR];
     struct json_object *reply = json_object_new_object();
-    struct json_object *logs = json_object_new_array();
-    json_object_object_add(reply, "logs", logs);
     ratchet_ctx *ctx = rt_ctx_new("run", req->executor->desc->name);
     void *inst = NULL, *program = NULL;
     rt_error_clear();
@@ -138,7 +198,7 @@ static struct json_object *child_execute(const rt_run_request *req, const rt_pro
         .fetch = rt_fetch_callback,
         .fetch_data = fetcher,
         .console = console_line,
-        .console_data = logs,
+        .console_data = console,
     };
     ratchet_exec_limits limits = {RATCHET_ABI_INIT(ratchet_exec_limits), req->timeout_ms,
                                   req->memory_bytes};
@@ -172,19 +232,6 @@ static struct json_object *child_execute(const rt_run_request *req, const rt_pro
     return reply;
 }
 
-static void write_all(int fd, const char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, data, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return;
-        data += n;
-        len -= (size_t)n;
-    }
-}
-
 static void child_main(const rt_run_request *req, const rt_program *prog, int fd)
 {
     /* Fetches are live here unless mocked or replayed, and --record writes the HAR from
@@ -203,9 +250,11 @@ static void child_main(const rt_run_request *req, const rt_program *prog, int fd
         _exit(3);
     }
     signal(SIGPIPE, SIG_IGN);
-    struct json_object *reply = child_execute(req, prog);
+    child_console console = {fd, {0, 0, 0}};
+    struct json_object *reply = child_execute(req, prog, &console);
     const char *text = json_object_to_json_string_ext(reply, JSON_C_TO_STRING_PLAIN);
     write_all(fd, text, strlen(text));
+    write_all(fd, "\n", 1);
     json_object_put(reply);
     close(fd);
 }
@@ -260,10 +309,35 @@ static void take_array(struct json_object *reply, const char *key, struct json_o
         *dst = json_object_new_array();
 }
 
+/* Split what the child wrote into its console lines (appended to res->logs, in order) and
+ * its final reply (returned, a new reference; NULL when the child died before writing it). A
+ * line cut short by a kill does not parse and is skipped. */
+static struct json_object *split_reply(ratchet_buf *buf, rt_run_result *res)
+{
+    struct json_object *reply = NULL;
+    char *p = buf->data, *end = buf->data + buf->len;
+    while (p && p < end) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            break; /* an unfinished line: the child was stopped while writing it */
+        *nl = '\0';
+        struct json_object *o = json_tokener_parse(p), *entry;
+        if (o && json_object_object_get_ex(o, "log", &entry) &&
+            json_object_is_type(entry, json_type_object)) {
+            json_object_array_add(res->logs, json_object_get(entry));
+            json_object_put(o);
+        } else if (o) {
+            json_object_put(reply);
+            reply = o;
+        }
+        p = nl + 1;
+    }
+    return reply;
+}
+
 static void interpret_reply(const rt_run_request *req, struct json_object *reply,
                             rt_run_result *res)
 {
-    take_array(reply, "logs", &res->logs);
     take_array(reply, "http", &res->http);
     char *host_error = dup_field(reply, "host_error");
     struct json_object *v;
@@ -287,7 +361,8 @@ static void interpret_reply(const rt_run_request *req, struct json_object *reply
     switch (outcome) {
     case RATCHET_EXEC_OK: {
         char *out = dup_field(reply, "output");
-        res->output = out ? json_tokener_parse(out) : NULL;
+        /* Integers beyond 64 bits (JSON.stringify(1e20)) keep their text: json-c would clamp. */
+        res->output = out ? rt_json_parse_keep_big(out, strlen(out)) : NULL;
         if (!out || (!res->output && strcmp(out, "null") != 0))
             set_failure(res, RT_RUN_OUTPUT_INVALID,
                         "the executor returned output that is not JSON");
@@ -369,7 +444,7 @@ static void run_child(const rt_run_request *req, const rt_program *prog, double 
     while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
         ;
     res->duration_ms = now_ms() - start;
-    struct json_object *obj = reply.data ? json_tokener_parse(reply.data) : NULL;
+    struct json_object *obj = split_reply(&reply, res);
     if (!finished)
         set_failure(res, RT_RUN_TIMEOUT, "timed out after %g s", (double)req->timeout_ms / 1000.0);
     else if (!obj)
@@ -395,9 +470,10 @@ void rt_run_task(const rt_run_request *req, rt_run_result *res)
                     json_tokener_error_desc(jerr));
         return;
     }
-    int bad = req->compile_only ? 0
-                                : check_schema(req->task->input_schema, input, "input.schema.json",
-                                               RT_RUN_INPUT_INVALID, res);
+    int bad = req->compile_only ? 0 : unsafe_input(req->input_json, res);
+    if (!bad && !req->compile_only)
+        bad = check_schema(req->task->input_schema, input, "input.schema.json",
+                           RT_RUN_INPUT_INVALID, res);
     json_object_put(input);
     if (bad)
         return;

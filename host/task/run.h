@@ -5,8 +5,11 @@
  * The parent validates the input against the task's input schema, forks, and waits on a pipe
  * with a deadline; the child creates an executor instance, compiles and executes the task
  * (fetch performed by host code in the child: live, mocked, or replayed from a HAR), and
- * writes one JSON result back. At the deadline the parent kills the child (SIGKILL) and
- * reports a timeout. The output is validated against the output schema in the parent.
+ * writes one JSON result back. Console lines travel to the parent as the task prints them
+ * (one JSON line each, before the result), so that the lines printed before a timeout, a kill
+ * or a crash are kept with the failed run. At the deadline the parent kills the child
+ * (SIGKILL) and reports a timeout. The output is validated against the output schema in the
+ * parent.
  */
 #ifndef RT_RUN_H
 #define RT_RUN_H
@@ -56,6 +59,30 @@ typedef struct rt_run_result {
     struct json_object *http;   /* array of calls {method, url, status, duration_ms}; owned */
     double duration_ms;
 } rt_run_result;
+
+/*
+ * The console lines kept per execution, here and in `ratchet serve`: at most
+ * RT_CONSOLE_MAX_LINES lines and RT_CONSOLE_MAX_BYTES bytes of text (a line itself is cut by
+ * the executor at 64 KiB). Past either bound one line rt_console_cut_note (level warn) is kept
+ * and the rest is dropped, so a task logging in a loop cannot fill the database or the pipe.
+ */
+#define RT_CONSOLE_MAX_LINES 10000
+#define RT_CONSOLE_MAX_BYTES ((size_t)4 * 1024 * 1024)
+extern const char rt_console_cut_note[];
+
+typedef struct rt_console_budget {
+    size_t lines, bytes;
+    int cut; /* the note was issued */
+} rt_console_budget;
+
+typedef enum rt_console_verdict {
+    RT_CONSOLE_KEEP = 0, /* keep the line */
+    RT_CONSOLE_CUT,      /* the first line past a bound: keep rt_console_cut_note instead */
+    RT_CONSOLE_DROP      /* past a bound: drop it */
+} rt_console_verdict;
+
+/* Account one line of `len` bytes against a zero-initialised budget. */
+rt_console_verdict rt_console_admit(rt_console_budget *b, size_t len);
 
 /* Run as described above. Always fills `res` (status and a message on failure). */
 void rt_run_task(const rt_run_request *req, rt_run_result *res);

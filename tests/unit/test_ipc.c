@@ -305,6 +305,23 @@ static void test_round_trip_worker_messages(void **state)
     m.id_null = 1;
     round_trip(&m, &b, &d);
     rt_ipc_msg_free(&d);
+
+    /* Console lines streamed while the task runs. */
+    memset(&m, 0, sizeof m);
+    m.type = RT_IPC_LOG;
+    m.id = 7;
+    m.log.job_id = 42;
+    m.log.logs = json_text("[{\"level\":\"warn\",\"message\":\"almost done\"}]");
+    round_trip(&m, &b, &d);
+    assert_int_equal(d.log.job_id, 42);
+    assert_value(&d.log.logs, "[{\"level\":\"warn\",\"message\":\"almost done\"}]");
+    assert_true(rt_ipc_sent_by_worker(RT_IPC_LOG));
+    rt_ipc_msg_free(&d);
+    rt_error err;
+    static const char bad_log[] = "{\"protocol_version\":1,\"type\":\"log\",\"id\":7,"
+                                  "\"job_id\":42,\"logs\":[{\"level\":\"loud\",\"message\":\"x\"}]}";
+    assert_int_equal(rt_ipc_decode(bad_log, sizeof bad_log - 1, &d, &err), RATCHET_ERR);
+    assert_non_null(strstr(err.msg, "logs[0]"));
     rt_buf_free(&b);
 }
 
