@@ -46,7 +46,8 @@ static struct json_object *checked_input(const char *text, struct json_object *s
         return NULL;
     }
     ratchet_buf why = RATCHET_BUF_INIT;
-    if (rt_schema_check(schema, v, "the input schema", &why) != 0) {
+    if (rt_json_unsafe_int(text, strlen(text), &why) ||
+        rt_schema_check(schema, v, "the input schema", &why) != 0) {
         rt_cli_fail("%s: input invalid: %s", where, why.data ? why.data : "");
         json_object_put(v);
         v = NULL;

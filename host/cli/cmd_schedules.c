@@ -92,8 +92,10 @@ static int schedules_add(rt_app *app, int argc, char **argv)
     struct json_object *version = NULL, *schema = NULL;
     rc = rt_store_find_task(&st, o.task, o.version, &vid, &version);
     ratchet_buf why = RATCHET_BUF_INIT;
-    if (rc == RT_EXIT_OK && json_object_object_get_ex(version, "inputSchema", &schema) &&
-        rt_schema_check(schema, input, "the input schema", &why) != 0)
+    if (rc == RT_EXIT_OK && rt_json_unsafe_int(o.input_json, strlen(o.input_json), &why))
+        rc = rt_cli_fail("--input-json: input invalid: %s", why.data);
+    else if (rc == RT_EXIT_OK && json_object_object_get_ex(version, "inputSchema", &schema) &&
+             rt_schema_check(schema, input, "the input schema", &why) != 0)
         rc = rt_cli_fail("--input-json: input invalid: %s", why.data ? why.data : "");
     if (rc == RT_EXIT_OK) {
         struct json_object *rec = json_object_new_object();

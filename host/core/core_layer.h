@@ -11,6 +11,7 @@
 #include "error.h"     /* rt_error */
 #include "hostapi.h"   /* the host API handed to plugins, contexts */
 #include "instances.h" /* configured plugin instances */
+#include "json_num.h"  /* integer literals json-c or JavaScript would change */
 #include "loader.h"    /* the plugin loader and registry */
 #include "log.h"       /* the logging fan-out */
 #include "options.h"   /* option schemas and values */

@@ -24,146 +24,23 @@ static ratchet_status nomem(rt_error *err)
     return RATCHET_NOMEM;
 }
 
-/* An integer literal json-c would clamp: beyond UINT64_MAX, or below INT64_MIN. */
-static int int_overflows(const char *digits, size_t n, int is_negative)
-{
-    if (is_negative)
-        return n > 19 || (n == 19 && memcmp(digits, "9223372036854775808", 19) > 0);
-    return n > 20 || (n == 20 && memcmp(digits, "18446744073709551615", 20) > 0);
-}
-
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static int is_alpha(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-/*
- * One pass over the JSON text outside strings: refuse NaN/Infinity (json-c accepts them even
- * in strict mode) and count integer literals json-c would clamp. With `out` (len + 2 * count
- * bytes), also write the text with ".0" after each such literal, which makes json-c parse it
- * as a double that keeps its text. Malformed text is left for json-c to report.
- */
-static ratchet_status scan_numbers(const char *s, size_t len, char *out, size_t *nbig,
-                                   rt_error *err)
-{
-    size_t i = 0, copied = 0, o = 0;
-    *nbig = 0;
-    while (i < len) {
-        char c = s[i];
-        if (c == '"') {
-            size_t j = i + 1;
-            for (;;) {
-                const char *q = memchr(s + j, '"', len - j);
-                if (!q) {
-                    j = len;
-                    break;
-                }
-                size_t k = (size_t)(q - s), bs = 0;
-                while (k - bs - 1 > i && s[k - bs - 1] == '\\')
-                    bs++;
-                j = k + 1;
-                if (bs % 2 == 0)
-                    break;
-            }
-            i = j;
-        } else if (c == '-' || is_digit(c)) {
-            int neg = c == '-';
-            size_t d0 = i + (size_t)neg, j = d0;
-            while (j < len && is_digit(s[j]))
-                j++;
-            size_t nd = j - d0;
-            int integral = !(j < len && (s[j] == '.' || s[j] == 'e' || s[j] == 'E'));
-            while (j < len && (is_digit(s[j]) || s[j] == '.' || s[j] == 'e' || s[j] == 'E' ||
-                               s[j] == '+' || s[j] == '-'))
-                j++;
-            if (integral && nd > 0 && int_overflows(s + d0, nd, neg)) {
-                if (out) {
-                    memcpy(out + o, s + copied, j - copied);
-                    o += j - copied;
-                    out[o++] = '.';
-                    out[o++] = '0';
-                    copied = j;
-                }
-                (*nbig)++;
-            }
-            i = j;
-        } else if (is_alpha(c)) {
-            size_t j = i;
-            while (j < len && is_alpha(s[j]))
-                j++;
-            size_t n = j - i;
-            if (!(n == 4 && (!memcmp(s + i, "true", 4) || !memcmp(s + i, "null", 4))) &&
-                !(n == 5 && !memcmp(s + i, "false", 5)))
-                return rt_fail(err, "malformed message: \"%.*s\" is not JSON at byte offset %zu",
-                               (int)(n > 16 ? 16 : n), s + i, i);
-            i = j;
-        } else {
-            i++;
-        }
-    }
-    if (out)
-        memcpy(out + o, s + copied, len - copied);
-    return RATCHET_OK;
-}
-
-/* Give the doubles scan_numbers made back their original text ("1e20" stays 1e20 as JSON and
- * JavaScript see it; only the ".0" marker goes). */
-static ratchet_status restore_numbers(struct json_object *v)
-{
-    switch (json_object_get_type(v)) {
-    case json_type_object: {
-        json_object_object_foreach(v, key, child)
-        {
-            (void)key;
-            if (child && restore_numbers(child) != RATCHET_OK)
-                return RATCHET_NOMEM;
-        }
-        return RATCHET_OK;
-    }
-    case json_type_array: {
-        size_t n = json_object_array_length(v);
-        for (size_t i = 0; i < n; i++) {
-            struct json_object *child = json_object_array_get_idx(v, i);
-            if (child && restore_numbers(child) != RATCHET_OK)
-                return RATCHET_NOMEM;
-        }
-        return RATCHET_OK;
-    }
-    case json_type_double: {
-        const char *text = json_object_get_userdata(v);
-        size_t n = text ? strlen(text) : 0;
-        if (n < 3 || memcmp(text + n - 2, ".0", 2) != 0)
-            return RATCHET_OK;
-        int neg = text[0] == '-';
-        for (size_t i = (size_t)neg; i < n - 2; i++)
-            if (!is_digit(text[i]))
-                return RATCHET_OK;
-        if (!int_overflows(text + neg, n - 2 - (size_t)neg, neg))
-            return RATCHET_OK;
-        char *orig = strndup(text, n - 2);
-        if (!orig)
-            return RATCHET_NOMEM;
-        /* Replaces (and frees) the text json-c stored. */
-        json_object_set_serializer(v, json_object_userdata_to_json_string, orig,
-                                   json_object_free_userdata);
-        return RATCHET_OK;
-    }
-    default:
-        return RATCHET_OK;
-    }
-}
-
 static int all_space(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
             return 0;
     return 1;
+}
+
+/* rt_json_scan_big with the protocol's message for NaN, Infinity and other bare words. */
+static ratchet_status scan_numbers(const char *s, size_t len, char *out, size_t *nbig,
+                                   rt_error *err)
+{
+    size_t off, n;
+    if (rt_json_scan_big(s, len, out, nbig, &off, &n) != 0)
+        return rt_fail(err, "malformed message: \"%.*s\" is not JSON at byte offset %zu",
+                       (int)(n > 16 ? 16 : n), s + off, off);
+    return RATCHET_OK;
 }
 
 static ratchet_status parse_text(const char *s, size_t len, struct json_object **root,
@@ -214,7 +91,7 @@ ratchet_status rt_ipc_parse_json(const char *line, size_t len, struct json_objec
     /* Should the text be malformed too, offsets in the message count the inserted bytes. */
     ratchet_status rc = parse_text(copy, len + 2 * nbig, root, err);
     free(copy);
-    if (rc == RATCHET_OK && restore_numbers(*root) != RATCHET_OK) {
+    if (rc == RATCHET_OK && rt_json_restore_big(*root) != RATCHET_OK) {
         json_object_put(*root);
         *root = NULL;
         return nomem(err);
