@@ -19,7 +19,24 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <zip.h>
+#include "task_zip_lib.h"
+
+/* libzip's calls go through the table loaded by rt_task_zip_extract (task_zip_lib.h). */
+static const rt_zip_lib *zl;
+#define zip_open                         zl->open
+#define zip_get_num_entries              zl->get_num_entries
+#define zip_stat_index                   zl->stat_index
+#define zip_get_name                     zl->get_name
+#define zip_file_get_external_attributes zl->file_get_external_attributes
+#define zip_fopen_index                  zl->fopen_index
+#define zip_fread                        zl->fread
+#define zip_fclose                       zl->fclose
+#define zip_file_strerror                zl->file_strerror
+#define zip_strerror                     zl->strerror
+#define zip_discard                      zl->discard
+#define zip_error_init_with_code         zl->error_init_with_code
+#define zip_error_strerror               zl->error_strerror
+#define zip_error_fini                   zl->error_fini
 
 #define RT_STR_(x) #x
 #define RT_STR(x)  RT_STR_(x)
@@ -387,6 +404,9 @@ ratchet_status rt_task_zip_extract(const char *zip, char **tmpdir, char **root, 
                                    rt_error *err)
 {
     *tmpdir = *root = *prefix = NULL;
+    const char *why;
+    if (!(zl = rt_zip_lib_get(&why)))
+        return rt_fail(err, "%s: cannot open .zip archives: %s", zip, why);
     int zerr = 0;
     /* ZIP_CHECKCONS: a local header that disagrees with the central directory is refused, so
      * no two readers can see different contents. */
