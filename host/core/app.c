@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "options.h"
@@ -67,6 +68,69 @@ static int load_dir(rt_app *app, const char *dir, int must_exist)
     if (rt_loader_load_dir(&app->reg, dir, must_exist, &err) != RATCHET_OK)
         return rt_cli_fail("%s", err.msg);
     return RT_EXIT_OK;
+}
+
+/* The file that a plugin of the standard build named `name` would be in the default
+ * directories: every shipped plugin is NAME.so. NULL when none exists. */
+static char *default_file(char *const *dirs, size_t ndirs, const char *name)
+{
+    for (size_t i = 0; i < ndirs; i++) {
+        size_t len = strlen(dirs[i]) + strlen(name) + 5;
+        char *path = malloc(len);
+        if (!path)
+            return NULL;
+        snprintf(path, len, "%s/%s.so", dirs[i], name);
+        if (access(path, F_OK) == 0)
+            return path;
+        free(path);
+    }
+    return NULL;
+}
+
+int rt_app_load_plugins_for(rt_app *app, const char *const *names, size_t nnames)
+{
+    if (app->plugins_loaded)
+        return rt_app_load_plugins(app, 1);
+    int rc = rt_app_load_settings(app);
+    if (rc != RT_EXIT_OK)
+        return rc;
+    if (app->nplugin_dirs || app->settings.nplugin_dirs)
+        return rt_app_load_plugins(app, 1); /* other directories: load and check them all */
+    char *dirs[2];
+    size_t ndirs = rt_loader_default_dirs(dirs, 2);
+    rt_registry reg;
+    rt_registry_init(&reg);
+    rt_loader_add_static(&reg);
+    size_t nwanted = nnames + app->settings.ninstances, found = 0;
+    char **files = calloc(nwanted ? nwanted : 1, sizeof *files);
+    for (size_t i = 0; files && i < nwanted; i++) {
+        const char *name = i < nnames ? names[i] : app->settings.instances[i - nnames].plugin;
+        if (rt_registry_find(&reg, name) || (files[i] = default_file(dirs, ndirs, name)))
+            found++;
+    }
+    for (size_t i = 0; i < ndirs; i++)
+        free(dirs[i]);
+    if (!files || found < nwanted) { /* a plugin named otherwise: load and check them all */
+        for (size_t i = 0; files && i < nwanted; i++)
+            free(files[i]);
+        free(files);
+        rt_registry_free(&reg);
+        return rt_app_load_plugins(app, 1);
+    }
+    app->reg = reg;
+    app->plugins_loaded = 1;
+    for (size_t i = 0; i < nwanted; i++) {
+        if (files[i] &&
+            !rt_registry_find(&app->reg,
+                              i < nnames ? names[i] : app->settings.instances[i - nnames].plugin))
+            rt_loader_load_file(&app->reg, files[i], NULL);
+        free(files[i]);
+    }
+    free(files);
+    for (size_t i = 0; i < app->reg.nrefused; i++)
+        fprintf(stderr, "ratchet: %s\n", app->reg.refused[i].reason);
+    return app->reg.nrefused ? rt_cli_fail("%zu plugin file(s) refused", app->reg.nrefused)
+                             : RT_EXIT_OK;
 }
 
 int rt_app_load_plugins(rt_app *app, int strict)

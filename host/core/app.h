@@ -47,6 +47,12 @@ int rt_app_load_settings(rt_app *app);
 /* Load static plugins, the default dirs, --plugin-dir dirs, plugins.paths (once). Refusals are
  * printed to stderr; with `strict`, any refusal returns RT_EXIT_FAIL. */
 int rt_app_load_plugins(rt_app *app, int strict);
+/* For commands that need only some plugins (the task commands: an executor): load the named
+ * plugins and those of the configured instances, each from its NAME.so in the default
+ * directories, and nothing else, so that a task runs without loading storage or front ends.
+ * When --plugin-dir or plugins.paths add directories, or a name has no NAME.so there, this is
+ * rt_app_load_plugins(app, 1). */
+int rt_app_load_plugins_for(rt_app *app, const char *const *names, size_t nnames);
 void rt_app_free(rt_app *app);
 
 #endif

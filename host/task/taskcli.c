@@ -101,10 +101,13 @@ static int pick_executor(rt_app *app, rt_run_request *req)
 int rt_task_prepare(rt_app *app, const char *cmd, const rt_task_flags *f, rt_run_request *req)
 {
     memset(req, 0, sizeof *req);
-    int rc = rt_app_load_plugins(app, 1);
+    int rc = rt_app_load_settings(app);
     if (rc != RT_EXIT_OK)
         return rc;
     const ratchet_config *exec = rt_settings_section(&app->settings, "execution");
+    const char *executor = rt_cfg_string(exec, "executor");
+    if ((rc = rt_app_load_plugins_for(app, &executor, executor ? 1 : 0)) != RT_EXIT_OK)
+        return rc;
     req->timeout_ms = rt_cfg_int(exec, "timeout");
     req->memory_bytes = rt_cfg_int(exec, "memory_limit");
     req->redact_headers = app->settings.redact_headers;

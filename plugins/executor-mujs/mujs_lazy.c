@@ -25,6 +25,7 @@
  * into one buffer it owns. Per-run state (what is loaded) lives in jsx_run.
  */
 #include <stdio.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "mujs_exec.h"
@@ -183,14 +184,23 @@ static int jsx_lazy_probe_try(js_State *J)
     return ok;
 }
 
-static int jsx_lazy_engine_ok(void)
+static int jsx_lazy_probe_result;
+
+static void jsx_lazy_probe_once(void)
 {
     js_State *J = js_newstate(NULL, NULL, 0);
     if (!J)
-        return 0;
-    int ok = jsx_lazy_probe_try(J);
+        return;
+    jsx_lazy_probe_result = jsx_lazy_probe_try(J);
     js_freestate(J);
-    return ok;
+}
+
+/* The engine is the same for the life of the process: probe it once, not per program. */
+static int jsx_lazy_engine_ok(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, jsx_lazy_probe_once);
+    return jsx_lazy_probe_result;
 }
 
 int jsx_lazy_parse(const char *runtime, jsx_lazy **out)
