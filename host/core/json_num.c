@@ -162,7 +162,9 @@ struct json_object *rt_json_parse_keep_big(const char *text, size_t len)
     struct json_object *v = NULL;
     if (tok) {
         json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-        v = json_tokener_parse_ex(tok, copy, (int)(len + 2 * nbig));
+        /* The terminating NUL is part of the input: it is what ends a top-level number
+         * ("6"), which json-c otherwise waits to see continued. */
+        v = json_tokener_parse_ex(tok, copy, (int)(len + 2 * nbig + 1));
         if (json_tokener_get_error(tok) != json_tokener_success) {
             json_object_put(v);
             v = NULL;

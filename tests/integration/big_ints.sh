@@ -41,4 +41,15 @@ expect_rc 1 "a batch with one such input is refused"
 expect_err_contains "batch.jsonl:2: input invalid: /id: integer 99999999999999999 is outside" "the batch names the line"
 run "${OPS[@]}" jobs list --json
 expect_out_contains '"total": 0' "nothing was queued"
+# A task whose output is a bare number, string, boolean or null (top-level scalars end at the
+# end of the text, which the output parser must accept).
+mkdir -p "$WORK/tasks/scalar"
+printf '{"name": "scalar", "version": "1.0.0"}\n' >"$WORK/tasks/scalar/metadata.json"
+echo 'function main(input) { return input.v; }' >"$WORK/tasks/scalar/main.js"
+for v in 6 -2.5 1e20 '"x"' true null; do
+  run "$R" run-once --from-fs "$WORK/tasks/scalar" --input-json "{\"v\": $v}"
+  expect_rc 0 "a bare $v as the output"
+done
+expect_out_contains 'null' "null is printed"
+
 finish
