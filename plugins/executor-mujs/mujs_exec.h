@@ -12,7 +12,7 @@
  *   mujs_async.c    compiled tasks: their runtime, the microtask queue, main's promise
  *   mujs_lines.c    compiled tasks: positions of the author's source in messages and stacks
  *   mujs_lazy.c     compiled tasks: runtime modules loaded on first use
- *   mujs_native.c   compiled tasks: the hottest class helpers in C
+ *   mujs_native*.c  compiled tasks: the hottest runtime helpers in C (mujs_native.h)
  *
  * Naming: mujs_ for plugin-level code, jsx_ for code that works on a js_State.
  */

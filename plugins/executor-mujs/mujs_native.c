@@ -1,14 +1,17 @@
 /*
- * mujs_native.c - the hottest helpers of compiled classes, in C.
+ * mujs_native.c - runtime helpers of compiled tasks implemented in C: the table, and the
+ * class helpers.
  *
  * MuJS compiles every function of a script when it loads it, so even a small runtime module
  * costs tens of microseconds per execution, more than the whole budget of a task that only
- * declares a class. The modules listed here (host/task/compiler/runtime/class.js) are
- * therefore provided natively: when a compiled task's runtime contains one whose `defines`
- * are exactly the names below, its text is never parsed; its functions are defined as
- * globals (non-enumerable, writable, configurable, like the module's) before the task runs.
- * A module whose defines change no longer matches and runs as text again, so the two can
- * only drift in behaviour, not in names; the corpus (tests/js) checks the behaviour.
+ * declares a class or destructures its input. The modules listed in jsx_natives are therefore
+ * provided natively: when a compiled task's runtime contains one whose `defines` are exactly
+ * the names listed, its text is never parsed; its installer defines those names (non-enumerable,
+ * writable, configurable, like the module's) before the task runs. A module whose defines
+ * change no longer matches and runs as text again, so the two can only drift in behaviour,
+ * not in names; the corpus (tests/js) checks the behaviour, tests/unit/test_executor_runtime.c
+ * the error paths. The natives do not use the modules their JavaScript `needs` (symbol for
+ * iterator, iterator for destructure), so those load only when the task touches them.
  *
  * The natives work through the engine's own Object.defineProperty and friends, saved when
  * they are installed, so that descriptors are checked and applied exactly as the JavaScript
@@ -17,20 +20,13 @@
  */
 #include <string.h>
 
-#include "mujs_exec.h"
+#include "mujs_native.h"
 
-#define JSX_REG_DEFPROP "ratchet.n.defineProperty"
-#define JSX_REG_GOPD "ratchet.n.getOwnPropertyDescriptor"
-#define JSX_REG_NAMES "ratchet.n.getOwnPropertyNames"
-#define JSX_REG_GETPROTO "ratchet.n.getPrototypeOf"
-#define JSX_REG_HASOWN "ratchet.n.hasOwnProperty"
 #define JSX_REG_PATCHED "ratchet.n.patched"
 
 /* ---- calls to the saved built-ins -------------------------------------------------------- */
 
-/* Calls the saved function `key` with the n values on top of the stack as its arguments
- * (`this` undefined); replaces them with its result. Throws what it throws. */
-static void jsx_nat_call(js_State *J, const char *key, int n)
+void jsx_nat_call(js_State *J, const char *key, int n)
 {
     js_getregistry(J, key);
     js_pushundefined(J);
@@ -60,8 +56,7 @@ static void jsx_nat_hide(js_State *J, int o, int k, int v)
     js_pop(J, 1);
 }
 
-/* Object.prototype.hasOwnProperty.call(obj at o, key at k) */
-static int jsx_nat_hasown(js_State *J, int o, int k)
+int jsx_nat_hasown(js_State *J, int o, int k)
 {
     js_getregistry(J, JSX_REG_HASOWN);
     js_copy(J, o < 0 ? o - 1 : o);
@@ -70,6 +65,43 @@ static int jsx_nat_hasown(js_State *J, int o, int k)
     int has = js_toboolean(J, -1);
     js_pop(J, 1);
     return has;
+}
+
+int jsx_nat_is_arguments(js_State *J, int idx)
+{
+    js_getregistry(J, JSX_REG_TOSTR);
+    js_copy(J, idx < 0 ? idx - 1 : idx);
+    js_call(J, 0);
+    int is = js_isstring(J, -1) && strcmp(js_tostring(J, -1), "[object Arguments]") == 0;
+    js_pop(J, 1);
+    return is;
+}
+
+void jsx_nat_concat(js_State *J, int n)
+{
+    js_copy(J, -n); /* the sum so far, kept on top */
+    for (int i = 2; i <= n; i++) {
+        js_copy(J, -(n - i + 2));
+        js_concat(J);
+    }
+    js_rot(J, n + 1);
+    js_pop(J, n);
+}
+
+void jsx_nat_throw_top(js_State *J, int reference)
+{
+    const char *msg = js_tostring(J, -1);
+    if (reference)
+        js_newreferenceerror(J, msg);
+    else
+        js_newtypeerror(J, msg);
+    js_throw(J);
+}
+
+void jsx_nat_defglobal(js_State *J, js_CFunction fn, const char *name, int length)
+{
+    js_newcfunction(J, fn, name, length);
+    js_defglobal(J, name, JS_DONTENUM);
 }
 
 /* Throws new TypeError(prefix + String(value at idx) + suffix); value idx 0: no value. */
@@ -88,8 +120,7 @@ static void jsx_nat_type_error(js_State *J, const char *prefix, int idx, const c
     }
     js_pushstring(J, suffix);
     js_concat(J);
-    js_newtypeerror(J, js_tostring(J, -1));
-    js_throw(J);
+    jsx_nat_throw_top(J, 0);
 }
 
 /* ---- the helpers ------------------------------------------------------------------------- */
@@ -132,6 +163,18 @@ static void jsx_nat_patch_getproto(js_State *J)
 static void jsx_nat_copy_statics(js_State *J)
 {
     static const char *const skip[] = {"prototype", "length", "name", "arguments", "caller"};
+    /* Object.getOwnPropertyNames is one of the symbol module's names (it hides symbol keys):
+     * read at the first use, not at install, so that a task which never extends a class
+     * does not load that module */
+    js_getregistry(J, JSX_REG_NAMES);
+    int have = js_iscallable(J, -1);
+    js_pop(J, 1);
+    if (!have) {
+        js_getglobal(J, "Object");
+        js_getproperty(J, -1, "getOwnPropertyNames");
+        js_setregistry(J, JSX_REG_NAMES);
+        js_pop(J, 1);
+    }
     js_copy(J, 2);
     jsx_nat_call(J, JSX_REG_NAMES, 1); /* ks */
     int n = js_getlength(J, -1);
@@ -243,24 +286,52 @@ static void jsx_nat_this_uninit(js_State *J)
 
 /* ---- the table ----------------------------------------------------------------------------- */
 
-typedef struct jsx_native_fn {
-    const char *name;
-    js_CFunction fn;
-    int length;
-} jsx_native_fn;
+static void jsx_nat_install_class(js_State *J)
+{
+    jsx_nat_defglobal(J, jsx_nat_class, "$jsc_class", 4);
+}
+
+static void jsx_nat_install_method(js_State *J)
+{
+    jsx_nat_defglobal(J, jsx_nat_method, "$jsc_method", 3);
+}
+
+static void jsx_nat_install_accessor(js_State *J)
+{
+    jsx_nat_defglobal(J, jsx_nat_accessor, "$jsc_accessor", 4);
+}
+
+static void jsx_nat_install_class_call(js_State *J)
+{
+    jsx_nat_defglobal(J, jsx_nat_class_call, "$jsc_class_call", 1);
+}
+
+static void jsx_nat_install_this(js_State *J)
+{
+    jsx_nat_defglobal(J, jsx_nat_this_uninit, "$jsc_this_uninit", 0);
+}
 
 typedef struct jsx_native_module {
     const char *module;
     const char *defines; /* exactly the module's `defines`, space-separated */
-    jsx_native_fn fns[2];
+    void (*install)(js_State *J);
 } jsx_native_module;
 
 static const jsx_native_module jsx_natives[] = {
-    {"class", "$jsc_class", {{"$jsc_class", jsx_nat_class, 4}}},
-    {"class-method", "$jsc_method", {{"$jsc_method", jsx_nat_method, 3}}},
-    {"class-accessor", "$jsc_accessor", {{"$jsc_accessor", jsx_nat_accessor, 4}}},
-    {"class-call", "$jsc_class_call", {{"$jsc_class_call", jsx_nat_class_call, 1}}},
-    {"class-this", "$jsc_this_uninit", {{"$jsc_this_uninit", jsx_nat_this_uninit, 0}}},
+    {"class", "$jsc_class", jsx_nat_install_class},
+    {"class-method", "$jsc_method", jsx_nat_install_method},
+    {"class-accessor", "$jsc_accessor", jsx_nat_install_accessor},
+    {"class-call", "$jsc_class_call", jsx_nat_install_class_call},
+    {"class-this", "$jsc_this_uninit", jsx_nat_install_this},
+    {"iterator",
+     "$jsc_iterator $jsc_to_array $jsc_iter_close $jsc_of $jsc_arr $jsc_values "
+     "$jsc_ArrayIterator Array.prototype.@@iterator String.prototype.@@iterator",
+     jsx_nat_install_iterator},
+    {"destructure", "$jsc_obj_pattern $jsc_array_pattern $jsc_object_rest",
+     jsx_nat_install_destructure},
+    {"block", "$jsc_const_assign $jsc_tdz $jsc_tdz_fail $jsc_tdz_set", jsx_nat_install_block},
+    {"fnname", "$jsc_fname Function.prototype.name", jsx_nat_install_fnname},
+    {"holes", "$jsc_holes", jsx_nat_install_holes},
 };
 
 int jsx_native_find(const char *module, const char *defines)
@@ -278,7 +349,6 @@ static void jsx_native_save(js_State *J)
     static const char *const fns[][2] = {
         {"defineProperty", JSX_REG_DEFPROP},
         {"getOwnPropertyDescriptor", JSX_REG_GOPD},
-        {"getOwnPropertyNames", JSX_REG_NAMES},
         {"getPrototypeOf", JSX_REG_GETPROTO},
     };
     js_getregistry(J, JSX_REG_DEFPROP);
@@ -294,15 +364,13 @@ static void jsx_native_save(js_State *J)
     js_getproperty(J, -1, "prototype");
     js_getproperty(J, -1, "hasOwnProperty");
     js_setregistry(J, JSX_REG_HASOWN);
+    js_getproperty(J, -1, "toString");
+    js_setregistry(J, JSX_REG_TOSTR);
     js_pop(J, 2);
 }
 
 void jsx_native_install(js_State *J, int k)
 {
-    const jsx_native_module *m = &jsx_natives[k];
     jsx_native_save(J);
-    for (size_t i = 0; i < sizeof m->fns / sizeof m->fns[0] && m->fns[i].name; i++) {
-        js_newcfunction(J, m->fns[i].fn, m->fns[i].name, m->fns[i].length);
-        js_defglobal(J, m->fns[i].name, JS_DONTENUM);
-    }
+    jsx_natives[k].install(J);
 }

@@ -53,6 +53,49 @@ static void run_rt(inst *in, void *prog, fake *f, ratchet_exec_result *r)
     in->ex->release(in->self, prog);
 }
 
+/* compile_rt with the module markers removed from the runtime text: the executor then runs
+ * the whole runtime as one script, so every helper is its JavaScript, none native. */
+static void *compile_rt_text(inst *in, const char *code, const char *modules)
+{
+    const char *names[32];
+    char list[256], err[256];
+    size_t n = 0, len = 0;
+    char *text = NULL;
+
+    snprintf(list, sizeof list, "%s", modules);
+    for (char *w = strtok(list, " "); w && n < 32; w = strtok(NULL, " "))
+        names[n++] = w;
+    if (jsc_runtime_select(names, n, &text, &len, err, sizeof err) != 0)
+        fail_msg("runtime: %s", err);
+    char *w = text;
+    for (const char *r = text; *r;) {
+        const char *eol = strchr(r, '\n');
+        size_t l = eol ? (size_t)(eol - r + 1) : strlen(r);
+        if (strncmp(r, "// module: ", 11) != 0) {
+            memmove(w, r, l);
+            w += l;
+        }
+        r += l;
+    }
+    *w = '\0';
+    ratchet_task_source src = {
+        .abi = RATCHET_ABI_INIT(ratchet_task_source),
+        .task_name = "t",
+        .filename = "main.js",
+        .code = code,
+        .code_len = strlen(code),
+        .runtime = text,
+        .runtime_len = strlen(text),
+    };
+    void *prog = NULL;
+    rt_error_clear();
+    ratchet_status st = in->ex->compile(in->self, &src, &prog);
+    free(text);
+    if (st != RATCHET_OK)
+        fail_msg("compile failed (%d): %s", (int)st, rt_error_peek());
+    return prog;
+}
+
 static void expect_rt(const char *code, const char *modules, const char *expected)
 {
     inst in;
@@ -389,6 +432,134 @@ static void test_fetch_styles(void **state)
     inst_close(&in);
 }
 
+/* ---- helpers implemented in C (mujs_native*.c) -------------------------------------------- */
+
+/* Each error path of the native helpers, with the message of their JavaScript: the same code
+ * runs once on the natives and once on the modules' text (no markers: no natives), and both
+ * must give the same result. */
+static const char natives_code[] =
+    "var G = this;\n"
+    "function err(f) {\n"
+    "  try { f(); return 'no error'; } catch (e) { return e.name + ': ' + e.message; }\n"
+    "}\n"
+    "function main() {\n"
+    "  var closed = 0;\n"
+    "  function counted(n) {\n"
+    "    var i = 0, it = {next: function () { i++; return {value: i, done: i > n}; },\n"
+    "                     'return': function () { closed++; return {}; }};\n"
+    "    var o = {}; o['@@iterator'] = function () { return it; }; return o;\n"
+    "  }\n"
+    "  var xs = [1, 2, 3];\n"
+    "  function named() {}\n"
+    "  return [\n"
+    "    err(function () { $jsc_obj_pattern(null, 'input', 'a'); }),\n"
+    "    err(function () { $jsc_obj_pattern(undefined, '', null); }),\n"
+    "    err(function () { $jsc_obj_pattern(undefined, 'x.y', null); }),\n"
+    "    err(function () { $jsc_obj_pattern(null, null, 'k'); }),\n"
+    "    err(function () { $jsc_arr(5, 2, 'xs', 0); }),\n"
+    "    err(function () { $jsc_arr(5, 2, null, 0); }),\n"
+    "    err(function () { $jsc_arr(null, 2, null, 0); }),\n"
+    "    err(function () { $jsc_arr({}, 2, null, 0); }),\n"
+    "    err(function () { $jsc_arr(named, 1, null, 0); }),\n"
+    "    err(function () { $jsc_array_pattern(null, 1, 1, 'v'); }),\n"
+    "    err(function () { $jsc_array_pattern(7, 1, 0, null); }),\n"
+    "    err(function () { $jsc_of(undefined); }),\n"
+    "    err(function () { $jsc_to_array(true); }),\n"
+    "    err(function () { var o = {}; o['@@iterator'] = function () { return 1; };\n"
+    "                      $jsc_iterator(o); }),\n"
+    "    err(function () { $jsc_iter_close({'return': function () { return 1; }}); }),\n"
+    "    err(function () { $jsc_iter_close({'return': 5}); }).split(':')[0],\n"
+    "    err(function () { $jsc_iter_close({'return': function () { throw new Error('x'); }},\n"
+    "                                      1); }),\n"
+    "    err(function () { Array.prototype['@@iterator'].call(null); }),\n"
+    "    err(function () { String.prototype['@@iterator'].call(undefined); }),\n"
+    "    err(function () { $jsc_const_assign(); }),\n"
+    "    err(function () { $jsc_tdz_fail('x'); }),\n"
+    "    err(function () { $jsc_tdz_set($jsc_tdz, 1, 'y'); }),\n"
+    "    $jsc_tdz_set(0, 2, 'y'),\n"
+    "    err(function () { $jsc_fname(1, 'n'); }).split(':')[0],\n"
+    "    $jsc_arr(xs, 2, null, 0) === xs, $jsc_arr(xs, 4, null, 0),\n"
+    "    $jsc_arr(xs, 4, null, 1) === xs,\n"
+    "    $jsc_arr(counted(5), 2, null, 0), closed, $jsc_arr(counted(1), 3, null, 0), closed,\n"
+    "    $jsc_arr('a\\ud83d\\ude00', 2, null, 0),\n"
+    "    $jsc_arr((function () { return arguments; })(4), 1, 'a', 0),\n"
+    "    $jsc_array_pattern(xs, 1, 1, 'xs'), $jsc_array_pattern(counted(3), 1, 0, null), closed,\n"
+    "    $jsc_array_pattern(counted(3), 1, 1, null), closed, $jsc_of(xs), $jsc_to_array('ab'),\n"
+    "    $jsc_object_rest({a: 1, b: 2, c: 3}, ['a', 'c']), $jsc_object_rest('xy', [0]),\n"
+    "    $jsc_holes([1, 2, 3], [1]).hasOwnProperty(1), $jsc_fname(function () {}, 'f').name,\n"
+    "    named.name, Math.max.name, [].values().next(), [5].entries().next().value,\n"
+    "    typeof Object.getOwnPropertyDescriptor(G, 'Symbol').get\n"
+    "  ];\n"
+    "}\n";
+
+static const char natives_expected[] =
+    "[\"TypeError: Cannot destructure property 'a' of 'input' as it is null.\","
+    " \"TypeError: Cannot destructure 'undefined' as it is undefined.\","
+    " \"TypeError: Cannot destructure 'x.y' as it is undefined.\","
+    " \"TypeError: Cannot read properties of null (reading 'k')\","
+    " \"TypeError: xs is not iterable\", \"TypeError: 5 is not iterable\","
+    " \"TypeError: null is not iterable\", \"TypeError: object is not iterable\","
+    " \"TypeError: named is not iterable\", \"TypeError: v is not iterable\","
+    " \"TypeError: 7 is not iterable\", \"TypeError: undefined is not iterable\","
+    " \"TypeError: true is not iterable\","
+    " \"TypeError: Result of the Symbol.iterator method is not an object\","
+    " \"TypeError: iterator.return() did not return an object\", \"TypeError\", \"no error\","
+    " \"TypeError: Array.prototype.values called on null or undefined\","
+    " \"TypeError: String.prototype[Symbol.iterator] called on null or undefined\","
+    " \"TypeError: Assignment to constant variable.\","
+    " \"ReferenceError: Cannot access 'x' before initialization\","
+    " \"ReferenceError: Cannot access 'y' before initialization\", 2, \"TypeError\","
+    " true, [1, 2, 3, null], true, [1, 2], 1, [1, null, null], 1, [\"a\", \"\\ud83d\\ude00\"], [4],"
+    " [1, [2, 3]], [1], 2, [1, [2, 3]], 2, null, [\"a\", \"b\"], {\"b\": 2}, {\"1\": \"y\"},"
+    " false, \"f\", \"named\", \"max\", {\"done\": true}, [0, 5],"
+    " \"function\"]";
+
+static void test_natives(void **state)
+{
+    (void)state;
+    inst in;
+    fake f;
+    ratchet_exec_result r;
+    const char *modules = "destructure block fnname holes array-iter";
+    inst_open(&in, "{}");
+    fake_init(&f);
+    /* natives in use ($jsc_arr is a C function); the last value of natives_code says that
+     * the symbol module (which iterator.js needs) is still an unloaded accessor */
+    void *prog =
+        compile_rt(&in, "function main() { return [String($jsc_arr)]; }", modules, NULL, 0);
+    exec_run(&in, prog, "null", &f.ctx, &r);
+    assert_ok_json(&r, "[\"function $jsc_arr() { [native code] }\"]");
+    result_free(&r);
+    in.ex->release(in.self, prog);
+    run_rt(&in, compile_rt(&in, natives_code, modules, NULL, 0), &f, &r);
+    assert_ok_json(&r, natives_expected);
+    result_free(&r);
+    /* the same on the modules' JavaScript (where loading iterator loads symbol too) */
+    exec_run(&in, prog = compile_rt_text(&in, natives_code, modules), "null", &f.ctx, &r);
+    in.ex->release(in.self, prog);
+    char *js = strdup(natives_expected);
+    char *last = strstr(js, "\"function\"]");
+    assert_non_null(last);
+    strcpy(last, "\"undefined\"]");
+    assert_ok_json(&r, js);
+    free(js);
+    result_free(&r);
+
+    /* an uncaught error of a native: the author's frames only */
+    const char *uncaught =
+        "function main(input) {\n  return $jsc_arr(input.n, 2, 'input.n', 0);\n}";
+    run_rt(&in, compile_rt(&in, uncaught, modules, NULL, 0), &f, &r);
+    assert_int_equal(r.outcome, RATCHET_EXEC_RUNTIME_ERROR);
+    assert_string_equal(r.error_name, "TypeError");
+    assert_string_equal(r.error_message, "input.n is not iterable");
+    assert_non_null(r.error_stack);
+    assert_non_null(strstr(r.error_stack, "\tat main (main.js:2)"));
+    assert_null(strstr(r.error_stack, "(native)"));
+    result_free(&r);
+    fake_done(&f);
+    inst_close(&in);
+}
+
 static void test_runtime_isolation_and_cost(void **state)
 {
     (void)state;
@@ -431,6 +602,7 @@ int main(void)
         cmocka_unit_test(test_builtins),
         cmocka_unit_test(test_fetch_styles),
         cmocka_unit_test(test_runtime_isolation_and_cost),
+        cmocka_unit_test(test_natives),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

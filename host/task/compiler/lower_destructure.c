@@ -11,34 +11,32 @@
  *
  *   const [x, y] = arr;
  *   ->
- *   const $$1 = arr, $$3 = $$1 != null && ($$2 = $$1["@@iterator"]) === $jsc_values &&
- *         $$1.length >= 2 ? $$1 : $jsc_arr($$1, 2, "arr", 0, $$2), x = $$3[0], y = $$3[1];
+ *   const $$1 = $jsc_arr(arr, 2, "arr", 0), x = $$1[0], y = $$1[1];
  *
  * Object patterns: the null/undefined check (RequireObjectCoercible) is folded into the
  * first property read, before any computed key is evaluated; $jsc_obj_pattern (runtime
  * destructure.js) runs only to throw V8's TypeError. A temporary that already holds the
  * value (a parameter's or a for-of head's) is used as it is.
  *
- * Array patterns without a rest element read by index from the value itself when its
- * @@iterator (read once, as GetIterator does) is the original Array.prototype[@@iterator]
- * ($jsc_values), with no call and no allocation: the check is inline because a call costs
- * MuJS more than the check. Otherwise $jsc_arr (runtime iterator.js) gives a new array of the
- * n values the iterator gave (closed when not exhausted, as IteratorClose requires; Babel's
- * order: those values are taken before the defaults run, a difference only a default with
- * side effects on the iterated object could observe). Indexing gets exactly the elements the
- * ArrayIterator would get, in the same order, provided nothing changes the length between
- * two steps:
+ * Array patterns without a rest element read by index from what $jsc_arr (runtime
+ * iterator.js, native in the executor) returns: the value itself, with no allocation, when it
+ * is a plain array (Array.isArray, its @@iterator - read once, as GetIterator does - the
+ * original Array.prototype[@@iterator], ArrayIterator.prototype.next untouched); otherwise a
+ * new array of the n values the iterator gave (closed when not exhausted, as IteratorClose
+ * requires; Babel's order: those values are taken before the defaults run, a difference only
+ * a default with side effects on the iterated object could observe). The executor's native
+ * call costs about what the same check written inline did (measured with
+ * tests/bench/bench_compiler's CPU loop: slightly fewer instructions), checks exactly what
+ * iterating would see, and keeps the output small. Indexing gets exactly the elements the
+ * ArrayIterator would get, in the same order, provided nothing changes the length between two
+ * steps:
  *   - a "quiet" pattern (identifier or hole targets, defaults that run no code: literals,
  *     local names, functions) also asks for `length >= n` and reads `$$3[i]`;
  *   - any other (nested patterns, member targets, defaults that may run code) reads each
  *     element as the ArrayIterator steps, with the length read at that step and a sticky
  *     done flag: `$$d || $$3.length <= i ? ($$d = 1, void 0) : $$3[i]`.
- * Holes read their element too (a getter there runs, as a step would). What the inline test
- * leaves out, to stay cheap: Array.isArray (an array-like borrowing Array.prototype's
- * iterator is indexed too: the same values unless its `length` is an accessor, read once
- * here instead of once per step) and a task that replaces ArrayIterator.prototype.next
- * (for-of's $jsc_of checks both, once per loop). Rest elements keep $jsc_array_pattern,
- * object rest $jsc_object_rest.
+ * Holes read their element too (a getter there runs, as a step would). Rest elements keep
+ * $jsc_array_pattern, object rest $jsc_object_rest.
  *
  * In declarations the temporaries are extra declarators of the same declaration (they are
  * fresh names, so their kind does not matter); in assignment expressions they are `var`s of
@@ -383,42 +381,19 @@ static jsc_node *live_read(emit *e, const char *t, const char *d, double i, cons
     return cond(cx, test, done, index_of(cx, jsc_ident(cx, t, at), num(cx, i, at), at), at);
 }
 
-static jsc_node *both(jsc_ctx *cx, jsc_node *a, jsc_node *b, const jsc_node *at)
-{
-    jsc_node *n = jsc_node_new(cx, N_LOGICAL, at);
-    n->op = JT_ANDAND;
-    n->a = a;
-    n->b = b;
-    return n;
-}
-
-/* What an array pattern of n elements reads from, for the value in temporary v:
- *   v != null && ($$f = v["@@iterator"]) === $jsc_values [&& v.length >= n] ? v
- *     : $jsc_arr(v, n, src, live, $$f)
- * Inline, because a call costs MuJS more than the whole check. The length test (quiet
- * patterns) lets the reads go without bounds checks; live patterns check at each read. */
-static jsc_node *plain_or_values(emit *e, const char *v, double n, int live, const char *src,
-                                 const jsc_node *at)
+/* What an array pattern of n elements reads from: $jsc_arr(value, n, src, live), which returns
+ * the value itself when it is a plain array (and, unless live, at least n long). The length
+ * test of quiet patterns lets the reads go without bounds checks; live patterns check at each
+ * read. */
+static jsc_node *array_of(emit *e, jsc_node *value, double n, int live, const char *src,
+                          const jsc_node *at)
 {
     jsc_ctx *cx = e->cx;
-    const char *f = jsc_declare_temp(cx, e->fn);
-    jsc_node *notnull = binary(cx, JT_NE, jsc_ident(cx, v, at), jsc_node_new(cx, N_NULL, at), at);
-    jsc_node *get = index_of(cx, jsc_ident(cx, v, at), jsc_string(cx, "@@iterator", 10, at), at);
-    jsc_node *same = binary(cx, JT_SEQ, jsc_assign(cx, jsc_ident(cx, f, at), get, at),
-                            jsc_ident(cx, "$jsc_values", at), at);
-    jsc_node *test = both(cx, notnull, same, at);
-    if (!live)
-        test = both(cx, test,
-                    binary(cx, JT_GE, jsc_member(cx, jsc_ident(cx, v, at), "length", at),
-                           num(cx, n, at), at),
-                    at);
-    jsc_node *args = jsc_ident(cx, v, at);
+    jsc_node *args = value;
     args->next = num(cx, n, at);
     args->next->next = str_or_null(cx, src && *src ? src : NULL, at);
     args->next->next->next = num(cx, live, at);
-    args->next->next->next->next = jsc_ident(cx, f, at);
-    jsc_node *call = jsc_call(cx, jsc_ident(cx, "$jsc_arr", at), args, at);
-    return cond(cx, test, jsc_ident(cx, v, at), call, at);
+    return jsc_call(cx, jsc_ident(cx, "$jsc_arr", at), args, at);
 }
 
 static void array_pattern(emit *e, jsc_node *pat, jsc_node *value, const char *src)
@@ -434,7 +409,7 @@ static void array_pattern(emit *e, jsc_node *pat, jsc_node *value, const char *s
     }
     int live = !quiet(e, pat);
     jsc_need(cx, "iterator");
-    jsc_node *arr = plain_or_values(e, hold(e, value), n, live, src, pat);
+    jsc_node *arr = array_of(e, value, n, live, src, pat);
     /* The done flag is assigned later: a `var` of the function, not a declarator of what
      * may be a const declaration. */
     const char *d = live ? jsc_declare_temp(cx, e->fn) : NULL;

@@ -1,7 +1,8 @@
 // module: block
 // defines: $jsc_const_assign $jsc_tdz $jsc_tdz_fail $jsc_tdz_set
 //
-// Helpers of lowered let/const (lower_block.c, lower_block_tdz.c):
+// Helpers of lowered let/const (lower_block.c, lower_block_tdz.c), implemented natively too
+// (plugins/executor-mujs/mujs_native_lang.c: keep the two alike):
 //   $jsc_const_assign()       what an assignment to a `const` does after evaluating its
 //                             operands
 //   $jsc_tdz                  the value of a let/const/class variable before its declaration

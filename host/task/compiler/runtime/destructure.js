@@ -3,7 +3,8 @@
 // defines: $jsc_obj_pattern $jsc_array_pattern $jsc_object_rest
 //
 // Helpers of lowered destructuring (lower_destructure.c); array patterns without a rest
-// element use $jsc_values/$jsc_arr of the iterator module instead:
+// element use $jsc_arr of the iterator module instead. Implemented natively too
+// (plugins/executor-mujs/mujs_native_iter.c, without needing iterator): keep the two alike.
 //   $jsc_obj_pattern(v, src, key)   v, or the TypeError V8 gives for destructuring null or
 //                                   undefined (lowered code calls it only when v == null);
 //                                   src: the source text of the value ("" when there is

@@ -4,7 +4,8 @@
 // Function names (ES2015): MuJS functions have no `name`. A getter on Function.prototype reads
 // a function's own name from its source text ("function g(a) {...}", "function Math.max()"),
 // and $jsc_fname gives an anonymous function the name it was assigned to (the compiler calls
-// it only in tasks that mention `name`).
+// it only in tasks that mention `name`). Implemented natively too
+// (plugins/executor-mujs/mujs_native_lang.c: keep the two alike).
 Object.defineProperty(Function.prototype, "name", {
     configurable: true,
     get: function () {

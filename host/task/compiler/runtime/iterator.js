@@ -14,16 +14,16 @@
 //   $jsc_of(x)          for-of: null when x is a plain array iterated by the built-in
 //                       iterator (the loop indexes it, reading `length` at every step as the
 //                       ArrayIterator does), else $jsc_iterator(x); reads x[@@iterator] once
-//   $jsc_values         the original Array.prototype[@@iterator]: lowered array patterns
-//                       compare v[@@iterator] with it inline and index v when it matches
-//   $jsc_arr(v, n, src, live, f)  the slow path of an array pattern of n elements, f being
-//                       v[@@iterator] as the caller read it (unused when v is null): v itself
+//   $jsc_values         the original Array.prototype[@@iterator]
+//   $jsc_arr(v, n, src, live[, f])  what an array pattern of n elements reads from: v itself
 //                       when it is a plain array with the built-in iterator and (unless
 //                       `live`) at least n long; for a shorter one, its values padded with
 //                       undefined; else a new array of exactly n values from the iterator,
 //                       which is closed when not exhausted. src: the source text for
-//                       "<src> is not iterable"
+//                       "<src> is not iterable"; f: v[@@iterator] if the caller read it
+//                       already (unused when v is null), else read here, once
 // Also Array.prototype[Symbol.iterator] and String.prototype[Symbol.iterator].
+// Implemented natively too (plugins/executor-mujs/mujs_native_iter.c): keep the two alike.
 //
 // "Plain array with the built-in iterator": Array.isArray, its @@iterator is the original
 // Array.prototype[@@iterator] and $jsc_ArrayIterator.prototype.next is the original, so that
@@ -149,6 +149,8 @@
     def(G, "$jsc_values", values);
     def(G, "$jsc_arr", function (v, n, src, live, f) {
         var out = [], i, r, it;
+        if (arguments.length < 5)
+            f = method(v);
         if (v != null && plain(v, f)) {
             if (live || v.length >= n)
                 return v;
