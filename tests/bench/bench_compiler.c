@@ -29,7 +29,11 @@
  * is checked; a wrong one makes the exit status 1. Speed never does: `--quick` is the smoke
  * run in ctest.
  *
+ * The tasks of 2 to 4 are the .js files of tests/bench/tasks (--tasks DIR); the corpus walk
+ * of 1 is in bench_compiler_corpus.c.
+ *
  * Usage: bench_compiler [--quick] [--rounds N] [--runs N] [--ratchet BIN] [--corpus DIR]
+ *                       [--tasks DIR]
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -47,6 +51,7 @@
 
 #include <mujs.h>
 
+#include "bench_compiler.h"
 #include "hostapi.h"
 #include "options.h"
 #include "rt_yaml.h"
@@ -61,191 +66,33 @@ const ratchet_plugin_desc *ratchet_plugin_entry_executor_mujs(const ratchet_host
 #define MAX_ROUNDS 64
 #define MAX_RUNS   401
 
-/* ---- the tasks -------------------------------------------------------------------------- */
+/* ---- the tasks: tests/bench/tasks/NAME.js, read at start (--tasks DIR) ---------------- */
 
-/* 2 and 3: an order summary as written today; it uses no ES2015 built-ins. */
-static const char task_order_es6[] =
-    "// An order summary: what a task written today looks like.\n"
-    "class LineItem {\n"
-    "  constructor({ sku, qty = 1, price }) {\n"
-    "    this.sku = sku;\n"
-    "    this.qty = qty;\n"
-    "    this.price = price;\n"
-    "  }\n"
-    "  get total() {\n"
-    "    return this.qty * this.price;\n"
-    "  }\n"
-    "  label() {\n"
-    "    return `${this.qty} x ${this.sku} @ ${this.price.toFixed(2)}`;\n"
-    "  }\n"
-    "}\n"
-    "\n"
-    "const round2 = (n) => Math.round(n * 100) / 100;\n"
-    "\n"
-    "function main(input) {\n"
-    "  const { customer: { name, tier = 'standard' }, items = [], discount = 0 } = input;\n"
-    "  const lines = items.map((it) => new LineItem(it));\n"
-    "  const subtotal = lines.reduce((sum, l) => sum + l.total, 0);\n"
-    "  const rate = tier === 'gold' ? discount + 0.05 : discount;\n"
-    "  const big = lines.filter((l) => l.total >= 10).map((l) => l.sku);\n"
-    "  const [first, ...others] = lines;\n"
-    "  return {\n"
-    "    customer: `${name} (${tier})`,\n"
-    "    lines: lines.map((l) => l.label()),\n"
-    "    first: first ? first.sku : null,\n"
-    "    others: others.length,\n"
-    "    big,\n"
-    "    subtotal: round2(subtotal),\n"
-    "    total: round2(subtotal * (1 - rate)),\n"
-    "  };\n"
-    "}\n";
+/* 2 and 3: an order summary as written today (no ES2015 built-ins) and by hand in ES5;
+ * 3: a task that uses many ES2015+ built-ins, and its ES5 form with plain objects and arrays
+ * instead of Map and Set; 4: a CPU-bound loop with for...of, let, arrows and destructuring,
+ * and its ES5 form. Each is malloc'd by tasks_load and lives until the process exits. */
+static char *task_order_es6, *task_order_es5, *task_words_es6, *task_words_es5, *task_loop_es6,
+    *task_loop_es5;
 
-/* The same by hand in ES5. */
-static const char task_order_es5[] =
-    "// An order summary, written by hand in ES5.\n"
-    "function LineItem(item) {\n"
-    "  this.sku = item.sku;\n"
-    "  this.qty = item.qty === undefined ? 1 : item.qty;\n"
-    "  this.price = item.price;\n"
-    "}\n"
-    "Object.defineProperty(LineItem.prototype, 'total', {\n"
-    "  get: function () { return this.qty * this.price; }\n"
-    "});\n"
-    "LineItem.prototype.label = function () {\n"
-    "  return this.qty + ' x ' + this.sku + ' @ ' + this.price.toFixed(2);\n"
-    "};\n"
-    "\n"
-    "function round2(n) {\n"
-    "  return Math.round(n * 100) / 100;\n"
-    "}\n"
-    "\n"
-    "function main(input) {\n"
-    "  var name = input.customer.name;\n"
-    "  var tier = input.customer.tier === undefined ? 'standard' : input.customer.tier;\n"
-    "  var items = input.items === undefined ? [] : input.items;\n"
-    "  var discount = input.discount === undefined ? 0 : input.discount;\n"
-    "  var lines = items.map(function (it) { return new LineItem(it); });\n"
-    "  var subtotal = lines.reduce(function (sum, l) { return sum + l.total; }, 0);\n"
-    "  var rate = tier === 'gold' ? discount + 0.05 : discount;\n"
-    "  var big = lines.filter(function (l) { return l.total >= 10; })\n"
-    "    .map(function (l) { return l.sku; });\n"
-    "  var first = lines[0];\n"
-    "  var others = lines.slice(1);\n"
-    "  return {\n"
-    "    customer: name + ' (' + tier + ')',\n"
-    "    lines: lines.map(function (l) { return l.label(); }),\n"
-    "    first: first ? first.sku : null,\n"
-    "    others: others.length,\n"
-    "    big: big,\n"
-    "    subtotal: round2(subtotal),\n"
-    "    total: round2(subtotal * (1 - rate))\n"
-    "  };\n"
-    "}\n";
-
-/* 3: a task that uses many ES2015+ built-ins. */
-static const char task_words_es6[] =
-    "// Many built-ins: async/await, Promise.all, Map, Set, includes, Object.entries, padStart.\n"
-    "const delay = (v) => new Promise((resolve) => resolve(v));\n"
-    "\n"
-    "async function tally(words) {\n"
-    "  const counts = new Map();\n"
-    "  for (const w of words) counts.set(w, (counts.get(w) || 0) + 1);\n"
-    "  return counts;\n"
-    "}\n"
-    "\n"
-    "async function main({ text = '', stop = [] }) {\n"
-    "  const words = text.toLowerCase().split(/\\W+/).filter((w) => w && !stop.includes(w));\n"
-    "  const [counts, unique] = await Promise.all([tally(words), delay(new Set(words))]);\n"
-    "  const top = Array.from(counts.entries())\n"
-    "    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))\n"
-    "    .slice(0, 3)\n"
-    "    .map(([w, n]) => `${w.padEnd(6, '.')}${String(n).padStart(3, '0')}`);\n"
-    "  const stats = Object.assign({}, { words: words.length, unique: unique.size });\n"
-    "  const keys = Object.entries(stats).map(([k, v]) => `${k}=${v}`);\n"
-    "  return { top, keys, long: [...unique].find((w) => w.length > 6) || null,\n"
-    "           starts: words.filter((w) => w.startsWith('t')).length };\n"
-    "}\n";
-
-/* The same by hand in ES5: plain objects and arrays instead of Map and Set. */
-static const char task_words_es5[] =
-    "// The same, written by hand in ES5 (plain objects and arrays instead of Map and Set).\n"
-    "function main(input) {\n"
-    "  var text = input.text === undefined ? '' : input.text;\n"
-    "  var stop = input.stop === undefined ? [] : input.stop;\n"
-    "  var words = text.toLowerCase().split(/\\W+/)\n"
-    "    .filter(function (w) { return w && stop.indexOf(w) < 0; });\n"
-    "  var counts = {}, order = [], unique = [];\n"
-    "  for (var i = 0; i < words.length; i++) {\n"
-    "    var w = words[i];\n"
-    "    if (!Object.prototype.hasOwnProperty.call(counts, w)) {\n"
-    "      counts[w] = 0;\n"
-    "      order.push(w);\n"
-    "      unique.push(w);\n"
-    "    }\n"
-    "    counts[w]++;\n"
-    "  }\n"
-    "  function pad(s, n, c, left) { while (s.length < n) s = left ? c + s : s + c; return s; }\n"
-    "  var top = order.map(function (w) { return [w, counts[w]]; })\n"
-    "    .sort(function (a, b) { return b[1] - a[1] || (a[0] < b[0] ? -1 : 1); })\n"
-    "    .slice(0, 3)\n"
-    "    .map(function (e) { return pad(e[0], 6, '.', false) + pad(String(e[1]), 3, '0', true); "
-    "});\n"
-    "  var stats = { words: words.length, unique: unique.length };\n"
-    "  var keys = Object.keys(stats).map(function (k) { return k + '=' + stats[k]; });\n"
-    "  var long = null;\n"
-    "  for (var j = 0; j < unique.length; j++)\n"
-    "    if (unique[j].length > 6) { long = unique[j]; break; }\n"
-    "  var starts = words.filter(function (w) { return w.charAt(0) === 't'; }).length;\n"
-    "  return { top: top, keys: keys, long: long, starts: starts };\n"
-    "}\n";
-
-/* 4: a CPU-bound loop with for...of, let, arrows and destructuring. */
-static const char task_loop_es6[] =
-    "function main({ n = 3000, rounds = 10 }) {\n"
-    "  const pts = [];\n"
-    "  for (let i = 0; i < n; i++) pts.push({ x: i % 97, y: (i * 7) % 89, w: [i % 5, i % 3] });\n"
-    "  const score = ({ x, y }, [a, b]) => x * a - y * b;\n"
-    "  let acc = 0, best = 0;\n"
-    "  for (let r = 0; r < rounds; r++) {\n"
-    "    for (const p of pts) {\n"
-    "      const { w: [w0, w1] } = p;\n"
-    "      const s = score(p, [w0 + r, w1]);\n"
-    "      acc += s;\n"
-    "      if (s > best) best = s;\n"
-    "    }\n"
-    "    for (const [i, v] of [[r, 1], [r + 1, 2]]) acc += i * v;\n"
-    "  }\n"
-    "  const sum = pts.map((p) => p.x + p.y).filter((v) => v % 2 === 0)\n"
-    "    .reduce((a, v) => a + v, 0);\n"
-    "  return { acc, best, sum };\n"
-    "}\n";
-
-/* Its ES5 form. */
-static const char task_loop_es5[] =
-    "function main(input) {\n"
-    "  var n = input.n === undefined ? 3000 : input.n;\n"
-    "  var rounds = input.rounds === undefined ? 10 : input.rounds;\n"
-    "  var pts = [];\n"
-    "  var i;\n"
-    "  for (i = 0; i < n; i++) pts.push({ x: i % 97, y: (i * 7) % 89, w: [i % 5, i % 3] });\n"
-    "  function score(p, w) { return p.x * w[0] - p.y * w[1]; }\n"
-    "  var acc = 0, best = 0;\n"
-    "  for (var r = 0; r < rounds; r++) {\n"
-    "    for (var k = 0; k < pts.length; k++) {\n"
-    "      var p = pts[k];\n"
-    "      var w0 = p.w[0], w1 = p.w[1];\n"
-    "      var s = score(p, [w0 + r, w1]);\n"
-    "      acc += s;\n"
-    "      if (s > best) best = s;\n"
-    "    }\n"
-    "    var pairs = [[r, 1], [r + 1, 2]];\n"
-    "    for (var j = 0; j < pairs.length; j++) acc += pairs[j][0] * pairs[j][1];\n"
-    "  }\n"
-    "  var sum = pts.map(function (p) { return p.x + p.y; })\n"
-    "    .filter(function (v) { return v % 2 === 0; })\n"
-    "    .reduce(function (a, v) { return a + v; }, 0);\n"
-    "  return { acc: acc, best: best, sum: sum };\n"
-    "}\n";
+static int tasks_load(const char *dir)
+{
+    static const struct {
+        char **text;
+        const char *file;
+    } files[] = {{&task_order_es6, "order-es2015.js"}, {&task_order_es5, "order-es5.js"},
+                 {&task_words_es6, "words-es2015.js"}, {&task_words_es5, "words-es5.js"},
+                 {&task_loop_es6, "loop-es2015.js"},   {&task_loop_es5, "loop-es5.js"}};
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, files[i].file);
+        if (!(*files[i].text = bench_read_file(path))) {
+            fprintf(stderr, "bench_compiler: cannot read %s (give --tasks DIR)\n", path);
+            return -1;
+        }
+    }
+    return 0;
+}
 
 static double now_s(void)
 {
@@ -422,7 +269,7 @@ static double jobs_ratio(const job *a, const job *b, int rounds)
 
 typedef struct bench_opts {
     int quick, rounds, runs;
-    const char *ratchet, *corpus;
+    const char *ratchet, *corpus, *tasks;
 } bench_opts;
 
 static void table_head(void)
@@ -466,32 +313,10 @@ static void print_load(const char *when)
 
 /* ---- 1. compile time ------------------------------------------------------------------- */
 
-typedef struct text {
-    char *s;
-    size_t len, cap;
-} text;
-
-static int text_add(text *t, const char *s, size_t n)
-{
-    if (t->len + n + 1 > t->cap) {
-        size_t cap = (t->len + n + 1) * 2;
-        char *p = realloc(t->s, cap);
-        if (!p)
-            return -1;
-        t->s = p;
-        t->cap = cap;
-    }
-    memcpy(t->s + t->len, s, n);
-    t->len += n;
-    t->s[t->len] = 0;
-    return 0;
-}
-
 /* Lines printed under the table. */
 static text notes;
 
-static void note(const char *fmt, ...) RATCHET_PRINTF(1, 2);
-static void note(const char *fmt, ...)
+void bench_note(const char *fmt, ...)
 {
     char line[512];
     va_list ap;
@@ -499,161 +324,7 @@ static void note(const char *fmt, ...)
     int n = vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
     if (n > 0)
-        (void)text_add(&notes, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
-}
-
-static int text_addf(text *t, const char *fmt, int k, const char *body, size_t n)
-{
-    char head[64];
-    int h = snprintf(head, sizeof head, fmt, k);
-    return text_add(t, head, (size_t)h) || text_add(t, body, n) ||
-           text_add(t, "\nreturn main;\n}());\n", 20);
-}
-
-typedef struct corpus {
-    char **files; /* contents, by topic then name */
-    int *topic_of;
-    int nfiles, ntopics;
-} corpus;
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Sorted names in `dir` (regular files ending in .js, or directories), malloc'd. */
-static int list_dir(const char *dir, int dirs, char ***names)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    int n = 0, cap = 0;
-    *names = NULL;
-    if (!d)
-        return -1;
-    while ((e = readdir(d)) != NULL) {
-        char path[4096];
-        struct stat st;
-        size_t len = strlen(e->d_name);
-        if (e->d_name[0] == '.')
-            continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        if (stat(path, &st) != 0 ||
-            (dirs ? !S_ISDIR(st.st_mode)
-                  : !S_ISREG(st.st_mode) || len < 4 || strcmp(e->d_name + len - 3, ".js") != 0))
-            continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 32;
-            char **p = realloc(*names, (size_t)cap * sizeof *p);
-            if (!p)
-                break;
-            *names = p;
-        }
-        (*names)[n++] = strdup(e->d_name);
-    }
-    closedir(d);
-    if (n)
-        qsort(*names, (size_t)n, sizeof **names, cmp_str);
-    return n;
-}
-
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    text t = {0};
-    char buf[4096];
-    size_t n;
-    if (!f)
-        return NULL;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        if (text_add(&t, buf, n) != 0)
-            break;
-    fclose(f);
-    return t.s ? t.s : strdup("");
-}
-
-static int compiles(const char *src)
-{
-    rt_error err = {{0}};
-    rt_program *p = rt_program_compile(src, strlen(src), &err);
-    rt_program_free(p);
-    return p != NULL;
-}
-
-/* The corpus files of every topic but `es5` that the compiler accepts (es5 != 0: the files of
- * `es5`). */
-static int corpus_load(corpus *c, const char *root, int es5)
-{
-    char **topics;
-    int nt = list_dir(root, 1, &topics);
-    memset(c, 0, sizeof *c);
-    for (int i = 0; i < nt; i++) {
-        char dir[4096], **names;
-        if ((strcmp(topics[i], "es5") == 0) != es5) {
-            free(topics[i]);
-            continue;
-        }
-        snprintf(dir, sizeof dir, "%s/%s", root, topics[i]);
-        int nf = list_dir(dir, 0, &names);
-        for (int j = 0; j < nf; j++) {
-            char path[8192];
-            snprintf(path, sizeof path, "%s/%s", dir, names[j]);
-            c->files = realloc(c->files, (size_t)(c->nfiles + 1) * sizeof *c->files);
-            c->topic_of = realloc(c->topic_of, (size_t)(c->nfiles + 1) * sizeof *c->topic_of);
-            if (!c->files || !c->topic_of)
-                return -1;
-            char *body = read_file(path);
-            if (body && !es5 && !compiles(body)) {
-                note("  skipped %s/%s: the compiler refuses it\n", topics[i], names[j]);
-                free(body);
-                body = NULL;
-            }
-            if (body) {
-                c->files[c->nfiles] = body;
-                c->topic_of[c->nfiles++] = c->ntopics;
-            }
-            free(names[j]);
-        }
-        free(names);
-        free(topics[i]);
-        c->ntopics += nf > 0;
-    }
-    free(topics);
-    return c->nfiles > 0 ? 0 : -1;
-}
-
-static void corpus_free(corpus *c)
-{
-    for (int i = 0; i < c->nfiles; i++)
-        free(c->files[i]);
-    free(c->files);
-    free(c->topic_of);
-}
-
-/* At least `target` bytes: the i-th file of each topic in turn, then the (i+1)-th, ...; once
- * every file is used, the corpus again (distinct wrapper names). */
-static char *corpus_source(const corpus *c, size_t target, size_t *len)
-{
-    text t = {0};
-    int k = 0;
-    for (int pass = 0; t.len < target; pass++) {
-        int added = 0;
-        for (int tp = 0; tp < c->ntopics && t.len < target; tp++) {
-            int seen = 0;
-            for (int i = 0; i < c->nfiles; i++) {
-                if (c->topic_of[i] != tp || seen++ != pass % 1000)
-                    continue;
-                if (text_addf(&t, "var main_%d = (function () {\n", k++, c->files[i],
-                              strlen(c->files[i])) != 0)
-                    return NULL;
-                added = 1;
-                break;
-            }
-        }
-        if (!added) /* every topic ran out: start over */
-            pass = -1;
-    }
-    *len = t.len;
-    return t.s;
+        (void)bench_text_add(&notes, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 }
 
 typedef struct parse_arg {
@@ -697,7 +368,8 @@ static int bench_compile_size(const bench_opts *o, const corpus *modern, const c
                               size_t target, int with_es5)
 {
     size_t len = 0, len5 = 0;
-    char *src = corpus_source(modern, target, &len), *src5 = corpus_source(es5, target, &len5);
+    char *src = bench_corpus_source(modern, target, &len),
+         *src5 = bench_corpus_source(es5, target, &len5);
     rt_error err = {{0}};
     rt_program *p = src ? rt_program_compile(src, len, &err) : NULL;
     js_State *J = __real_js_newstate(NULL, NULL, 0);
@@ -725,8 +397,8 @@ static int bench_compile_size(const bench_opts *o, const corpus *modern, const c
     snprintf(metric, sizeof metric, "compile %.1f KB ES2020 (%.3f ms/KB)", kb, jsc * 1e3 / kb);
     fmt_ms(a, sizeof a, jsc);
     fmt_ms(b, sizeof b, out_parse);
-    note("  %.1f KB ES2020 source -> %zu bytes of ES5 + %zu bytes of runtime (%s)\n", kb,
-         p->code_len, p->runtime_len, p->modules[0] ? p->modules : "no modules");
+    bench_note("  %.1f KB ES2020 source -> %zu bytes of ES5 + %zu bytes of runtime (%s)\n", kb,
+               p->code_len, p->runtime_len, p->modules[0] ? p->modules : "no modules");
     int ten = target == 10 * 1024;
     table_row(metric, a, b, jsc / out_parse, ten ? "<= 5 ms" : "-", ten ? jsc <= 0.005 : -1);
     if (with_es5) {
@@ -756,7 +428,8 @@ static int bench_compile(const bench_opts *o)
 {
     corpus modern, es5;
     int rc = -1;
-    if (corpus_load(&modern, o->corpus, 0) != 0 || corpus_load(&es5, o->corpus, 1) != 0) {
+    if (bench_corpus_load(&modern, o->corpus, 0) != 0 ||
+        bench_corpus_load(&es5, o->corpus, 1) != 0) {
         fprintf(stderr, "bench_compiler: no corpus in %s (give --corpus DIR)\n", o->corpus);
         return -1;
     }
@@ -774,8 +447,8 @@ static int bench_compile(const bench_opts *o)
         bench_compile_size(o, &modern, &es5, 10 * 1024, 1) == 0 &&
         bench_compile_size(o, &modern, &es5, 50 * 1024, 0) == 0)
         rc = 0;
-    corpus_free(&modern);
-    corpus_free(&es5);
+    bench_corpus_free(&modern);
+    bench_corpus_free(&es5);
     return rc;
 }
 
@@ -989,8 +662,9 @@ static int bench_exec(const bench_opts *o, executor *e)
         bench_exec_pair(o, "CPU loop (for-of, let, =>, destr.)", &t[4], &t[5], -1, -1, 1.3) == 0)
         rc = 0;
     for (i = 0; i < 6 && rc == 0; i++)
-        note("  %-12s %5zu bytes of ES5, runtime %6zu bytes: %s\n", t[i].name, t[i].prog->code_len,
-             t[i].prog->runtime_len, t[i].prog->modules[0] ? t[i].prog->modules : "(no modules)");
+        bench_note("  %-12s %5zu bytes of ES5, runtime %6zu bytes: %s\n", t[i].name,
+                   t[i].prog->code_len, t[i].prog->runtime_len,
+                   t[i].prog->modules[0] ? t[i].prog->modules : "(no modules)");
     for (i = 0; i < 6; i++)
         if (t[i].e)
             task_close(&t[i]);
@@ -1058,7 +732,7 @@ static int run_once(const char *bin, const char *dir, const char *input, const c
                     r0.ru_stime.tv_usec) *
                1e-6;
     if (rc != 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        char *why = read_file(errpath);
+        char *why = bench_read_file(errpath);
         fprintf(stderr, "bench_compiler: %s run-once --from-fs %s failed (status %d): %s\n", bin,
                 dir, status, why ? why : "");
         free(why);
@@ -1070,7 +744,7 @@ static int run_once(const char *bin, const char *dir, const char *input, const c
 /* The output of a run must be the order summary (pretty-printed JSON). */
 static int run_output_ok(const char *path, const char *first)
 {
-    char *a = read_file(path);
+    char *a = bench_read_file(path);
     int ok = a && strstr(a, "\"total\": 23.8") && strstr(a, "\"others\": 2") &&
              (!first || strcmp(a, first) == 0);
     if (!ok)
@@ -1094,7 +768,7 @@ static int bench_run_once_pairs(const bench_opts *o, const char *tmp, const char
     if (run_once(o->ratchet, dir6, input, out6, &w6[0], &c6[0]) != 0 ||
         run_once(o->ratchet, dir5, input, out5, &w5[0], &c5[0]) != 0)
         return -1;
-    char *first = read_file(out5);
+    char *first = bench_read_file(out5);
     int rc = first ? 0 : -1;
     for (int i = 0; i < runs && rc == 0; i++) {
         /* A B, then B A: neither always runs right after the other. */
@@ -1171,6 +845,9 @@ static int bench_run_once(const bench_opts *o)
 #ifndef BENCH_CORPUS_DIR
 #define BENCH_CORPUS_DIR "tests/js/corpus"
 #endif
+#ifndef BENCH_TASKS_DIR
+#define BENCH_TASKS_DIR "tests/bench/tasks"
+#endif
 
 static int parse_args(int argc, char **argv, bench_opts *o)
 {
@@ -1179,6 +856,7 @@ static int parse_args(int argc, char **argv, bench_opts *o)
     o->runs = 41;
     o->ratchet = BENCH_RATCHET_BIN;
     o->corpus = BENCH_CORPUS_DIR;
+    o->tasks = BENCH_TASKS_DIR;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--quick") == 0)
             o->quick = 1;
@@ -1190,6 +868,8 @@ static int parse_args(int argc, char **argv, bench_opts *o)
             o->ratchet = argv[++i];
         else if (strcmp(argv[i], "--corpus") == 0 && i + 1 < argc)
             o->corpus = argv[++i];
+        else if (strcmp(argv[i], "--tasks") == 0 && i + 1 < argc)
+            o->tasks = argv[++i];
         else
             return -1;
     }
@@ -1205,10 +885,12 @@ int main(int argc, char **argv)
     if (parse_args(argc, argv, &o) != 0) {
         fprintf(stderr,
                 "usage: %s [--quick] [--rounds N] [--runs N] [--ratchet BIN] "
-                "[--corpus DIR]\n",
+                "[--corpus DIR] [--tasks DIR]\n",
                 argv[0]);
         return 2;
     }
+    if (tasks_load(o.tasks) != 0)
+        return 2;
     signal(SIGPIPE, SIG_IGN);
     printf("bench_compiler: the task compiler and its runtime (issue 14, point 7)%s\n",
            o.quick ? " [quick: figures are rough]" : "");

@@ -1,8 +1,9 @@
 /*
  * tests/fuzz/replay_main.c - the driver of a fuzz target built without libFuzzer (gcc, or clang
  * without RATCHET_FUZZ): runs LLVMFuzzerTestOneInput once on every file named on the command
- * line or found in a folder named there (not recursive), in name order, so the seed corpora
- * and the reproducers of fixed bugs stay regression tests in every build.
+ * line or found in a folder named there or below it (recursive, as libFuzzer reads corpus
+ * folders), in name order, so the seed corpora and the reproducers of fixed bugs stay
+ * regression tests in every build.
  */
 #include "fuzz_common.h"
 
@@ -50,6 +51,8 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static int run_path(const char *path, size_t *count);
+
 static int run_dir(const char *dir, size_t *count)
 {
     DIR *d = opendir(dir);
@@ -80,12 +83,21 @@ static int run_dir(const char *dir, size_t *count)
     qsort(names, n, sizeof *names, by_name);
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
-        rc |= run_file(names[i]);
-        (*count)++;
+        rc |= run_path(names[i], count);
         free(names[i]);
     }
     free(names);
     return rc;
+}
+
+/* A file, or every file in a folder and below it. */
+static int run_path(const char *path, size_t *count)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return run_dir(path, count);
+    (*count)++;
+    return run_file(path);
 }
 
 int main(int argc, char **argv)
@@ -95,13 +107,7 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (argv[i][0] == '-')
             continue; /* libFuzzer flags given by the same command line: ignored here */
-        struct stat st;
-        if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-            rc |= run_dir(argv[i], &count);
-        } else {
-            rc |= run_file(argv[i]);
-            count++;
-        }
+        rc |= run_path(argv[i], &count);
     }
     printf("%s: replayed %zu inputs\n", argv[0], count);
     return rc;

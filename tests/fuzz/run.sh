@@ -3,7 +3,8 @@
 #
 # Each target (default: all) runs for SECONDS (default 5, as in the test suite; give more for
 # a real campaign) on a working corpus in $BIN/../fuzz-work/<target> seeded from
-# tests/fuzz/corpus/<target> (the repository's seeds are only read). A crash, a leak, an
+# tests/fuzz/corpus/<target> and the folders tests/fuzz/seeds.txt lists for it (the
+# repository's seeds are only read). A crash, a leak, an
 # undefined behaviour, a failed check or an input taking over 10 s stops the target and
 # leaves the input in $BIN/../fuzz-artifacts/; add it to tests/fuzz/corpus/<target>/ with the
 # fix so every build replays it. Build the targets first:
@@ -38,13 +39,18 @@ for t in "${targets[@]}"; do
   mkdir -p "$work/$t"
   dict=()
   [ -f "$here/dict/$t.dict" ] && dict=(-dict="$here/dict/$t.dict")
+  # libFuzzer writes new inputs to the first folder only and reads the others recursively
+  seeds=("$here/corpus/$t")
+  for d in $(awk -v t="$t" '$1 == t { for (i = 2; i <= NF; i++) print $i }' "$here/seeds.txt"); do
+    seeds+=("$here/../../$d")
+  done
   echo "== fuzz_$t for ${seconds}s"
   # -timeout: an input that takes 10 s is a hang; -rss_limit_mb: a memory bomb is a finding.
   if ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1} \
      UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
      "$exe" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
        -print_final_stats=1 -artifact_prefix="$artifacts/$t-" "${dict[@]}" \
-       "$work/$t" "$here/corpus/$t" >"$work/$t.log" 2>&1; then
+       "$work/$t" "${seeds[@]}" >"$work/$t.log" 2>&1; then
     grep -E '^stat::number_of_executed_units|^#[0-9]+.*DONE' "$work/$t.log" | tail -2 || true
   else
     failed=1

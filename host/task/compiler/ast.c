@@ -1,6 +1,6 @@
 /*
- * host/task/compiler/ast.c - the arena, node constructors, lists, temporaries and errors
- * shared by every phase of the task compiler.
+ * host/task/compiler/ast.c - the arena, nodes, lists, walking, temporaries and errors shared
+ * by every phase of the task compiler (the constructors of synthesised nodes are in build.c).
  */
 #include "ast.h"
 
@@ -106,73 +106,6 @@ jsc_node *jsc_node_new(jsc_ctx *cx, jsc_kind kind, const jsc_node *at)
     return n;
 }
 
-jsc_node *jsc_ident(jsc_ctx *cx, const char *name, const jsc_node *at)
-{
-    jsc_node *n = jsc_node_new(cx, N_IDENT, at);
-    n->str = name;
-    n->len = strlen(name);
-    return n;
-}
-
-jsc_node *jsc_string(jsc_ctx *cx, const char *s, size_t len, const jsc_node *at)
-{
-    jsc_node *n = jsc_node_new(cx, N_STRING, at);
-    n->str = jsc_strndup(cx, s, len);
-    n->len = len;
-    return n;
-}
-
-jsc_node *jsc_number(jsc_ctx *cx, double v, const jsc_node *at)
-{
-    jsc_node *n = jsc_node_new(cx, N_NUMBER, at);
-    n->num = v;
-    return n;
-}
-
-jsc_node *jsc_member(jsc_ctx *cx, jsc_node *obj, const char *prop, const jsc_node *at)
-{
-    jsc_node *n = jsc_node_new(cx, N_MEMBER, at);
-    n->a = obj;
-    n->str = prop;
-    n->len = strlen(prop);
-    return n;
-}
-
-jsc_node *jsc_call(jsc_ctx *cx, jsc_node *callee, jsc_node *args, const jsc_node *at)
-{
-    jsc_node *n = jsc_node_new(cx, N_CALL, at);
-    n->a = callee;
-    n->b = args;
-    return n;
-}
-
-jsc_node *jsc_assign(jsc_ctx *cx, jsc_node *target, jsc_node *value, const jsc_node *at)
-{
-    jsc_node *n = jsc_node_new(cx, N_ASSIGN, at);
-    n->op = JT_ASSIGN;
-    n->a = target;
-    n->b = value;
-    return n;
-}
-
-jsc_node *jsc_expr_stmt(jsc_ctx *cx, jsc_node *expr)
-{
-    jsc_node *n = jsc_node_new(cx, N_EXPR_STMT, expr);
-    n->a = expr;
-    return n;
-}
-
-jsc_node *jsc_var_decl(jsc_ctx *cx, const char *name, jsc_node *init, const jsc_node *at)
-{
-    jsc_node *v = jsc_node_new(cx, N_VAR, at);
-    v->flags = JSC_DECL_VAR;
-    jsc_node *d = jsc_node_new(cx, N_DECLARATOR, at);
-    d->a = jsc_ident(cx, name, at);
-    d->b = init;
-    v->a = d;
-    return v;
-}
-
 /* ---- lists -------------------------------------------------------------------------------- */
 
 size_t jsc_list_len(const jsc_node *first)
@@ -271,6 +204,41 @@ void jsc_each_child(jsc_ctx *cx, jsc_node *n, jsc_slot_fn fn, void *data)
     }
 }
 
+void jsc_each_child_in_fn(jsc_ctx *cx, jsc_node *n, jsc_slot_fn fn, void *data, jsc_node **cur)
+{
+    jsc_node *saved = *cur;
+    if (n->kind == N_FUNCTION || n->kind == N_FUNC_DECL)
+        *cur = n;
+    jsc_each_child(cx, n, fn, data);
+    *cur = saved;
+}
+
+int jsc_is_code_boundary(const jsc_node *n)
+{
+    return n->kind == N_FUNCTION || n->kind == N_FUNC_DECL || n->kind == N_CLASS ||
+           n->kind == N_CLASS_DECL;
+}
+
+int jsc_suspends(const jsc_node *n)
+{
+    if (!n || jsc_is_code_boundary(n))
+        return 0;
+    if (n->kind == N_YIELD || n->kind == N_AWAIT)
+        return 1;
+    const jsc_node *kids[4] = {n->a, n->b, n->c, n->d};
+    for (int i = 0; i < 4; i++) {
+        if (!jsc_child_is_list(n->kind, i)) {
+            if (jsc_suspends(kids[i]))
+                return 1;
+            continue;
+        }
+        for (const jsc_node *k = kids[i]; k; k = k->next)
+            if (jsc_suspends(k))
+                return 1;
+    }
+    return 0;
+}
+
 /* ---- temporaries, runtime needs, errors ------------------------------------------------ */
 
 const char *jsc_temp_name(jsc_ctx *cx)
@@ -284,6 +252,12 @@ const char *jsc_declare_temp(jsc_ctx *cx, jsc_node *fn)
     const char *name = jsc_temp_name(cx);
     jsc_list_append(&fn->c, jsc_ident(cx, name, NULL));
     return name;
+}
+
+int jsc_is_temp(const jsc_ctx *cx, const jsc_node *n)
+{
+    const char *p = cx->temp_prefix ? cx->temp_prefix : "$$";
+    return n->kind == N_IDENT && strncmp(n->str, p, strlen(p)) == 0;
 }
 
 void jsc_need(jsc_ctx *cx, const char *name)

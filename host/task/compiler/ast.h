@@ -14,7 +14,8 @@
  *
  * Pipeline (compile.c): parse -> scope analysis -> lowering passes, each removing some ES2015+
  * kinds or flags -> print (ES5 text + a line map). After lowering only the kinds and flags
- * marked [ES5] below remain; the printer refuses anything else with an internal error.
+ * marked [ES5] below remain. The printer prints every kind as ES2020 source, so that a tree
+ * can be printed before lowering too (the round-trip tests do).
  */
 #ifndef JSC_AST_H
 #define JSC_AST_H
@@ -248,16 +249,38 @@ const char *jsc_sprintf(jsc_ctx *cx, const char *fmt, ...)
 
 /* A new node of `kind` at the position of `at` (NULL: position 0:0). */
 jsc_node *jsc_node_new(jsc_ctx *cx, jsc_kind kind, const jsc_node *at);
-/* Convenience constructors; each copies the position of `at`. */
+/* Constructors of synthesised nodes (build.c); each copies the position of `at`. */
 jsc_node *jsc_ident(jsc_ctx *cx, const char *name, const jsc_node *at);
 jsc_node *jsc_string(jsc_ctx *cx, const char *s, size_t len, const jsc_node *at);
 jsc_node *jsc_number(jsc_ctx *cx, double v, const jsc_node *at);
 jsc_node *jsc_member(jsc_ctx *cx, jsc_node *obj, const char *prop, const jsc_node *at);
+jsc_node *jsc_index(jsc_ctx *cx, jsc_node *obj, jsc_node *key, const jsc_node *at);
 jsc_node *jsc_call(jsc_ctx *cx, jsc_node *callee, jsc_node *args, const jsc_node *at);
 jsc_node *jsc_assign(jsc_ctx *cx, jsc_node *target, jsc_node *value, const jsc_node *at);
 jsc_node *jsc_expr_stmt(jsc_ctx *cx, jsc_node *expr);
 /* `var name = init;` (init may be NULL). */
 jsc_node *jsc_var_decl(jsc_ctx *cx, const char *name, jsc_node *init, const jsc_node *at);
+/* A node of `kind` with operator `op` (JT_EOF for none) and children a, b: unary, binary,
+ * logical and update expressions, and any kind whose meaning lies in a and b. */
+jsc_node *jsc_op(jsc_ctx *cx, jsc_kind kind, jsc_tok op, jsc_node *a, jsc_node *b,
+                 const jsc_node *at);
+/* A node of `kind` whose only child is a: N_BLOCK or N_SEQUENCE of a list, N_RETURN or
+ * N_THROW of a value, ... */
+jsc_node *jsc_wrap(jsc_ctx *cx, jsc_kind kind, jsc_node *a, const jsc_node *at);
+/* test ? then : other */
+jsc_node *jsc_cond(jsc_ctx *cx, jsc_node *test, jsc_node *then, jsc_node *other,
+                   const jsc_node *at);
+/* void 0 */
+jsc_node *jsc_void0(jsc_ctx *cx, const jsc_node *at);
+/* `name(args)` of a runtime helper, recording that the output needs runtime module `module`
+ * (a static string). */
+jsc_node *jsc_helper_call(jsc_ctx *cx, const char *module, const char *name, jsc_node *args,
+                          const jsc_node *at);
+/* a with `b` (a node or a list) linked after it; returns a, so argument lists nest:
+ * jsc_link(x, jsc_link(y, z)). */
+jsc_node *jsc_link(jsc_node *a, jsc_node *b);
+/* Whether statement `s` belongs to a directive prologue ("use strict";). */
+int jsc_is_directive(const jsc_node *s);
 
 /* Lists. */
 size_t jsc_list_len(const jsc_node *first);
@@ -270,6 +293,9 @@ const char *jsc_temp_name(jsc_ctx *cx);
 /* A fresh temporary declared as a `var` of function `fn` (an N_FUNCTION/N_FUNC_DECL, or the
  * N_PROGRAM for top-level code): appended to fn->c, printed as `var $$1;`. */
 const char *jsc_declare_temp(jsc_ctx *cx, jsc_node *fn);
+
+/* Whether `n` is an identifier named like the temporaries (jsc_temp_name). */
+int jsc_is_temp(const jsc_ctx *cx, const jsc_node *n);
 
 /* Record that the output needs runtime module `name` (a static string). */
 void jsc_need(jsc_ctx *cx, const char *name);
@@ -292,6 +318,15 @@ int jsc_child_is_list(jsc_kind k, int which);
 /* Put `with` (a single node or a list) where *slot is, keeping the rest of the list after
  * it: the last node of `with` takes over the old node's `next`. */
 void jsc_replace(jsc_node **slot, jsc_node *with);
+/* jsc_each_child, with *fn set to `n` while the children of a function (N_FUNCTION or
+ * N_FUNC_DECL) are visited and restored after: passes that declare temporaries keep the
+ * nearest enclosing function this way. */
+void jsc_each_child_in_fn(jsc_ctx *cx, jsc_node *n, jsc_slot_fn fn, void *data, jsc_node **cur);
+/* Whether `n` is a function or a class: code of its own, which the enclosing code's `var`
+ * hoisting, jumps, yield, await and `this` do not reach into. */
+int jsc_is_code_boundary(const jsc_node *n);
+/* Whether `n` (NULL: no) contains yield or await outside nested functions and classes. */
+int jsc_suspends(const jsc_node *n);
 
 /* Names of kinds and tokens, for messages and dumps. */
 const char *jsc_kind_name(jsc_kind k);

@@ -8,74 +8,27 @@
 
 #include "ast.h"
 #include "jsc.h"
+#include "names.h"
 #include "phases.h"
 #include "runtime.h"
 #include "scope.h"
 
 /* ---- names used by the source ------------------------------------------------------------ */
 
-/* An open-addressing set of the identifiers, property names and string values in the source:
- * the runtime modules they trigger are included (a task that never says `includes` gets no
+/* The identifiers, property names and string values of the source (names.h): the runtime
+ * modules they trigger are included (a task that never says `includes` gets no
  * Array.prototype.includes), and temporaries avoid every prefix they use. */
-typedef struct name_set {
-    const char **slots;
-    size_t cap, count;
-    int has_dollars; /* some name starts with the current temp prefix */
-} name_set;
 
-static uint32_t hash_name(const char *s)
+/* jsc_names_has for jsc_runtime_triggered. */
+static int names_has(void *data, const char *name)
 {
-    uint32_t h = 2166136261u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    return h;
-}
-
-static void set_add(jsc_ctx *cx, name_set *set, const char *name)
-{
-    if (!name || !*name)
-        return;
-    if (set->count * 2 >= set->cap) {
-        size_t cap = set->cap ? set->cap * 2 : 256;
-        const char **slots = jsc_alloc(cx, cap * sizeof *slots);
-        for (size_t i = 0; i < set->cap; i++)
-            if (set->slots[i])
-                for (size_t j = hash_name(set->slots[i]) & (cap - 1);; j = (j + 1) & (cap - 1))
-                    if (!slots[j]) {
-                        slots[j] = set->slots[i];
-                        break;
-                    }
-        set->slots = slots;
-        set->cap = cap;
-    }
-    for (size_t j = hash_name(name) & (set->cap - 1);; j = (j + 1) & (set->cap - 1)) {
-        if (!set->slots[j]) {
-            set->slots[j] = name;
-            set->count++;
-            return;
-        }
-        if (strcmp(set->slots[j], name) == 0)
-            return;
-    }
-}
-
-static int set_has(void *data, const char *name)
-{
-    const name_set *set = data;
-    if (!set->cap)
-        return 0;
-    for (size_t j = hash_name(name) & (set->cap - 1);; j = (j + 1) & (set->cap - 1)) {
-        if (!set->slots[j])
-            return 0;
-        if (strcmp(set->slots[j], name) == 0)
-            return 1;
-    }
+    return jsc_names_has(data, name);
 }
 
 /* ---- one walk before lowering: names, and whether anything is newer than ES5 ----------- */
 
 typedef struct scan {
-    name_set names;
+    jsc_names names;
     int modern;
 } scan;
 
@@ -131,26 +84,10 @@ static void scan_slot(jsc_ctx *cx, jsc_node **slot, void *data)
         sc->modern = 1;
     if (n->kind == N_IDENT || n->kind == N_MEMBER || n->kind == N_FUNCTION ||
         n->kind == N_FUNC_DECL || n->kind == N_LABELED)
-        set_add(cx, &sc->names, n->str);
+        jsc_names_add(cx, &sc->names, n->str);
     else if (n->kind == N_STRING && n->len == strlen(n->str) && n->len < 64)
-        set_add(cx, &sc->names, n->str);
+        jsc_names_add(cx, &sc->names, n->str);
     jsc_each_child(cx, n, scan_slot, data);
-}
-
-/* A temporary prefix that no name of the source starts with: "$$", "$$$", ... */
-static const char *temp_prefix(jsc_ctx *cx, const name_set *set)
-{
-    char prefix[16] = "$$";
-    for (size_t len = 2; len < sizeof prefix - 1; len++) {
-        int clash = 0;
-        for (size_t i = 0; i < set->cap && !clash; i++)
-            clash = set->slots[i] && strncmp(set->slots[i], prefix, len) == 0;
-        if (!clash)
-            return jsc_strdup(cx, prefix);
-        prefix[len] = '$';
-        prefix[len + 1] = '\0';
-    }
-    return jsc_strdup(cx, prefix);
 }
 
 /* ---- built-ins that cannot be provided ------------------------------------------------------ */
@@ -256,9 +193,9 @@ static int keep_source(jsc_ctx *cx, const char *src, size_t len, jsc_output *out
     return 1;
 }
 
-static int pick_runtime(jsc_ctx *cx, const name_set *names, jsc_output *out)
+static int pick_runtime(jsc_ctx *cx, const jsc_names *names, jsc_output *out)
 {
-    jsc_runtime_triggered(set_has, (void *)names, need_module, cx);
+    jsc_runtime_triggered(names_has, (void *)names, need_module, cx);
     size_t len = 1;
     for (size_t i = 0; i < cx->nneeds; i++)
         len += strlen(cx->needs[i]) + 1;
@@ -287,14 +224,14 @@ static int run(jsc_ctx *cx, const char *src, size_t len, jsc_output *out)
         return 0;
     scan sc = {{0}, 0};
     scan_slot(cx, &prog, &sc);
-    cx->temp_prefix = temp_prefix(cx, &sc.names);
+    cx->temp_prefix = jsc_names_temp_prefix(cx, &sc.names);
     out->lowered = sc.modern;
     int suspicious = 0;
     for (size_t i = 0; i < sizeof unsupported_globals / sizeof *unsupported_globals; i++)
-        suspicious |= set_has(&sc.names, unsupported_globals[i].name);
+        suspicious |= jsc_names_has(&sc.names, unsupported_globals[i].name);
     if (!sc.modern && suspicious && (!jsc_scope(cx, prog) || !refuse_unsupported(cx, prog)))
         return 0;
-    int names = set_has(&sc.names, "name");
+    int names = jsc_names_has(&sc.names, "name");
     if (!(sc.modern ? lower_and_print(cx, prog, names, out) : keep_source(cx, src, len, out)))
         return 0;
     return pick_runtime(cx, &sc.names, out);

@@ -13,36 +13,6 @@
 /* Marks identifiers of spill temporaries (assigned once, so never spilled again). */
 static const char gen_spill_mark[] = "spill";
 
-int gen_has_yield(const jsc_node *n)
-{
-    if (!n)
-        return 0;
-    switch (n->kind) {
-    case N_YIELD:
-    case N_AWAIT:
-        return 1;
-    case N_FUNCTION:
-    case N_FUNC_DECL:
-    case N_CLASS:
-    case N_CLASS_DECL:
-        return 0;
-    default:
-        break;
-    }
-    const jsc_node *kids[4] = {n->a, n->b, n->c, n->d};
-    for (int i = 0; i < 4; i++) {
-        if (!jsc_child_is_list(n->kind, i)) {
-            if (gen_has_yield(kids[i]))
-                return 1;
-            continue;
-        }
-        for (const jsc_node *k = kids[i]; k; k = k->next)
-            if (gen_has_yield(k))
-                return 1;
-    }
-    return 0;
-}
-
 jsc_node *gen_state(gen *g, const char *field, const jsc_node *at)
 {
     return jsc_member(g->cx, jsc_ident(g->cx, g->st, at), field, at);
@@ -122,7 +92,7 @@ static void operands(gen *g, jsc_node ***slots, size_t n)
 {
     size_t last = n;
     for (size_t i = 0; i < n; i++)
-        if (gen_has_yield(*slots[i]))
+        if (jsc_suspends(*slots[i]))
             last = i;
     if (last == n)
         return;
@@ -322,7 +292,7 @@ static jsc_node *assignment(gen *g, jsc_node *e)
 {
     jsc_node ***s = slot_array(g, 3);
     size_t n = ref_slots(e->a, s, 0);
-    if (!gen_has_yield(e->b)) {
+    if (!jsc_suspends(e->b)) {
         operands(g, s, n);
         return e;
     }
@@ -359,7 +329,7 @@ static jsc_node *call(gen *g, jsc_node *e)
     jsc_node ***s = slot_array(g, cnt);
     int args_yield = 0;
     for (jsc_node *p = e->b; p; p = p->next)
-        args_yield |= gen_has_yield(p);
+        args_yield |= jsc_suspends(p);
     if (!args_yield) {
         size_t n = is_ref ? ref_slots(callee, s, 0) : 0;
         if (!is_ref)
@@ -391,7 +361,7 @@ static jsc_node *call(gen *g, jsc_node *e)
 
 jsc_node *gen_expr(gen *g, jsc_node *e, int discard)
 {
-    if (!e || g->cx->failed || !gen_has_yield(e))
+    if (!e || g->cx->failed || !jsc_suspends(e))
         return e;
     switch (e->kind) {
     case N_YIELD:
@@ -407,9 +377,9 @@ jsc_node *gen_expr(gen *g, jsc_node *e, int discard)
         return gen_expr(g, p, discard);
     }
     case N_LOGICAL:
-        return gen_has_yield(e->b) ? logical(g, e) : generic(g, e);
+        return jsc_suspends(e->b) ? logical(g, e) : generic(g, e);
     case N_COND:
-        return gen_has_yield(e->b) || gen_has_yield(e->c) ? conditional(g, e) : generic(g, e);
+        return jsc_suspends(e->b) || jsc_suspends(e->c) ? conditional(g, e) : generic(g, e);
     case N_ASSIGN:
         return assignment(g, e);
     case N_CALL:

@@ -69,7 +69,6 @@ void gen_stmt(gen *g, jsc_node *s);
 void gen_plain(gen *g, jsc_node **slot);
 
 /* gen_expr.c */
-int gen_has_yield(const jsc_node *n);
 jsc_node *gen_expr(gen *g, jsc_node *e, int discard);
 /* `n` itself when it ends a list, else a copy that does (so it can move elsewhere). */
 jsc_node *gen_detach(gen *g, jsc_node *n);

@@ -341,21 +341,10 @@ static void gen_for(gen *g, jsc_node *s)
     pop_target(g, &t);
 }
 
-static jsc_node *binary(gen *g, jsc_tok op, jsc_node *a, jsc_node *b, const jsc_node *at)
-{
-    jsc_node *n = jsc_node_new(g->cx, N_BINARY, at);
-    n->op = op;
-    n->a = a;
-    n->b = b;
-    return n;
-}
-
+/* obj[key] of two names */
 static jsc_node *index_of(gen *g, const char *obj, const char *key, const jsc_node *at)
 {
-    jsc_node *n = jsc_node_new(g->cx, N_INDEX, at);
-    n->a = jsc_ident(g->cx, obj, at);
-    n->b = jsc_ident(g->cx, key, at);
-    return n;
+    return jsc_index(g->cx, jsc_ident(g->cx, obj, at), jsc_ident(g->cx, key, at), at);
 }
 
 /* for (k in o) with a yield in the body: the keys are collected first, then visited unless
@@ -381,10 +370,10 @@ static void gen_for_in(gen *g, jsc_node *s)
     int top = gen_label(g), cont = gen_label(g), end = gen_label(g);
     push_target(g, &t, GEN_T_LOOP, 1, end, cont);
     gen_mark(g, top);
-    jsc_node *more = binary(g, JT_LT, jsc_ident(cx, i, s),
+    jsc_node *more = jsc_op(cx, N_BINARY, JT_LT, jsc_ident(cx, i, s),
                             jsc_member(cx, jsc_ident(cx, keys, s), "length", s), s);
     gen_jump_if(g, gen_not(g, more), end, s);
-    jsc_node *has = binary(g, JT_IN, index_of(g, keys, i, s), jsc_ident(cx, obj, s), s);
+    jsc_node *has = jsc_op(cx, N_BINARY, JT_IN, index_of(g, keys, i, s), jsc_ident(cx, obj, s), s);
     gen_jump_if(g, gen_not(g, has), cont, s);
     jsc_node *left = s->a;
     if (left->kind == N_VAR)
@@ -418,7 +407,7 @@ static void gen_switch(gen *g, jsc_node *s)
             continue;
         }
         jsc_node *test = gen_detach(g, gen_expr(g, c->a, 0));
-        gen_jump_if(g, binary(g, JT_SEQ, jsc_ident(cx, disc, c), test, c), labels[i], c);
+        gen_jump_if(g, jsc_op(cx, N_BINARY, JT_SEQ, jsc_ident(cx, disc, c), test, c), labels[i], c);
     }
     gen_jump(g, dflt, s);
     push_target(g, &t, GEN_T_SWITCH, 1, end, -1);
@@ -511,7 +500,7 @@ void gen_stmt(gen *g, jsc_node *s)
 {
     if (g->cx->failed || !s)
         return;
-    if (!gen_has_yield(s)) {
+    if (!jsc_suspends(s)) {
         jsc_node *tmp = s;
         s->next = NULL;
         gen_plain(g, &tmp);

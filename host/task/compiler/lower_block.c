@@ -26,6 +26,7 @@
  * expression of a `for` head (they see the loop's single variable).
  */
 #include "lower_block_int.h"
+#include "names.h"
 
 #include "phases.h"
 
@@ -65,14 +66,6 @@ typedef struct rn {
     loop_item *wrap; /* loops that need a fresh binding per iteration */
 } rn;
 
-static size_t hash_name(const char *s)
-{
-    size_t h = 5381;
-    for (; *s; s++)
-        h = h * 33u + (unsigned char)*s;
-    return h;
-}
-
 static entry *lookup(rn *r, frame *f, const char *name)
 {
     if ((f->count + 1) * 2 > f->cap) {
@@ -81,7 +74,7 @@ static entry *lookup(rn *r, frame *f, const char *name)
         for (size_t i = 0; i < f->cap; i++) {
             if (!f->slots[i].name)
                 continue;
-            size_t j = hash_name(f->slots[i].name) & (cap - 1);
+            size_t j = jsc_names_hash(f->slots[i].name) & (cap - 1);
             while (slots[j].name)
                 j = (j + 1) & (cap - 1);
             slots[j] = f->slots[i];
@@ -89,7 +82,7 @@ static entry *lookup(rn *r, frame *f, const char *name)
         f->slots = slots;
         f->cap = cap;
     }
-    size_t i = hash_name(name) & (f->cap - 1);
+    size_t i = jsc_names_hash(name) & (f->cap - 1);
     for (; f->slots[i].name; i = (i + 1) & (f->cap - 1))
         if (strcmp(f->slots[i].name, name) == 0)
             return &f->slots[i];
@@ -158,7 +151,12 @@ static void finish_frame(rn *r, frame *f)
     for (cand *c = f->cands; c; c = c->next) {
         jsc_binding *b = c->b;
         entry *e = lookup(r, f, b->name);
-        if (f->fs->kind == JSC_S_PROGRAM || e->other || (e->multi && e->first != b)) {
+        /* A compiler temporary (a destructured catch parameter or for-of value at the top
+         * level) is unique already: renaming it would look for a name outside the temporaries'
+         * prefix forever. */
+        const char *prefix = r->cx->temp_prefix ? r->cx->temp_prefix : "$$";
+        int temp = strncmp(b->name, prefix, strlen(prefix)) == 0;
+        if (!temp && (f->fs->kind == JSC_S_PROGRAM || e->other || (e->multi && e->first != b))) {
             b->name = jsc_scope_fresh_name(r->cx, r->prog, b->name);
             if (b->decl && b->decl->kind == N_FUNC_DECL)
                 b->decl->str = b->name;
@@ -244,7 +242,7 @@ static void to_var(jsc_ctx *cx, jsc_node *var, int init)
     if (init)
         for (jsc_node *d = var->a; d; d = d->next)
             if (!d->b)
-                d->b = jsc_block_void0(cx, d);
+                d->b = jsc_void0(cx, d);
 }
 
 static jsc_node *const_error(jsc_ctx *cx, jsc_node *n)
@@ -347,7 +345,7 @@ static void tw_visit(jsc_ctx *cx, jsc_node **slot, void *data)
         return;
     jsc_node *loop = n->kind == N_LABELED ? labelled_loop(n) : n;
     if (loop && jsc_is_loop(loop->kind) && take_wrap(t->r, loop)) {
-        if (!jsc_block_suspends(cx, loop->d)) {
+        if (!jsc_suspends(loop->d)) {
             visit_wrapped(cx, slot, n->kind == N_LABELED ? n : NULL, loop, t);
             return;
         }

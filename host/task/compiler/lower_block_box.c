@@ -44,24 +44,6 @@ typedef struct bx {
     int in_fn;
 } bx;
 
-static void suspends_slot(jsc_ctx *cx, jsc_node **slot, void *data)
-{
-    int *found = data;
-    if (!*found)
-        *found = jsc_block_suspends(cx, *slot);
-}
-
-int jsc_block_suspends(jsc_ctx *cx, jsc_node *n)
-{
-    if (n->kind == N_YIELD || n->kind == N_AWAIT)
-        return 1;
-    if (n->kind == N_FUNCTION || n->kind == N_FUNC_DECL)
-        return 0;
-    int found = 0;
-    jsc_each_child(cx, n, suspends_slot, &found);
-    return found;
-}
-
 static const char *box_for(bx *x, jsc_scope_info *s)
 {
     for (size_t i = 0; i < x->nboxes; i++)
@@ -185,7 +167,7 @@ static void rewrite_var(bx *x, jsc_node **slot)
             jsc_list_append(&out, v);
             keep = NULL;
         }
-        jsc_node *value = d->b ? d->b : jsc_block_void0(cx, d);
+        jsc_node *value = d->b ? d->b : jsc_void0(cx, d);
         jsc_list_append(&out, jsc_expr_stmt(cx, jsc_assign(cx, box_member(x, bname, d->a->scope,
                                                                           d->a),
                                                            value, d)));
@@ -250,14 +232,10 @@ static jsc_node *new_box(bx *x, const char *name, const jsc_node *at)
     return jsc_assign(x->cx, jsc_ident(x->cx, name, at), jsc_node_new(x->cx, N_OBJECT, at), at);
 }
 
+/* (a, b), or a when b is NULL */
 static jsc_node *seq2(jsc_ctx *cx, jsc_node *a, jsc_node *b, const jsc_node *at)
 {
-    if (!b)
-        return a;
-    jsc_node *s = jsc_node_new(cx, N_SEQUENCE, at);
-    a->next = b;
-    s->a = a;
-    return s;
+    return b ? jsc_wrap(cx, N_SEQUENCE, jsc_link(a, b), at) : a;
 }
 
 /* The for head: `$$b = {}, $$b.i = 0, j = 1` and the copy `$$b = {i: $$b.i}` before the
@@ -274,7 +252,7 @@ static void for_head(bx *x, jsc_node *loop, const char *name)
                                      : jsc_ident(cx, d->a->str, d->a);
             if (!bname)
                 jsc_list_append(&x->fn->c, jsc_ident(cx, d->a->str, NULL));
-            jsc_node *v = d->b ? d->b : jsc_block_void0(cx, d);
+            jsc_node *v = d->b ? d->b : jsc_void0(cx, d);
             v->next = NULL;
             jsc_list_append(&init, jsc_assign(cx, target, v, d));
         }

@@ -21,9 +21,6 @@ int jsc_block_wrap_loop(jsc_ctx *cx, jsc_node **slot, jsc_node *labels, jsc_node
 /* for (let k in o) body -> for ($$t in o) { let k = $$t; body } ($$t a temporary of fn). */
 void jsc_block_for_in_head(jsc_ctx *cx, jsc_node *loop, jsc_node *fn);
 
-/* Whether `n` contains yield or await outside nested functions. */
-int jsc_block_suspends(jsc_ctx *cx, jsc_node *n);
-
 /* The fresh binding per iteration of `loop` (whose body suspends) through per-scope box
  * objects (lower_block_box.c). Rewrites the loop in place; returns 0 after jsc_error(). */
 int jsc_block_box_loop(jsc_ctx *cx, jsc_node *loop, jsc_node *fn);
@@ -31,8 +28,5 @@ int jsc_block_box_loop(jsc_ctx *cx, jsc_node *loop, jsc_node *fn);
 /* Temporal dead zone checks where a let/const/class binding may be used before its
  * declaration ran (lower_block_tdz.c); runs after renaming, before let/const become var. */
 int jsc_block_tdz(jsc_ctx *cx, jsc_node *prog);
-
-/* void 0 at the position of `at`. */
-jsc_node *jsc_block_void0(jsc_ctx *cx, const jsc_node *at);
 
 #endif /* JSC_LOWER_BLOCK_INT_H */

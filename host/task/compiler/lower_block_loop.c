@@ -24,14 +24,10 @@
  * function. A body that contains yield or await cannot move into a function (the generator
  * pass runs later): lower_block_box.c gives those loops their fresh bindings instead.
  */
+#include "jumps.h"
 #include "lower_block_int.h"
 
 #include <string.h>
-
-typedef struct label_frame {
-    const char *name;
-    const struct label_frame *prev;
-} label_frame;
 
 typedef struct exit_code {
     const char *label;
@@ -44,9 +40,7 @@ enum { MAX_PARAMS = 32 };
 typedef struct bw {
     jsc_ctx *cx;
     jsc_node *fn;        /* enclosing function/program: owner of temporaries and vars */
-    jsc_node *labels;    /* labelled statement around the loop, or NULL */
-    int loops, switches; /* nesting inside the body */
-    const label_frame *inner;
+    jsc_jumps j;         /* what encloses a jump inside the body */
     jsc_binding *params[MAX_PARAMS];
     const char *wb[MAX_PARAMS]; /* write-back temporary of a parameter the body assigns */
     size_t nparams;
@@ -55,45 +49,6 @@ typedef struct bw {
     const char *args;
     int uses_this;
 } bw;
-
-jsc_node *jsc_block_void0(jsc_ctx *cx, const jsc_node *at)
-{
-    jsc_node *n = jsc_node_new(cx, N_UNARY, at);
-    n->op = JT_VOID;
-    n->a = jsc_number(cx, 0, at);
-    n->a->str = "0";
-    return n;
-}
-
-static int own_label(const bw *w, const char *name)
-{
-    for (const jsc_node *l = w->labels; l && l->kind == N_LABELED; l = l->a)
-        if (strcmp(l->str, name) == 0)
-            return 1;
-    return 0;
-}
-
-static int inner_label(const bw *w, const char *name)
-{
-    for (const label_frame *f = w->inner; f; f = f->prev)
-        if (strcmp(f->name, name) == 0)
-            return 1;
-    return 0;
-}
-
-static jsc_node *block_of(jsc_ctx *cx, jsc_node *list, const jsc_node *at)
-{
-    jsc_node *b = jsc_node_new(cx, N_BLOCK, at);
-    b->a = list;
-    return b;
-}
-
-static jsc_node *ret_stmt(jsc_ctx *cx, jsc_node *value, const jsc_node *at)
-{
-    jsc_node *r = jsc_node_new(cx, N_RETURN, at);
-    r->a = value;
-    return r;
-}
 
 /* { $$w = p; ...; return; } for a continue of the wrapped loop itself. */
 static jsc_node *continue_exit(bw *w, const jsc_node *at)
@@ -105,13 +60,13 @@ static jsc_node *continue_exit(bw *w, const jsc_node *at)
                 &list,
                 jsc_expr_stmt(w->cx, jsc_assign(w->cx, jsc_ident(w->cx, w->wb[i], at),
                                                 jsc_ident(w->cx, w->params[i]->name, at), at)));
-    jsc_list_append(&list, ret_stmt(w->cx, NULL, at));
-    return list->next ? block_of(w->cx, list, at) : list;
+    jsc_list_append(&list, jsc_wrap(w->cx, N_RETURN, NULL, at));
+    return list->next ? jsc_wrap(w->cx, N_BLOCK, list, at) : list;
 }
 
 static jsc_node *code_exit(bw *w, const char *code, const jsc_node *at)
 {
-    return ret_stmt(w->cx, jsc_string(w->cx, code, strlen(code), at), at);
+    return jsc_wrap(w->cx, N_RETURN, jsc_string(w->cx, code, strlen(code), at), at);
 }
 
 static void note_exit(bw *w, const char *label, int is_break)
@@ -130,9 +85,10 @@ static void jump(bw *w, jsc_node **slot)
 {
     jsc_node *n = *slot;
     int is_break = n->kind == N_BREAK;
-    if (n->str ? inner_label(w, n->str) : (w->loops || (is_break && w->switches)))
-        return; /* targets something inside the body */
-    if (!n->str || own_label(w, n->str)) {
+    jsc_jump_to to = jsc_jump_target(&w->j, n);
+    if (to == JSC_JUMP_INSIDE)
+        return;
+    if (to == JSC_JUMP_LOOP) {
         if (is_break)
             w->brk = 1;
         jsc_replace(slot, is_break ? code_exit(w, "b", n) : continue_exit(w, n));
@@ -185,21 +141,18 @@ static void rewrite_loop(bw *w, jsc_node *n)
             n->a = var_to_expr(w, n->a);
         }
     }
-    w->loops++;
+    w->j.loops++;
     jsc_each_child(w->cx, n, rewrite, w);
-    w->loops--;
+    w->j.loops--;
 }
 
 static void rewrite(jsc_ctx *cx, jsc_node **slot, void *data)
 {
     bw *w = data;
     jsc_node *n = *slot;
-    switch (n->kind) {
-    case N_FUNCTION:
-    case N_FUNC_DECL:
-    case N_CLASS:
-    case N_CLASS_DECL:
+    if (jsc_is_code_boundary(n))
         return;
+    switch (n->kind) {
     case N_THIS:
         w->uses_this = 1;
         return;
@@ -233,7 +186,7 @@ static void rewrite(jsc_ctx *cx, jsc_node **slot, void *data)
         jsc_node *obj = jsc_node_new(cx, N_OBJECT, n);
         obj->a = jsc_node_new(cx, N_PROPERTY, n);
         obj->a->a = jsc_ident(cx, "v", n);
-        obj->a->b = n->a ? n->a : jsc_block_void0(cx, n);
+        obj->a->b = n->a ? n->a : jsc_void0(cx, n);
         n->a = obj;
         w->ret = 1;
         return;
@@ -244,13 +197,9 @@ static void rewrite(jsc_ctx *cx, jsc_node **slot, void *data)
             return;
         }
         break;
-    case N_LABELED: {
-        label_frame f = {n->str, w->inner};
-        w->inner = &f;
-        jsc_each_child(cx, n, rewrite, w);
-        w->inner = f.prev;
+    case N_LABELED:
+        jsc_jumps_labeled(cx, &w->j, n, rewrite, w);
         return;
-    }
     case N_FOR:
     case N_FOR_IN:
     case N_FOR_OF:
@@ -260,10 +209,10 @@ static void rewrite(jsc_ctx *cx, jsc_node **slot, void *data)
         return;
     case N_SWITCH:
         rewrite(cx, &n->a, w);
-        w->switches++;
+        w->j.switches++;
         for (jsc_node **c = &n->b; *c; c = &(*c)->next)
             jsc_each_child(cx, *c, rewrite, w);
-        w->switches--;
+        w->j.switches--;
         return;
     default:
         break;
@@ -333,8 +282,9 @@ static jsc_node *call_body(bw *w, const char *f, const jsc_node *at)
         jsc_node *t = jsc_node_new(cx, N_UNARY, at);
         t->op = JT_TYPEOF;
         t->a = jsc_ident(cx, r, at);
-        jsc_node *i = if_code(w, "object",
-                              ret_stmt(cx, jsc_member(cx, jsc_ident(cx, r, at), "v", at), at), at);
+        jsc_node *i =
+            if_code(w, "object",
+                    jsc_wrap(cx, N_RETURN, jsc_member(cx, jsc_ident(cx, r, at), "v", at), at), at);
         i->a->a = t;
         jsc_list_append(&ifs, i);
     }
@@ -346,7 +296,7 @@ static jsc_node *call_body(bw *w, const char *f, const jsc_node *at)
         if (i->a->a->kind == N_IDENT)
             i->a->a->str = r;
     jsc_list_append(&list, ifs);
-    return block_of(cx, list, at);
+    return jsc_wrap(cx, N_BLOCK, list, at);
 }
 
 /* for (let k in o) body -> for ($$t in o) { let k = $$t; body } */
@@ -361,7 +311,7 @@ void jsc_block_for_in_head(jsc_ctx *cx, jsc_node *loop, jsc_node *fn)
     head->a->b = jsc_ident(cx, t, id);
     head->next = loop->d;
     loop->d->next = NULL;
-    loop->d = block_of(cx, head, loop->d);
+    loop->d = jsc_wrap(cx, N_BLOCK, head, loop->d);
 }
 
 static void collect_params(bw *w, jsc_node *loop)
@@ -379,7 +329,7 @@ int jsc_block_wrap_loop(jsc_ctx *cx, jsc_node **slot, jsc_node *labels, jsc_node
     memset(&w, 0, sizeof w);
     w.cx = cx;
     w.fn = fn;
-    w.labels = labels;
+    w.j.labels = labels;
     if (loop->kind == N_FOR_IN)
         jsc_block_for_in_head(cx, loop, fn);
     collect_params(&w, loop);
@@ -397,7 +347,7 @@ int jsc_block_wrap_loop(jsc_ctx *cx, jsc_node **slot, jsc_node *labels, jsc_node
     jsc_node *wrapper = jsc_node_new(cx, N_FUNCTION, loop);
     for (size_t i = 0; i < w.nparams; i++)
         jsc_list_append(&wrapper->a, jsc_ident(cx, w.params[i]->name, loop));
-    wrapper->b = block_of(cx, stmts, body);
+    wrapper->b = jsc_wrap(cx, N_BLOCK, stmts, body);
     wrapper->flags = fn->flags & JSC_STRICT;
     const char *f = jsc_declare_temp(cx, fn);
     jsc_node *list = NULL;
@@ -414,6 +364,6 @@ int jsc_block_wrap_loop(jsc_ctx *cx, jsc_node **slot, jsc_node *labels, jsc_node
     *stmt = **slot;
     stmt->next = NULL;
     jsc_list_append(&list, stmt);
-    jsc_replace(slot, block_of(cx, list, stmt));
+    jsc_replace(slot, jsc_wrap(cx, N_BLOCK, list, stmt));
     return 1;
 }

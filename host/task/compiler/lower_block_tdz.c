@@ -265,15 +265,6 @@ static int early_call(jsc_binding *fb, unsigned pos, int depth)
 
 /* ---- rewriting -------------------------------------------------------------------------- */
 
-static jsc_node *binary(jsc_ctx *cx, jsc_tok op, jsc_node *a, jsc_node *b, const jsc_node *at)
-{
-    jsc_node *n = jsc_node_new(cx, op == JT_ANDAND ? N_LOGICAL : N_BINARY, at);
-    n->op = op;
-    n->a = a;
-    n->b = b;
-    return n;
-}
-
 static jsc_node *same_ident(jsc_ctx *cx, const jsc_node *id)
 {
     jsc_node *n = jsc_ident(cx, id->str, id);
@@ -290,7 +281,7 @@ static jsc_node *src_name(jsc_ctx *cx, const jsc_node *id)
 
 static jsc_node *is_sentinel(jsc_ctx *cx, const jsc_node *id)
 {
-    return binary(cx, JT_SEQ, same_ident(cx, id), jsc_ident(cx, "$jsc_tdz", id), id);
+    return jsc_op(cx, N_BINARY, JT_SEQ, same_ident(cx, id), jsc_ident(cx, "$jsc_tdz", id), id);
 }
 
 static jsc_node *fail_call(jsc_ctx *cx, const jsc_node *id)
@@ -328,7 +319,7 @@ static void rewrite_write(jsc_ctx *cx, jsc_node **slot)
     /* (x === $jsc_tdz && $jsc_tdz_fail("x"), x op= v) */
     jsc_node *seq = jsc_node_new(cx, N_SEQUENCE, n);
     seq->flags = JSC_PARENS;
-    seq->a = binary(cx, JT_ANDAND, is_sentinel(cx, id), fail_call(cx, id), id);
+    seq->a = jsc_op(cx, N_LOGICAL, JT_ANDAND, is_sentinel(cx, id), fail_call(cx, id), id);
     /* a copy goes into the sequence: n keeps its `next` for jsc_each_child */
     jsc_node *copy = jsc_alloc(cx, sizeof *copy);
     *copy = *n;

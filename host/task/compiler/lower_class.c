@@ -51,28 +51,13 @@ static void sw_visit(jsc_ctx *cx, jsc_node **slot, void *data);
 
 /* ---- small builders ------------------------------------------------------------------- */
 
-static jsc_node *void0(jsc_ctx *cx, const jsc_node *at)
-{
-    jsc_node *v = jsc_node_new(cx, N_UNARY, at);
-    v->op = JT_VOID;
-    v->a = jsc_number(cx, 0, at);
-    return v;
-}
-
-static jsc_node *args2(jsc_node *a, jsc_node *b)
-{
-    a->next = b;
-    return a;
-}
-
+/* A call of runtime helper `name`, needing the module that defines it. */
 static jsc_node *call_helper(jsc_ctx *cx, const char *name, jsc_node *args, const jsc_node *at)
 {
     const char *module = jsc_runtime_module_of(name);
-    jsc_need(cx, module ? module : name); /* unknown: jsc_runtime_select says so */
-    return jsc_call(cx, jsc_ident(cx, name, at), args, at);
+    /* unknown: jsc_runtime_select says so */
+    return jsc_helper_call(cx, module ? module : name, name, args, at);
 }
-
-static jsc_node *call_helper(jsc_ctx *cx, const char *name, jsc_node *args, const jsc_node *at);
 
 /* `this` in a member; in a derived constructor the temporary super() sets, checked (`($$2 ||
  * $jsc_this_uninit())`, a ReferenceError) unless a top-level super() call came before. */
@@ -137,7 +122,8 @@ static jsc_node *super_ctor_call(jsc_ctx *cx, sup *s, jsc_node *n)
     sw_list(cx, &n->b, s);
     jsc_node *arr = jsc_node_new(cx, N_ARRAY, n);
     arr->a = n->b;
-    jsc_node *args = args2(jsc_ident(cx, k->super_t, n), args2(jsc_node_new(cx, N_THIS, n), arr));
+    jsc_node *args =
+        jsc_link(jsc_ident(cx, k->super_t, n), jsc_link(jsc_node_new(cx, N_THIS, n), arr));
     jsc_node *set = jsc_assign(cx, jsc_ident(cx, s->this_t, n),
                                call_helper(cx, "$jsc_super_construct", args, n), n);
     if (!k->init_t)
@@ -145,7 +131,7 @@ static jsc_node *super_ctor_call(jsc_ctx *cx, sup *s, jsc_node *n)
     jsc_node *init = jsc_call(cx, jsc_member(cx, jsc_ident(cx, k->init_t, n), "call", n),
                               jsc_ident(cx, s->this_t, n), n);
     jsc_node *sq = jsc_node_new(cx, N_SEQUENCE, n);
-    sq->a = args2(set, args2(init, jsc_ident(cx, s->this_t, n)));
+    sq->a = jsc_link(set, jsc_link(init, jsc_ident(cx, s->this_t, n)));
     return sq;
 }
 
@@ -174,7 +160,7 @@ static jsc_node *super_assign(jsc_ctx *cx, sup *s, jsc_node *n)
     jsc_node *key = super_key(cx, n->a);
     key->next = NULL;
     n->b->next = NULL;
-    jsc_node *args = args2(home(cx, s, n), args2(key, args2(n->b, this_expr(cx, s, n))));
+    jsc_node *args = jsc_link(home(cx, s, n), jsc_link(key, jsc_link(n->b, this_expr(cx, s, n))));
     return call_helper(cx, "$jsc_super_set", args, n);
 }
 
@@ -183,7 +169,7 @@ static jsc_node *super_get(jsc_ctx *cx, sup *s, jsc_node *n)
     sw_children_of_ref(cx, n, s);
     jsc_node *key = super_key(cx, n);
     key->next = NULL;
-    jsc_node *args = args2(home(cx, s, n), args2(key, this_expr(cx, s, n)));
+    jsc_node *args = jsc_link(home(cx, s, n), jsc_link(key, this_expr(cx, s, n)));
     return call_helper(cx, "$jsc_super_get", args, n);
 }
 
@@ -244,7 +230,7 @@ static void sw_visit(jsc_ctx *cx, jsc_node **slot, void *data)
         return;
     case N_NEW_TARGET:
         jsc_replace(slot, s->is_ctor ? jsc_member(cx, jsc_node_new(cx, N_THIS, n), "constructor", n)
-                                     : void0(cx, n));
+                                     : jsc_void0(cx, n));
         return;
     case N_SUPER:
         jsc_error(cx, n, "'super' keyword unexpected here");
@@ -312,7 +298,7 @@ static void add_field(jsc_ctx *cx, klass *k, jsc_node *p)
     }
     if (p->b)
         sw_member(cx, k, &p->b, is_static);
-    jsc_node *val = p->b ? p->b : void0(cx, p);
+    jsc_node *val = p->b ? p->b : jsc_void0(cx, p);
     val->next = NULL;
     jsc_node *st = jsc_expr_stmt(cx, jsc_assign(cx, ix, val, p));
     jsc_list_append(is_static ? &k->stat : &k->inst, st);
@@ -327,13 +313,13 @@ static void add_method(jsc_ctx *cx, klass *k, jsc_node *p)
     fn->flags &= ~(uint32_t)(JSC_METHOD | JSC_GET | JSC_SET);
     key->next = NULL;
     fn->next = NULL;
-    jsc_node *args = args2(target_of(cx, k, is_static, p), key);
+    jsc_node *args = jsc_link(target_of(cx, k, is_static, p), key);
     if (p->flags & (JSC_GET | JSC_SET)) {
         int get = (p->flags & JSC_GET) != 0;
-        args2(key, args2(get ? fn : void0(cx, p), get ? void0(cx, p) : fn));
+        jsc_link(key, jsc_link(get ? fn : jsc_void0(cx, p), get ? jsc_void0(cx, p) : fn));
         jsc_list_append(&k->stmts, jsc_expr_stmt(cx, call_helper(cx, "$jsc_accessor", args, p)));
     } else {
-        args2(key, fn);
+        jsc_link(key, fn);
         jsc_list_append(&k->stmts, jsc_expr_stmt(cx, call_helper(cx, "$jsc_method", args, p)));
     }
 }
@@ -365,8 +351,9 @@ static jsc_node *call_check(jsc_ctx *cx, klass *k, const jsc_node *at)
 /* The implicit constructor body of a derived class: super(...arguments). */
 static jsc_node *implicit_derived(jsc_ctx *cx, klass *k, const char *self, const jsc_node *at)
 {
-    jsc_node *args = args2(jsc_ident(cx, k->super_t, at),
-                           args2(jsc_node_new(cx, N_THIS, at), jsc_ident(cx, "arguments", at)));
+    jsc_node *args =
+        jsc_link(jsc_ident(cx, k->super_t, at),
+                 jsc_link(jsc_node_new(cx, N_THIS, at), jsc_ident(cx, "arguments", at)));
     jsc_node *set = jsc_assign(cx, jsc_ident(cx, self, at),
                                call_helper(cx, "$jsc_super_construct", args, at), at);
     jsc_node *list = jsc_expr_stmt(cx, set);
@@ -468,9 +455,9 @@ static jsc_node *lower_class(jsc_ctx *cx, jsc_node *cls, const char *hint)
         k.init_t = jsc_declare_temp(cx, k.iife);
     jsc_node *ctor_prop = NULL;
     jsc_node *setup = jsc_ident(cx, k.name, cls);
-    args2(setup, args2(cls->a ? jsc_ident(cx, k.super_t, cls) : jsc_node_new(cx, N_NULL, cls),
-                       args2(jsc_string(cx, k.display, strlen(k.display), cls),
-                             jsc_number(cx, cls->a ? 1 : 0, cls))));
+    jsc_link(setup, jsc_link(cls->a ? jsc_ident(cx, k.super_t, cls) : jsc_node_new(cx, N_NULL, cls),
+                             jsc_link(jsc_string(cx, k.display, strlen(k.display), cls),
+                                      jsc_number(cx, cls->a ? 1 : 0, cls))));
     k.stmts = jsc_expr_stmt(cx, call_helper(cx, "$jsc_class", setup, cls));
     add_members(cx, &k, cls, &ctor_prop);
     if (k.init_t) {

@@ -24,21 +24,6 @@ typedef struct expr_walk {
 
 static void visit(jsc_ctx *cx, jsc_node **slot, void *data);
 
-static jsc_node *mk(jsc_ctx *cx, jsc_kind k, jsc_tok op, jsc_node *a, jsc_node *b,
-                    const jsc_node *at)
-{
-    jsc_node *n = jsc_node_new(cx, k, at);
-    n->op = op;
-    n->a = a;
-    n->b = b;
-    return n;
-}
-
-static jsc_node *void0(jsc_ctx *cx, const jsc_node *at)
-{
-    return mk(cx, N_UNARY, JT_VOID, jsc_number(cx, 0, at), NULL, at);
-}
-
 static jsc_node *math_pow(jsc_ctx *cx, jsc_node *x, jsc_node *y, const jsc_node *at)
 {
     jsc_node *callee = jsc_member(cx, jsc_ident(cx, "Math", at), "pow", at);
@@ -78,9 +63,7 @@ static jsc_node *lower_pow_assign(jsc_ctx *cx, expr_walk *w, jsc_node *n)
     }
     jsc_node *set = jsc_assign(cx, t, math_pow(cx, copy_ref(cx, t), v, n), n);
     jsc_list_append(&pre, set);
-    jsc_node *s = jsc_node_new(cx, N_SEQUENCE, n);
-    s->a = pre;
-    return s;
+    return jsc_wrap(cx, N_SEQUENCE, pre, n);
 }
 
 /* a ?? b -> (t = a) != null ? t : b (an identifier is read twice instead). */
@@ -95,11 +78,8 @@ static jsc_node *lower_nullish(jsc_ctx *cx, expr_walk *w, jsc_node *n)
         test = jsc_assign(cx, jsc_ident(cx, t, a), a, a);
         use = jsc_ident(cx, t, a);
     }
-    jsc_node *c = jsc_node_new(cx, N_COND, n);
-    c->a = mk(cx, N_BINARY, JT_NE, test, jsc_node_new(cx, N_NULL, a), a);
-    c->b = use;
-    c->c = n->b;
-    return c;
+    jsc_node *ne = jsc_op(cx, N_BINARY, JT_NE, test, jsc_node_new(cx, N_NULL, a), a);
+    return jsc_cond(cx, ne, use, n->b, n);
 }
 
 /* ---- optional chains ------------------------------------------------------------------ */
@@ -111,19 +91,19 @@ typedef struct chain {
 
 static void add_cond(jsc_ctx *cx, chain *ch, jsc_node *test)
 {
-    ch->conds = ch->conds ? mk(cx, N_LOGICAL, JT_OROR, ch->conds, test, test) : test;
+    ch->conds = ch->conds ? jsc_op(cx, N_LOGICAL, JT_OROR, ch->conds, test, test) : test;
 }
 
 /* Test `expr` for null/undefined; returns what stands for its value afterwards. */
 static jsc_node *guard(jsc_ctx *cx, chain *ch, jsc_node *expr)
 {
     if (expr->kind == N_IDENT) {
-        add_cond(cx, ch, mk(cx, N_BINARY, JT_EQ, expr, jsc_node_new(cx, N_NULL, expr), expr));
+        add_cond(cx, ch, jsc_op(cx, N_BINARY, JT_EQ, expr, jsc_node_new(cx, N_NULL, expr), expr));
         return jsc_ident(cx, expr->str, expr);
     }
     const char *t = jsc_declare_temp(cx, ch->fn);
     jsc_node *set = jsc_assign(cx, jsc_ident(cx, t, expr), expr, expr);
-    add_cond(cx, ch, mk(cx, N_BINARY, JT_EQ, set, jsc_node_new(cx, N_NULL, expr), expr));
+    add_cond(cx, ch, jsc_op(cx, N_BINARY, JT_EQ, set, jsc_node_new(cx, N_NULL, expr), expr));
     return jsc_ident(cx, t, expr);
 }
 
@@ -193,18 +173,12 @@ static jsc_node *lower_chain(jsc_ctx *cx, expr_walk *w, jsc_node *oc, int is_del
 {
     chain ch = {w->fn, NULL};
     jsc_node *body = rebuild(cx, &ch, oc->a);
-    jsc_node *shortv = void0(cx, oc);
+    jsc_node *shortv = jsc_void0(cx, oc);
     if (is_delete) {
-        body = mk(cx, N_UNARY, JT_DELETE, body, NULL, oc);
+        body = jsc_op(cx, N_UNARY, JT_DELETE, body, NULL, oc);
         shortv = jsc_node_new(cx, N_TRUE, oc);
     }
-    if (!ch.conds)
-        return body;
-    jsc_node *c = jsc_node_new(cx, N_COND, oc);
-    c->a = ch.conds;
-    c->b = shortv;
-    c->c = body;
-    return c;
+    return ch.conds ? jsc_cond(cx, ch.conds, shortv, body, oc) : body;
 }
 
 /* ---- symbols ------------------------------------------------------------------------- */
@@ -224,8 +198,7 @@ static int mentions_symbol(const jsc_ctx *cx)
 static jsc_node *helper_call(jsc_ctx *cx, const char *helper, jsc_node *arg, const jsc_node *at)
 {
     arg->next = NULL;
-    jsc_need(cx, "symbol");
-    return jsc_call(cx, jsc_ident(cx, helper, at), arg, at);
+    return jsc_helper_call(cx, "symbol", helper, arg, at);
 }
 
 /* typeof x -> $jsc_typeof(x); for a global name, which may not exist, the engine's typeof
@@ -235,12 +208,10 @@ static jsc_node *lower_typeof(jsc_ctx *cx, jsc_node *n)
     jsc_node *x = n->a;
     if (!jsc_is_global_ref(x))
         return helper_call(cx, "$jsc_typeof", x, n);
-    jsc_node *c = jsc_node_new(cx, N_COND, n);
-    jsc_node *test = mk(cx, N_UNARY, JT_TYPEOF, jsc_ident(cx, x->str, x), NULL, n);
-    c->a = mk(cx, N_BINARY, JT_SEQ, test, jsc_string(cx, "string", 6, n), n);
-    c->b = helper_call(cx, "$jsc_typeof", jsc_ident(cx, x->str, x), n);
-    c->c = mk(cx, N_UNARY, JT_TYPEOF, x, NULL, n);
-    return c;
+    jsc_node *test = jsc_op(cx, N_UNARY, JT_TYPEOF, jsc_ident(cx, x->str, x), NULL, n);
+    return jsc_cond(cx, jsc_op(cx, N_BINARY, JT_SEQ, test, jsc_string(cx, "string", 6, n), n),
+                    helper_call(cx, "$jsc_typeof", jsc_ident(cx, x->str, x), n),
+                    jsc_op(cx, N_UNARY, JT_TYPEOF, x, NULL, n), n);
 }
 
 static int is_global_string(const jsc_node *n)
@@ -310,11 +281,8 @@ static jsc_node *lower_holes(jsc_ctx *cx, jsc_node *arr)
         }
     if (!indices)
         return arr;
-    jsc_node *list = jsc_node_new(cx, N_ARRAY, arr);
-    list->a = indices;
-    arr->next = list;
-    jsc_need(cx, "holes");
-    return jsc_call(cx, jsc_ident(cx, "$jsc_holes", arr), arr, arr);
+    arr->next = jsc_wrap(cx, N_ARRAY, indices, arr);
+    return jsc_helper_call(cx, "holes", "$jsc_holes", arr, arr);
 }
 
 static void visit(jsc_ctx *cx, jsc_node **slot, void *data)
@@ -326,11 +294,7 @@ static void visit(jsc_ctx *cx, jsc_node **slot, void *data)
         jsc_replace(slot, lower_chain(cx, w, n->a, 1));
         return;
     }
-    jsc_node *saved = w->fn;
-    if (n->kind == N_FUNCTION || n->kind == N_FUNC_DECL)
-        w->fn = n;
-    jsc_each_child(cx, n, visit, w);
-    w->fn = saved;
+    jsc_each_child_in_fn(cx, n, visit, w, &w->fn);
     switch (n->kind) {
     case N_BINARY:
         if (n->op == JT_STARSTAR)

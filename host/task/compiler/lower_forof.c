@@ -57,6 +57,7 @@
  * names. Destructuring heads were already turned into a plain name by lower_destructure.c.
  * The temporaries are `var`s of the enclosing function. `for await` is refused.
  */
+#include "jumps.h"
 #include "phases.h"
 
 #include <string.h>
@@ -70,13 +71,6 @@ typedef struct loop_temps {
     const char *a, *it, *i, *s, *c, *r;
 } loop_temps;
 
-static jsc_node *stmt_list(jsc_ctx *cx, jsc_kind kind, jsc_node *list, const jsc_node *at)
-{
-    jsc_node *b = jsc_node_new(cx, kind, at);
-    b->a = list;
-    return b;
-}
-
 /* Link up to three statements (c may be NULL) into a list. */
 static jsc_node *chain(jsc_node *a, jsc_node *b, jsc_node *c)
 {
@@ -85,11 +79,6 @@ static jsc_node *chain(jsc_node *a, jsc_node *b, jsc_node *c)
     if (c)
         c->next = NULL;
     return a;
-}
-
-static jsc_node *id(jsc_ctx *cx, const char *name, const jsc_node *at)
-{
-    return jsc_ident(cx, name, at);
 }
 
 static jsc_node *int_lit(jsc_ctx *cx, int v, const jsc_node *at)
@@ -101,7 +90,7 @@ static jsc_node *int_lit(jsc_ctx *cx, int v, const jsc_node *at)
 
 static jsc_node *set(jsc_ctx *cx, const char *name, jsc_node *value, const jsc_node *at)
 {
-    return jsc_assign(cx, id(cx, name, at), value, at);
+    return jsc_assign(cx, jsc_ident(cx, name, at), value, at);
 }
 
 static jsc_node *set_stmt(jsc_ctx *cx, const char *name, jsc_node *value, const jsc_node *at)
@@ -109,47 +98,24 @@ static jsc_node *set_stmt(jsc_ctx *cx, const char *name, jsc_node *value, const 
     return jsc_expr_stmt(cx, set(cx, name, value, at));
 }
 
-static jsc_node *node2(jsc_ctx *cx, jsc_kind kind, jsc_tok op, jsc_node *a, jsc_node *b,
-                       const jsc_node *at)
-{
-    jsc_node *n = jsc_node_new(cx, kind, at);
-    n->op = op;
-    n->a = a;
-    n->b = b;
-    return n;
-}
-
-static jsc_node *cond(jsc_ctx *cx, jsc_node *test, jsc_node *then, jsc_node *other,
-                      const jsc_node *at)
-{
-    jsc_node *n = node2(cx, N_COND, JT_EOF, test, then, at);
-    n->c = other;
-    return n;
-}
-
+/* (a, b) */
 static jsc_node *seq(jsc_ctx *cx, jsc_node *a, jsc_node *b, const jsc_node *at)
 {
-    jsc_node *n = jsc_node_new(cx, N_SEQUENCE, at);
-    a->next = b;
     b->next = NULL;
-    n->a = a;
-    return n;
+    return jsc_wrap(cx, N_SEQUENCE, jsc_link(a, b), at);
 }
 
 static jsc_node *if_stmt(jsc_ctx *cx, jsc_node *test, jsc_node *then, const jsc_node *at)
 {
-    jsc_node *n = jsc_node_new(cx, N_IF, at);
-    n->a = test;
-    n->b = then;
-    return n;
+    return jsc_op(cx, N_IF, JT_EOF, test, then, at);
 }
 
 /* $jsc_iter_close(it) or $jsc_iter_close(it, how) (how NULL: one argument). */
 static jsc_node *close_stmt(jsc_ctx *cx, const char *it, jsc_node *how, const jsc_node *at)
 {
-    jsc_node *args = id(cx, it, at);
+    jsc_node *args = jsc_ident(cx, it, at);
     args->next = how;
-    return jsc_expr_stmt(cx, jsc_call(cx, id(cx, "$jsc_iter_close", at), args, at));
+    return jsc_expr_stmt(cx, jsc_call(cx, jsc_ident(cx, "$jsc_iter_close", at), args, at));
 }
 
 /* ---- the loop ------------------------------------------------------------------------------ */
@@ -158,27 +124,24 @@ static jsc_node *close_stmt(jsc_ctx *cx, const char *it, jsc_node *how, const js
  *      : $$i < $$a.length */
 static jsc_node *loop_test(jsc_ctx *cx, const loop_temps *t, const jsc_node *at)
 {
-    jsc_node *next = jsc_call(cx, jsc_member(cx, id(cx, t->it, at), "next", at), NULL, at);
-    jsc_node *not_done = jsc_node_new(cx, N_UNARY, at);
-    not_done->op = JT_NOT;
-    not_done->a = jsc_member(cx, set(cx, t->s, next, at), "done", at);
-    jsc_node *value = set(cx, t->s, jsc_member(cx, id(cx, t->s, at), "value", at), at);
-    jsc_node *step = node2(cx, N_LOGICAL, JT_ANDAND, not_done,
-                           seq(cx, value, set(cx, t->c, int_lit(cx, 1, at), at), at), at);
+    jsc_node *next = jsc_call(cx, jsc_member(cx, jsc_ident(cx, t->it, at), "next", at), NULL, at);
+    jsc_node *not_done =
+        jsc_op(cx, N_UNARY, JT_NOT, jsc_member(cx, set(cx, t->s, next, at), "done", at), NULL, at);
+    jsc_node *value = set(cx, t->s, jsc_member(cx, jsc_ident(cx, t->s, at), "value", at), at);
+    jsc_node *step = jsc_op(cx, N_LOGICAL, JT_ANDAND, not_done,
+                            seq(cx, value, set(cx, t->c, int_lit(cx, 1, at), at), at), at);
     jsc_node *iter = seq(cx, set(cx, t->c, int_lit(cx, 0, at), at), step, at);
-    jsc_node *index = node2(cx, N_BINARY, JT_LT, id(cx, t->i, at),
-                            jsc_member(cx, id(cx, t->a, at), "length", at), at);
-    return cond(cx, id(cx, t->it, at), iter, index, at);
+    jsc_node *index = jsc_op(cx, N_BINARY, JT_LT, jsc_ident(cx, t->i, at),
+                             jsc_member(cx, jsc_ident(cx, t->a, at), "length", at), at);
+    return jsc_cond(cx, jsc_ident(cx, t->it, at), iter, index, at);
 }
 
 /* $$it ? $$s : $$a[$$i++] */
 static jsc_node *loop_value(jsc_ctx *cx, const loop_temps *t, const jsc_node *at)
 {
-    jsc_node *inc = jsc_node_new(cx, N_UPDATE, at);
-    inc->op = JT_INC;
-    inc->a = id(cx, t->i, at);
-    jsc_node *elem = node2(cx, N_INDEX, JT_EOF, id(cx, t->a, at), inc, at);
-    return cond(cx, id(cx, t->it, at), id(cx, t->s, at), elem, at);
+    jsc_node *inc = jsc_op(cx, N_UPDATE, JT_INC, jsc_ident(cx, t->i, at), NULL, at);
+    jsc_node *elem = jsc_op(cx, N_INDEX, JT_EOF, jsc_ident(cx, t->a, at), inc, at);
+    return jsc_cond(cx, jsc_ident(cx, t->it, at), jsc_ident(cx, t->s, at), elem, at);
 }
 
 /* The statement that binds the current value: `let x = <value>;` or `x = <value>;`. */
@@ -197,13 +160,13 @@ static jsc_node *new_loop(jsc_ctx *cx, jsc_node *loop, const loop_temps *t)
 {
     jsc_node *body = loop->d;
     if (body->kind != N_BLOCK)
-        body = stmt_list(cx, N_BLOCK, body, body);
+        body = jsc_wrap(cx, N_BLOCK, body, body);
     body->next = NULL;
     jsc_node *f = jsc_node_new(cx, N_FOR, loop);
     f->b = loop_test(cx, t, loop->b);
     jsc_node *head = head_stmt(cx, loop->a, loop_value(cx, t, loop->a));
     head->next = body;
-    f->d = stmt_list(cx, N_BLOCK, head, loop);
+    f->d = jsc_wrap(cx, N_BLOCK, head, loop);
     return f;
 }
 
@@ -214,68 +177,43 @@ static jsc_node *try_close(jsc_ctx *cx, jsc_node *inner, const loop_temps *t, in
 {
     jsc_node *tr = jsc_node_new(cx, N_TRY, at);
     tr->flags |= JSC_LOWERED;
-    tr->a = stmt_list(cx, N_BLOCK, inner, at);
-    jsc_node *how = with_catch ? NULL : id(cx, t->c, at);
-    tr->d = stmt_list(cx, N_BLOCK,
-                      if_stmt(cx, id(cx, t->c, at), close_stmt(cx, t->it, how, at), at), at);
+    tr->a = jsc_wrap(cx, N_BLOCK, inner, at);
+    jsc_node *how = with_catch ? NULL : jsc_ident(cx, t->c, at);
+    tr->d = jsc_wrap(cx, N_BLOCK,
+                     if_stmt(cx, jsc_ident(cx, t->c, at), close_stmt(cx, t->it, how, at), at), at);
     if (!with_catch)
         return tr;
     const char *e = jsc_temp_name(cx);
     jsc_node *quiet = chain(set_stmt(cx, t->c, int_lit(cx, 0, at), at),
                             close_stmt(cx, t->it, int_lit(cx, 1, at), at), NULL);
-    jsc_node *rethrow = jsc_node_new(cx, N_THROW, at);
-    rethrow->a = id(cx, e, at);
-    tr->b = id(cx, e, at);
-    tr->c = stmt_list(
-        cx, N_BLOCK,
-        chain(if_stmt(cx, id(cx, t->c, at), stmt_list(cx, N_BLOCK, quiet, at), at), rethrow, NULL),
-        at);
+    jsc_node *rethrow = jsc_wrap(cx, N_THROW, jsc_ident(cx, e, at), at);
+    tr->b = jsc_ident(cx, e, at);
+    tr->c =
+        jsc_wrap(cx, N_BLOCK,
+                 chain(if_stmt(cx, jsc_ident(cx, t->c, at), jsc_wrap(cx, N_BLOCK, quiet, at), at),
+                       rethrow, NULL),
+                 at);
     return tr;
 }
 
 /* ---- the body's exits ----------------------------------------------------------------------- */
 
-typedef struct label_frame {
-    const char *name;
-    const struct label_frame *prev;
-} label_frame;
-
 typedef struct exits {
     jsc_ctx *cx;
     jsc_node *fn;
-    jsc_node *labels; /* the labelled statement around the loop, or NULL */
     const loop_temps *t;
     loop_temps *tw; /* where the return temporary is created on first need */
-    int loops, switches;
-    const label_frame *inner;
+    jsc_jumps j;    /* what encloses a jump inside the body */
 } exits;
-
-static int has_label(const label_frame *f, jsc_node *own, const char *name)
-{
-    for (; f; f = f->prev)
-        if (strcmp(f->name, name) == 0)
-            return 1;
-    for (; own && own->kind == N_LABELED; own = own->a)
-        if (strcmp(own->str, name) == 0)
-            return 2;
-    return 0;
-}
 
 /* Whether jump statement `n` in the body leaves the loop. */
 static int leaves(const exits *x, const jsc_node *n)
 {
     if (n->kind == N_RETURN)
         return 1;
-    int where = n->str ? has_label(x->inner, x->labels, n->str) : 0;
-    if (n->kind == N_BREAK)
-        return n->str ? where != 1 : x->loops == 0 && x->switches == 0;
-    return n->str ? where == 0 : 0; /* continue: of this loop unless labelled outside */
-}
-
-static int is_temp(const jsc_ctx *cx, const jsc_node *n)
-{
-    const char *p = cx->temp_prefix ? cx->temp_prefix : "$$";
-    return n->kind == N_IDENT && strncmp(n->str, p, strlen(p)) == 0;
+    jsc_jump_to to = jsc_jump_target(&x->j, n);
+    /* continue of this loop goes on with it */
+    return n->kind == N_BREAK ? to != JSC_JUMP_INSIDE : to == JSC_JUMP_OUTSIDE;
 }
 
 /* { $$c = 2; jump } or, for `return v`, { $$r = v; $$c = 2; return $$r; }. */
@@ -285,13 +223,13 @@ static jsc_node *marked(exits *x, jsc_node *n)
     jsc_node *mark = set_stmt(cx, x->t->c, int_lit(cx, 2, n), n);
     jsc_node *v = n->kind == N_RETURN ? n->a : NULL;
     n->next = NULL;
-    if (!v || is_temp(cx, v) || v->kind == N_NUMBER || v->kind == N_STRING)
-        return stmt_list(cx, N_BLOCK, chain(mark, n, NULL), n);
+    if (!v || jsc_is_temp(cx, v) || v->kind == N_NUMBER || v->kind == N_STRING)
+        return jsc_wrap(cx, N_BLOCK, chain(mark, n, NULL), n);
     if (!x->tw->r)
         x->tw->r = jsc_declare_temp(cx, x->fn);
     jsc_node *keep = set_stmt(cx, x->tw->r, v, v);
-    n->a = id(cx, x->tw->r, n);
-    return stmt_list(cx, N_BLOCK, chain(keep, mark, n), n);
+    n->a = jsc_ident(cx, x->tw->r, n);
+    return jsc_wrap(cx, N_BLOCK, chain(keep, mark, n), n);
 }
 
 /* An inner for-of loop's `finally { if ($$ci) close($$it, $$ci); }`: while that close runs,
@@ -304,46 +242,39 @@ static void shield(exits *x, jsc_node *tr)
     jsc_node *test = tr->d->a;
     jsc_node *close = test->b;
     const char *k = jsc_declare_temp(cx, x->fn);
-    jsc_node *save = set_stmt(cx, k, id(cx, x->t->c, tr), tr);
+    jsc_node *save = set_stmt(cx, k, jsc_ident(cx, x->t->c, tr), tr);
     jsc_node *on = set_stmt(cx, x->t->c, int_lit(cx, 1, tr), tr);
-    jsc_node *back = set_stmt(cx, x->t->c, id(cx, k, tr), tr);
+    jsc_node *back = set_stmt(cx, x->t->c, jsc_ident(cx, k, tr), tr);
     chain(save, on, close);
     close->next = back;
     back->next = NULL;
-    test->b = stmt_list(cx, N_BLOCK, save, tr);
+    test->b = jsc_wrap(cx, N_BLOCK, save, tr);
 }
 
 static void mark_exits(jsc_ctx *cx, jsc_node **slot, void *data)
 {
     exits *x = data;
     jsc_node *n = *slot;
-    switch (n->kind) {
-    case N_FUNCTION:
-    case N_FUNC_DECL:
-    case N_CLASS:
-    case N_CLASS_DECL:
+    if (jsc_is_code_boundary(n))
         return;
+    switch (n->kind) {
     case N_BREAK:
     case N_CONTINUE:
     case N_RETURN:
         if (leaves(x, n))
             jsc_replace(slot, marked(x, n));
         return;
-    case N_LABELED: {
-        label_frame f = {n->str, x->inner};
-        x->inner = &f;
-        jsc_each_child(cx, n, mark_exits, x);
-        x->inner = f.prev;
+    case N_LABELED:
+        jsc_jumps_labeled(cx, &x->j, n, mark_exits, x);
         return;
-    }
     case N_FOR:
     case N_FOR_IN:
     case N_FOR_OF:
     case N_WHILE:
     case N_DO_WHILE:
-        x->loops++;
+        x->j.loops++;
         jsc_each_child(cx, n, mark_exits, x);
-        x->loops--;
+        x->j.loops--;
         return;
     case N_TRY:
         if (n->flags & JSC_LOWERED)
@@ -351,9 +282,9 @@ static void mark_exits(jsc_ctx *cx, jsc_node **slot, void *data)
         jsc_each_child(cx, n, mark_exits, x);
         return;
     case N_SWITCH:
-        x->switches++;
+        x->j.switches++;
         jsc_each_child(cx, n, mark_exits, x);
-        x->switches--;
+        x->j.switches--;
         return;
     default:
         jsc_each_child(cx, n, mark_exits, x);
@@ -366,8 +297,7 @@ static void find_hard(jsc_ctx *cx, jsc_node **slot, void *data)
 {
     int *hard = data;
     jsc_node *n = *slot;
-    if (*hard || n->kind == N_FUNCTION || n->kind == N_FUNC_DECL || n->kind == N_CLASS ||
-        n->kind == N_CLASS_DECL)
+    if (*hard || jsc_is_code_boundary(n))
         return;
     if (n->kind == N_YIELD || n->kind == N_AWAIT ||
         (n->kind == N_TRY && n->d && !(n->flags & JSC_LOWERED))) {
@@ -396,12 +326,12 @@ static void lower(jsc_ctx *cx, jsc_node **slot, jsc_node *labels, jsc_node *loop
     int hard = 0;
     find_hard(cx, &loop->d, &hard);
     if (!hard) {
-        exits x = {cx, fn, labels, &t, &t, 0, 0, NULL};
+        exits x = {cx, fn, &t, &t, {labels, NULL, 0, 0}};
         mark_exits(cx, &loop->d, &x);
     }
     jsc_node *src = loop->b;
     src->next = NULL;
-    jsc_node *of = jsc_call(cx, id(cx, "$jsc_of", src), set(cx, t.a, src, src), src);
+    jsc_node *of = jsc_call(cx, jsc_ident(cx, "$jsc_of", src), set(cx, t.a, src, src), src);
     jsc_node *f = new_loop(cx, loop, &t);
     jsc_node *inner = f;
     if (labels) {
@@ -420,7 +350,7 @@ static void lower(jsc_ctx *cx, jsc_node **slot, jsc_node *labels, jsc_node *loop
     jsc_node *c0 = set_stmt(cx, t.c, int_lit(cx, 0, loop), loop);
     init->next = i0;
     chain(i0, c0, try_close(cx, inner, &t, hard, loop));
-    jsc_replace(slot, stmt_list(cx, N_BLOCK, init, *slot));
+    jsc_replace(slot, jsc_wrap(cx, N_BLOCK, init, *slot));
 }
 
 static void visit(jsc_ctx *cx, jsc_node **slot, void *data)

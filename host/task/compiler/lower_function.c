@@ -37,31 +37,13 @@ typedef struct fn_walk {
 
 static void visit(jsc_ctx *cx, jsc_node **slot, void *data);
 
-static jsc_node *void0(jsc_ctx *cx, const jsc_node *at)
-{
-    jsc_node *v = jsc_node_new(cx, N_UNARY, at);
-    v->op = JT_VOID;
-    v->a = jsc_number(cx, 0, at);
-    return v;
-}
-
-static jsc_node *binary(jsc_ctx *cx, jsc_tok op, jsc_node *a, jsc_node *b, const jsc_node *at)
-{
-    jsc_node *n = jsc_node_new(cx, N_BINARY, at);
-    n->op = op;
-    n->a = a;
-    n->b = b;
-    return n;
-}
-
+/* `var target = init;` (target: an identifier or a pattern). */
 static jsc_node *var_stmt(jsc_ctx *cx, jsc_node *target, jsc_node *init, const jsc_node *at)
 {
     jsc_node *v = jsc_node_new(cx, N_VAR, at);
     v->flags = JSC_DECL_VAR;
-    v->a = jsc_node_new(cx, N_DECLARATOR, at);
-    v->a->a = target;
-    v->a->b = init;
     target->next = NULL;
+    v->a = jsc_op(cx, N_DECLARATOR, JT_EOF, target, init, at);
     return v;
 }
 
@@ -69,8 +51,7 @@ static jsc_node *var_stmt(jsc_ctx *cx, jsc_node *target, jsc_node *init, const j
 static jsc_node **body_start(jsc_node *fn)
 {
     jsc_node **p = fn->kind == N_PROGRAM ? &fn->a : &fn->b->a;
-    while (*p && (*p)->kind == N_EXPR_STMT && (*p)->a->kind == N_STRING &&
-           !((*p)->a->flags & JSC_PARENS))
+    while (*p && jsc_is_directive(*p))
         p = &(*p)->next;
     return p;
 }
@@ -102,11 +83,10 @@ static jsc_node *new_target_value(jsc_ctx *cx, jsc_node *fn)
 {
     if (!fn->str)
         fn->str = jsc_temp_name(cx); /* a fresh name shadows nothing */
-    jsc_node *c = jsc_node_new(cx, N_COND, fn);
-    c->a = binary(cx, JT_INSTANCEOF, jsc_node_new(cx, N_THIS, fn), jsc_ident(cx, fn->str, fn), fn);
-    c->b = jsc_member(cx, jsc_node_new(cx, N_THIS, fn), "constructor", fn);
-    c->c = void0(cx, fn);
-    return c;
+    jsc_node *test = jsc_op(cx, N_BINARY, JT_INSTANCEOF, jsc_node_new(cx, N_THIS, fn),
+                            jsc_ident(cx, fn->str, fn), fn);
+    return jsc_cond(cx, test, jsc_member(cx, jsc_node_new(cx, N_THIS, fn), "constructor", fn),
+                    jsc_void0(cx, fn), fn);
 }
 
 /* `$$1 = this; $$2 = arguments; $$3 = <new.target>;` at the top of the frame's function. */
@@ -130,7 +110,7 @@ static jsc_node *lower_new_target(jsc_ctx *cx, fn_walk *w, jsc_node *n)
 {
     frame *fr = w->fr;
     if (fr->fn->kind == N_PROGRAM || is_method(fr->fn))
-        return void0(cx, n);
+        return jsc_void0(cx, n);
     return jsc_ident(cx, capture(cx, fr, &fr->nt_t), n);
 }
 
@@ -138,10 +118,7 @@ static jsc_node *lower_new_target(jsc_ctx *cx, fn_walk *w, jsc_node *n)
 
 static jsc_node *arg_ref(jsc_ctx *cx, size_t i, const jsc_node *at)
 {
-    jsc_node *ix = jsc_node_new(cx, N_INDEX, at);
-    ix->a = jsc_ident(cx, "arguments", at);
-    ix->b = jsc_number(cx, (double)i, at);
-    return ix;
+    return jsc_index(cx, jsc_ident(cx, "arguments", at), jsc_number(cx, (double)i, at), at);
 }
 
 static jsc_node *copy_ident(jsc_ctx *cx, const jsc_node *id)
@@ -152,12 +129,8 @@ static jsc_node *copy_ident(jsc_ctx *cx, const jsc_node *id)
 /* `src === void 0 ? def : src` (src is an identifier or arguments[i], safe to read twice). */
 static jsc_node *defaulted(jsc_ctx *cx, jsc_node *src, jsc_node *src2, jsc_node *def)
 {
-    jsc_node *c = jsc_node_new(cx, N_COND, def);
-    c->a = binary(cx, JT_SEQ, src, void0(cx, def), def);
-    c->b = def;
-    c->c = src2;
     def->next = NULL;
-    return c;
+    return jsc_cond(cx, jsc_op(cx, N_BINARY, JT_SEQ, src, jsc_void0(cx, def), def), def, src2, def);
 }
 
 /* Statements that bind parameter p (index i) from `src` (NULL: p is kept as a formal). */
@@ -168,8 +141,7 @@ static jsc_node *param_stmts(jsc_ctx *cx, jsc_node *p, size_t i, int formal, jsc
     if (p->kind == N_REST) {
         jsc_node *slice = jsc_member(cx, jsc_member(cx, jsc_node_new(cx, N_ARRAY, p), "slice", p),
                                      "call", p);
-        jsc_node *args = jsc_ident(cx, "arguments", p);
-        args->next = jsc_number(cx, (double)i, p);
+        jsc_node *args = jsc_link(jsc_ident(cx, "arguments", p), jsc_number(cx, (double)i, p));
         return var_stmt(cx, p->a, jsc_call(cx, slice, args, p), p);
     }
     if (formal) {
@@ -190,12 +162,10 @@ static jsc_node *param_stmts(jsc_ctx *cx, jsc_node *p, size_t i, int formal, jsc
     jsc_node *list = NULL;
     if (!formal)
         jsc_list_append(&list, var_stmt(cx, copy_ident(cx, target), src, p));
-    jsc_node *test = binary(cx, JT_SEQ, copy_ident(cx, target), void0(cx, p), p);
-    jsc_node *iff = jsc_node_new(cx, N_IF, p);
-    iff->a = test;
+    jsc_node *test = jsc_op(cx, N_BINARY, JT_SEQ, copy_ident(cx, target), jsc_void0(cx, p), p);
     p->b->next = NULL;
-    iff->b = jsc_expr_stmt(cx, jsc_assign(cx, copy_ident(cx, target), p->b, p));
-    jsc_list_append(&list, iff);
+    jsc_node *set = jsc_expr_stmt(cx, jsc_assign(cx, copy_ident(cx, target), p->b, p));
+    jsc_list_append(&list, jsc_op(cx, N_IF, JT_EOF, test, set, p));
     return list;
 }
 
@@ -283,10 +253,8 @@ static void lower_params(jsc_ctx *cx, jsc_node *prog, jsc_node *fn)
     }
     *cut = formals;
     if (stmts && (fn->flags & (JSC_GENERATOR | JSC_ASYNC)) == JSC_GENERATOR) {
-        jsc_node *blk = jsc_node_new(cx, N_BLOCK, stmts);
-        blk->a = stmts;
-        blk->flags = JSC_PARAMS;
-        stmts = blk;
+        stmts = jsc_wrap(cx, N_BLOCK, stmts, stmts);
+        stmts->flags = JSC_PARAMS;
     }
     prepend(fn, stmts);
 }
@@ -296,11 +264,8 @@ static void lower_params(jsc_ctx *cx, jsc_node *prog, jsc_node *fn)
 static void arrow_body(jsc_ctx *cx, jsc_node *fn)
 {
     if (fn->flags & JSC_EXPR_BODY) {
-        jsc_node *ret = jsc_node_new(cx, N_RETURN, fn->b);
-        ret->a = fn->b;
-        jsc_node *blk = jsc_node_new(cx, N_BLOCK, fn->b);
-        blk->a = ret;
-        fn->b = blk;
+        jsc_node *ret = jsc_wrap(cx, N_RETURN, fn->b, fn->b);
+        fn->b = jsc_wrap(cx, N_BLOCK, ret, fn->b);
     }
     fn->flags &= ~(uint32_t)(JSC_ARROW | JSC_EXPR_BODY);
 }

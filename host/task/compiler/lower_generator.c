@@ -116,11 +116,6 @@ static void prep_slot(jsc_ctx *cx, jsc_node **slot, void *data)
     jsc_each_child(cx, n, prep_slot, data);
 }
 
-static int is_directive(const jsc_node *s)
-{
-    return s->kind == N_EXPR_STMT && s->a && s->a->kind == N_STRING && !(s->a->flags & JSC_PARENS);
-}
-
 /* The body of the state-machine function: the switch over the cases (or the only case). */
 static jsc_node *machine(gen *g, const jsc_node *at)
 {
@@ -173,7 +168,7 @@ static void lower_function(jsc_ctx *cx, jsc_node *fn)
         fn->flags &= ~(uint32_t)JSC_EXPR_BODY;
     }
     jsc_node *prologue = NULL;
-    while (body->a && is_directive(body->a)) {
+    while (body->a && jsc_is_directive(body->a)) {
         jsc_node *d = body->a;
         body->a = d->next;
         d->next = NULL;

@@ -20,12 +20,15 @@ static int anonymous_function(const jsc_node *n)
     return n && n->kind == N_FUNCTION && !n->str;
 }
 
+/* $jsc_fname(fn, name): `name` is the expression giving the name. */
+static jsc_node *named_by(jsc_ctx *cx, jsc_node *fn, jsc_node *name)
+{
+    return jsc_helper_call(cx, "fnname", "$jsc_fname", jsc_link(fn, name), fn);
+}
+
 static jsc_node *named(jsc_ctx *cx, jsc_node *fn, const char *name)
 {
-    jsc_node *args = fn;
-    fn->next = jsc_string(cx, name, strlen(name), fn);
-    jsc_need(cx, "fnname");
-    return jsc_call(cx, jsc_ident(cx, "$jsc_fname", fn), args, fn);
+    return named_by(cx, fn, jsc_string(cx, name, strlen(name), fn));
 }
 
 /* The name a property key gives its value, or NULL when it is computed. */
@@ -47,10 +50,7 @@ static void computed_key(jsc_ctx *cx, jsc_node *prop, jsc_node *fn_scope)
     jsc_node *key = prop->a;
     const char *tmp = jsc_declare_temp(cx, fn_scope);
     prop->a = jsc_assign(cx, jsc_ident(cx, tmp, key), key, key);
-    jsc_node *fn = prop->b;
-    fn->next = jsc_ident(cx, tmp, fn);
-    jsc_need(cx, "fnname");
-    prop->b = jsc_call(cx, jsc_ident(cx, "$jsc_fname", fn), fn, fn);
+    prop->b = named_by(cx, prop->b, jsc_ident(cx, tmp, prop->b));
 }
 
 /* $jsc_method(target, "name", function () {...}, ...) from the class pass. */

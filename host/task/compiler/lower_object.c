@@ -59,8 +59,7 @@ static jsc_node *key_expr(jsc_ctx *cx, jsc_node *p)
 
 static jsc_node *helper(jsc_ctx *cx, const char *name, jsc_node *args, const jsc_node *at)
 {
-    jsc_need(cx, "objlit");
-    return jsc_call(cx, jsc_ident(cx, name, at), args, at);
+    return jsc_helper_call(cx, "objlit", name, args, at);
 }
 
 /* One step applied to the object `target` (an expression) for element p. */
@@ -74,22 +73,14 @@ static jsc_node *step(jsc_ctx *cx, jsc_node *target, jsc_node *p)
     jsc_node *key = key_expr(cx, p);
     key->next = NULL;
     if (p->flags & (JSC_GET | JSC_SET)) {
-        jsc_node *none = jsc_node_new(cx, N_UNARY, p), *g, *s;
-        none->op = JT_VOID;
-        none->a = jsc_number(cx, 0, p);
-        g = (p->flags & JSC_GET) ? p->b : none;
-        s = (p->flags & JSC_GET) ? none : p->b;
-        target->next = key;
-        key->next = g;
-        g->next = s;
+        jsc_node *none = jsc_void0(cx, p);
+        jsc_node *g = (p->flags & JSC_GET) ? p->b : none;
+        jsc_node *s = (p->flags & JSC_GET) ? none : p->b;
         s->next = NULL;
-        return helper(cx, "$jsc_objaccessor", target, p);
+        return helper(cx, "$jsc_objaccessor", jsc_link(target, jsc_link(key, jsc_link(g, s))), p);
     }
-    jsc_node *ix = jsc_node_new(cx, N_INDEX, p);
-    ix->a = target;
-    ix->b = key;
     p->b->next = NULL;
-    return jsc_assign(cx, ix, p->b, p);
+    return jsc_assign(cx, jsc_index(cx, target, key, p), p->b, p);
 }
 
 static jsc_node *lower_steps(jsc_ctx *cx, object_walk *w, jsc_node *n, jsc_node *first)
@@ -120,9 +111,7 @@ static jsc_node *lower_steps(jsc_ctx *cx, object_walk *w, jsc_node *n, jsc_node 
         jsc_list_append(&list, step(cx, jsc_ident(cx, t, p), p));
     }
     jsc_list_append(&list, jsc_ident(cx, t, n));
-    jsc_node *s = jsc_node_new(cx, N_SEQUENCE, n);
-    s->a = list;
-    return s;
+    return jsc_wrap(cx, N_SEQUENCE, list, n);
 }
 
 static jsc_node *lower_object(jsc_ctx *cx, object_walk *w, jsc_node *n)
@@ -146,11 +135,7 @@ static void visit(jsc_ctx *cx, jsc_node **slot, void *data)
 {
     object_walk *w = data;
     jsc_node *n = *slot;
-    jsc_node *saved = w->fn;
-    if (n->kind == N_FUNCTION || n->kind == N_FUNC_DECL)
-        w->fn = n;
-    jsc_each_child(cx, n, visit, w);
-    w->fn = saved;
+    jsc_each_child_in_fn(cx, n, visit, w, &w->fn);
     if (n->kind == N_OBJECT) {
         jsc_node *rest = n->next;
         jsc_node *out = lower_object(cx, w, n);

@@ -27,9 +27,8 @@ static int has_spread(const jsc_node *list)
 
 static jsc_node *to_array(jsc_ctx *cx, jsc_node *x, const jsc_node *at)
 {
-    jsc_need(cx, "iterator");
     x->next = NULL;
-    return jsc_call(cx, jsc_ident(cx, "$jsc_to_array", at), x, at);
+    return jsc_helper_call(cx, "iterator", "$jsc_to_array", x, at);
 }
 
 /* The elements `list` (some N_SPREAD) as one expression giving a new array. */
@@ -57,14 +56,6 @@ static jsc_node *spread_array(jsc_ctx *cx, jsc_node *list, const jsc_node *at)
     return jsc_call(cx, jsc_member(cx, first, "concat", at), rest, at);
 }
 
-static jsc_node *void0(jsc_ctx *cx, const jsc_node *at)
-{
-    jsc_node *v = jsc_node_new(cx, N_UNARY, at);
-    v->op = JT_VOID;
-    v->a = jsc_number(cx, 0, at);
-    return v;
-}
-
 static void lower_call(jsc_ctx *cx, spread_walk *w, jsc_node *n)
 {
     jsc_node *callee = n->a, *self;
@@ -81,7 +72,7 @@ static void lower_call(jsc_ctx *cx, spread_walk *w, jsc_node *n)
             self = jsc_ident(cx, t, o);
         }
     } else {
-        self = void0(cx, n);
+        self = jsc_void0(cx, n);
     }
     jsc_node *apply = jsc_member(cx, callee, "apply", n);
     if (n->flags & JSC_OPTIONAL)
@@ -112,11 +103,7 @@ static void visit(jsc_ctx *cx, jsc_node **slot, void *data)
 {
     spread_walk *w = data;
     jsc_node *n = *slot;
-    jsc_node *saved = w->fn;
-    if (n->kind == N_FUNCTION || n->kind == N_FUNC_DECL)
-        w->fn = n;
-    jsc_each_child(cx, n, visit, w);
-    w->fn = saved;
+    jsc_each_child_in_fn(cx, n, visit, w, &w->fn);
     switch (n->kind) {
     case N_ARRAY:
         if (has_spread(n->a))

@@ -45,11 +45,8 @@ static jsc_node *string_array(jsc_ctx *cx, const jsc_node *parts, int raw, const
             e = jsc_string(cx, p->raw ? p->raw : "", p->raw ? p->raw_len : 0, p);
         else if (p->str)
             e = jsc_string(cx, p->str, p->len, p);
-        else {
-            e = jsc_node_new(cx, N_UNARY, p);
-            e->op = JT_VOID;
-            e->a = jsc_number(cx, 0, p);
-        }
+        else
+            e = jsc_void0(cx, p);
         jsc_list_append(&arr->a, e);
     }
     return arr;

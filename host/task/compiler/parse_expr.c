@@ -343,7 +343,7 @@ static jsc_node *parse_unary(jsc_parser *p)
 
 jsc_node *jsc_p_arguments(jsc_parser *p, int cover)
 {
-    jsc_node *head = NULL, *last = NULL;
+    jsc_node *head = NULL, **tail = &head;
     int no_in = p->no_in;
     p->no_in = 0;
     jsc_p_expect(p, JT_LPAREN);
@@ -356,11 +356,8 @@ jsc_node *jsc_p_arguments(jsc_parser *p, int cover)
         } else {
             arg = jsc_p_assign(p, cover);
         }
-        if (last)
-            last->next = arg;
-        else
-            head = arg;
-        last = arg;
+        *tail = arg;
+        tail = &arg->next;
         jsc_p_list_sep(p, JT_RPAREN);
     }
     jsc_p_next(p);

@@ -78,7 +78,7 @@ jsc_node *jsc_p_function_body(jsc_parser *p, jsc_node *fn)
 
 static jsc_node *parse_params(jsc_parser *p)
 {
-    jsc_node *head = NULL, *last = NULL;
+    jsc_node *head = NULL, **tail = &head;
     jsc_p_expect(p, JT_LPAREN);
     while (p->tok.t != JT_RPAREN) {
         jsc_node *el;
@@ -91,11 +91,8 @@ static jsc_node *parse_params(jsc_parser *p)
         } else {
             el = jsc_p_binding_element(p);
         }
-        if (last)
-            last->next = el;
-        else
-            head = el;
-        last = el;
+        *tail = el;
+        tail = &el->next;
         jsc_p_list_sep(p, JT_RPAREN);
     }
     jsc_p_next(p);
@@ -316,17 +313,14 @@ jsc_node *jsc_p_class(jsc_parser *p, int is_decl)
         c->a = jsc_p_lhs(p);
     }
     jsc_p_expect(p, JT_LBRACE);
-    jsc_node *last = NULL;
+    jsc_node **tail = &c->b;
     int has_ctor = 0;
     while (p->tok.t != JT_RBRACE) {
         if (jsc_p_eat(p, JT_SEMI))
             continue;
         jsc_node *m = class_member(p, c->a != NULL, &has_ctor);
-        if (last)
-            last->next = m;
-        else
-            c->b = m;
-        last = m;
+        *tail = m;
+        tail = &m->next;
     }
     jsc_p_next(p);
     p->strict = strict;
@@ -385,7 +379,7 @@ static jsc_node *object_property(jsc_parser *p)
 jsc_node *jsc_p_object(jsc_parser *p)
 {
     jsc_node *obj = jsc_p_node(p, N_OBJECT, &p->tok);
-    jsc_node *last = NULL;
+    jsc_node **tail = &obj->a;
     int no_in = p->no_in;
     p->no_in = 0;
     jsc_p_enter(p);
@@ -399,11 +393,8 @@ jsc_node *jsc_p_object(jsc_parser *p)
         } else {
             el = object_property(p);
         }
-        if (last)
-            last->next = el;
-        else
-            obj->a = el;
-        last = el;
+        *tail = el;
+        tail = &el->next;
         jsc_p_list_sep(p, JT_RBRACE);
     }
     jsc_p_next(p);

@@ -10,7 +10,7 @@
 static jsc_node *array_binding(jsc_parser *p)
 {
     jsc_node *pat = jsc_p_node(p, N_ARRAY_PATTERN, &p->tok);
-    jsc_node *last = NULL;
+    jsc_node **tail = &pat->a;
     jsc_p_next(p);
     while (p->tok.t != JT_RBRACKET) {
         jsc_node *el;
@@ -25,11 +25,8 @@ static jsc_node *array_binding(jsc_parser *p)
         } else {
             el = jsc_p_binding_element(p);
         }
-        if (last)
-            last->next = el;
-        else
-            pat->a = el;
-        last = el;
+        *tail = el;
+        tail = &el->next;
         jsc_p_list_sep(p, JT_RBRACKET);
     }
     jsc_p_next(p);
@@ -39,7 +36,7 @@ static jsc_node *array_binding(jsc_parser *p)
 static jsc_node *object_binding(jsc_parser *p)
 {
     jsc_node *pat = jsc_p_node(p, N_OBJECT_PATTERN, &p->tok);
-    jsc_node *last = NULL;
+    jsc_node **tail = &pat->a;
     jsc_p_next(p);
     while (p->tok.t != JT_RBRACE) {
         jsc_node *el;
@@ -78,11 +75,8 @@ static jsc_node *object_binding(jsc_parser *p)
                 }
             }
         }
-        if (last)
-            last->next = el;
-        else
-            pat->a = el;
-        last = el;
+        *tail = el;
+        tail = &el->next;
         jsc_p_list_sep(p, JT_RBRACE);
     }
     jsc_p_next(p);

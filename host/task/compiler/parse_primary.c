@@ -10,7 +10,7 @@
 jsc_node *jsc_p_template(jsc_parser *p, int tagged)
 {
     jsc_node *t = jsc_p_node(p, N_TEMPLATE, &p->tok);
-    jsc_node *lastpart = NULL, *lastexpr = NULL;
+    jsc_node **part_tail = &t->a, **expr_tail = &t->b;
     for (;;) {
         if (p->tok.t != JT_TEMPLATE)
             jsc_p_unexpected(p, "a template continuation");
@@ -21,11 +21,8 @@ jsc_node *jsc_p_template(jsc_parser *p, int tagged)
         part->len = p->tok.len;
         part->raw = p->tok.raw;
         part->raw_len = p->tok.raw_len;
-        if (lastpart)
-            lastpart->next = part;
-        else
-            t->a = part;
-        lastpart = part;
+        *part_tail = part;
+        part_tail = &part->next;
         if (p->tok.tail) {
             jsc_p_next(p);
             return t;
@@ -35,11 +32,8 @@ jsc_node *jsc_p_template(jsc_parser *p, int tagged)
         p->no_in = 0;
         jsc_node *e = jsc_p_expression(p, 0);
         p->no_in = no_in;
-        if (lastexpr)
-            lastexpr->next = e;
-        else
-            t->b = e;
-        lastexpr = e;
+        *expr_tail = e;
+        expr_tail = &e->next;
         if (p->tok.t != JT_RBRACE)
             jsc_p_unexpected(p, "'}'");
         p->has_ahead = 0;
@@ -50,7 +44,7 @@ jsc_node *jsc_p_template(jsc_parser *p, int tagged)
 static jsc_node *parse_array(jsc_parser *p)
 {
     jsc_node *arr = jsc_p_node(p, N_ARRAY, &p->tok);
-    jsc_node *last = NULL;
+    jsc_node **tail = &arr->a;
     int no_in = p->no_in;
     p->no_in = 0;
     jsc_p_next(p);
@@ -67,11 +61,8 @@ static jsc_node *parse_array(jsc_parser *p)
         } else {
             el = jsc_p_assign(p, 1);
         }
-        if (last)
-            last->next = el;
-        else
-            arr->a = el;
-        last = el;
+        *tail = el;
+        tail = &el->next;
         if (p->tok.t != JT_RBRACKET) {
             jsc_p_list_sep(p, JT_RBRACKET);
             if (spread && p->tok.t == JT_RBRACKET)
@@ -90,7 +81,7 @@ static jsc_node *parse_paren(jsc_parser *p)
     int no_in = p->no_in, saved = p->cover_count;
     p->no_in = 0;
     jsc_p_next(p);
-    jsc_node *items = NULL, *last = NULL, *rest = NULL;
+    jsc_node *items = NULL, **tail = &items, *rest = NULL;
     int trailing = 0;
     while (p->tok.t != JT_RPAREN) {
         if (p->tok.t == JT_ELLIPSIS) {
@@ -105,11 +96,8 @@ static jsc_node *parse_paren(jsc_parser *p)
             break;
         }
         jsc_node *e = jsc_p_assign(p, 1);
-        if (last)
-            last->next = e;
-        else
-            items = e;
-        last = e;
+        *tail = e;
+        tail = &e->next;
         if (p->tok.t != JT_COMMA)
             break;
         jsc_p_next(p);

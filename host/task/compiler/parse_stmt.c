@@ -36,7 +36,7 @@ static jsc_node *parse_var(jsc_parser *p, uint32_t kind, int in_for)
     jsc_node *v = jsc_p_node(p, N_VAR, &p->tok);
     v->flags = kind;
     jsc_p_next(p);
-    jsc_node *last = NULL;
+    jsc_node **tail = &v->a;
     do {
         jsc_node *d = jsc_p_node(p, N_DECLARATOR, &p->tok);
         if (kind != JSC_DECL_VAR && jsc_p_is_ident(p, "let"))
@@ -53,11 +53,8 @@ static jsc_node *parse_var(jsc_parser *p, uint32_t kind, int in_for)
                 jsc_p_fail(p, d->line, d->col,
                            "Missing initializer in destructuring declaration");
         }
-        if (last)
-            last->next = d;
-        else
-            v->a = d;
-        last = d;
+        *tail = d;
+        tail = &d->next;
     } while (jsc_p_eat(p, JT_COMMA));
     return v;
 }
@@ -173,7 +170,7 @@ static jsc_node *parse_switch(jsc_parser *p)
     jsc_p_next(p);
     n->a = paren_expr(p);
     jsc_p_expect(p, JT_LBRACE);
-    jsc_node *last = NULL;
+    jsc_node **tail = &n->b;
     int has_default = 0;
     p->breakable++;
     while (p->tok.t != JT_RBRACE) {
@@ -190,21 +187,15 @@ static jsc_node *parse_switch(jsc_parser *p)
             jsc_p_unexpected(p, "'case', 'default' or '}'");
         }
         jsc_p_expect(p, JT_COLON);
-        jsc_node *slast = NULL;
+        jsc_node **s_tail = &c->b;
         while (p->tok.t != JT_RBRACE && !jsc_p_is_kw(p, "case") &&
                !jsc_p_is_kw(p, "default")) {
             jsc_node *s = jsc_p_statement(p, 1);
-            if (slast)
-                slast->next = s;
-            else
-                c->b = s;
-            slast = s;
+            *s_tail = s;
+            s_tail = &s->next;
         }
-        if (last)
-            last->next = c;
-        else
-            n->b = c;
-        last = c;
+        *tail = c;
+        tail = &c->next;
     }
     p->breakable--;
     jsc_p_next(p);
@@ -447,7 +438,7 @@ static int is_use_strict(const jsc_parser *p, const jsc_token *t, const jsc_node
 
 jsc_node *jsc_p_statement_list(jsc_parser *p, jsc_tok end, int directives, int *strict)
 {
-    jsc_node *head = NULL, *last = NULL;
+    jsc_node *head = NULL, **tail = &head;
     int prologue = directives;
     while (p->tok.t != end) {
         if (p->tok.t == JT_EOF)
@@ -465,11 +456,8 @@ jsc_node *jsc_p_statement_list(jsc_parser *p, jsc_tok end, int directives, int *
                 prologue = 0;
             }
         }
-        if (last)
-            last->next = s;
-        else
-            head = s;
-        last = s;
+        *tail = s;
+        tail = &s->next;
     }
     return head;
 }

@@ -130,17 +130,12 @@ static void temps(jsc_printer *pr, const jsc_node *c)
     jsc_pr_puts(pr, ";");
 }
 
-static int is_directive(const jsc_node *s)
-{
-    return s->kind == N_EXPR_STMT && s->a->kind == N_STRING && !(s->a->flags & JSC_PARENS);
-}
-
 /* Statements of a body with the temporaries declared after the directive prologue (so that
  * "use strict" stays first) and before everything else. */
 static void body_list(jsc_printer *pr, const jsc_node *list, const jsc_node *tmp)
 {
     if (tmp) {
-        while (list && is_directive(list)) {
+        while (list && jsc_is_directive(list)) {
             jsc_pr_newline(pr);
             jsc_pr_stmt(pr, list);
             list = list->next;

@@ -100,6 +100,15 @@ static void put_cp_escape(jsc_printer *pr, uint32_t cp)
     }
 }
 
+/* The UTF-8 character at s (len bytes left) as an escape; returns its length in bytes. */
+static size_t put_char_escape(jsc_printer *pr, const char *s, size_t len)
+{
+    uint32_t cp;
+    size_t n = jsc_utf8_get(s, len, &cp);
+    put_cp_escape(pr, cp);
+    return n;
+}
+
 /* `s` as the inside of a string literal quoted with `quote` (or of a template with '`'),
  * ASCII only. */
 static void put_escaped(jsc_printer *pr, const char *s, size_t len, char quote)
@@ -138,9 +147,7 @@ static void put_escaped(jsc_printer *pr, const char *s, size_t len, char quote)
             jsc_pr_puts(pr, esc);
             i++;
         } else {
-            uint32_t cp;
-            i += jsc_utf8_get(s + i, len - i, &cp);
-            put_cp_escape(pr, cp);
+            i += put_char_escape(pr, s + i, len - i);
         }
         run = i;
     }
@@ -236,9 +243,7 @@ static void put_raw(jsc_printer *pr, const char *s, size_t len)
             jsc_pr_newline_raw(pr);
             i++;
         } else {
-            uint32_t cp;
-            i += jsc_utf8_get(s + i, len - i, &cp);
-            put_cp_escape(pr, cp);
+            i += put_char_escape(pr, s + i, len - i);
         }
         run = i;
     }

@@ -8,61 +8,10 @@
  */
 #include "scope.h"
 
+#include "names.h"
 #include "phases.h"
 
 #include <string.h>
-
-/* ---- a set of names (open addressing, arena-backed) --------------------------------------- */
-
-typedef struct name_set {
-    const char **slots;
-    size_t cap, count;
-} name_set;
-
-static size_t hash_name(const char *s)
-{
-    size_t h = 5381;
-    for (; *s; s++)
-        h = h * 33u + (unsigned char)*s;
-    return h;
-}
-
-static int set_has(const name_set *set, const char *name)
-{
-    if (!set || !set->cap)
-        return 0;
-    for (size_t i = hash_name(name) & (set->cap - 1);; i = (i + 1) & (set->cap - 1)) {
-        if (!set->slots[i])
-            return 0;
-        if (strcmp(set->slots[i], name) == 0)
-            return 1;
-    }
-}
-
-static void set_add(jsc_ctx *cx, name_set *set, const char *name)
-{
-    if (!name || set_has(set, name))
-        return;
-    if ((set->count + 1) * 2 > set->cap) {
-        size_t cap = set->cap ? set->cap * 2 : 256;
-        const char **slots = jsc_alloc(cx, cap * sizeof *slots);
-        for (size_t i = 0; i < set->cap; i++) {
-            if (!set->slots[i])
-                continue;
-            size_t j = hash_name(set->slots[i]) & (cap - 1);
-            while (slots[j])
-                j = (j + 1) & (cap - 1);
-            slots[j] = set->slots[i];
-        }
-        set->slots = slots;
-        set->cap = cap;
-    }
-    size_t i = hash_name(name) & (set->cap - 1);
-    while (set->slots[i])
-        i = (i + 1) & (set->cap - 1);
-    set->slots[i] = name;
-    set->count++;
-}
 
 /* ---- scopes and bindings -------------------------------------------------------------------- */
 
@@ -72,7 +21,7 @@ typedef struct walk {
     jsc_scope_info
         *this_fn; /* nearest non-arrow function (or the program): owner of this/arguments */
     jsc_node *loop;
-    name_set *names;
+    jsc_names *names;
 } walk;
 
 int jsc_is_loop(jsc_kind k)
@@ -169,12 +118,9 @@ static void hoist_slot(jsc_ctx *cx, jsc_node **slot, void *data)
 {
     walk *w = data;
     jsc_node *n = *slot;
-    switch (n->kind) {
-    case N_FUNCTION:
-    case N_FUNC_DECL:
-    case N_CLASS:
-    case N_CLASS_DECL:
+    if (jsc_is_code_boundary(n))
         return;
+    switch (n->kind) {
     case N_VAR:
         if (n->flags & JSC_DECL_VAR)
             declare_var_list(w, w->scope->func, n);
@@ -380,7 +326,7 @@ static void note_name(walk *w, const jsc_node *n)
     case N_LABELED:
     case N_MEMBER:
         if (n->str)
-            set_add(w->cx, w->names, n->str);
+            jsc_names_add(w->cx, w->names, n->str);
         break;
     default:
         break;
@@ -438,26 +384,10 @@ static void visit(walk *w, jsc_node *n)
         mark_assigned(n->a);
 }
 
-/* A temporaries' prefix no name of the program starts with: "$$", "$$$", ... */
-static const char *pick_prefix(jsc_ctx *cx, const name_set *set)
-{
-    char prefix[16] = "$$";
-    for (size_t len = 2; len < sizeof prefix - 1; len++) {
-        int clash = 0;
-        for (size_t i = 0; i < set->cap && !clash; i++)
-            clash = set->slots[i] && strncmp(set->slots[i], prefix, len) == 0;
-        if (!clash)
-            break;
-        prefix[len] = '$';
-        prefix[len + 1] = '\0';
-    }
-    return jsc_strdup(cx, prefix);
-}
-
 int jsc_scope(jsc_ctx *cx, jsc_node *prog)
 {
     walk w = {cx, NULL, NULL, NULL, NULL};
-    name_set *names = jsc_alloc(cx, sizeof *names);
+    jsc_names *names = jsc_alloc(cx, sizeof *names);
     w.names = names;
     jsc_scope_info *root = scope_new(&w, JSC_S_PROGRAM, prog);
     root->names = names;
@@ -468,7 +398,7 @@ int jsc_scope(jsc_ctx *cx, jsc_node *prog)
     visit_list(&w, prog->a);
     visit_list(&w, prog->c);
     if (!cx->temp_prefix)
-        cx->temp_prefix = pick_prefix(cx, names);
+        cx->temp_prefix = jsc_names_temp_prefix(cx, names);
     return !cx->failed;
 }
 
@@ -484,7 +414,7 @@ int jsc_is_global_ref(const jsc_node *ident)
     return ident && ident->kind == N_IDENT && ident->scope == NULL;
 }
 
-static name_set *names_of(const jsc_node *prog)
+static jsc_names *names_of(const jsc_node *prog)
 {
     const jsc_scope_info *root = prog ? prog->scope : NULL;
     return root ? root->names : NULL;
@@ -492,14 +422,14 @@ static name_set *names_of(const jsc_node *prog)
 
 int jsc_scope_name_used(const jsc_node *prog, const char *name)
 {
-    return set_has(names_of(prog), name);
+    return jsc_names_has(names_of(prog), name);
 }
 
 void jsc_scope_add_name(jsc_ctx *cx, jsc_node *prog, const char *name)
 {
-    name_set *set = names_of(prog);
+    jsc_names *set = names_of(prog);
     if (set)
-        set_add(cx, set, name);
+        jsc_names_add(cx, set, name);
 }
 
 const char *jsc_scope_fresh_name(jsc_ctx *cx, jsc_node *prog, const char *base)
