@@ -11,7 +11,7 @@ mk() { # mk NAME 'main.js'
   printf '%s\n' "$2" >"$WORK/tasks/$1/main.js"
 }
 mk spin 'function main(input) { console.log("spin starts", input.n); console.warn("spin line 2"); for (;;) {} }'
-mk bomb 'function main(input) { console.log("bomb allocates"); var a = []; for (;;) a.push("xxxxxxxxxxxxxxxxxxxxxxxx" + a.length); }'
+mk bomb 'function main(input) { console.log("bomb allocates"); var s = "bomb"; for (;;) s = s + s; }'
 mk chatty 'function main(input) { for (var i = 0; i < 20000; i++) console.log("line " + i); for (;;) {} }'
 
 # run-once: the lines reach stderr before the timeout message.
