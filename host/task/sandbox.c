@@ -87,9 +87,21 @@ static rlim_t cpu_limit_from_now(int64_t seconds)
     return (rlim_t)((us + 500000) / 1000000) + (rlim_t)seconds;
 }
 
+/* The stack the main thread may grow to: the executor runs deep recursion on it (MuJS built
+ * with raised limits needs up to 32 MiB, 64 MiB under sanitizers; executor-mujs/mujs_lib.h)
+ * rather than starting a thread per execution. Raised here because the filter forbids it
+ * later; only pages the recursion touches are used. */
+#define RT_SANDBOX_STACK ((rlim_t)80 * 1024 * 1024)
+
 static ratchet_status apply_rlimits(const rt_sandbox_limits *l, rt_error *err)
 {
     if (set_limit(RLIMIT_CORE, "RLIMIT_CORE", 0, 0, err) != RATCHET_OK)
+        return RATCHET_ERR;
+    struct rlimit stack;
+    if (getrlimit(RLIMIT_STACK, &stack) == 0 && stack.rlim_cur != RLIM_INFINITY &&
+        stack.rlim_cur < RT_SANDBOX_STACK &&
+        set_limit(RLIMIT_STACK, "RLIMIT_STACK", RT_SANDBOX_STACK, stack.rlim_max, err) !=
+            RATCHET_OK)
         return RATCHET_ERR;
 #if !RT_SANDBOX_SANITIZED
     if (l->memory_bytes > 0 && set_limit(RLIMIT_AS, "RLIMIT_AS", (rlim_t)l->memory_bytes,
