@@ -31,23 +31,8 @@ CHECKS=$((CHECKS + 1))
 expect_err_contains "[chatty] warn: [console output cut here" "run-once says where the lines were cut"
 
 # serve: the coordinator has the lines when it kills the worker.
-cat >"$WORK/r.yaml" <<YAML
-execution:
-  timeout: 1s
-  memory_limit: 32MiB
-engine:
-  workers: 1
-  max_retries: 0
-instances:
-  - name: file
-    plugin: logger-file
-    options: {path: serve.jsonl, level: info}
-YAML
-OPS=("$R" --config "$WORK/r.yaml" --data-dir "$WORK/data" --tasks "$WORK/tasks")
-"${OPS[@]}" serve 2>>"$WORK/serve.err" &
-SERVE=$!
-cleanup_hooks+=("kill -9 $SERVE 2>/dev/null")
-wait_for 20 grep -q "ratchet serve: ready" "$WORK/serve.jsonl" || fail "serve did not start"
+start_serve "  timeout: 1s
+  memory_limit: 32MiB"
 execution_of() { "${OPS[@]}" jobs show "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["executionId"])'; }
 
 job_id() { python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' <<<"$OUT"; }

@@ -55,6 +55,29 @@ wait_for() {
   done
 }
 
+# start_serve EXECUTION_YAML: a server on $WORK/data with the tasks in $WORK/tasks, one worker,
+# no retries, the given `execution:` section (indented lines) and a JSON log in
+# $WORK/serve.jsonl; waits for it to be ready. Sets OPS (the ratchet command and flags the
+# operator commands take) and SERVE (its pid, killed at exit).
+start_serve() {
+  cat >"$WORK/r.yaml" <<YAML
+execution:
+$1
+engine:
+  workers: 1
+  max_retries: 0
+instances:
+  - name: file
+    plugin: logger-file
+    options: {path: serve.jsonl, level: info}
+YAML
+  OPS=("$RATCHET_BIN" --config "$WORK/r.yaml" --data-dir "$WORK/data" --tasks "$WORK/tasks")
+  "${OPS[@]}" serve 2>>"$WORK/serve.err" &
+  SERVE=$!
+  cleanup_hooks+=("kill -9 $SERVE 2>/dev/null")
+  wait_for 20 grep -q "ratchet serve: ready" "$WORK/serve.jsonl" || fail "serve did not start"
+}
+
 # finish: print the summary line and exit non-zero on any failure.
 finish() {
   echo "$TEST_NAME: $CHECKS checks, $FAILURES failed"

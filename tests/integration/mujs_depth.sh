@@ -56,22 +56,7 @@ expect_rc 1 "runaway recursion under --memory-mb 2"
 expect_err_contains "stack overflow: " "still a stack overflow with little memory"
 
 # A serve worker runs the same task.
-cat >"$WORK/r.yaml" <<YAML
-execution:
-  timeout: 20s
-engine:
-  workers: 1
-  max_retries: 0
-instances:
-  - name: file
-    plugin: logger-file
-    options: {path: serve.jsonl, level: info}
-YAML
-OPS=("$R" --config "$WORK/r.yaml" --data-dir "$WORK/data" --tasks "$WORK/tasks")
-"${OPS[@]}" serve 2>>"$WORK/serve.err" &
-SERVE=$!
-cleanup_hooks+=("kill -9 $SERVE 2>/dev/null")
-wait_for 20 grep -q "ratchet serve: ready" "$WORK/serve.jsonl" || fail "serve did not start"
+start_serve "  timeout: 20s"
 if [ "$deep" = 1 ]; then
   run "${OPS[@]}" jobs submit --task deep --input-json '{"n": 10000}' --wait --json
   expect_rc 0 "d(10000) in a worker"
