@@ -117,102 +117,6 @@ static double median(const double *v, int n)
     return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
-/* ---- heap accounting: a counting layer in front of a state's allocator ------------------ */
-
-/* MuJS is not told a block's old size on realloc/free, so the layer keeps it in a header of
- * its own in front of what the inner allocator returns. */
-#define HEAP_HEADER ((size_t) _Alignof(max_align_t))
-#define HEAP_SLOTS  16
-
-typedef struct heap_slot {
-    js_Alloc inner;
-    void *inner_ctx;
-    size_t blocks; /* live blocks; the slot is free again when they go back to 0 */
-    int used;
-} heap_slot;
-
-typedef struct heap_count {
-    size_t live, peak, total, allocs;
-} heap_count;
-
-static heap_slot heap_slots[HEAP_SLOTS];
-static heap_count heap;
-static int heap_on;     /* wrap states created from now on */
-static int heap_missed; /* a state could not be wrapped: figures incomplete */
-
-static void *heap_libc(void *ctx, void *ptr, int size)
-{
-    (void)ctx;
-    if (size <= 0) {
-        free(ptr);
-        return NULL;
-    }
-    return realloc(ptr, (size_t)size);
-}
-
-static void *heap_alloc(void *actx, void *ptr, int size)
-{
-    heap_slot *s = actx;
-    char *raw = ptr ? (char *)ptr - HEAP_HEADER : NULL;
-    size_t old = 0;
-    if (raw)
-        memcpy(&old, raw, sizeof old);
-    if (size <= 0) {
-        if (raw) {
-            s->inner(s->inner_ctx, raw, 0);
-            heap.live -= old;
-            if (--s->blocks == 0)
-                s->used = 0;
-        }
-        return NULL;
-    }
-    size_t want = (size_t)size;
-    if (want > (size_t)0x7fffffff - HEAP_HEADER)
-        return NULL;
-    char *nraw = s->inner(s->inner_ctx, raw, (int)(want + HEAP_HEADER));
-    if (!nraw)
-        return NULL;
-    memcpy(nraw, &want, sizeof want);
-    if (!raw)
-        s->blocks++;
-    heap.live = heap.live - old + want;
-    heap.total += want > old ? want - old : 0;
-    heap.allocs++;
-    if (heap.live > heap.peak)
-        heap.peak = heap.live;
-    return nraw + HEAP_HEADER;
-}
-
-js_State *__real_js_newstate(js_Alloc alloc, void *actx, int flags);
-js_State *__wrap_js_newstate(js_Alloc alloc, void *actx, int flags);
-
-js_State *__wrap_js_newstate(js_Alloc alloc, void *actx, int flags)
-{
-    if (!heap_on)
-        return __real_js_newstate(alloc, actx, flags);
-    for (int i = 0; i < HEAP_SLOTS; i++) {
-        heap_slot *s = &heap_slots[i];
-        if (s->used)
-            continue;
-        s->inner = alloc ? alloc : heap_libc;
-        s->inner_ctx = alloc ? actx : NULL;
-        s->blocks = 0;
-        s->used = 1;
-        js_State *J = __real_js_newstate(heap_alloc, s, flags);
-        if (!J)
-            s->used = 0;
-        return J;
-    }
-    heap_missed = 1;
-    return __real_js_newstate(alloc, actx, flags);
-}
-
-static void heap_start(void)
-{
-    memset(&heap, 0, sizeof heap);
-    heap_on = 1;
-}
-
 /* ---- timing jobs ------------------------------------------------------------------------- */
 
 typedef int (*job_fn)(void *arg); /* one operation; nonzero = wrong result */
@@ -578,10 +482,9 @@ static int task_heap(task *t, heap_count *out)
 {
     if (job_execute(t) != 0)
         return -1;
-    heap_start();
+    bench_heap_start();
     int rc = job_execute(t);
-    heap_on = 0;
-    *out = heap;
+    bench_heap_stop(out);
     return rc;
 }
 
@@ -636,7 +539,7 @@ static int bench_exec_pair(const bench_opts *o, const char *what, task *a, task 
     fmt_kb(fa, sizeof fa, ha.total);
     fmt_kb(fb, sizeof fb, hb.total);
     table_row(metric, fa, fb, hb.total ? (double)ha.total / (double)hb.total : 0, "-", -1);
-    return heap_missed ? -1 : 0;
+    return bench_heap_missed() ? -1 : 0;
 }
 
 static int bench_exec(const bench_opts *o, executor *e)

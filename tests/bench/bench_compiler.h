@@ -24,6 +24,19 @@ int bench_text_addf(text *t, const char *fmt, int k, const char *body, size_t n)
 /* The whole file (malloc'd; "" when empty), NULL when it cannot be read. */
 char *bench_read_file(const char *path);
 
+/* Heap accounting (bench_compiler_heap.c): bytes MuJS asks for in every state created between
+ * bench_heap_start and bench_heap_stop. */
+typedef struct heap_count {
+    size_t live, peak, total, allocs;
+} heap_count;
+void bench_heap_start(void);
+void bench_heap_stop(heap_count *out);
+/* Nonzero when some state could not be counted (the figures are incomplete). */
+int bench_heap_missed(void);
+/* The real js_newstate (the benchmark links with --wrap=js_newstate): a state never counted. */
+struct js_State;
+struct js_State *__real_js_newstate(void *(*alloc)(void *, void *, int), void *actx, int flags);
+
 /* A line printed under the table (bench_compiler.c). */
 void bench_note(const char *fmt, ...) RATCHET_PRINTF(1, 2);
 
