@@ -297,8 +297,9 @@ const rt_command rt_cmd_jobs = {
     "takes a JSON array of destinations: {\"type\": \"webhook\", \"url\", \"method\",\n"
     "\"headers\", \"auth\": {\"type\": \"bearer\"|\"basic\"|\"api_key\", ...}, \"timeout_ms\",\n"
     "\"max_attempts\", \"include\": \"output\"|\"job\"} or {\"type\": \"file\", \"path\":\n"
-    "\"out/{task}-{job_id}.json\", \"format\": \"json\"|\"json_compact\", \"overwrite\"}. Results "
-    "are\n"
-    "recorded as delivery results.\n",
+    "\"out/{task}-{job_id}.json\", \"format\": \"json\"|\"json_compact\", \"overwrite\"}.\n"
+    "Paths, webhook URLs (path and query) and header values are templates: {job_id},\n"
+    "{execution_id}, {task}, {version}, {status}, {timestamp}. Results are recorded as\n"
+    "delivery results.\n",
     jobs_run,
 };

@@ -17,5 +17,6 @@
 #include "options.h"   /* option schemas and values */
 #include "rt_yaml.h"   /* YAML documents with positions */
 #include "settings.h"  /* ratchet.yaml */
+#include "sha256.h"    /* SHA-256 (API key hashes) */
 
 #endif

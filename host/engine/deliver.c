@@ -160,6 +160,20 @@ static int url_ok(const char *url)
     return 1;
 }
 
+/* A URL template: an http(s) URL whose scheme, user, host and port are literal (a job's values
+ * must not choose where its results go) and whose variables are known. The fragment, never
+ * sent, takes no variables either. */
+static ratchet_status check_url(const char *url, const char *where, rt_error *err)
+{
+    if (!url_ok(url))
+        return rt_fail(err, "%s: expected an http(s) URL", where);
+    const char *authority = strstr(url, "://") + 3;
+    const char *end = authority + strcspn(authority, "/?#"), *fragment = strchr(end, '#');
+    if (memchr(url, '{', (size_t)(end - url)) || (fragment && strchr(fragment, '{')))
+        return rt_fail(err, "%s: variables are allowed only in the path and query", where);
+    return rt_deliver_template_check(url, where, err);
+}
+
 static ratchet_status check_auth(struct json_object *auth, const char *where, rt_error *err)
 {
     static const char *const bearer[] = {"type", "token", NULL};
@@ -205,8 +219,9 @@ static ratchet_status check_webhook(struct json_object *d, const char *where, rt
     int i;
     if (known_keys(d, keys, where, err) || string_member(d, "url", 1, 0, where, &s, err))
         return RATCHET_ERR;
-    if (!url_ok(s))
-        return rt_fail(err, "%s.url: expected an http(s) URL", where);
+    snprintf(sub, sizeof sub, "%s.url", where);
+    if (check_url(s, sub, err))
+        return RATCHET_ERR;
     if (string_member(d, "method", 0, 0, where, &s, err))
         return RATCHET_ERR;
     char method[8];
@@ -227,6 +242,12 @@ static ratchet_status check_webhook(struct json_object *d, const char *where, rt
             if (!header_name_ok(name))
                 return rt_fail(err, "%s: invalid header name '%.64s'", sub, name);
             if (string_member(headers, name, 1, 1, sub, &s, err))
+                return RATCHET_ERR;
+            char header[256];
+            snprintf(header, sizeof header, "%s.%.128s", sub, name);
+            if (strlen(s) > RT_OUTPUT_MAX_HEADER)
+                return rt_fail(err, "%s: longer than %d bytes", header, RT_OUTPUT_MAX_HEADER);
+            if (rt_deliver_template_check(s, header, err))
                 return RATCHET_ERR;
         }
     }
@@ -440,13 +461,42 @@ static ratchet_status add_header(rt_fetch_request *req, const char *name, const 
     return rt_fetch_headers_add(&req->headers, name, strlen(name), value, strlen(value));
 }
 
-/* The request for a validated webhook destination; req->body borrows body. */
-static ratchet_status build_request(struct json_object *d, char *body, rt_fetch_request *req)
+/* The header templates of d expanded for job and added to req, but where auth already set the
+ * header. */
+static ratchet_status add_template_headers(rt_fetch_request *req, struct json_object *d,
+                                           const rt_delivery_job *job, rt_error *err)
+{
+    struct json_object *headers = member(d, "headers");
+    if (!headers)
+        return RATCHET_OK;
+    ratchet_status rc = RATCHET_OK;
+    json_object_object_foreach(headers, name, value)
+    {
+        if (rc != RATCHET_OK || rt_fetch_headers_get(&req->headers, name))
+            continue;
+        ratchet_buf b = RATCHET_BUF_INIT;
+        char where[192];
+        snprintf(where, sizeof where, "output.headers.%.128s", name);
+        rc = rt_deliver_template_expand(json_object_get_string(value), RT_ESCAPE_HEADER, job,
+                                        RT_OUTPUT_MAX_HEADER, &b, where, err);
+        if (rc == RATCHET_OK)
+            rc = rt_fetch_headers_add(&req->headers, name, strlen(name), b.data ? b.data : "",
+                                      b.len);
+        rt_buf_free(&b);
+    }
+    return rc;
+}
+
+/* The request for a validated webhook destination, to the expanded url; req->url and req->body
+ * borrow url and body. */
+static ratchet_status build_request(struct json_object *d, const rt_delivery_job *job,
+                                    const char *url, char *body, rt_fetch_request *req,
+                                    rt_error *err)
 {
     const char *method = json_object_get_string(member(d, "method"));
     if (rt_fetch_method(method ? method : "POST", req->method) != RATCHET_OK)
-        return RATCHET_ERR;
-    req->url = json_object_get_string(member(d, "url"));
+        return rt_fail(err, "cannot build the request");
+    req->url = url;
     req->body = body;
     req->body_len = strlen(body);
     ratchet_status rc = RATCHET_OK;
@@ -470,15 +520,9 @@ static ratchet_status build_request(struct json_object *d, char *body, rt_fetch_
                             json_object_get_string(member(auth, "key")));
         }
     }
-    struct json_object *headers = member(d, "headers");
-    if (headers) {
-        json_object_object_foreach(headers, name, value)
-        {
-            /* auth wins over a header of the same name */
-            if (rc == RATCHET_OK && !rt_fetch_headers_get(&req->headers, name))
-                rc = add_header(req, name, json_object_get_string(value));
-        }
-    }
+    /* auth wins over a header of the same name */
+    if (rc == RATCHET_OK)
+        rc = add_template_headers(req, d, job, err);
     if (rc == RATCHET_OK && !rt_fetch_headers_get(&req->headers, "Content-Type"))
         rc = add_header(req, "Content-Type", "application/json");
     if (rc == RATCHET_OK && !rt_fetch_headers_get(&req->headers, "User-Agent"))
@@ -553,14 +597,30 @@ static void fault_text(outcome *o, const rt_fetch_fault *fault, const char *url)
     o->failed = 1;
 }
 
+/* The URL template of d expanded for job (malloc'd, in *url) and, in o->destination, without
+ * its credentials; on failure o->destination is the template's. */
+static ratchet_status webhook_url(struct json_object *d, const rt_delivery_job *job, char **url,
+                                  outcome *o)
+{
+    const char *tmpl = json_object_get_string(member(d, "url"));
+    ratchet_buf b = RATCHET_BUF_INIT;
+    ratchet_status rc = rt_deliver_template_expand(tmpl, RT_ESCAPE_URL, job, RT_OUTPUT_MAX_URL, &b,
+                                                   "output.url", &o->err);
+    *url = rc == RATCHET_OK ? b.data : NULL;
+    if (rc != RATCHET_OK)
+        rt_buf_free(&b);
+    o->destination = url_without_credentials(*url ? *url : tmpl);
+    return rc == RATCHET_OK && (!*url || !o->destination) ? RATCHET_NOMEM : rc;
+}
+
 static void webhook(struct json_object *d, const rt_delivery_job *job, const rt_delivery_policy *p,
                     outcome *o)
 {
-    const char *url = json_object_get_string(member(d, "url"));
     int64_t timeout, attempts;
     int_member(d, "timeout_ms", 0, INT64_MAX, RT_OUTPUT_DEFAULT_TIMEOUT, "", &timeout, NULL);
     int_member(d, "max_attempts", 0, INT64_MAX, RT_OUTPUT_DEFAULT_ATTEMPTS, "", &attempts, NULL);
-    o->destination = url_without_credentials(url);
+    char *url = NULL;
+    ratchet_status rc = webhook_url(d, job, &url, o);
 
     rt_fetch_config cfg = rt_fetch_config_defaults();
     cfg.timeout_ms = timeout;
@@ -570,12 +630,12 @@ static void webhook(struct json_object *d, const rt_delivery_job *job, const rt_
     rt_fetcher *f = rt_fetcher_new(&cfg);
     rt_fetch_request req;
     memset(&req, 0, sizeof req);
-    char *body = body_text(d, job, JSON_C_TO_STRING_PLAIN);
-    ratchet_status rc = f && body && o->destination ? build_request(d, body, &req) : RATCHET_NOMEM;
-    if (rc != RATCHET_OK) {
-        rt_fail(&o->err, rc == RATCHET_NOMEM ? "out of memory" : "cannot build the request");
-        o->failed = 1;
-    }
+    char *body = rc == RATCHET_OK ? body_text(d, job, JSON_C_TO_STRING_PLAIN) : NULL;
+    if (rc == RATCHET_OK)
+        rc = f && body ? build_request(d, job, url, body, &req, &o->err) : RATCHET_NOMEM;
+    if (rc == RATCHET_NOMEM)
+        rt_fail(&o->err, "out of memory");
+    o->failed = rc != RATCHET_OK;
     uint64_t rng = (uint64_t)mono_ms() * 0x9E3779B97F4A7C15u ^ (uint64_t)(uintptr_t)&rng;
     rng |= 1;
     for (int attempt = 1; rc == RATCHET_OK; attempt++) {
@@ -616,6 +676,7 @@ static void webhook(struct json_object *d, const rt_delivery_job *job, const rt_
     }
     rt_fetch_headers_clear(&req.headers);
     free(body);
+    free(url);
     rt_fetcher_free(f);
 }
 

@@ -26,18 +26,34 @@
  * (a fraction) more; a Retry-After of N seconds lengthens a wait (up to the cap). Any other
  * answer (3xx, other 4xx) fails at once. Redirects are not followed: a 3xx is the answer.
  *
- * File paths are templates: {job_id}, {execution_id}, {task}, {version}, {status},
- * {timestamp} (the job's finish time, UTC, yyyymmddThhmmssZ); {{name}} means the same as
- * {name}. An unknown variable is an error that names it. Substituted values never add
- * directories ('/', '\' and control characters become '_'; "." and ".." become "_"), and a
- * path may not contain ".." components. A relative path is taken under the caller's base
+ * Templates: file paths, webhook URLs and webhook header values may hold the variables
+ * {job_id}, {execution_id}, {task}, {version}, {status} and {timestamp} (the job's finish
+ * time, UTC, yyyymmddThhmmssZ); {{name}} means the same as {name}, and every '{' starts a
+ * variable. An unknown variable is an error that names it and lists these. The template's
+ * own text is kept as written; only substituted values are escaped, for where they land:
+ *   - paths: '/', '\' and control characters become '_', and "", "." and ".." become "_",
+ *     so a value never adds a directory;
+ *   - URLs: everything but RFC 3986 unreserved characters (A-Z a-z 0-9 - . _ ~) is %XX, so a
+ *     value never adds a path segment, query parameter or fragment. Variables may appear only
+ *     in the path and query: the scheme, user, host and port are the template's own text
+ *     ("outputs[0].url: variables are allowed only in the path and query"), so a job's values
+ *     cannot send a webhook to another host;
+ *   - header values: control characters (CR, LF, TAB, DEL, ...) become '_', so a value never
+ *     ends the header line; a value template and its expansion are at most
+ *     RT_OUTPUT_MAX_HEADER bytes, an expanded URL at most RT_OUTPUT_MAX_URL.
+ * Example: "url": "https://hooks.example/{task}/{job_id}?status={status}",
+ * "headers": {"X-Job": "{job_id}-{execution_id}"}. Auth values (token, username, password,
+ * key) are not templates: they are sent as written.
+ *
+ * File paths may not contain ".." components. A relative path is taken under the caller's base
  * directory (an error when there is none). Missing parent directories are created (0755).
  * The file (0644) is written to a temporary file in the same directory and then renamed into
  * place (overwrite: true) or hard-linked to its name (overwrite: false: an existing file is
  * an error, "exists; set overwrite: true", and is never replaced).
  *
  * Secrets: auth tokens, passwords, keys and header values never appear in records or
- * messages; user:password@ in a URL is removed from the record and from error messages.
+ * messages (a header template's message quotes only the name of an unknown variable);
+ * user:password@ in a URL is removed from the record and from error messages.
  * Nothing here logs.
  *
  * Threading: every function may be called from any thread; calls share no state. rt_deliver
@@ -60,7 +76,8 @@ struct json_object;
 /* Bounds on destinations. */
 #define RT_OUTPUTS_MAX             32 /* destinations per job */
 #define RT_OUTPUT_MAX_HEADERS      64
-#define RT_OUTPUT_MAX_URL          8192
+#define RT_OUTPUT_MAX_URL          8192 /* a URL template and its expansion */
+#define RT_OUTPUT_MAX_HEADER       8192 /* a header value template and its expansion */
 #define RT_OUTPUT_MAX_PATH         4096
 #define RT_OUTPUT_DEFAULT_TIMEOUT  30000
 #define RT_OUTPUT_MIN_TIMEOUT      1000
@@ -68,7 +85,8 @@ struct json_object;
 #define RT_OUTPUT_DEFAULT_ATTEMPTS 3
 #define RT_OUTPUT_MAX_ATTEMPTS     10
 
-/* The finished job being delivered. Strings may be NULL (null in JSON, "" in paths);
+/* The finished job being delivered. Strings may be NULL (null in JSON, "_" in paths, "" in
+ * URLs and headers);
  * output/error may be NULL (null). */
 typedef struct rt_delivery_job {
     int64_t job_id;
@@ -115,9 +133,28 @@ ratchet_status rt_outputs_check(struct json_object *outputs, rt_error *err);
 struct json_object *rt_deliver(struct json_object *dest, const rt_delivery_job *job,
                                const rt_delivery_policy *policy, const char *base_dir);
 
-/* ---- shared by deliver.c and deliver_file.c --------------------------------------------- */
+/* ---- shared by deliver.c, deliver_file.c and deliver_template.c -------------------------- */
 
-/* Check a path template (names and shape only). where prefixes messages ("outputs[0].path"). */
+/* How deliver_template.c escapes a substituted value (see "Templates" above). */
+typedef enum rt_deliver_escape {
+    RT_ESCAPE_PATH,
+    RT_ESCAPE_URL,
+    RT_ESCAPE_HEADER,
+} rt_deliver_escape;
+
+/* Check a template's variables (any escape): each known and closed. where prefixes messages
+ * ("outputs[0].url: unknown variable {jobid} (use ...)", "...: unclosed '{' at offset 5"). */
+ratchet_status rt_deliver_template_check(const char *tmpl, const char *where, rt_error *err);
+
+/* Append tmpl expanded for job to out (caller-owned), values escaped per esc; RATCHET_ERR with
+ * "<where>: longer than <max> bytes once expanded" once out holds more than max bytes (out
+ * may hold a prefix already: it counts), RATCHET_NOMEM when out of memory. out is left
+ * partly written on failure. */
+ratchet_status rt_deliver_template_expand(const char *tmpl, rt_deliver_escape esc,
+                                          const rt_delivery_job *job, size_t max, ratchet_buf *out,
+                                          const char *where, rt_error *err);
+
+/* Check a path template (shape, then variables). where prefixes messages ("outputs[0].path"). */
 ratchet_status rt_deliver_path_check(const char *tmpl, const char *where, rt_error *err);
 
 /* Expand a path template for job and resolve it against base_dir (may be NULL). *out is

@@ -1,21 +1,15 @@
-/* host/engine/deliver_file.c - file destinations: path templates and the atomic write. */
+/* host/engine/deliver_file.c - file destinations: the shape of a path template, its expansion
+ * (deliver_template.c substitutes the variables) and the atomic write. */
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "core/core_layer.h"
 #include "deliver.h"
-
-static const char *const variables[] = {"job_id",  "execution_id", "task",
-                                        "version", "status",       "timestamp"};
-#define NVARIABLES    (sizeof variables / sizeof variables[0])
-#define VARIABLE_HINT "(use {job_id}, {execution_id}, {task}, {version}, {status} or {timestamp})"
 
 static const char *errno_text(int e, char *buf, size_t size)
 {
@@ -24,75 +18,9 @@ static const char *errno_text(int e, char *buf, size_t size)
     return buf;
 }
 
-/* The variable at t (just past the opening braces), its name length and the number of closing
- * braces expected. Returns the index in `variables`, -1 when unknown, -2 when unclosed. */
-static int variable_at(const char *t, size_t braces, size_t *name_len)
-{
-    size_t n = strcspn(t, "{}/");
-    *name_len = n;
-    if (t[n] != '}' || (braces == 2 && t[n + 1] != '}'))
-        return -2;
-    for (size_t i = 0; i < NVARIABLES; i++)
-        if (strlen(variables[i]) == n && !memcmp(variables[i], t, n))
-            return (int)i;
-    return -1;
-}
-
-/* Walk the template: check it, and append the expansion to out when job is not NULL. */
-static ratchet_status walk(const char *tmpl, const rt_delivery_job *job, ratchet_buf *out,
-                           const char *where, rt_error *err);
-
+/* The path's own shape: not empty, bounded, not a directory, no ".." component (in the
+ * template's text: substituted values cannot add one). Then its variables. */
 ratchet_status rt_deliver_path_check(const char *tmpl, const char *where, rt_error *err)
-{
-    return walk(tmpl, NULL, NULL, where, err);
-}
-
-/* A value as a path piece: no directory separators, no control characters, never "." or
- * "..", never empty. */
-static ratchet_status append_value(ratchet_buf *out, const char *v)
-{
-    if (!v || !*v || !strcmp(v, ".") || !strcmp(v, ".."))
-        return rt_buf_puts(out, "_");
-    for (const char *p = v; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        char ch = (c < 0x20 || c == 0x7f || c == '/' || c == '\\') ? '_' : *p;
-        if (rt_buf_append(out, &ch, 1) != RATCHET_OK)
-            return RATCHET_NOMEM;
-    }
-    return RATCHET_OK;
-}
-
-static ratchet_status append_variable(ratchet_buf *out, int index, const rt_delivery_job *job)
-{
-    const char *name = variables[index];
-    if (!strcmp(name, "job_id"))
-        return rt_buf_printf(out, "%" PRId64, job->job_id);
-    if (!strcmp(name, "execution_id"))
-        return rt_buf_printf(out, "%" PRId64, job->execution_id);
-    if (!strcmp(name, "task"))
-        return append_value(out, job->task);
-    if (!strcmp(name, "version"))
-        return append_value(out, job->version);
-    if (!strcmp(name, "status"))
-        return append_value(out, job->status);
-    /* timestamp */
-    time_t secs;
-    if (job->finished_ms > 0) {
-        secs = (time_t)(job->finished_ms / 1000);
-    } else {
-        struct timespec now;
-        clock_gettime(CLOCK_REALTIME, &now);
-        secs = now.tv_sec;
-    }
-    struct tm tm;
-    char text[32];
-    if (!gmtime_r(&secs, &tm) || !strftime(text, sizeof text, "%Y%m%dT%H%M%SZ", &tm))
-        return RATCHET_ERR;
-    return rt_buf_puts(out, text);
-}
-
-static ratchet_status walk(const char *tmpl, const rt_delivery_job *job, ratchet_buf *out,
-                           const char *where, rt_error *err)
 {
     size_t len = strlen(tmpl);
     if (!len)
@@ -101,36 +29,13 @@ static ratchet_status walk(const char *tmpl, const rt_delivery_job *job, ratchet
         return rt_fail(err, "%s: longer than %d bytes", where, RT_OUTPUT_MAX_PATH);
     if (tmpl[len - 1] == '/')
         return rt_fail(err, "%s: names a directory (ends with '/')", where);
-    /* ".." as a whole component: the template's own text, since values cannot add one. */
     for (const char *p = tmpl; *p;) {
         size_t n = strcspn(p, "/");
         if (n == 2 && p[0] == '.' && p[1] == '.')
             return rt_fail(err, "%s: '..' is not allowed in a path", where);
         p += n + (p[n] == '/');
     }
-    for (const char *p = tmpl; *p;) {
-        if (*p == '{') {
-            size_t braces = p[1] == '{' ? 2 : 1, name_len;
-            int index = variable_at(p + braces, braces, &name_len);
-            if (index == -2)
-                return rt_fail(err, "%s: unclosed '{' at offset %zu", where, (size_t)(p - tmpl));
-            if (index == -1)
-                return rt_fail(err, "%s: unknown variable {%.*s} " VARIABLE_HINT, where,
-                               (int)(name_len > 64 ? 64 : name_len), p + braces);
-            if (out) {
-                ratchet_status rc = append_variable(out, index, job);
-                if (rc != RATCHET_OK)
-                    return rc == RATCHET_NOMEM ? rc : rt_fail(err, "%s: bad timestamp", where);
-            }
-            p += braces + name_len + braces;
-        } else {
-            size_t n = strcspn(p, "{");
-            if (out && rt_buf_append(out, p, n) != RATCHET_OK)
-                return RATCHET_NOMEM;
-            p += n;
-        }
-    }
-    return RATCHET_OK;
+    return rt_deliver_template_check(tmpl, where, err);
 }
 
 ratchet_status rt_deliver_path_expand(const char *tmpl, const rt_delivery_job *job,
@@ -138,8 +43,8 @@ ratchet_status rt_deliver_path_expand(const char *tmpl, const rt_delivery_job *j
 {
     *out = NULL;
     ratchet_buf b = RATCHET_BUF_INIT;
-    ratchet_status rc = RATCHET_OK;
-    if (tmpl[0] != '/') {
+    ratchet_status rc = rt_deliver_path_check(tmpl, "path", err);
+    if (rc == RATCHET_OK && tmpl[0] != '/') {
         if (!base_dir || !*base_dir)
             return rt_fail(err, "path '%.200s' is relative and there is no base directory", tmpl);
         size_t n = strlen(base_dir);
@@ -148,9 +53,8 @@ ratchet_status rt_deliver_path_expand(const char *tmpl, const rt_delivery_job *j
             rc = rt_buf_puts(&b, "/");
     }
     if (rc == RATCHET_OK)
-        rc = walk(tmpl, job, &b, "path", err);
-    if (rc == RATCHET_OK && b.len > RT_OUTPUT_MAX_PATH)
-        rc = rt_fail(err, "path: longer than %d bytes once expanded", RT_OUTPUT_MAX_PATH);
+        rc = rt_deliver_template_expand(tmpl, RT_ESCAPE_PATH, job, RT_OUTPUT_MAX_PATH, &b, "path",
+                                        err);
     if (rc == RATCHET_OK && !b.data)
         rc = RATCHET_NOMEM;
     if (rc != RATCHET_OK) {

@@ -1,6 +1,7 @@
 ratchet_unit_test(yaml)
 ratchet_unit_test(options)
 ratchet_unit_test(buf)
+ratchet_unit_test(sha256)
 
 # Logger plugins, compiled into their tests with the static entry names. In an embedded build
 # that already links a plugin into ratchet_core, the test uses that copy instead.
@@ -55,7 +56,8 @@ foreach(t IN ITEMS storage_sqlite storage_sqlite_jobs storage_sqlite_concurrency
     set_tests_properties(unit.${t} PROPERTIES TIMEOUT 120)
   endif()
 endforeach()
-ratchet_unit_test(deliver LIBS PkgConfig::MHD)
+ratchet_unit_test(deliver SOURCES unit/deliver_testing.c LIBS PkgConfig::MHD)
+ratchet_unit_test(deliver_template SOURCES unit/deliver_testing.c LIBS PkgConfig::MHD)
 
 # The task compiler's parser and printer (host/task/compiler, inside ratchet_core).
 ratchet_unit_test(jsc_parse)
