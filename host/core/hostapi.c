@@ -3,8 +3,10 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "buf.h"
@@ -208,6 +210,14 @@ static char *api_strdup(const char *s)
     return s ? strdup(s) : NULL;
 }
 
+/* The host's main thread waits for SIGTERM with sigwait (every thread blocks it), so a signal
+ * sent to the process is exactly the shutdown `serve` performs on Ctrl-C. */
+static void api_request_stop(ratchet_ctx *ctx, const char *why)
+{
+    api_log(ctx, RATCHET_LOG_INFO, "shutdown requested: %s", why ? why : "(no reason given)");
+    kill(getpid(), SIGTERM);
+}
+
 static const ratchet_host_api host_api = {
     .abi = RATCHET_ABI_INIT(ratchet_host_api),
     .host_version = RATCHET_VERSION,
@@ -246,6 +256,7 @@ static const ratchet_host_api host_api = {
     .publish = api_publish,
     .unpublish = api_unpublish,
     .lookup = api_lookup,
+    .request_stop = api_request_stop,
 };
 
 const ratchet_host_api *rt_host_api(void)

@@ -68,6 +68,8 @@ static const ratchet_lifecycle *lifecycle_of(const rt_plugin *p, rt_kind kind)
         return &((const ratchet_executor_vtable *)p->vtable[kind])->life;
     case RT_KIND_STORAGE:
         return &((const ratchet_storage_vtable *)p->vtable[kind])->life;
+    case RT_KIND_FRONTEND:
+        return &((const ratchet_frontend_vtable *)p->vtable[kind])->life;
     default:
         return NULL;
     }
@@ -113,13 +115,12 @@ static ratchet_status callback_failed(rt_instance *inst, const char *what, rt_er
     return RATCHET_ERR;
 }
 
-ratchet_status rt_instances_start(rt_instance_set *set, rt_error *err)
+/* create() then start() the instances of `kind`, in file order. */
+static ratchet_status start_kind(rt_instance_set *set, rt_kind kind, rt_error *err)
 {
     for (size_t i = 0; i < set->count; i++) {
         rt_instance *inst = &set->items[i];
-        /* Executors and storage are created by their users (workers, the engine), which know
-         * when and in which process they are needed. */
-        if (inst->kind != RT_KIND_LOGGER)
+        if (inst->kind != kind)
             continue;
         inst->ctx = rt_ctx_new(inst->spec->name, inst->plugin->desc->name);
         if (!inst->ctx)
@@ -144,6 +145,39 @@ ratchet_status rt_instances_start(rt_instance_set *set, rt_error *err)
                rt_kind_name(inst->kind), inst->plugin->desc->name);
     }
     return RATCHET_OK;
+}
+
+ratchet_status rt_instances_start(rt_instance_set *set, rt_error *err)
+{
+    /* Executors and storage are created by their users (workers, the engine), which know
+     * when and in which process they are needed; front ends once the engine is up. */
+    return start_kind(set, RT_KIND_LOGGER, err);
+}
+
+ratchet_status rt_instances_start_frontends(rt_instance_set *set, rt_error *err)
+{
+    return start_kind(set, RT_KIND_FRONTEND, err);
+}
+
+void rt_instances_stop_frontends(rt_instance_set *set)
+{
+    for (size_t i = set->count; i-- > 0;) {
+        rt_instance *inst = &set->items[i];
+        if (inst->kind != RT_KIND_FRONTEND || inst->state != RT_INST_STARTED)
+            continue;
+        rt_log(RATCHET_LOG_DEBUG, "stopping instance '%s'", inst->spec->name);
+        if (inst->life->stop)
+            inst->life->stop(inst->handle);
+        inst->state = RT_INST_STOPPED;
+    }
+}
+
+size_t rt_instances_count_kind(const rt_instance_set *set, rt_kind kind)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < set->count; i++)
+        n += set->items[i].kind == kind;
+    return n;
 }
 
 void rt_instances_shutdown(rt_instance_set *set)

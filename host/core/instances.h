@@ -41,6 +41,14 @@ ratchet_status rt_instances_resolve(rt_instance_set *set, const rt_settings *s,
  * they start. On the first failure, what was started is stopped and everything created is
  * destroyed, and err->msg says which instance failed and why. */
 ratchet_status rt_instances_start(rt_instance_set *set, rt_error *err);
+/* The same for the front-end instances, which rt_instances_start() leaves alone: `serve` calls
+ * it once the engine interface is published (see ratchet/frontend.h). */
+ratchet_status rt_instances_start_frontends(rt_instance_set *set, rt_error *err);
+/* stop() the started front ends in reverse order (destroy() comes with
+ * rt_instances_shutdown). Called when `serve` begins to drain. */
+void rt_instances_stop_frontends(rt_instance_set *set);
+/* How many configured instances are of `kind`. */
+size_t rt_instances_count_kind(const rt_instance_set *set, rt_kind kind);
 /* stop() in reverse order, then destroy() in reverse order. Safe after a failed start. */
 void rt_instances_shutdown(rt_instance_set *set);
 void rt_instances_free(rt_instance_set *set);

@@ -28,8 +28,10 @@ static const size_t desc_min_size[RATCHET_ABI_MINOR + 1] = {
     RT_END_OF(ratchet_plugin_desc, executor),
     RT_END_OF(ratchet_plugin_desc, storage),
     RT_END_OF(ratchet_plugin_desc, storage),
+    RT_END_OF(ratchet_plugin_desc, frontend),
 };
 static const size_t logger_min_size[RATCHET_ABI_MINOR + 1] = {
+    RT_END_OF(ratchet_logger_vtable, flush),
     RT_END_OF(ratchet_logger_vtable, flush),
     RT_END_OF(ratchet_logger_vtable, flush),
     RT_END_OF(ratchet_logger_vtable, flush),
@@ -41,6 +43,7 @@ static const size_t executor_min_size[RATCHET_ABI_MINOR + 1] = {
     RT_END_OF(ratchet_executor_vtable, release),
     RT_END_OF(ratchet_executor_vtable, release),
     RT_END_OF(ratchet_executor_vtable, release),
+    RT_END_OF(ratchet_executor_vtable, release),
 };
 /* The storage kind appeared in 1.2. */
 static const size_t storage_min_size[RATCHET_ABI_MINOR + 1] = {
@@ -48,9 +51,19 @@ static const size_t storage_min_size[RATCHET_ABI_MINOR + 1] = {
     RT_END_OF(ratchet_storage_vtable, notify),
     RT_END_OF(ratchet_storage_vtable, notify),
     RT_END_OF(ratchet_storage_vtable, notify),
+    RT_END_OF(ratchet_storage_vtable, key_find),
+};
+/* The front-end kind appeared in 1.4. */
+static const size_t frontend_min_size[RATCHET_ABI_MINOR + 1] = {
+    RT_END_OF(ratchet_frontend_vtable, life),
+    RT_END_OF(ratchet_frontend_vtable, life),
+    RT_END_OF(ratchet_frontend_vtable, life),
+    RT_END_OF(ratchet_frontend_vtable, life),
+    RT_END_OF(ratchet_frontend_vtable, life),
 };
 
-static const char *const kind_names[RT_KIND_COUNT] = {"logger", "executor", "storage"};
+static const char *const kind_names[RT_KIND_COUNT] = {"logger", "executor", "storage",
+                                                       "frontend"};
 
 const char *rt_kind_name(rt_kind kind)
 {
@@ -149,6 +162,15 @@ static int abi_mismatch(const ratchet_abi *abi, const size_t *min_sizes, const c
     return 0;
 }
 
+/* A 1.4 plugin sets the calls the API front ends use; an older one cannot have them. */
+static int storage_lacks_api_call(const ratchet_storage_vtable *st)
+{
+    if (st->abi.abi_minor < 4)
+        return 0;
+    return !st->task_set_enabled || !st->schedule_update || !st->stats || !st->execution_logs ||
+           !st->key_create || !st->key_list || !st->key_revoke || !st->key_find;
+}
+
 /* The engine uses every storage call, so all must be set. */
 static int storage_lacks_call(const ratchet_storage_vtable *st)
 {
@@ -158,7 +180,7 @@ static int storage_lacks_call(const ratchet_storage_vtable *st)
            !st->job_list || !st->job_next_due || !st->execution_get || !st->execution_list ||
            !st->schedule_add || !st->schedule_set_enabled || !st->schedule_remove ||
            !st->schedule_list || !st->schedule_due || !st->schedule_fire || !st->delivery_record ||
-           !st->prune || !st->wait || !st->notify;
+           !st->prune || !st->wait || !st->notify || storage_lacks_api_call(st);
 }
 
 static int valid_plugin_name(const char *name)
@@ -225,6 +247,18 @@ static int check_desc(const ratchet_plugin_desc *d, rt_plugin *plugin, char *why
             return 1;
         }
         plugin->vtable[RT_KIND_STORAGE] = st;
+        kinds++;
+    }
+    const ratchet_frontend_vtable *fe =
+        RATCHET_HAS_FIELD(d, ratchet_plugin_desc, frontend) ? d->frontend : NULL;
+    if (fe) {
+        if (abi_mismatch(&fe->abi, frontend_min_size, "frontend vtable", why, whylen))
+            return 1;
+        if (!fe->life.create || !fe->life.destroy) {
+            snprintf(why, whylen, "frontend vtable lacks a required callback (create, destroy)");
+            return 1;
+        }
+        plugin->vtable[RT_KIND_FRONTEND] = fe;
         kinds++;
     }
     if (kinds == 0) {

@@ -18,6 +18,7 @@ typedef enum rt_kind {
     RT_KIND_LOGGER = 0,
     RT_KIND_EXECUTOR,
     RT_KIND_STORAGE,
+    RT_KIND_FRONTEND,
     RT_KIND_COUNT
 } rt_kind;
 

@@ -200,6 +200,14 @@ static const ratchet_storage_vtable sqlite_storage = {
     .prune = sqlite_prune,
     .wait = sqlite_wait,
     .notify = sqlite_notify,
+    .task_set_enabled = sqlite_task_set_enabled,
+    .schedule_update = sqlite_schedule_update,
+    .stats = sqlite_stats,
+    .execution_logs = sqlite_execution_logs,
+    .key_create = sqlite_key_create,
+    .key_list = sqlite_key_list,
+    .key_revoke = sqlite_key_revoke,
+    .key_find = sqlite_key_find,
 };
 
 static const ratchet_plugin_desc sqlite_desc = {

@@ -12,6 +12,10 @@
  *   sqlite_json.c    JSON in (json-c, bounded) and out (host buffers), times, UUIDs
  *   sqlite_wait.c    wait()/notify(): the change counter, the inotify/poll watcher
  *   sqlite_prune.c   prune(): delete finished jobs, vacuum, checkpoint
+ *   sqlite_where.c   the query form of lists: fields, ops, sort, pages, as bound SQL
+ *   sqlite_logs.c    execution_logs: rows written by job_finish, read back as a list
+ *   sqlite_keys.c    API keys: create, list, revoke, find by hash
+ *   sqlite_stats.c   stats(): counts for statistics and metrics
  *
  * Concurrency model. Connections are pooled per instance (opened on demand up to the
  * `connections` option) and each is used by one thread at a time, so they are opened with
@@ -84,13 +88,9 @@ typedef enum sq_slot {
     SQ_CANCEL_REQUESTS,
     SQ_NEXT_DUE,
     SQ_JOB_GET,
-    SQ_JOB_LIST, /* 4 variants: bit 0 status, bit 1 taskName */
-    SQ_JOB_COUNT = SQ_JOB_LIST + 4,
-    SQ_EXEC_GET = SQ_JOB_COUNT + 4,
-    SQ_EXEC_LIST, /* 8 variants: bit 0 jobId, bit 1 taskName, bit 2 status */
-    SQ_EXEC_COUNT = SQ_EXEC_LIST + 8,
+    SQ_EXEC_GET,
     /* schedules, deliveries, maintenance */
-    SQ_SCHED_INSERT = SQ_EXEC_COUNT + 8,
+    SQ_SCHED_INSERT,
     SQ_SCHED_ENABLE,
     SQ_SCHED_REMOVE,
     SQ_SCHED_LIST,
@@ -98,6 +98,22 @@ typedef enum sq_slot {
     SQ_SCHED_FIRE,
     SQ_DELIVERY_INSERT,
     SQ_PRUNE,
+    /* since ABI 1.4 (lists of the query form are prepared per call, see sqlite_where.c) */
+    SQ_TASK_ENABLE,
+    SQ_SCHED_UPDATE,
+    SQ_STATS_JOBS,
+    SQ_STATS_EXECS,
+    SQ_STATS_TASKS,
+    SQ_STATS_SCHEDS,
+    SQ_LOG_INSERT,
+    SQ_EXEC_EXISTS,
+    SQ_KEY_LIVE_NAME,
+    SQ_KEY_INSERT,
+    SQ_KEY_LIST,
+    SQ_KEY_REVOKE_ID,
+    SQ_KEY_REVOKE_NAME,
+    SQ_KEY_FIND,
+    SQ_KEY_TOUCH,
     SQ_SLOT_COUNT
 } sq_slot;
 
@@ -243,6 +259,9 @@ void sq_out_col_time(sq_out *o, const char *key, sqlite3_stmt *st, int i);
 /* The writer's status; on failure set_error. */
 ratchet_status sq_out_done(sq_inst *in, sq_out *o);
 
+/* Parse `text` (not NULL) as one JSON value, bounded as below; the caller puts *out (which is
+ * NULL for the JSON null). RATCHET_ERR after set_error naming `what`. */
+ratchet_status sq_parse_value(sq_inst *in, const char *text, const char *what, json_object **out);
 /* Parse `text` as one JSON object (what names it in messages). NULL text reads as {} when
  * allow_null. Sizes and depth are bounded. RATCHET_ERR after set_error. */
 ratchet_status sq_parse_object(sq_inst *in, const char *text, const char *what, int allow_null,
@@ -294,6 +313,80 @@ ratchet_status sq_emit_by_id(sq_inst *in, sq_conn *c, sq_slot slot, const char *
                              void (*emit)(sq_out *, sqlite3_stmt *), ratchet_buf *out);
 /* Append one job's JSON (job_get shape) using connection c. NOTFOUND when unknown. */
 ratchet_status sq_job_emit(sq_inst *in, sq_conn *c, int64_t job_id, ratchet_buf *out);
+
+/* ---- sqlite_where.c: the query form of lists ------------------------------------------- */
+
+/* How a field's values are read: integers (also as decimal text), text, times (RFC 3339 or
+ * milliseconds), one of a fixed set of words, or a priority (name or 1..4). */
+typedef enum sq_ftype { SQ_FT_INT, SQ_FT_TEXT, SQ_FT_TIME, SQ_FT_ENUM, SQ_FT_PRIORITY } sq_ftype;
+
+/* One field a list filters on. A condition is `pre column <op ?> )` when `pre` is set (a
+ * lookup in another table, e.g. "j.task_id IN (SELECT id FROM tasks WHERE "), else
+ * `column <op ?>`. All text here is fixed SQL, never the caller's. */
+typedef struct sq_field {
+    const char *name;   /* the record key (camelCase) */
+    const char *column; /* SQL expression over the list's table */
+    sq_ftype type;
+    const char *const *values; /* SQ_FT_ENUM: the words, NULL-terminated */
+    const char *pre;           /* NULL or the lookup's opening, see above */
+    const char *sort_expr;     /* NULL: column (needed when pre is set) */
+    int sort;                  /* 1: may be sorted on */
+} sq_field;
+
+/* A list: its fields, its table, how its rows are read and written out. */
+typedef struct sq_list_spec {
+    const char *what;       /* names the query in messages ("job query") */
+    const sq_field *fields; /* terminated by a NULL name */
+    const char *from;       /* the table and its alias ("jobs j") */
+    const char *id;         /* its primary key ("j.id") */
+    const char *cols;       /* "SELECT ... FROM <table alias> <joins> " (no WHERE) */
+    const char *sort;       /* the default sort field */
+    int desc;               /* the default order */
+    const char *base;       /* NULL or a condition always applied, with one integer `?` */
+    /* NULL, or a check of `base` before listing (RATCHET_NOTFOUND: the parent is unknown) */
+    ratchet_status (*check)(sq_inst *in, sq_conn *c, int64_t base);
+    void (*emit)(sq_out *, sqlite3_stmt *);
+} sq_list_spec;
+
+typedef struct sq_bind {
+    int text;
+    int64_t i;
+    char *s; /* text: owned */
+} sq_bind;
+
+/* A parsed query: WHERE text with its values, ORDER BY text, the page. */
+typedef struct sq_query {
+    ratchet_buf where; /* " WHERE ..." or empty */
+    char order[256];   /* " ORDER BY ..." */
+    sq_bind *binds;
+    size_t nbinds, cap;
+    int64_t limit, offset;
+    ratchet_status st;
+} sq_query;
+
+/* Parse query_json (NULL or "" for defaults) against spec: the query form plus the older keys
+ * status, taskName, jobId (each where the list has such a field). `base` is the value of
+ * spec->base. RATCHET_ERR after set_error naming what is wrong and what is allowed. Free *q
+ * with sq_query_free in every case. */
+ratchet_status sq_query_parse(sq_inst *in, const sq_list_spec *spec, const char *query_json,
+                              int64_t base, sq_query *q);
+void sq_query_free(sq_query *q);
+/* Append {items: [...], total} for q, reading on c. */
+ratchet_status sq_query_run(sq_inst *in, sq_conn *c, const sq_list_spec *spec, const sq_query *q,
+                            ratchet_buf *out);
+/* A list call: parse, take a pooled connection, run, release. */
+ratchet_status sq_query_list(sq_inst *in, const sq_list_spec *spec, const char *query_json,
+                             int64_t base, ratchet_buf *out);
+
+/* ---- sqlite_logs.c -------------------------------------------------------------------- */
+
+/* Inside job_finish's transaction: one execution_logs row per entry of logs_json ([{level,
+ * message, time?}]) and http_json ([{method, url, status, durationMs, time?, error?}]), in
+ * time order, at most SQ_LOG_ROWS_MAX (the last row then says how many were left out).
+ * Entries without a time get `fallback_ms`. Malformed entries are kept with what they have. */
+#define SQ_LOG_ROWS_MAX 10000
+ratchet_status sq_logs_record(sq_inst *in, sq_conn *c, int64_t execution_id, const char *logs_json,
+                              const char *http_json, int64_t fallback_ms);
 
 /* ---- sqlite_wait.c -------------------------------------------------------------------- */
 
@@ -356,6 +449,18 @@ ratchet_status sqlite_schedule_fire(void *instance, int64_t id, int64_t expected
 ratchet_status sqlite_delivery_record(void *instance, const char *delivery_json);
 
 ratchet_status sqlite_prune(void *instance, int64_t older_than_ms, size_t *removed);
+
+/* since ABI 1.4 */
+ratchet_status sqlite_task_set_enabled(void *instance, const char *name, int enabled);
+ratchet_status sqlite_schedule_update(void *instance, int64_t id, const char *patch_json,
+                                      int64_t next_run_ms);
+ratchet_status sqlite_stats(void *instance, const char *resource, int64_t now_ms, ratchet_buf *out);
+ratchet_status sqlite_execution_logs(void *instance, int64_t execution_id, const char *query_json,
+                                     ratchet_buf *out);
+ratchet_status sqlite_key_create(void *instance, const char *key_json, int64_t *id);
+ratchet_status sqlite_key_list(void *instance, ratchet_buf *out);
+ratchet_status sqlite_key_revoke(void *instance, const char *ref, int64_t now_ms);
+ratchet_status sqlite_key_find(void *instance, const char *hash, int64_t now_ms, ratchet_buf *out);
 ratchet_status sqlite_wait(void *instance, int64_t timeout_ms);
 void sqlite_notify(void *instance);
 

@@ -426,7 +426,11 @@ static ratchet_status fin_exec(sq_inst *in, sq_conn *c, const ratchet_job_finish
         sq_bind_int(st, 8, now);
         sq_bind_int(st, 9, f->duration_ms > 0 ? f->duration_ms : 0);
     }
-    return sq_step_done(in, c, st, "recording an execution");
+    ratchet_status s = sq_step_done(in, c, st, "recording an execution");
+    if (s == RATCHET_OK && f->kind != RATCHET_FINISH_REQUEUE)
+        s = sq_logs_record(in, c, f->execution_id, f->logs_json, f->http_json,
+                           f->started_ms > 0 ? f->started_ms : now);
+    return s;
 }
 
 /* One finish; *applied when the lease still held. */

@@ -139,22 +139,9 @@ ratchet_status sq_out_done(sq_inst *in, sq_out *o)
 
 /* ---- input ------------------------------------------------------------------------------ */
 
-ratchet_status sq_parse_object(sq_inst *in, const char *text, const char *what, int allow_null,
-                               json_object **out)
+ratchet_status sq_parse_value(sq_inst *in, const char *text, const char *what, json_object **out)
 {
     *out = NULL;
-    if (!text || !*text) {
-        if (!allow_null) {
-            sq_host->set_error(in->ctx, "%s: no JSON given", what);
-            return RATCHET_ERR;
-        }
-        *out = json_object_new_object();
-        if (!*out) {
-            sq_host->set_error(in->ctx, "out of memory");
-            return RATCHET_NOMEM;
-        }
-        return RATCHET_OK;
-    }
     size_t len = strlen(text);
     if (len > SQ_JSON_MAX_BYTES) {
         sq_host->set_error(in->ctx, "%s: %zu bytes of JSON, more than the %zu allowed", what, len,
@@ -180,6 +167,30 @@ ratchet_status sq_parse_object(sq_inst *in, const char *text, const char *what, 
         json_object_put(v);
         return RATCHET_ERR;
     }
+    *out = v;
+    return RATCHET_OK;
+}
+
+ratchet_status sq_parse_object(sq_inst *in, const char *text, const char *what, int allow_null,
+                               json_object **out)
+{
+    *out = NULL;
+    if (!text || !*text) {
+        if (!allow_null) {
+            sq_host->set_error(in->ctx, "%s: no JSON given", what);
+            return RATCHET_ERR;
+        }
+        *out = json_object_new_object();
+        if (!*out) {
+            sq_host->set_error(in->ctx, "out of memory");
+            return RATCHET_NOMEM;
+        }
+        return RATCHET_OK;
+    }
+    json_object *v = NULL;
+    ratchet_status s = sq_parse_value(in, text, what, &v);
+    if (s != RATCHET_OK)
+        return s;
     if (!json_object_is_type(v, json_type_object)) {
         sq_host->set_error(in->ctx, "%s: expected a JSON object", what);
         json_object_put(v);

@@ -1,8 +1,8 @@
 /*
- * sqlite_prune.c - prune(): delete finished jobs (their executions and delivery results go
- * with them) and give the space back: PRAGMA incremental_vacuum returns free pages to the file
- * system (files are created with auto_vacuum=INCREMENTAL unless `vacuum: none`), and
- * wal_checkpoint(TRUNCATE) empties the WAL, so the files really shrink.
+ * sqlite_prune.c - prune(): delete finished jobs (their executions, execution log rows and
+ * delivery results go with them) and give the space back: PRAGMA incremental_vacuum returns
+ * free pages to the file system (files are created with auto_vacuum=INCREMENTAL unless
+ * `vacuum: none`), and wal_checkpoint(TRUNCATE) empties the WAL, so the files really shrink.
  */
 #include "sqlite_int.h"
 
@@ -14,7 +14,7 @@ static ratchet_status prune_chunk(sq_inst *in, sq_conn *c, int64_t cutoff, size_
     ratchet_status s = sq_begin(in, c);
     if (s != RATCHET_OK)
         return s;
-    /* Executions and delivery results go with their job (ON DELETE CASCADE). */
+    /* Executions, their log rows and delivery results go with their job (ON DELETE CASCADE). */
     sqlite3_stmt *st = sq_stmt(in, c, SQ_PRUNE,
                                "DELETE FROM jobs WHERE id IN (SELECT id FROM jobs "
                                "WHERE completed_at < ?1 AND status IN ('completed', 'failed', "

@@ -2,17 +2,12 @@
  * sqlite_query.c - the queue's read side: jobs and executions as JSON (get, filtered lists),
  * the next due time and the cancel requests of an owner.
  *
- * Lists are newest first (id DESC) and page with limit/offset; `total` counts every match.
- * Filters are JSON objects; unknown keys are ignored so that a newer engine's extra filters
- * do not break an older plugin (they are documented to grow by adding keys).
+ * Lists take the query form (sqlite_where.c) with the fields below; newest first (id DESC) by
+ * default, paged with limit/offset; `total` counts every match. Unknown top-level keys are
+ * ignored so that a newer engine's extra keys do not break an older plugin; an unknown field
+ * inside `where` or `sort` is refused, naming the allowed ones.
  */
-#include <stdio.h>
-#include <string.h>
-
 #include "sqlite_int.h"
-
-#define LIST_LIMIT_DEFAULT 100
-#define LIST_LIMIT_MAX     1000
 
 #define JOB_COLS                                                                                   \
     "SELECT j.id, j.uuid, j.task_id, t.name, v.version, j.task_version_id, j.status, "             \
@@ -146,229 +141,58 @@ ratchet_status sqlite_execution_get(void *instance, int64_t execution_id, ratche
 
 /* ---- lists ------------------------------------------------------------------------------ */
 
-/* A parsed list filter. Strings point into `doc`. */
-typedef struct list_filter {
-    json_object *doc;
-    const char *status, *task_name;
-    int64_t job_id, limit, offset;
-} list_filter;
-
-static int in_set(const char *s, const char *const *set)
-{
-    for (; *set; set++)
-        if (strcmp(s, *set) == 0)
-            return 1;
-    return 0;
-}
-
-static ratchet_status filter_parse(sq_inst *in, const char *json, const char *what,
-                                   const char *const *statuses, const char *expect, list_filter *f)
-{
-    memset(f, 0, sizeof *f);
-    f->limit = LIST_LIMIT_DEFAULT;
-    ratchet_status s = sq_parse_object(in, json, what, 1, &f->doc);
-    if (s == RATCHET_OK)
-        s = sq_get_str(in, f->doc, what, "status", 0, &f->status);
-    if (s == RATCHET_OK)
-        s = sq_get_str(in, f->doc, what, "taskName", 0, &f->task_name);
-    if (s == RATCHET_OK)
-        s = sq_get_int(in, f->doc, what, "jobId", 0, &f->job_id);
-    if (s == RATCHET_OK)
-        s = sq_get_int(in, f->doc, what, "limit", 0, &f->limit);
-    if (s == RATCHET_OK)
-        s = sq_get_int(in, f->doc, what, "offset", 0, &f->offset);
-    if (s == RATCHET_OK && f->status && !in_set(f->status, statuses)) {
-        sq_host->set_error(in->ctx, "%s: unknown status '%s' (expected %s)", what, f->status,
-                           expect);
-        s = RATCHET_ERR;
-    }
-    if (s == RATCHET_OK && (f->limit < 1 || f->limit > LIST_LIMIT_MAX)) {
-        sq_host->set_error(in->ctx, "%s: limit must be 1..%d, got %lld", what, LIST_LIMIT_MAX,
-                           (long long)f->limit);
-        s = RATCHET_ERR;
-    }
-    if (s == RATCHET_OK && f->offset < 0) {
-        sq_host->set_error(in->ctx, "%s: offset must not be negative", what);
-        s = RATCHET_ERR;
-    }
-    if (s != RATCHET_OK) {
-        json_object_put(f->doc);
-        f->doc = NULL;
-    }
-    return s;
-}
-
-/* Build "<head> WHERE a AND b ... <tail>" from the conditions selected by `bits`. */
-static void build_sql(char *sql, size_t len, const char *head, const char *const *conds,
-                      unsigned bits, const char *tail)
-{
-    size_t n = (size_t)snprintf(sql, len, "%s", head);
-    const char *joiner = " WHERE ";
-    for (unsigned b = 0; conds[b]; b++) {
-        if (!(bits & (1u << b)) || n >= len)
-            continue;
-        n += (size_t)snprintf(sql + n, len - n, "%s%s", joiner, conds[b]);
-        joiner = " AND ";
-    }
-    if (n < len)
-        snprintf(sql + n, len - n, "%s", tail);
-}
-
-typedef struct list_query {
-    sq_slot list_slot, count_slot; /* first of the variants */
-    const char *cols, *count_head;
-    char alias;               /* of the listed table, for ORDER BY */
-    const char *const *conds; /* NULL-terminated; condition b uses parameter ?(b+1) */
-    int nconds;
-    /* Bind every condition's value: parameters a variant lacks are skipped (SQLITE_RANGE). */
-    void (*bind)(sqlite3_stmt *, const list_filter *);
-    void (*emit)(sq_out *, sqlite3_stmt *);
-    /* The filter: its name in errors, the statuses it accepts (and how errors list them), and
-     * which conditions (bit b: conds[b]) it selects. */
-    const char *what;
-    const char *const *statuses;
-    const char *expect;
-    unsigned (*bits)(const list_filter *);
-} list_query;
-
-static ratchet_status list_run(sq_inst *in, sq_conn *c, const list_query *q, const list_filter *f,
-                               unsigned bits, ratchet_buf *out)
-{
-    char sql[2048];
-    char tail[64];
-    snprintf(tail, sizeof tail, " ORDER BY %c.id DESC LIMIT ?%d OFFSET ?%d", q->alias,
-             q->nconds + 1, q->nconds + 2);
-    sqlite3_stmt *count = c->stmt[q->count_slot + bits];
-    if (!count) {
-        build_sql(sql, sizeof sql, q->count_head, q->conds, bits, "");
-        count = sq_stmt(in, c, (sq_slot)(q->count_slot + bits), sql);
-    }
-    sqlite3_stmt *list = c->stmt[q->list_slot + bits];
-    if (!list) {
-        build_sql(sql, sizeof sql, q->cols, q->conds, bits, tail);
-        list = sq_stmt(in, c, (sq_slot)(q->list_slot + bits), sql);
-    }
-    if (!count || !list)
-        return RATCHET_ERR;
-
-    q->bind(count, f);
-    int rc = sqlite3_step(count);
-    int64_t total = rc == SQLITE_ROW ? sqlite3_column_int64(count, 0) : 0;
-    sq_reset(count);
-    if (rc != SQLITE_ROW)
-        return sq_fail(in, c, rc, "counting records");
-
-    q->bind(list, f);
-    sq_bind_int(list, q->nconds + 1, f->limit);
-    sq_bind_int(list, q->nconds + 2, f->offset);
-    sq_out o;
-    sq_out_init(&o, out);
-    sq_out_begin(&o, NULL, '{');
-    sq_out_begin(&o, "items", '[');
-    while ((rc = sqlite3_step(list)) == SQLITE_ROW)
-        q->emit(&o, list);
-    sq_out_end(&o, ']');
-    sq_out_int(&o, "total", total);
-    sq_out_end(&o, '}');
-    sq_reset(list);
-    if (rc != SQLITE_DONE)
-        return sq_fail(in, c, rc, "listing records");
-    return sq_out_done(in, &o);
-}
-
-/* A list call: parse filter_json as q's filter, then run q on a pooled connection. */
-static ratchet_status list_filtered(void *instance, const list_query *q, const char *filter_json,
-                                    ratchet_buf *out)
-{
-    sq_inst *in = instance;
-    list_filter f;
-    ratchet_status s = sq_ready(in);
-    if (s != RATCHET_OK)
-        return s;
-    s = filter_parse(in, filter_json, q->what, q->statuses, q->expect, &f);
-    if (s != RATCHET_OK)
-        return s;
-    unsigned bits = q->bits(&f);
-    sq_conn *c = NULL;
-    if ((s = sq_acquire(in, &c)) == RATCHET_OK) {
-        s = list_run(in, c, q, &f, bits, out);
-        sq_release(in, c);
-    }
-    json_object_put(f.doc);
-    return s;
-}
-
 static const char *const job_statuses[] = {"queued",    "processing", "completed", "failed",
                                            "cancelled", "retrying",   NULL};
-static const char *const job_conds[] = {"j.status = ?1",
-                                        "j.task_id = (SELECT id FROM tasks WHERE name = ?2)", NULL};
+static const char *const exec_statuses[] = {"pending", "running",   "completed",
+                                            "failed",  "cancelled", NULL};
 
-static void job_bind(sqlite3_stmt *st, const list_filter *f)
-{
-    sq_bind_text(st, 1, f->status);
-    sq_bind_text(st, 2, f->task_name);
-}
+/* The task name lives in tasks: filters look it up, sorts read it per row. */
+#define TASK_NAME_FIELD(a)                                                                         \
+    {                                                                                              \
+        "taskName", "name", SQ_FT_TEXT, NULL, a ".task_id IN (SELECT id FROM tasks WHERE ",        \
+            "(SELECT name FROM tasks WHERE id = " a ".task_id)", 1                                 \
+    }
 
-static unsigned job_bits(const list_filter *f)
-{
-    return (f->status ? 1u : 0u) | (f->task_name ? 2u : 0u);
-}
+static const sq_field job_fields[] = {
+    {"id", "j.id", SQ_FT_INT, NULL, NULL, NULL, 1},
+    {"status", "j.status", SQ_FT_ENUM, job_statuses, NULL, NULL, 1},
+    {"priority", "j.priority", SQ_FT_PRIORITY, NULL, NULL, NULL, 1},
+    {"taskId", "j.task_id", SQ_FT_INT, NULL, NULL, NULL, 0},
+    TASK_NAME_FIELD("j"),
+    {"scheduleId", "j.schedule_id", SQ_FT_INT, NULL, NULL, NULL, 0},
+    {"queuedAt", "j.queued_at", SQ_FT_TIME, NULL, NULL, NULL, 1},
+    {"startedAt", "j.started_at", SQ_FT_TIME, NULL, NULL, NULL, 1},
+    {"completedAt", "j.completed_at", SQ_FT_TIME, NULL, NULL, NULL, 1},
+    {NULL, NULL, SQ_FT_INT, NULL, NULL, NULL, 0},
+};
+
+static const sq_field exec_fields[] = {
+    {"id", "e.id", SQ_FT_INT, NULL, NULL, NULL, 1},
+    {"jobId", "e.job_id", SQ_FT_INT, NULL, NULL, NULL, 1},
+    {"taskId", "e.task_id", SQ_FT_INT, NULL, NULL, NULL, 1},
+    TASK_NAME_FIELD("e"),
+    {"status", "e.status", SQ_FT_ENUM, exec_statuses, NULL, NULL, 1},
+    {"startedAt", "e.started_at", SQ_FT_TIME, NULL, NULL, NULL, 1},
+    {"completedAt", "e.completed_at", SQ_FT_TIME, NULL, NULL, NULL, 1},
+    {"durationMs", "e.duration_ms", SQ_FT_INT, NULL, NULL, NULL, 1},
+    {NULL, NULL, SQ_FT_INT, NULL, NULL, NULL, 0},
+};
 
 ratchet_status sqlite_job_list(void *instance, const char *filter_json, ratchet_buf *out)
 {
-    static const list_query q = {
-        SQ_JOB_LIST,
-        SQ_JOB_COUNT,
-        JOB_COLS,
-        "SELECT count(*) FROM jobs j",
-        'j',
-        job_conds,
-        2,
-        job_bind,
-        emit_job,
-        "job filter",
-        job_statuses,
-        "queued|processing|completed|failed|cancelled|retrying",
-        job_bits,
+    static const sq_list_spec spec = {
+        "job query", job_fields, "jobs j", "j.id", JOB_COLS, "id", 1, NULL, NULL, emit_job,
     };
-    return list_filtered(instance, &q, filter_json, out);
-}
-
-static const char *const exec_statuses[] = {"pending", "running",   "completed",
-                                            "failed",  "cancelled", NULL};
-static const char *const exec_conds[] = {
-    "e.job_id = ?1", "e.task_id = (SELECT id FROM tasks WHERE name = ?2)", "e.status = ?3", NULL};
-
-static void exec_bind(sqlite3_stmt *st, const list_filter *f)
-{
-    sq_bind_int(st, 1, f->job_id);
-    sq_bind_text(st, 2, f->task_name);
-    sq_bind_text(st, 3, f->status);
-}
-
-static unsigned exec_bits(const list_filter *f)
-{
-    return (f->job_id ? 1u : 0u) | (f->task_name ? 2u : 0u) | (f->status ? 4u : 0u);
+    return sq_query_list(instance, &spec, filter_json, 0, out);
 }
 
 ratchet_status sqlite_execution_list(void *instance, const char *filter_json, ratchet_buf *out)
 {
-    static const list_query q = {
-        SQ_EXEC_LIST,
-        SQ_EXEC_COUNT,
-        EXEC_COLS,
-        "SELECT count(*) FROM executions e",
-        'e',
-        exec_conds,
-        3,
-        exec_bind,
+    static const sq_list_spec spec = {
+        "execution query", exec_fields, "executions e", "e.id", EXEC_COLS, "id", 1, NULL, NULL,
         emit_exec,
-        "execution filter",
-        exec_statuses,
-        "pending|running|completed|failed|cancelled",
-        exec_bits,
     };
-    return list_filtered(instance, &q, filter_json, out);
+    return sq_query_list(instance, &spec, filter_json, 0, out);
 }
 
 /* ---- small queries ---------------------------------------------------------------------- */

@@ -64,6 +64,23 @@ typedef struct sched_doc {
     int64_t id; /* out */
 } sched_doc;
 
+/* The values the database does not check itself: catchUp (NULL: unchanged) and meta (NULL:
+ * none) of a schedule or a patch named `what`. */
+static ratchet_status sched_check(sq_inst *in, const char *what, const char *catch_up,
+                                  const char *meta)
+{
+    if (catch_up && strcmp(catch_up, "once") != 0 && strcmp(catch_up, "skip") != 0) {
+        sq_host->set_error(in->ctx, "%s: \"catchUp\" must be \"once\" or \"skip\", not '%s'", what,
+                           catch_up);
+        return RATCHET_ERR;
+    }
+    if (meta && meta[0] != '{') {
+        sq_host->set_error(in->ctx, "%s: \"meta\" must be an object", what);
+        return RATCHET_ERR;
+    }
+    return RATCHET_OK;
+}
+
 static ratchet_status sched_parse(sq_inst *in, const char *json, sched_doc *d)
 {
     static const char what[] = "schedule";
@@ -92,17 +109,10 @@ static ratchet_status sched_parse(sq_inst *in, const char *json, sched_doc *d)
         s = sq_get_json(in, d->doc, "input", &d->input);
     if (s == RATCHET_OK)
         s = sq_get_json(in, d->doc, "meta", &d->meta);
-    if (s == RATCHET_OK && strcmp(d->catch_up, "once") != 0 && strcmp(d->catch_up, "skip") != 0) {
-        sq_host->set_error(in->ctx, "schedule: \"catchUp\" must be \"once\" or \"skip\", not '%s'",
-                           d->catch_up);
-        s = RATCHET_ERR;
-    }
+    if (s == RATCHET_OK)
+        s = sched_check(in, "schedule", d->catch_up, d->meta);
     if (s == RATCHET_OK && d->next_run > SQ_TIME_MAX_MS) {
         sq_host->set_error(in->ctx, "schedule: \"nextRunAt\" is after the year 9999");
-        s = RATCHET_ERR;
-    }
-    if (s == RATCHET_OK && d->meta && d->meta[0] != '{') {
-        sq_host->set_error(in->ctx, "schedule: \"meta\" must be an object");
         s = RATCHET_ERR;
     }
     return s;
@@ -240,6 +250,107 @@ ratchet_status sqlite_schedule_remove(void *instance, int64_t id)
     sched_change a = {id, 0, 0};
     int changes = 0;
     ratchet_status s = write_tx(in, sched_remove, &a, &changes);
+    return not_found(in, s, changes, id);
+}
+
+/* ---- update ----------------------------------------------------------------------------- */
+
+/* A patch: each member NULL when absent (unchanged). meta and taskVersion may also be set to
+ * null, hence their has_* flags. */
+typedef struct sched_patch {
+    json_object *doc;
+    const char *cron, *timezone, *catch_up, *task_version;
+    char *input, *meta;
+    int enabled; /* -1: unchanged */
+    int has_meta, has_task_version;
+    int64_t id, next_run;
+} sched_patch;
+
+static int has_member(json_object *o, const char *key)
+{
+    return json_object_object_get_ex(o, key, NULL);
+}
+
+static ratchet_status patch_parse(sq_inst *in, const char *json, sched_patch *p)
+{
+    static const char what[] = "schedule patch";
+    ratchet_status s = sq_parse_object(in, json, what, 0, &p->doc);
+    if (s == RATCHET_OK)
+        s = sq_get_str(in, p->doc, what, "cron", 0, &p->cron);
+    if (s == RATCHET_OK)
+        s = sq_get_str(in, p->doc, what, "timezone", 0, &p->timezone);
+    if (s == RATCHET_OK)
+        s = sq_get_str(in, p->doc, what, "catchUp", 0, &p->catch_up);
+    if (s == RATCHET_OK)
+        s = sq_get_str(in, p->doc, what, "taskVersion", 0, &p->task_version);
+    if (s == RATCHET_OK)
+        s = sq_get_bool(in, p->doc, what, "enabled", &p->enabled);
+    if (s == RATCHET_OK)
+        s = sq_get_json(in, p->doc, "input", &p->input);
+    if (s == RATCHET_OK)
+        s = sq_get_json(in, p->doc, "meta", &p->meta);
+    if (s == RATCHET_OK && ((p->cron && !*p->cron) || (p->timezone && !*p->timezone))) {
+        sq_host->set_error(in->ctx, "%s: \"cron\" and \"timezone\" must not be empty", what);
+        s = RATCHET_ERR;
+    }
+    if (s == RATCHET_OK)
+        s = sched_check(in, what, p->catch_up, p->meta);
+    p->has_meta = p->doc && has_member(p->doc, "meta");
+    p->has_task_version = p->doc && has_member(p->doc, "taskVersion");
+    return s;
+}
+
+static ratchet_status sched_patch_apply(sq_inst *in, sq_conn *c, void *arg, int *changes)
+{
+    sched_patch *p = arg;
+    sqlite3_stmt *st = sq_stmt(
+        in, c, SQ_SCHED_UPDATE,
+        "UPDATE schedules SET cron = COALESCE(?2, cron), timezone = COALESCE(?3, timezone), "
+        "input = COALESCE(?4, input), enabled = COALESCE(?5, enabled), "
+        "catch_up = COALESCE(?6, catch_up), meta = CASE WHEN ?7 THEN ?8 ELSE meta END, "
+        "task_version = CASE WHEN ?9 THEN ?10 ELSE task_version END, next_run_at = ?11, "
+        "updated_at = ?12 WHERE id = ?1");
+    if (!st)
+        return RATCHET_ERR;
+    sq_bind_int(st, 1, p->id);
+    sq_bind_text(st, 2, p->cron);
+    sq_bind_text(st, 3, p->timezone);
+    sq_bind_text(st, 4, p->input);
+    if (p->enabled >= 0)
+        sq_bind_int(st, 5, p->enabled);
+    sq_bind_text(st, 6, p->catch_up);
+    sq_bind_int(st, 7, p->has_meta);
+    sq_bind_text(st, 8, p->meta);
+    sq_bind_int(st, 9, p->has_task_version);
+    sq_bind_text(st, 10, p->task_version);
+    sq_bind_int(st, 11, p->next_run);
+    sq_bind_int(st, 12, sq_now_ms());
+    ratchet_status s = sq_step_done(in, c, st, "changing a schedule");
+    if (s == RATCHET_OK)
+        *changes = sqlite3_changes(c->db);
+    return s;
+}
+
+ratchet_status sqlite_schedule_update(void *instance, int64_t id, const char *patch_json,
+                                      int64_t next_run_ms)
+{
+    sq_inst *in = instance;
+    sched_patch p;
+    memset(&p, 0, sizeof p);
+    p.enabled = -1;
+    p.id = id;
+    p.next_run = next_run_ms;
+    int changes = 0;
+    if (next_run_ms < 0 || next_run_ms > SQ_TIME_MAX_MS) {
+        sq_host->set_error(in->ctx, "next_run_ms is outside 1970..9999");
+        return RATCHET_ERR;
+    }
+    ratchet_status s = patch_parse(in, patch_json, &p);
+    if (s == RATCHET_OK)
+        s = write_tx(in, sched_patch_apply, &p, &changes);
+    json_object_put(p.doc);
+    sq_host->free(p.input);
+    sq_host->free(p.meta);
     return not_found(in, s, changes, id);
 }
 

@@ -148,6 +148,38 @@ static const char *const migrations[] = {
     /* 2: a version's compiled program ({compiler, code, modules, map}, JSON), derived from its
      * code: filled when the version is stored, refreshed by a newer compiler. */
     "ALTER TABLE task_versions ADD COLUMN program TEXT;",
+    /* 3: what the API front ends need. Console lines and fetch calls one row per entry (the
+     * executions.logs/http columns stay, as written before); API keys, stored hashed, a name
+     * naming one live key at a time; indexes for the query form's filters and sorts. */
+    "CREATE TABLE execution_logs ("
+    "  id INTEGER PRIMARY KEY,"
+    "  execution_id INTEGER NOT NULL REFERENCES executions(id) ON DELETE CASCADE,"
+    "  seq INTEGER NOT NULL," /* 1, 2, ... in the order of the attempt */
+    "  time INTEGER,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('log', 'fetch')),"
+    "  level TEXT,"
+    "  message TEXT,"
+    "  method TEXT,"
+    "  url TEXT,"
+    "  status INTEGER,"
+    "  duration_ms INTEGER"
+    ") STRICT;"
+    "CREATE UNIQUE INDEX execution_logs_seq ON execution_logs (execution_id, seq);"
+    "CREATE TABLE api_keys ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  scope TEXT NOT NULL CHECK (scope IN ('read', 'write', 'admin')),"
+    "  hash TEXT NOT NULL UNIQUE," /* hex SHA-256 of the secret */
+    "  prefix TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  last_used_at INTEGER,"
+    "  revoked_at INTEGER"
+    ") STRICT;"
+    "CREATE UNIQUE INDEX api_keys_live_name ON api_keys (name) WHERE revoked_at IS NULL;"
+    "CREATE INDEX jobs_priority ON jobs (priority, id);"
+    "CREATE INDEX jobs_queued_at ON jobs (queued_at);"
+    "CREATE INDEX jobs_completed_at ON jobs (completed_at) WHERE completed_at IS NOT NULL;"
+    "CREATE INDEX executions_started_at ON executions (started_at);",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof *migrations))

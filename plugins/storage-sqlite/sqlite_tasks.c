@@ -224,6 +224,48 @@ ratchet_status sqlite_task_sync(void *instance, const char *task_json, int64_t *
     return s;
 }
 
+/* ---- enable ----------------------------------------------------------------------------- */
+
+static ratchet_status task_enable(sq_inst *in, sq_conn *c, const char *name, int enabled)
+{
+    sqlite3_stmt *st = sq_stmt(in, c, SQ_TASK_ENABLE,
+                               "UPDATE tasks SET enabled = ?2, updated_at = ?3 WHERE name = ?1");
+    if (!st)
+        return RATCHET_ERR;
+    sq_bind_text(st, 1, name);
+    sq_bind_int(st, 2, enabled != 0);
+    sq_bind_int(st, 3, sq_now_ms());
+    ratchet_status s = sq_step_done(in, c, st, "enabling a task");
+    if (s == RATCHET_OK && sqlite3_changes(c->db) == 0) {
+        sq_host->set_error(in->ctx, "task '%s' does not exist", name);
+        s = RATCHET_NOTFOUND;
+    }
+    return s;
+}
+
+/* The flag is the engine's to enforce (no new jobs); claims do not read it, so nothing wakes. */
+ratchet_status sqlite_task_set_enabled(void *instance, const char *name, int enabled)
+{
+    sq_inst *in = instance;
+    sq_conn *c = NULL;
+    ratchet_status s = sq_ready(in);
+    if (s != RATCHET_OK)
+        return s;
+    if (!name || !*name) {
+        sq_host->set_error(in->ctx, "task_set_enabled: no task name");
+        return RATCHET_ERR;
+    }
+    if ((s = sq_acquire_begin(in, &c)) != RATCHET_OK)
+        return s;
+    s = task_enable(in, c, name, enabled);
+    if (s == RATCHET_OK)
+        s = sq_commit(in, c);
+    else
+        sq_rollback(in, c);
+    sq_release(in, c);
+    return s;
+}
+
 /* ---- reading ---------------------------------------------------------------------------- */
 
 static ratchet_status emit_versions(sq_inst *in, sq_conn *c, int64_t task_id, sq_out *o)

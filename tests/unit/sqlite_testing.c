@@ -222,6 +222,19 @@ int64_t sql_int(const char *sql)
     return v;
 }
 
+void sql_exec(const char *sql)
+{
+    sqlite3 *db = NULL;
+    assert_int_equal(
+        sqlite3_open_v2(db_path(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL),
+        SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("%s: %s", sql, msg);
+    sqlite3_close(db);
+}
+
 void expect_error(const char *needle)
 {
     const char *e = rt_error_peek();

@@ -94,6 +94,9 @@ size_t finish(inst *in, const ratchet_job_finish *f, size_t n);
 
 int64_t sql_int(const char *sql);
 
+/* Run SQL on the test's database file directly (creating it when missing). */
+void sql_exec(const char *sql);
+
 void expect_error(const char *needle);
 
 #endif

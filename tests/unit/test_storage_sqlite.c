@@ -35,18 +35,6 @@
 
 #include "sqlite_testing.h"
 
-static void sql_exec(const char *sql)
-{
-    sqlite3 *db = NULL;
-    assert_int_equal(
-        sqlite3_open_v2(db_path(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL),
-        SQLITE_OK);
-    char *msg = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
-        fail_msg("%s: %s", sql, msg);
-    sqlite3_close(db);
-}
-
 /* ---- schema ----------------------------------------------------------------------------- */
 
 static void test_descriptor(void **state)
@@ -73,7 +61,7 @@ static void test_migrate_and_reopen(void **state)
     int64_t tv = sync_task(&in, "addition", "1.0.0", "c1");
     inst_close(&in, 1);
 
-    assert_int_equal(sql_int("PRAGMA user_version"), 2);
+    assert_int_equal(sql_int("PRAGMA user_version"), 3);
     assert_int_equal(sql_int("PRAGMA auto_vacuum"), 2); /* incremental */
     assert_int_equal(sql_int("PRAGMA application_id"), 0x52544348);
     assert_int_equal(sql_int("SELECT count(*) FROM sqlite_schema WHERE name = 'jobs_ready'"), 1);
@@ -82,7 +70,7 @@ static void test_migrate_and_reopen(void **state)
     inst_open(&in, NULL);
     assert_int_equal(sync_task(&in, "addition", "1.0.0", "c1"), tv);
     inst_close(&in, 1);
-    assert_int_equal(sql_int("PRAGMA user_version"), 2);
+    assert_int_equal(sql_int("PRAGMA user_version"), 3);
     assert_int_equal(sql_int("SELECT count(*) FROM task_versions"), 1);
 }
 
@@ -94,7 +82,7 @@ static void test_refuses_newer_and_foreign(void **state)
     inst_close(&in, 1);
     sql_exec("PRAGMA user_version = 99");
     assert_int_equal(inst_try(&in, NULL), RATCHET_ERR);
-    expect_error("schema version 99, newer than this storage-sqlite understands (2)");
+    expect_error("schema version 99, newer than this storage-sqlite understands (3)");
     inst_close(&in, 0);
 
     unlink(db_path());

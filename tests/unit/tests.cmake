@@ -44,7 +44,8 @@ ratchet_unit_test(sandbox_caps SOURCES unit/sandbox_testing.c LIBS PkgConfig::SE
 
 # The SQLite storage, compiled into its test with the static entry name (as executor-mujs).
 get_property(sqlite_sources GLOBAL PROPERTY RATCHET_STORAGE_SQLITE_SOURCES)
-foreach(t IN ITEMS storage_sqlite storage_sqlite_jobs storage_sqlite_concurrency)
+foreach(t IN ITEMS storage_sqlite storage_sqlite_jobs storage_sqlite_concurrency
+    storage_sqlite_api)
   if("storage-sqlite" IN_LIST RATCHET_STATIC_PLUGINS)
     ratchet_unit_test(${t} SOURCES unit/sqlite_testing.c LIBS PkgConfig::SQLITE PkgConfig::JSONC)
   elseif(sqlite_sources)

@@ -16,6 +16,9 @@
  *   1.1  the executor kind (ratchet_plugin_desc.executor, executor.h).
  *   1.2  the storage kind (ratchet_plugin_desc.storage, storage.h).
  *   1.3  compiled tasks: ratchet_task_source.runtime/line_map (executor.h).
+ *   1.4  the front-end kind (ratchet_plugin_desc.frontend, frontend.h) with the named
+ *        interfaces "ratchet.engine" (engine.h) and "ratchet.http" (http.h); storage calls
+ *        for the APIs (task_set_enabled ... key_find, storage.h).
  */
 #ifndef RATCHET_ABI_H
 #define RATCHET_ABI_H
@@ -24,7 +27,7 @@
 #include <stdint.h>
 
 #define RATCHET_ABI_MAJOR 1
-#define RATCHET_ABI_MINOR 3
+#define RATCHET_ABI_MINOR 4
 
 /* Leads every struct that crosses the boundary. Fill it with RATCHET_ABI_INIT(type). */
 typedef struct ratchet_abi {

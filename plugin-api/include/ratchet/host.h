@@ -257,6 +257,13 @@ typedef struct ratchet_host_api {
      * abi_minor >= `min_minor`, or NULL. The pointer stays valid until its publisher's
      * stop(); the host stops consumers before publishers in reverse start order. */
     const void *(*lookup)(const char *name, uint16_t major, uint16_t min_minor);
+
+    /* ---- since 1.4 (check RATCHET_HAS_FIELD(host, ratchet_host_api, request_stop)) ------- */
+
+    /* Ask the host to shut down as on SIGTERM (drain, stop instances, exit 0), e.g. when the
+     * stdin of an MCP stdio session reaches EOF. `why` (copied) is logged. Returns at once;
+     * safe from any thread, also more than once. */
+    void (*request_stop)(ratchet_ctx *ctx, const char *why);
 } ratchet_host_api;
 
 #endif /* RATCHET_HOST_H */

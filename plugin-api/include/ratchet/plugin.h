@@ -32,6 +32,9 @@
 #include "executor.h"
 #include "logger.h"
 #include "storage.h"
+#include "frontend.h"
+#include "engine.h"
+#include "http.h"
 
 /* The descriptor a plugin returns from its entry function. Must stay valid and unchanged
  * until the process exits (make it `static const`). */
@@ -48,6 +51,7 @@ typedef struct ratchet_plugin_desc {
     const ratchet_logger_vtable *logger;     /* since 1.0 */
     const ratchet_executor_vtable *executor; /* since 1.1 */
     const ratchet_storage_vtable *storage;   /* since 1.2 */
+    const ratchet_frontend_vtable *frontend; /* since 1.4 */
 } ratchet_plugin_desc;
 
 /* Type of the entry function. Called once per process, on the host's main thread, before

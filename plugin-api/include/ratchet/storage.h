@@ -208,6 +208,47 @@ typedef struct ratchet_storage_vtable {
     ratchet_status (*wait)(void *instance, int64_t timeout_ms);
     /* Wake every wait() (in this process and, where the database can, in others). */
     void (*notify)(void *instance);
+
+    /* ---- since 1.4: what the API front ends need -------------------------------------------
+     * Optional for plugins built against 1.2/1.3 (the host checks RATCHET_HAS_FIELD and answers
+     * "not supported by this storage plugin"); a 1.4 plugin sets all of them.
+     *
+     * Since 1.4 job_list and execution_list also accept the query form of engine.h in
+     * filter_json: {where: [{field, op, value}], sort, order, offset, limit}, with the fields
+     * documented there for jobs_list/executions_list (an unknown field or op: RATCHET_ERR
+     * naming the allowed ones); the older keys (status, taskName, jobId) still work. */
+
+    /* Enable or disable the task `name` (every version). RATCHET_NOTFOUND when unknown. */
+    ratchet_status (*task_set_enabled)(void *instance, const char *name, int enabled);
+    /* Change a schedule: patch_json holds any of {cron, timezone, input, enabled, catchUp,
+     * meta, taskVersion} (already checked by the engine); nextRunAt becomes next_run_ms. */
+    ratchet_status (*schedule_update)(void *instance, int64_t id, const char *patch_json,
+                                      int64_t next_run_ms);
+    /* Counts for statistics and metrics. resource "jobs": {total, byStatus: {queued, ...},
+     * byPriority: {low, normal, high, urgent}, last24h, oldestQueuedAt}; "executions":
+     * {total, byStatus, averageDurationMs, last24h}; "tasks": {total, enabled, versions};
+     * "schedules": {total, enabled, due}. now_ms anchors "last24h" and "due". */
+    ratchet_status (*stats)(void *instance, const char *resource, int64_t now_ms,
+                            ratchet_buf *out);
+    /* The console lines and fetch calls of one execution, as job_finish recorded them
+     * (logs_json and http_json, kept one row per entry, in order): {items: [{seq, time, kind
+     * "log"|"fetch", level, message, method, url, status, durationMs}], total}. query_json as
+     * above, fields seq, kind, level. Pruned with the execution. */
+    ratchet_status (*execution_logs)(void *instance, int64_t execution_id, const char *query_json,
+                                     ratchet_buf *out);
+
+    /* API keys. key_json = {name, scope ("read"|"write"|"admin"), hash (hex SHA-256 of the
+     * secret), prefix (the secret's first characters, to recognise it)}. Names are unique
+     * among keys not revoked (RATCHET_ERR "an API key named 'x' exists"). */
+    ratchet_status (*key_create)(void *instance, const char *key_json, int64_t *id);
+    /* [{id, name, scope, prefix, createdAt, lastUsedAt, revokedAt}] ordered by id. */
+    ratchet_status (*key_list)(void *instance, ratchet_buf *out);
+    /* Revoke by name or id (decimal text). RATCHET_NOTFOUND when no live key matches. */
+    ratchet_status (*key_revoke)(void *instance, const char *ref, int64_t now_ms);
+    /* The live key with this hash: {id, name, scope}; RATCHET_NOTFOUND when none. Records
+     * lastUsedAt at most once a minute per key. */
+    ratchet_status (*key_find)(void *instance, const char *hash, int64_t now_ms,
+                               ratchet_buf *out);
 } ratchet_storage_vtable;
 
 #endif /* RATCHET_STORAGE_H */
