@@ -177,6 +177,13 @@ static int config_generate(rt_app *app, const char *output, int force)
     generate_instance(&out, &app->reg, "console", "logger-console", 0);
     rt_buf_puts(&out, "  # A JSON-lines log file with rotation; uncomment to enable:\n");
     generate_instance(&out, &app->reg, "file", "logger-file", 1);
+    rt_buf_puts(&out, "  # Front ends. With none named here, `serve` runs the http listener on\n"
+                      "  # 127.0.0.1:8080 with the REST API on it; uncomment to choose:\n");
+    generate_instance(&out, &app->reg, "http", "http", 1);
+    generate_instance(&out, &app->reg, "api", "api-rest", 1);
+    rt_buf_puts(&out, "  # MCP for LLM agents at /mcp on the same listener (`ratchet mcp-serve`\n"
+                      "  # serves it on stdin/stdout without any of this):\n");
+    generate_instance(&out, &app->reg, "mcp", "api-mcp", 1);
 
     if (!output) {
         fputs(out.data ? out.data : "", stdout);

@@ -123,9 +123,11 @@ static int generate_task(const char *path, const char *label, const char *descri
 
 static int generate_run(rt_app *app, int argc, char **argv)
 {
-    (void)app;
+    if (argc >= 2 && strcmp(argv[1], "mcp-config") == 0)
+        return rt_generate_mcp_config(app, argc, argv);
     if (argc < 2 || strcmp(argv[1], "task") != 0)
-        return rt_usage_error("generate", "expected `generate task --path P`");
+        return rt_usage_error("generate", "expected `generate task --path P` or `generate "
+                                          "mcp-config`");
     const char *path = NULL, *label = "My Task", *description = "A new Ratchet task",
                *version = "1.0.0";
     for (int i = 2; i < argc; i++) {
@@ -147,10 +149,17 @@ static int generate_run(rt_app *app, int argc, char **argv)
 
 const rt_command rt_cmd_generate = {
     "generate",
-    "Create a new task folder that validates and passes its test",
-    "Usage: ratchet generate task --path P [--label L] [--description D] [--version V]\n\n"
+    "Create a new task folder, or the configuration an MCP client needs",
+    "Usage: ratchet generate task --path P [--label L] [--description D] [--version V]\n"
+    "       ratchet [--config F] [--tasks P]... [--data-dir D] generate mcp-config [--name N]\n"
+    "               [--url URL] [--key-env VAR]\n\n"
     "Writes P/metadata.json, input.schema.json, output.schema.json, main.js and\n"
     "tests/test-001.json: a small greeting task to edit. Refuses to overwrite an existing\n"
-    "task. Defaults: --label \"My Task\", --version 1.0.0.\n",
+    "task. Defaults: --label \"My Task\", --version 1.0.0.\n\n"
+    "mcp-config prints {\"mcpServers\": {...}} for an MCP client (Claude Desktop, Cursor, ...):\n"
+    "one server started over stdio (`ratchet mcp-serve` with this command's --config, --tasks\n"
+    "and --data-dir, as absolute paths) and one reached over HTTP at --url (default\n"
+    "http://127.0.0.1:8080/mcp, the /mcp route of `ratchet serve`); --key-env VAR adds an\n"
+    "Authorization header taken from the client's environment variable VAR.\n",
     generate_run,
 };

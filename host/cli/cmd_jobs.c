@@ -20,21 +20,6 @@ typedef struct submit_opts {
     int wait, json;
 } submit_opts;
 
-static int parse_priority(const char *s, ratchet_priority *out)
-{
-    static const char *const names[] = {"low", "normal", "high", "urgent"};
-    for (int i = 0; i < 4; i++)
-        if (strcasecmp(s, names[i]) == 0) {
-            *out = (ratchet_priority)(i + 1);
-            return 0;
-        }
-    if (strcasecmp(s, "critical") == 0) { /* the original's REST name for urgent */
-        *out = RATCHET_PRIORITY_URGENT;
-        return 0;
-    }
-    return -1;
-}
-
 /* One input line of --batch, or --input-json: parsed, checked against the input schema. */
 static struct json_object *checked_input(const char *text, struct json_object *schema,
                                          const char *where)
@@ -135,7 +120,7 @@ static int jobs_submit(rt_app *app, int argc, char **argv)
     if (rc >= 0)
         return rc;
     ratchet_priority prio = RATCHET_PRIORITY_NORMAL;
-    if (o.priority && parse_priority(o.priority, &prio) != 0)
+    if (o.priority && rt_priority_parse(o.priority, &prio) != 0)
         return rt_usage_error("jobs", "--priority must be low, normal, high or urgent, got '%s'",
                               o.priority);
     int64_t at_ms = 0;

@@ -14,21 +14,10 @@
 static int next_fire(const char *expr, const char *zone, int64_t *next_ms)
 {
     rt_error err;
-    rt_cron *c = rt_cron_parse(expr, &err);
-    if (!c)
+    if (rt_schedule_next_fire(expr, zone, rt_host_api()->now_us() / 1000, next_ms, &err) !=
+        RATCHET_OK)
         return rt_cli_fail("%s", err.msg);
-    rt_tz *tz = rt_tz_load(zone, &err);
-    int rc = RT_EXIT_OK;
-    int64_t next;
-    if (!tz)
-        rc = rt_cli_fail("%s", err.msg);
-    else if (rt_cron_next(c, tz, rt_host_api()->now_us() / 1000000, &next, &err) != RATCHET_OK)
-        rc = rt_cli_fail("%s", err.msg);
-    else
-        *next_ms = next * 1000;
-    rt_tz_free(tz);
-    rt_cron_free(c);
-    return rc;
+    return RT_EXIT_OK;
 }
 
 typedef struct add_opts {

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "engine/engine_layer.h"
 #include "core/core_layer.h"
+#include "serve_frontends.h"
 
 /* The command line of a worker: this binary with the same configuration and plugin dirs. */
 static char **worker_argv(rt_app *app)
@@ -45,6 +46,40 @@ static int storage_available(rt_app *app)
     return p && p->vtable[RT_KIND_STORAGE];
 }
 
+/* The engine built, published to front ends, run until a stop signal, and torn down. */
+static int run_engine(rt_app *app, rt_instance_set *set, rt_store *st, size_t ntasks,
+                      const sigset_t *stop_signals)
+{
+    char **argv = worker_argv(app);
+    rt_error err;
+    rt_engine *engine = argv ? rt_engine_new(app, st, argv, &err) : NULL;
+    rt_api *api = engine ? rt_api_new(app, st, engine, &err) : NULL;
+    int rc = RT_EXIT_OK;
+    if (!argv)
+        rc = rt_cli_fail("out of memory");
+    else if (!engine || !api)
+        rc = rt_cli_fail("%s", err.msg);
+    /* The engine interface is published before the front ends start (ratchet/frontend.h). */
+    if (api && (rt_api_publish(api, &err) != RATCHET_OK ||
+                rt_instances_start_frontends(set, &err) != RATCHET_OK))
+        rc = rt_cli_fail("%s", err.msg);
+    else if (api) {
+        rt_log(RATCHET_LOG_INFO,
+               "ratchet serve: ready (%zu instance%s, %zu task version%s); stop with Ctrl-C or "
+               "SIGTERM",
+               set->count, set->count == 1 ? "" : "s", ntasks, ntasks == 1 ? "" : "s");
+        /* While the engine drains, the front ends keep serving (/ready answers 503, streams
+         * see the last jobs finish); they stop once it has drained. */
+        rc = rt_engine_run(engine, stop_signals);
+        rt_log(RATCHET_LOG_INFO, "shutting down");
+    }
+    rt_instances_stop_frontends(set);
+    rt_api_free(api);
+    rt_engine_free(engine);
+    free(argv);
+    return rc;
+}
+
 /* With a storage plugin: the job engine runs until a stop signal. Without one (an embedded
  * build of loggers only): the instances run until a stop signal. */
 static int serve_engine(rt_app *app, rt_instance_set *set, const sigset_t *stop_signals)
@@ -66,39 +101,62 @@ static int serve_engine(rt_app *app, rt_instance_set *set, const sigset_t *stop_
     size_t ntasks = 0;
     if (rc == RT_EXIT_OK)
         rc = rt_store_sync_tasks(app, &st, &ntasks);
-    char **argv = rc == RT_EXIT_OK ? worker_argv(app) : NULL;
-    rt_error err;
-    rt_engine *engine = argv ? rt_engine_new(app, &st, argv, &err) : NULL;
-    if (argv && !engine)
-        rc = rt_cli_fail("%s", err.msg);
-    if (engine) {
-        rt_log(RATCHET_LOG_INFO,
-               "ratchet serve: ready (%zu instance%s, %zu task version%s); stop with Ctrl-C or "
-               "SIGTERM",
-               set->count, set->count == 1 ? "" : "s", ntasks, ntasks == 1 ? "" : "s");
-        rc = rt_engine_run(engine, stop_signals);
-        rt_log(RATCHET_LOG_INFO, "shutting down");
-    }
-    rt_engine_free(engine);
-    free(argv);
+    if (rc == RT_EXIT_OK)
+        rc = run_engine(app, set, &st, ntasks, stop_signals);
     rt_store_close(&st);
     return rc;
 }
 
-static int serve_run(rt_app *app, int argc, char **argv)
+/* --workers N (both commands take it). Returns 1 when argv[*i] was it, -1 on a bad value. */
+int rt_serve_workers_arg(rt_app *app, const char *cmd, int argc, char **argv, int *i)
 {
-    for (int i = 1; i < argc; i++) {
-        char *end = NULL;
-        long n = 0;
-        if (strcmp(argv[i], "--workers") == 0 && i + 1 < argc)
-            n = strtol(argv[++i], &end, 10);
-        else
-            return rt_usage_error("serve", "unexpected argument '%s'", argv[i]);
-        if (!end || *end || n < 1 || n > 256)
-            return rt_usage_error("serve", "--workers expects a number from 1 to 256, got '%s'",
-                                  argv[i]);
-        app->workers = (int)n;
+    if (strcmp(argv[*i], "--workers") != 0 || *i + 1 >= argc)
+        return 0;
+    char *end = NULL;
+    long n = strtol(argv[++*i], &end, 10);
+    if (!end || *end || n < 1 || n > 256) {
+        rt_usage_error(cmd, "--workers expects a number from 1 to 256, got '%s'", argv[*i]);
+        return -1;
     }
+    app->workers = (int)n;
+    return 1;
+}
+
+/* Instances resolved and started (loggers), the engine run with the front ends of `mode`. */
+static int serve_instances(rt_app *app, rt_frontend_mode mode, const char *listen,
+                           const sigset_t *stop_signals)
+{
+    rt_serve_frontends fe;
+    int rc = rt_serve_frontends_prepare(app, &fe, mode, listen);
+    rt_instance_set set;
+    rt_error err;
+    memset(&set, 0, sizeof set);
+    if (rc == RT_EXIT_OK && rt_instances_resolve(&set, &app->settings, &app->reg, &err) != RATCHET_OK)
+        rc = rt_cli_fail("%s", err.msg);
+    else if (rc == RT_EXIT_OK && rt_instances_start(&set, &err) != RATCHET_OK) {
+        rt_instances_shutdown(&set);
+        rc = rt_cli_fail("%s", err.msg);
+    } else if (rc == RT_EXIT_OK) {
+        rt_log(RATCHET_LOG_INFO, "configuration: %s",
+               app->settings.path ? app->settings.path : "built-in defaults");
+        for (size_t i = 0; i < app->reg.count; i++) {
+            const rt_plugin *p = &app->reg.plugins[i];
+            rt_log(RATCHET_LOG_INFO, "plugin %s %s (%s)", p->desc->name, p->desc->version,
+                   p->is_static ? "static" : p->path);
+        }
+        for (size_t i = 0; i < set.count; i++)
+            rt_log(RATCHET_LOG_INFO, "instance %s: %s %s", set.items[i].spec->name,
+                   rt_kind_name(set.items[i].kind), set.items[i].plugin->desc->name);
+        rc = serve_engine(app, &set, stop_signals);
+        rt_instances_shutdown(&set);
+    }
+    rt_instances_free(&set);
+    rt_serve_frontends_free(&fe);
+    return rc;
+}
+
+int rt_serve_main(rt_app *app, rt_frontend_mode mode, const char *listen)
+{
     /* Block the stop signals before any plugin starts a thread, so that every thread inherits
      * the mask and only sigwait() below receives them. */
     sigset_t stop_signals;
@@ -108,47 +166,46 @@ static int serve_run(rt_app *app, int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
     /* A worker that dies while we write to it must cost an error return, not the server. */
     signal(SIGPIPE, SIG_IGN);
-
     int rc = rt_app_load_plugins(app, 1);
-    if (rc != RT_EXIT_OK)
-        return rc;
-    rt_instance_set set;
-    rt_error err;
-    if (rt_instances_resolve(&set, &app->settings, &app->reg, &err) != RATCHET_OK) {
-        rt_instances_free(&set);
-        return rt_cli_fail("%s", err.msg);
+    return rc == RT_EXIT_OK ? serve_instances(app, mode, listen, &stop_signals) : rc;
+}
+
+static int serve_run(rt_app *app, int argc, char **argv)
+{
+    const char *listen = NULL;
+    rt_frontend_mode mode = RT_FRONTENDS_DEFAULT;
+    for (int i = 1; i < argc; i++) {
+        int w = rt_serve_workers_arg(app, "serve", argc, argv, &i);
+        if (w < 0)
+            return RT_EXIT_USAGE;
+        if (w)
+            continue;
+        if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc)
+            listen = argv[++i];
+        else if (strcmp(argv[i], "--no-api") == 0)
+            mode = RT_FRONTENDS_CONFIGURED;
+        else
+            return rt_usage_error("serve", "unexpected argument '%s'", argv[i]);
     }
-    if (rt_instances_start(&set, &err) != RATCHET_OK) {
-        rt_instances_shutdown(&set);
-        rt_instances_free(&set);
-        return rt_cli_fail("%s", err.msg);
-    }
-    rt_log(RATCHET_LOG_INFO, "configuration: %s",
-           app->settings.path ? app->settings.path : "built-in defaults");
-    for (size_t i = 0; i < app->reg.count; i++) {
-        const rt_plugin *p = &app->reg.plugins[i];
-        rt_log(RATCHET_LOG_INFO, "plugin %s %s (%s)", p->desc->name, p->desc->version,
-               p->is_static ? "static" : p->path);
-    }
-    for (size_t i = 0; i < set.count; i++)
-        rt_log(RATCHET_LOG_INFO, "instance %s: %s %s", set.items[i].spec->name,
-               rt_kind_name(set.items[i].kind), set.items[i].plugin->desc->name);
-    rc = serve_engine(app, &set, &stop_signals);
-    rt_instances_shutdown(&set);
-    rt_instances_free(&set);
-    return rc;
+    return rt_serve_main(app, mode, listen);
 }
 
 const rt_command rt_cmd_serve = {
     "serve",
     "Run the job engine (queue, workers, cron schedules) until Ctrl-C/SIGTERM",
-    "Usage: ratchet serve [--config FILE] [--tasks PATH]... [--data-dir DIR] [--workers N]\n\n"
+    "Usage: ratchet serve [--config FILE] [--tasks PATH]... [--data-dir DIR] [--workers N]\n"
+    "                     [--listen ADDR:PORT] [--no-api]\n\n"
     "Starts the configured plugin instances (loggers), stores the tasks of engine.tasks and\n"
     "--tasks in the storage (storage-sqlite in engine.data_dir or --data-dir by default), and\n"
     "runs the job engine: queued jobs are claimed under a lease and run by `ratchet worker`\n"
     "processes (engine.workers or --workers; default one per CPU), cron schedules fire, and\n"
     "outputs are delivered. Submit and inspect work with `ratchet jobs`, `ratchet schedules`,\n"
     "`ratchet executions`, also while serve runs.\n\n"
+    "Front ends: when the configuration names no front-end instance, serve adds the `http`\n"
+    "listener on 127.0.0.1:8080 (no API key needed on loopback) with the REST API (`api-rest`)\n"
+    "on it. --listen ADDR:PORT sets the listener of every http instance (port 0: a free one);\n"
+    "the log says `listening on http://ADDR:PORT` once connections are accepted. --no-api runs\n"
+    "without the default front ends.\n\n"
     "SIGTERM/SIGINT: stop claiming, let running jobs finish for engine.shutdown_grace (a second\n"
     "signal ends the wait), requeue the rest, exit 0. After a crash, jobs whose lease expired\n"
     "are requeued at the next start. Without a storage plugin (an embedded build) only the\n"

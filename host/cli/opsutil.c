@@ -128,35 +128,19 @@ int rt_ops_outputs_meta(const char *cmd, const char *outputs_json, const char *w
                         struct json_object **meta)
 {
     *meta = NULL;
-    if (!outputs_json && !webhook)
-        return RT_EXIT_OK;
-    struct json_object *outputs = json_object_new_array();
+    struct json_object *given = NULL;
     if (outputs_json) {
         enum json_tokener_error jerr;
-        struct json_object *given = json_tokener_parse_verbose(outputs_json, &jerr);
+        given = json_tokener_parse_verbose(outputs_json, &jerr);
         if (jerr != json_tokener_success || !json_object_is_type(given, json_type_array)) {
             json_object_put(given);
-            json_object_put(outputs);
             return rt_usage_error(cmd, "--outputs expects a JSON array of destinations");
         }
-        for (size_t i = 0; i < json_object_array_length(given); i++)
-            json_object_array_add(outputs, json_object_get(json_object_array_get_idx(given, i)));
-        json_object_put(given);
-    }
-    if (webhook) {
-        struct json_object *d = json_object_new_object();
-        json_object_object_add(d, "type", json_object_new_string("webhook"));
-        json_object_object_add(d, "url", json_object_new_string(webhook));
-        json_object_array_add(outputs, d);
     }
     rt_error err;
-    if (rt_outputs_check(outputs, &err) != RATCHET_OK) {
-        json_object_put(outputs);
-        return rt_usage_error(cmd, "%s", err.msg);
-    }
-    *meta = json_object_new_object();
-    json_object_object_add(*meta, "outputs", outputs);
-    return RT_EXIT_OK;
+    ratchet_status rc = rt_outputs_meta(given, webhook, meta, &err);
+    json_object_put(given);
+    return rc == RATCHET_OK ? RT_EXIT_OK : rt_usage_error(cmd, "%s", err.msg);
 }
 
 void rt_ops_print_json(struct json_object *value)

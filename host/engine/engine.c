@@ -14,6 +14,8 @@
 
 #include "core/core_layer.h"
 #include "task/task_layer.h"
+#include "engine_view.h"
+#include "events.h"
 #include "outbox.h"
 #include "pool.h"
 #include "relay.h"
@@ -38,6 +40,7 @@ typedef struct pending_finish {
     char *output, *error, *logs, *http; /* owned copies behind f's pointers */
     struct json_object *outputs;        /* destinations to deliver to once recorded, or NULL */
     int64_t task_version_id;
+    int32_t attempt;
 } pending_finish;
 
 struct rt_engine {
@@ -65,11 +68,39 @@ struct rt_engine {
     rt_scheduler *sched;
     rt_outbox *outbox;
     uint64_t rng;
+    rt_engine_view view; /* what the API reads from other threads (engine.h) */
 };
 
 static int64_t now_ms(void)
 {
     return rt_host_api()->now_us() / 1000;
+}
+
+/* ---- what the API reads (engine.h) -------------------------------------------------------- */
+
+size_t rt_engine_workers(rt_engine *e, rt_worker_info **out)
+{
+    return rt_view_workers(&e->view, out);
+}
+
+int rt_engine_draining(rt_engine *e)
+{
+    return rt_view_get(&e->view, &e->view.draining);
+}
+
+void rt_engine_set_draining(rt_engine *e)
+{
+    rt_view_set(&e->view, &e->view.draining, 1);
+}
+
+int rt_engine_running(rt_engine *e)
+{
+    return rt_view_get(&e->view, &e->view.running);
+}
+
+void rt_engine_histograms(rt_engine *e, rt_histogram *duration, rt_histogram *queue_wait)
+{
+    rt_view_histograms(&e->view, duration, queue_wait);
 }
 
 /* ---- task versions ------------------------------------------------------------------------ */
@@ -226,6 +257,57 @@ static void deliver_if_recorded(rt_engine *e, const pending_finish *p)
     json_object_put(job);
 }
 
+static const char *finish_status(ratchet_finish_kind kind)
+{
+    switch (kind) {
+    case RATCHET_FINISH_COMPLETED:
+        return "completed";
+    case RATCHET_FINISH_RETRY:
+        return "retrying";
+    case RATCHET_FINISH_FAILED:
+        return "failed";
+    case RATCHET_FINISH_CANCELLED:
+        return "cancelled";
+    default:
+        return "queued";
+    }
+}
+
+/* Whether storage took this finish: the job carries its execution (checked only when a
+ * batch was partly ignored for expired leases). */
+static int finish_recorded(rt_engine *e, const pending_finish *p)
+{
+    ratchet_buf out = RATCHET_BUF_INIT;
+    struct json_object *job = NULL, *v;
+    if (e->vt->job_get(e->si, p->f.job_id, &out) == RATCHET_OK && out.data)
+        job = json_tokener_parse(out.data);
+    rt_buf_free(&out);
+    int64_t exec =
+        job && json_object_object_get_ex(job, "executionId", &v) ? json_object_get_int64(v) : 0;
+    json_object_put(job);
+    return exec == p->f.execution_id;
+}
+
+/* After an outcome is recorded: its status event (a client woken by it reads the final job)
+ * and the duration histogram. */
+static void announce_finish(rt_engine *e, const pending_finish *p)
+{
+    /* The queue wait is taken here rather than at dispatch: a job can be claimed before the
+     * API that queued it has published its "queued" event, never finished before. */
+    if (p->f.started_ms && p->f.kind != RATCHET_FINISH_REQUEUE) {
+        int64_t queued = p->attempt == 1 ? rt_events_current_queued_ms(p->f.job_id) : 0;
+        /* The API publishes "queued" just after storing the job; the engine may have taken
+         * it in between: at most that moment early, counted as no wait. */
+        int64_t wait = queued > 0 && p->f.started_ms > queued ? p->f.started_ms - queued : 0;
+        rt_view_observe(&e->view, (double)p->f.duration_ms / 1000.0,
+                        queued > 0 ? (double)wait / 1000.0 : -1);
+    }
+    struct json_object *rec = task_record(e, p->task_version_id);
+    rt_events_emit_status(p->f.job_id, p->f.execution_id, rec ? rec_str(rec, "name") : NULL,
+                          finish_status(p->f.kind), p->attempt, p->f.output_json,
+                          p->f.kind == RATCHET_FINISH_REQUEUE ? NULL : p->f.error_json);
+}
+
 /* Queue the outcome of a job; flushed in one transaction per loop turn. Takes the strings
  * and the job's own strings; `fetcher` (may be NULL) holds its HTTP calls. */
 static void finish_job(rt_engine *e, ratchet_claimed_job *job, job_http *http, int64_t started_ms,
@@ -253,6 +335,7 @@ static void finish_job(rt_engine *e, ratchet_claimed_job *job, job_http *http, i
     if (kind == RATCHET_FINISH_COMPLETED || kind == RATCHET_FINISH_FAILED)
         p->outputs = job_outputs(job);
     p->task_version_id = job->task_version_id;
+    p->attempt = job->attempt;
     p->output = output;
     p->error = error;
     p->logs = logs;
@@ -318,6 +401,9 @@ static ratchet_status flush_once(rt_engine *e)
                e->nfins - applied);
     for (size_t i = 0; rc == RATCHET_OK && i < e->nfins; i++)
         deliver_if_recorded(e, &e->fins[i]);
+    for (size_t i = 0; rc == RATCHET_OK && i < e->nfins; i++)
+        if (applied == e->nfins || finish_recorded(e, &e->fins[i]))
+            announce_finish(e, &e->fins[i]);
     free(fs);
     return rc;
 }
@@ -351,6 +437,7 @@ static void flush_finishes(rt_engine *e, int force)
 static void on_result(rt_engine *e, rt_slot *s, const rt_ipc_result *r)
 {
     rt_slot_logs_add(s, r->logs.obj); /* after the lines streamed as `log` messages */
+    rt_events_emit_logs(s->job.job_id, s->job.execution_id, r->logs.obj);
     char *logs = rt_slot_logs_take(s);
     if (r->outcome == RATCHET_EXEC_OK) {
         cached_task *t = task_entry(e, s->job.task_version_id);
@@ -415,6 +502,7 @@ static int drain_worker(rt_engine *e, rt_slot *s)
         } else if (m.type == RT_IPC_LOG && s->state == RT_SLOT_BUSY &&
                    m.log.job_id == s->job.job_id) {
             rt_slot_logs_add(s, m.log.logs.obj);
+            rt_events_emit_logs(s->job.job_id, s->job.execution_id, m.log.logs.obj);
         } else if (m.type == RT_IPC_FETCH && s->state == RT_SLOT_BUSY) {
             rt_relay_fetch(s, &m);
         } else if (m.type == RT_IPC_PONG) {
@@ -472,6 +560,13 @@ static void on_worker_exit(rt_engine *e, rt_slot *s)
     rt_pool_mark_dead(s, now_ms());
 }
 
+/* A job went to a worker: its "running" event. */
+static void announce_running(const rt_slot *s, const char *task_name)
+{
+    rt_events_emit_status(s->job.job_id, s->job.execution_id, task_name, "running", s->job.attempt,
+                          NULL, NULL);
+}
+
 static void send_job(rt_engine *e, rt_slot *s, ratchet_claimed_job *job)
 {
     s->job = *job;
@@ -513,6 +608,8 @@ static void send_job(rt_engine *e, rt_slot *s, ratchet_claimed_job *job)
         /* Dead or stuck: replace it; the job was not run, so it goes back unchanged. */
         s->kill_reason = RT_KILL_SHUTDOWN;
         kill(s->pid, SIGKILL);
+    } else {
+        announce_running(s, m.execute.task.name);
     }
 }
 
@@ -724,6 +821,7 @@ rt_engine *rt_engine_new(rt_app *app, rt_store *st, char **worker_argv, rt_error
     e->vt = st->vt;
     e->si = st->inst;
     e->wake[0] = e->wake[1] = -1;
+    rt_view_init(&e->view);
     const ratchet_config *eng = rt_settings_section(&app->settings, "engine");
     const ratchet_config *exec = rt_settings_section(&app->settings, "execution");
     e->lease_ms = rt_cfg_int(eng, "lease");
@@ -784,6 +882,7 @@ static void loop_turn(rt_engine *e, const sigset_t *stop_signals)
         e->stop_deadline = now;
     } else if (sig > 0 && !e->stopping) {
         e->stopping = 1;
+        rt_engine_set_draining(e);
         requeue_backlog(e);
         e->stop_deadline = now + e->grace_ms;
         rt_log(
@@ -802,6 +901,7 @@ static void loop_turn(rt_engine *e, const sigset_t *stop_signals)
     for (size_t i = 0; i < e->pool.count && nfds < 257; i++)
         if (e->pool.slots[i].from_fd >= 0)
             fds[nfds++] = (struct pollfd){e->pool.slots[i].from_fd, POLLIN, 0};
+    rt_view_snapshot(&e->view, &e->pool);
     int budget = sleep_budget(e, now_ms());
     /* Signals are blocked (sigwait style), so they cannot interrupt poll: bound the sleep. */
     if (budget > 200)
@@ -821,6 +921,7 @@ static void loop_turn(rt_engine *e, const sigset_t *stop_signals)
         if (drain_worker(e, s) < 0)
             on_worker_exit(e, s);
     }
+    rt_view_snapshot(&e->view, &e->pool);
 }
 
 int rt_engine_run(rt_engine *e, const sigset_t *stop_signals)
@@ -838,8 +939,11 @@ int rt_engine_run(rt_engine *e, const sigset_t *stop_signals)
     if (!e->outbox)
         rt_log(RATCHET_LOG_ERROR, "cannot start the delivery thread: outputs are not delivered");
     rt_log(RATCHET_LOG_INFO, "engine: %zu worker(s), owner %s", e->pool.count, e->owner);
+    rt_view_snapshot(&e->view, &e->pool);
+    rt_view_set(&e->view, &e->view.running, 1);
     while (!e->stopping || !drained(e, now_ms()))
         loop_turn(e, stop_signals);
+    rt_view_set(&e->view, &e->view.running, 0);
     flush_finishes(e, 1);
     rt_pool_shutdown(&e->pool, 2000);
     e->stop_waker = 1;
@@ -864,6 +968,7 @@ void rt_engine_free(rt_engine *e)
     free(e->tasks);
     free(e->fins);
     free(e->backlog);
+    rt_view_destroy(&e->view);
     rt_scheduler_free(e->sched);
     rt_pool_free(&e->pool);
     if (e->wake[0] >= 0)

@@ -7,9 +7,12 @@
 #define RT_ENGINE_LAYER_H
 
 #include "cron.h"     /* cron expressions */
+#include "api.h"      /* the ratchet.engine interface for front ends */
 #include "deliver.h"  /* output destinations of a job (webhook, file) */
 #include "engine.h"   /* the engine behind `ratchet serve` */
 #include "ipc.h"      /* the coordinator-worker line protocol */
+#include "jobspec.h"  /* checks shared by jobs and schedules (CLI and API) */
+#include "keys.h"     /* API keys */
 #include "outbox.h"   /* the outbox of deliveries */
 #include "pool.h"     /* the worker pool */
 #include "relay.h"    /* fetches relayed for the workers */

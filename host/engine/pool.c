@@ -260,6 +260,11 @@ void rt_slot_logs_add(rt_slot *slot, struct json_object *logs)
             json_object_array_add(slot->logs, e);
             return;
         }
+        /* Stamp each line as it arrives, so that stored lines and fetch calls interleave in
+         * the order they happened. */
+        struct json_object *t;
+        if (!json_object_object_get_ex(e, "time", &t))
+            json_object_object_add(e, "time", json_object_new_int64(rt_host_api()->now_us() / 1000));
         json_object_array_add(slot->logs, json_object_get(e));
     }
 }

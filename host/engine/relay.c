@@ -3,8 +3,12 @@
 
 #include <json-c/json.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "core/core_layer.h"
+#include "events.h"
 
 /* Shared by the slot and the fetch threads working for its job, freed by whoever lets go
  * last: a job can end (timeout, cancel, crash) while a fetch for it is still running. */
@@ -64,8 +68,36 @@ typedef struct fetch_job {
     pid_t pid; /* the worker that asked: the answer goes to it or nowhere */
     job_http *http;
     int64_t id;
+    int64_t job_id, execution_id; /* for the "fetch" event */
     char *url, *options, *body;
 } fetch_job;
+
+/* The "fetch" event of a call that ended: method from its options, status from its response
+ * (or the HttpError's; 0 for a network error). Built from the call, not the shared call list,
+ * which another fetch of the same job may be writing. */
+static void announce_fetch(const fetch_job *fj, const ratchet_fetch_call *call, int64_t ms)
+{
+    struct json_object *options = fj->options ? json_tokener_parse(fj->options) : NULL;
+    struct json_object *v = NULL, *rec = json_object_new_object();
+    const char *method =
+        json_object_object_get_ex(options, "method", &v) && v ? json_object_get_string(v) : "GET";
+    int status = call->error_status;
+    /* The response is {ok, status, statusText, headers, body}: read the status from its head
+     * rather than parse a body that may be megabytes. */
+    char head[96] = "";
+    if (call->response_json)
+        snprintf(head, sizeof head, "%s", call->response_json);
+    const char *at = strstr(head, "\"status\":");
+    if (at)
+        status = (int)strtol(at + 9, NULL, 10);
+    json_object_object_add(rec, "method", json_object_new_string(method));
+    json_object_object_add(rec, "url", json_object_new_string(fj->url));
+    json_object_object_add(rec, "status", json_object_new_int(status));
+    json_object_object_add(rec, "durationMs", json_object_new_int64(ms));
+    rt_events_emit_fetch(fj->job_id, fj->execution_id, rec);
+    json_object_put(rec);
+    json_object_put(options);
+}
 
 static void *fetch_thread(void *arg)
 {
@@ -76,7 +108,9 @@ static void *fetch_thread(void *arg)
     call.url = fj->url;
     call.options_json = fj->options;
     call.body_json = fj->body;
+    int64_t t0 = rt_host_api()->monotonic_ns();
     rt_fetch_callback(fj->http->fetcher, &call);
+    announce_fetch(fj, &call, (rt_host_api()->monotonic_ns() - t0) / 1000000);
     pthread_mutex_lock(&fj->http->lock);
     fj->http->inflight--;
     pthread_mutex_unlock(&fj->http->lock);
@@ -136,6 +170,8 @@ void rt_relay_fetch(rt_slot *s, const rt_ipc_msg *m)
     fj->pid = s->pid;
     fj->http = h;
     fj->id = m->id;
+    fj->job_id = s->job.job_id;
+    fj->execution_id = s->job.execution_id;
     fj->url = strdup(m->fetch.url);
     fj->options = json_text(&m->fetch.options);
     fj->body = json_text(&m->fetch.body);

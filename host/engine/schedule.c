@@ -7,6 +7,7 @@
 
 #include "core/core_layer.h"
 #include "cron.h"
+#include "events.h"
 #include "tz.h"
 
 #define RT_MISSED_MS 2000 /* a fire later than this counts as missed (downtime) */
@@ -215,9 +216,11 @@ static int fire(rt_scheduler *s, struct json_object *sch, int64_t now)
                rt_error_peek());
         return -1;
     }
-    if (job_id)
+    if (job_id) {
         rt_log(RATCHET_LOG_INFO, "schedule '%s' fired: job %lld%s", str(sch, "name"),
                (long long)job_id, missed ? " (catching up a missed run)" : "");
+        rt_events_emit_status(job_id, 0, task, "queued", 0, NULL, NULL);
+    }
     return 0;
 }
 

@@ -2,6 +2,7 @@
 #include "store.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,22 +202,48 @@ typedef struct seen_task {
     char sum[17];
 } seen_task;
 
+/* One sync: the versions seen so far and where problems go. */
+typedef struct sync_run {
+    seen_task *seen;
+    size_t nseen;
+    const rt_sync_report *report; /* NULL: print */
+} sync_run;
+
+/* A problem with `source`: to the report, else printed. Returns RT_EXIT_FAIL. */
+static int sync_fail(sync_run *run, const char *source, const char *fmt, ...) RATCHET_PRINTF(3, 4);
+static int sync_fail(sync_run *run, const char *source, const char *fmt, ...)
+{
+    ratchet_buf msg = RATCHET_BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    rt_buf_vprintf(&msg, fmt, ap);
+    va_end(ap);
+    if (!run->report)
+        rt_cli_fail("%s", msg.data ? msg.data : "");
+    else if (run->report->problem)
+        run->report->problem(run->report->data, source, msg.data ? msg.data : "");
+    rt_buf_free(&msg);
+    return RT_EXIT_FAIL;
+}
+
 /* Store one task; report a second source of the same name and version. */
-static int sync_one(rt_store *st, const char *path, seen_task **seen, size_t *nseen)
+static int sync_one(rt_store *st, const char *path, sync_run *run)
 {
     rt_error err;
     rt_task *t = rt_task_load(path, &err);
     if (!t)
-        return rt_cli_fail("%s", err.msg);
+        return sync_fail(run, path, "%s", err.msg);
     if (rt_task_compile(t, &err) != RATCHET_OK) {
         rt_task_free(t);
-        return rt_cli_fail("%s: compile error: %s", path, err.msg);
+        return sync_fail(run, path, "%s: compile error: %s", path, err.msg);
     }
     char sum[17];
     struct json_object *rec = task_record(t, path, sum, sizeof sum);
     ratchet_buf key = RATCHET_BUF_INIT;
     rt_buf_printf(&key, "%s@%s", t->name, t->version);
     int rc = RT_EXIT_OK;
+    seen_task **seen = &run->seen;
+    size_t *nseen = &run->nseen;
     for (size_t i = 0; i < *nseen; i++) {
         if (strcmp((*seen)[i].key, key.data) != 0)
             continue;
@@ -224,19 +251,27 @@ static int sync_one(rt_store *st, const char *path, seen_task **seen, size_t *ns
             rt_log(RATCHET_LOG_WARN, "task %s %s is in both %s and %s (identical; using the first)",
                    t->name, t->version, (*seen)[i].source, path);
         else
-            rc = rt_cli_fail("task %s %s is in both %s and %s with different content; give one "
-                             "of them a new version",
-                             t->name, t->version, (*seen)[i].source, path);
+            rc = sync_fail(run, path,
+                           "task %s %s is in both %s and %s with different content; give one "
+                           "of them a new version",
+                           t->name, t->version, (*seen)[i].source, path);
         goto done;
     }
     int64_t id;
     int created;
     rt_error_clear();
     ratchet_status s = st->vt->task_sync(st->inst, plain(rec), &id, &created);
-    if (s != RATCHET_OK) {
+    if (s != RATCHET_OK && !run->report) {
         rc = rt_store_fail(s, path);
         goto done;
+    } else if (s != RATCHET_OK) {
+        rc = sync_fail(run, path, "%s: %s", path,
+                       *rt_error_peek() ? rt_error_peek() : "storage error");
+        rt_error_clear();
+        goto done;
     }
+    if (run->report && run->report->stored)
+        run->report->stored(run->report->data, t->name, t->version, created);
     seen_task *grown = realloc(*seen, (*nseen + 1) * sizeof *grown);
     if (grown) {
         *seen = grown;
@@ -254,18 +289,18 @@ done:
     return rc;
 }
 
-static int sync_source(rt_store *st, const char *source, seen_task **seen, size_t *nseen)
+static int sync_source(rt_store *st, const char *source, sync_run *run)
 {
     char **paths = NULL;
     size_t n = 0;
     rt_error err;
     if (rt_task_find(source, &paths, &n, &err) != RATCHET_OK)
-        return rt_cli_fail("%s", err.msg);
+        return sync_fail(run, source, "%s", err.msg);
     if (n == 0)
         rt_log(RATCHET_LOG_WARN, "task source %s holds no task", source);
     int rc = RT_EXIT_OK;
     for (size_t i = 0; i < n; i++) {
-        if (sync_one(st, paths[i], seen, nseen) != RT_EXIT_OK)
+        if (sync_one(st, paths[i], run) != RT_EXIT_OK)
             rc = RT_EXIT_FAIL;
         free(paths[i]);
     }
@@ -275,37 +310,43 @@ static int sync_source(rt_store *st, const char *source, seen_task **seen, size_
 
 int rt_store_sync_tasks(rt_app *app, rt_store *st, size_t *count)
 {
-    seen_task *seen = NULL;
-    size_t nseen = 0;
+    return rt_store_sync_tasks_report(app, st, NULL, count);
+}
+
+int rt_store_sync_tasks_report(rt_app *app, rt_store *st, const rt_sync_report *report,
+                               size_t *count)
+{
+    sync_run run = {NULL, 0, report};
     int rc = RT_EXIT_OK;
     const ratchet_node *list = rt_cfg_node(rt_settings_section(&app->settings, "engine"), "tasks");
     if (list && list->kind != RATCHET_NODE_SEQUENCE)
-        return rt_cli_fail("%s: engine.tasks: expected a list of task folders, .zip files or "
-                           "collections",
-                           rt_node_where(list));
+        return sync_fail(&run, "engine.tasks",
+                         "%s: engine.tasks: expected a list of task folders, .zip files or "
+                         "collections",
+                         rt_node_where(list));
     for (size_t i = 0; i < rt_node_count(list); i++) {
         const char *src = rt_node_scalar(rt_node_at(list, i));
         if (!src)
-            return rt_cli_fail("%s: engine.tasks[%zu]: expected a path",
-                               rt_node_where(rt_node_at(list, i)), i);
+            return sync_fail(&run, "engine.tasks", "%s: engine.tasks[%zu]: expected a path",
+                             rt_node_where(rt_node_at(list, i)), i);
         char path[4096];
         if (src[0] == '/')
             snprintf(path, sizeof path, "%s", src);
         else
             snprintf(path, sizeof path, "%s/%s", app->settings.basedir, src);
-        if (sync_source(st, path, &seen, &nseen) != RT_EXIT_OK)
+        if (sync_source(st, path, &run) != RT_EXIT_OK)
             rc = RT_EXIT_FAIL;
     }
     for (size_t i = 0; i < app->ntask_sources; i++)
-        if (sync_source(st, app->task_sources[i], &seen, &nseen) != RT_EXIT_OK)
+        if (sync_source(st, app->task_sources[i], &run) != RT_EXIT_OK)
             rc = RT_EXIT_FAIL;
     if (count)
-        *count = nseen;
-    for (size_t i = 0; i < nseen; i++) {
-        free(seen[i].key);
-        free(seen[i].source);
+        *count = run.nseen;
+    for (size_t i = 0; i < run.nseen; i++) {
+        free(run.seen[i].key);
+        free(run.seen[i].source);
     }
-    free(seen);
+    free(run.seen);
     return rc;
 }
 

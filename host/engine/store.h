@@ -38,6 +38,20 @@ int rt_store_fail(ratchet_status rc, const char *what);
  * (may be NULL) receives the number of task versions synced. */
 int rt_store_sync_tasks(rt_app *app, rt_store *st, size_t *count);
 
+/* Where rt_store_sync_tasks_report sends what it finds, instead of printing: `problem` for
+ * each task source that could not be stored (the source's path and why), `stored` for each
+ * version stored (created: new, else it was already there). Either may be NULL. */
+typedef struct rt_sync_report {
+    void (*problem)(void *data, const char *source, const char *message);
+    void (*stored)(void *data, const char *name, const char *version, int created);
+    void *data;
+} rt_sync_report;
+
+/* rt_store_sync_tasks reporting to `report` (NULL: print, as rt_store_sync_tasks does). Safe
+ * to call while the engine runs (task_sync is idempotent per checksum). */
+int rt_store_sync_tasks_report(rt_app *app, rt_store *st, const rt_sync_report *report,
+                               size_t *count);
+
 /* Resolve `name` (and `version`, NULL for the latest) to a stored task version: its id and,
  * in *version_json, the full version record (code, schemas; caller puts it). Prints a clear
  * error ("no task named 'x' (stored: a, b)") and returns RT_EXIT_FAIL when there is none. */

@@ -31,7 +31,7 @@ b=$(ns)
 enqueue=$(awk -v n="$jobs" -v t=$((b - a)) 'BEGIN {printf "%.0f", n / (t / 1e9)}')
 
 a=$(ns)
-"${OPS[@]}" serve 2>"$work/serve.err" &
+"${OPS[@]}" serve --no-api 2>"$work/serve.err" &
 serve=$!
 while [ "$(count_completed)" -lt "$jobs" ]; do
   kill -0 "$serve" 2>/dev/null || { echo "serve died: $(tail -5 "$work/serve.err")" >&2; exit 1; }

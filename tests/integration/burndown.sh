@@ -15,7 +15,7 @@ run "${OPS[@]}" jobs submit --task addition --batch "$WORK/batch.jsonl"
 expect_rc 0 "$N jobs queued in one transaction"
 expect_out_contains "$N jobs queued" "batch count"
 
-"${OPS[@]}" serve 2>"$WORK/serve.err" &
+"${OPS[@]}" serve --no-api 2>"$WORK/serve.err" &
 serve=$!
 cleanup_hooks+=("kill -9 $serve 2>/dev/null")
 completed() { "${OPS[@]}" jobs list --status completed --limit 1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])'; }

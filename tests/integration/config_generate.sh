@@ -20,10 +20,13 @@ expect_rc 1 "no overwrite without --force"
 expect_err_contains "use --force to overwrite" "overwrite hint"
 run "$RATCHET_BIN" config generate --output "$WORK/g.yaml" --force
 expect_rc 0 "--force overwrites"
-# The commented logger-file example becomes a working instance once uncommented.
-sed -e 's/^  # \(- name: file\)/  \1/' -e '/^  #   /s/^  #   /    /' "$WORK/g.yaml" >"$WORK/u.yaml"
+# The commented examples (the file logger, the front ends) become working instances once
+# uncommented.
+sed -e 's/^  # \(- name: \)/  \1/' -e '/^  #   /s/^  #   /    /' "$WORK/g.yaml" >"$WORK/u.yaml"
 sed -i "s|^\(      \)# path: .*|\1path: $WORK/x.log|" "$WORK/u.yaml"
 run "$RATCHET_BIN" config validate "$WORK/u.yaml"
 expect_rc 0 "uncommented example validates"
 expect_out_contains "file: logger logger-file" "uncommented example has the file logger"
+expect_out_contains "http: frontend http" "uncommented example has the http listener"
+expect_out_contains "mcp: frontend api-mcp" "uncommented example has the MCP front end"
 finish

@@ -33,7 +33,7 @@ YAML
 OPS=("$R" --config "$WORK/r.yaml" --data-dir "$D" --tasks "$WORK/tasks")
 
 start_serve() {
-  "${OPS[@]}" serve 2>>"$WORK/serve.err" &
+  "${OPS[@]}" serve --no-api 2>>"$WORK/serve.err" &
   SERVE=$!
   cleanup_hooks+=("kill -9 $SERVE 2>/dev/null")
   wait_for 20 grep -q "ratchet serve: ready" "$WORK/serve.jsonl" || fail "serve did not start"

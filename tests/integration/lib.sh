@@ -72,7 +72,7 @@ instances:
     options: {path: serve.jsonl, level: info}
 YAML
   OPS=("$RATCHET_BIN" --config "$WORK/r.yaml" --data-dir "$WORK/data" --tasks "$WORK/tasks")
-  "${OPS[@]}" serve 2>>"$WORK/serve.err" &
+  "${OPS[@]}" serve --no-api 2>>"$WORK/serve.err" &
   SERVE=$!
   cleanup_hooks+=("kill -9 $SERVE 2>/dev/null")
   wait_for 20 grep -q "ratchet serve: ready" "$WORK/serve.jsonl" || fail "serve did not start"

@@ -186,7 +186,7 @@ instances:
     options: {path: serve.jsonl, level: info}
 YAML
 OPS=("$R" --config "$WORK/r.yaml" --data-dir "$D")
-"${OPS[@]}" --tasks "$S" serve 2>"$WORK/serve.err" &
+"${OPS[@]}" --tasks "$S" serve --no-api 2>"$WORK/serve.err" &
 SERVE=$!
 cleanup_hooks+=("kill -9 $SERVE 2>/dev/null")
 if wait_for 20 grep -q "ratchet serve: ready" "$WORK/serve.jsonl"; then pass "serve ready with the samples"; else

@@ -71,7 +71,7 @@ instances:
       path: $WORK/out.log
 EOF
 (
-  "$bin" --config "$WORK/r.yaml" --data-dir "$WORK/data" serve >"$WORK/serve.out" 2>"$WORK/serve.err" &
+  "$bin" --config "$WORK/r.yaml" --data-dir "$WORK/data" serve --no-api >"$WORK/serve.out" 2>"$WORK/serve.err" &
   echo $! >"$WORK/serve.pid"
   wait $!
   echo $? >"$WORK/serve.rc"

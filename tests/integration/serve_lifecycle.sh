@@ -23,7 +23,7 @@ YAML
 serve_and_stop() {
   local sig=$1
   rm -f "$WORK"/*.log "$WORK"/*.jsonl "$WORK"/*.marker
-  "$RATCHET_BIN" --plugin-dir "$F/good" --config "$WORK/r.yaml" --data-dir "$WORK/data" serve 2>"$WORK/serve.err" &
+  "$RATCHET_BIN" --plugin-dir "$F/good" --config "$WORK/r.yaml" --data-dir "$WORK/data" serve --no-api 2>"$WORK/serve.err" &
   local pid=$!
   cleanup_hooks+=("kill -9 $pid 2>/dev/null")
   if wait_for 20 grep -q "ratchet serve: ready" "$WORK/all.jsonl"; then pass "ready logged ($sig)"; else

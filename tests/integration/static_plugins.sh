@@ -29,7 +29,7 @@ instances:
     plugin: logger-file
     options: {path: out.jsonl}
 YAML
-"$B/ratchet" --config "$WORK/r.yaml" --data-dir "$WORK/data" serve 2>"$WORK/serve.err" &
+"$B/ratchet" --config "$WORK/r.yaml" --data-dir "$WORK/data" serve --no-api 2>"$WORK/serve.err" &
 pid=$!
 cleanup_hooks+=("kill -9 $pid 2>/dev/null")
 CHECKS=$((CHECKS + 1))

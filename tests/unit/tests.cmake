@@ -63,3 +63,27 @@ ratchet_unit_test(deliver_template SOURCES unit/deliver_testing.c LIBS PkgConfig
 # The task compiler's parser and printer (host/task/compiler, inside ratchet_core).
 ratchet_unit_test(jsc_parse)
 target_include_directories(test_jsc_parse PRIVATE ${CMAKE_SOURCE_DIR}/host/task/compiler)
+
+# The engine's event hub (engine/events.c).
+ratchet_unit_test(events)
+
+# The ratchet.engine API (engine/api*.c) on a real storage-sqlite database with the samples.
+# test_api_engine also runs an engine whose workers are the test binary itself, loading the
+# executor from the build's plugin directory.
+foreach(t IN ITEMS api api_engine)
+  if("storage-sqlite" IN_LIST RATCHET_STATIC_PLUGINS)
+    ratchet_unit_test(${t} SOURCES unit/sqlite_testing.c LIBS PkgConfig::SQLITE PkgConfig::JSONC)
+  elseif(sqlite_sources)
+    ratchet_unit_test(${t} SOURCES unit/sqlite_testing.c ${sqlite_sources}
+      LIBS PkgConfig::SQLITE PkgConfig::JSONC Threads::Threads)
+    target_compile_definitions(test_${t} PRIVATE RATCHET_STATIC_PLUGIN)
+  endif()
+  if(TARGET test_${t})
+    target_compile_definitions(test_${t} PRIVATE RATCHET_SAMPLE_DIR="${CMAKE_SOURCE_DIR}/sample"
+      RATCHET_BUILD_PLUGIN_DIR="${RATCHET_BUILD_PLUGIN_DIR}")
+    set_tests_properties(unit.${t} PROPERTIES TIMEOUT 120)
+  endif()
+endforeach()
+if(TARGET test_api_engine AND TARGET plugin_executor_mujs)
+  add_dependencies(test_api_engine plugin_executor_mujs)
+endif()
