@@ -16,3 +16,7 @@ ratchet_integration_test(fetch_styles)
 ratchet_integration_test(mujs_depth)
 ratchet_integration_test(console_kept)
 ratchet_integration_test(big_ints)
+# The http plugin's listener behaviour, through a probe front end (tests/fixtures/http-probe).
+if(TARGET plugin_http)
+  ratchet_integration_test(http_listener)
+endif()

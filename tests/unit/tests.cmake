@@ -67,6 +67,12 @@ target_include_directories(test_jsc_parse PRIVATE ${CMAKE_SOURCE_DIR}/host/task/
 # The engine's event hub (engine/events.c).
 ratchet_unit_test(events)
 
+# The http plugin's pure parts (URL parsing, the route table), compiled into the test.
+get_property(http_pure_sources GLOBAL PROPERTY RATCHET_HTTP_PURE_SOURCES)
+if(http_pure_sources)
+  ratchet_unit_test(http_route SOURCES ${http_pure_sources} LIBS Threads::Threads)
+  target_include_directories(test_http_route PRIVATE ${CMAKE_SOURCE_DIR}/plugins/http)
+endif()
 # The ratchet.engine API (engine/api*.c) on a real storage-sqlite database with the samples.
 # test_api_engine also runs an engine whose workers are the test binary itself, loading the
 # executor from the build's plugin directory.

@@ -20,24 +20,33 @@
  *
  *   1. respond(): the answer is sent; the request is invalid once the handler returns.
  *   2. defer(): the answer comes later, from any thread, through respond(). The request stays
- *      valid until one respond() has been accepted and, if on_expire was called, until
- *      on_expire has returned. on_expire is called at most once, on a plugin thread, when the
- *      deadline passes, the client goes away or the server shuts down, and never after a
- *      respond() was accepted; it must respond (a response to a gone client is discarded).
- *      Two respond() calls race harmlessly: the first is accepted, the second returns
- *      RATCHET_ERR and must not touch the request again.
+ *      valid until one respond() has been accepted; after that the consumer must not touch it
+ *      again (the connection may complete and free it at once). on_expire is called at most
+ *      once, on a plugin thread, when the deadline passes, the client goes away or the
+ *      server shuts down; it must respond (a response to a gone client is discarded). The
+ *      plugin decides to call on_expire under its own lock and calls it after releasing that
+ *      lock, so an on_expire may already be on its way when the consumer's own respond() is
+ *      accepted: the consumer decides under ITS lock which of its paths answers, and an
+ *      on_expire that finds the request already answered returns without touching it. Keep
+ *      `user` state alive until the consumer's instance is destroyed, or look it up by the
+ *      request under that lock (api-rest's rest_execute.c does so).
  *   3. stream_open(): a response of unknown length (Server-Sent Events, NDJSON). The stream
  *      handle stays valid until the consumer calls stream_close() - exactly once - and the
  *      plugin never frees it before. on_close is called at most once, on a plugin thread,
- *      when the client goes away or the server shuts down, and never after stream_close();
- *      after it, writes fail and the consumer should stream_close() soon.
+ *      when the client goes away or the server shuts down; like on_expire it may be on its
+ *      way when stream_close() is called, so the same rule holds: the consumer's lock decides,
+ *      and a late on_close finds the stream gone from the consumer's state. Writes made inside
+ *      on_close(SHUTDOWN) are still sent (a last event); after on_close returns writes fail,
+ *      and the consumer should stream_close() soon.
  *
  * A handler that returns without doing any of these gets a 500 with the error envelope, and
  * the plugin logs the route as faulty.
  *
  * Threading: every function may be called from any thread. Calls on one request from two
- * threads at once are allowed only for respond() after defer() (see above); calls on one
- * stream are serialised by the plugin.
+ * threads at once are not allowed: after defer() the consumer's own lock picks the one
+ * respond() (see above); calls on one stream are serialised by the plugin. respond() and
+ * stream_close() never wait for a running on_expire/on_close (a consumer holding a lock that
+ * its callback takes would deadlock).
  *
  * Memory: strings returned by request accessors belong to the request and stay valid as long
  * as it does. Everything passed in is borrowed for the call (copied where kept).
