@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 build_pkgs=(build-essential cmake pkg-config libyaml-dev libjson-c-dev libmujs-dev
   libmicrohttpd-dev libsqlite3-dev libcurl4-openssl-dev libzip-dev libseccomp-dev dpkg-dev)
 test_pkgs=(libcmocka-dev json-schema-test-suite python3 zip unzip mujs tzdata nodejs
-  clang libclang-rt-dev) # clang + libFuzzer: the fuzz stage of tests/run-all.sh
+  clang libclang-rt-dev # clang + libFuzzer: the fuzz stage of tests/run-all.sh
+  curl openssl wrk) # the HTTP tests (curl, a self-signed TLS certificate) and bench_http
 pkgs=("${build_pkgs[@]}")
 [ "${1:-}" = "--test" ] && pkgs+=("${test_pkgs[@]}")
 
