@@ -10,6 +10,8 @@ build_pkgs=(build-essential cmake pkg-config libyaml-dev libjson-c-dev libmujs-d
 test_pkgs=(libcmocka-dev json-schema-test-suite python3 zip unzip mujs tzdata nodejs
   clang libclang-rt-dev # clang + libFuzzer: the fuzz stage of tests/run-all.sh
   curl openssl wrk) # the HTTP tests (curl, a self-signed TLS certificate) and bench_http
+# nodejs brings npm here (the MCP tests install the official MCP SDK and conformance suite
+# into .cache/ from the npm registry); Debian's separate `npm` package would conflict with it.
 pkgs=("${build_pkgs[@]}")
 [ "${1:-}" = "--test" ] && pkgs+=("${test_pkgs[@]}")
 

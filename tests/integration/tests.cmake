@@ -38,3 +38,13 @@ if(api_rest_sources OR "api-rest" IN_LIST RATCHET_STATIC_PLUGINS)
   ratchet_integration_test(readme_rest)
   ratchet_integration_test(api_keys)
 endif()
+
+# MCP (api-mcp): raw JSON-RPC over stdio and HTTP, the official SDK client and the official
+# conformance suite (these two skip with 77 when Node or the npm registry is not there).
+if(TARGET plugin_api_mcp OR "api-mcp" IN_LIST RATCHET_STATIC_PLUGINS)
+  ratchet_integration_test(mcp_protocol)
+  ratchet_integration_test(mcp_sdk)
+  ratchet_integration_test(mcp_conformance)
+  set_tests_properties(integration.mcp_sdk integration.mcp_conformance PROPERTIES
+    SKIP_RETURN_CODE 77)
+endif()
