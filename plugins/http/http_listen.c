@@ -12,6 +12,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,16 @@ static void mhd_logger(void *cls, const char *fmt, va_list ap)
     while (n > 0 && (last_mhd_error[n - 1] == '\n' || last_mhd_error[n - 1] == '.'))
         last_mhd_error[--n] = '\0';
     mhd_host->log(srv->ctx, RATCHET_LOG_DEBUG, "libmicrohttpd: %s", last_mhd_error);
+}
+
+/* A message into why[whylen], cut to fit (a long path must not hide the reason). */
+static void mhd_why(char *why, size_t whylen, const char *fmt, ...) RATCHET_PRINTF(3, 4);
+static void mhd_why(char *why, size_t whylen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, whylen, fmt, ap);
+    va_end(ap);
 }
 
 /* Split "ADDR:PORT" / "[V6]:PORT" into lis; 0 or -1 with why. */
@@ -99,14 +110,14 @@ static char *read_pem(const char *path, const char *where, char *why, size_t why
         snprintf(full, sizeof full, "%s", path);
     FILE *f = fopen(full, "rb");
     if (!f) {
-        snprintf(why, whylen, "cannot read %s: %s", full, strerror(errno));
+        mhd_why(why, whylen, "cannot read %s: %s", full, strerror(errno));
         return NULL;
     }
     char *buf = mhd_host->alloc(MHD_PEM_MAX + 1);
     size_t n = buf ? fread(buf, 1, MHD_PEM_MAX + 1, f) : 0;
     fclose(f);
     if (!buf || n == 0 || n > MHD_PEM_MAX) {
-        snprintf(why, whylen, "%s is %s", full,
+        mhd_why(why, whylen, "%s is %s", full,
                  !buf     ? "not readable (out of memory)"
                  : n == 0 ? "empty"
                           : "larger than 1 MiB");

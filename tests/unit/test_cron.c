@@ -76,7 +76,7 @@ static void expect_error(const char *expr, const char *msg)
     rt_error err = {""};
     rt_cron *c = rt_cron_parse(expr, &err);
     if (c)
-        fail_msg("'%s' parsed, expected: %s", expr, msg);
+        fail_msg("'%s' parsed, expected: %s", expr ? expr : "(null)", msg);
     assert_string_equal(err.msg, msg);
 }
 

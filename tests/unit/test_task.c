@@ -204,7 +204,8 @@ static void collect(void *data, const char *problem)
 static void has_problem(const problems *p, const char *line)
 {
     char want[2048];
-    snprintf(want, sizeof want, "%s\n", line);
+    if (snprintf(want, sizeof want, "%s\n", line) >= (int)sizeof want)
+        fail_msg("expected problem too long: %s", line);
     if (!strstr(p->text, want))
         fail_msg("missing problem \"%s\" in:\n%s", line, p->text);
 }
