@@ -303,9 +303,13 @@ static void announce_finish(rt_engine *e, const pending_finish *p)
                         queued > 0 ? (double)wait / 1000.0 : -1);
     }
     struct json_object *rec = task_record(e, p->task_version_id);
-    rt_events_emit_status(p->f.job_id, p->f.execution_id, rec ? rec_str(rec, "name") : NULL,
-                          finish_status(p->f.kind), p->attempt, p->f.output_json,
-                          p->f.kind == RATCHET_FINISH_REQUEUE ? NULL : p->f.error_json);
+    /* durationMs as storage recorded it (job_finish stores a negative one as 0). */
+    rt_events_emit_outcome(p->f.job_id, p->f.execution_id, rec ? rec_str(rec, "name") : NULL,
+                           finish_status(p->f.kind), p->attempt, p->f.output_json,
+                           p->f.kind == RATCHET_FINISH_REQUEUE ? NULL : p->f.error_json,
+                           p->f.started_ms && p->f.kind != RATCHET_FINISH_REQUEUE
+                               ? (p->f.duration_ms > 0 ? p->f.duration_ms : 0)
+                               : -1);
 }
 
 /* Queue the outcome of a job; flushed in one transaction per loop turn. Takes the strings
@@ -414,8 +418,8 @@ static void flush_finishes(rt_engine *e, int force)
         return;
     if (!force && e->nfins < RT_FLUSH_BATCH && now_ms() - e->first_pending_ms < RT_FLUSH_MS)
         return;
-    /* At shutdown (force), a busy database gets a few seconds before outcomes are given up. */
-    int64_t deadline = now_ms() + (force ? 5000 : 0);
+    /* At shutdown, a busy database gets a few seconds before outcomes are given up. */
+    int64_t deadline = now_ms() + (e->stopping ? 5000 : 0);
     while (flush_once(e) == RATCHET_RETRY) {
         if (now_ms() >= deadline)
             return;
@@ -871,6 +875,18 @@ static int drained(rt_engine *e, int64_t now)
     return !busy;
 }
 
+/* No worker runs a job and none is claimed ahead: no outcome will join the pending ones
+ * soon, so waiting RT_FLUSH_MS for company only delays their waiters. */
+static int nothing_running(const rt_engine *e)
+{
+    if (e->nbacklog > 0)
+        return 0;
+    for (size_t i = 0; i < e->pool.count; i++)
+        if (e->pool.slots[i].state == RT_SLOT_BUSY)
+            return 0;
+    return 1;
+}
+
 static void loop_turn(rt_engine *e, const sigset_t *stop_signals)
 {
     int64_t now = now_ms();
@@ -894,7 +910,7 @@ static void loop_turn(rt_engine *e, const sigset_t *stop_signals)
     if (!e->stopping)
         rt_scheduler_run(e->sched, now);
     dispatch(e);
-    flush_finishes(e, e->stopping);
+    flush_finishes(e, e->stopping || nothing_running(e));
     struct pollfd fds[1 + 256];
     size_t nfds = 0;
     fds[nfds++] = (struct pollfd){e->wake[0], POLLIN, 0};

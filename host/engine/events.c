@@ -30,6 +30,7 @@ struct job_events {
     event *first, *last;
     size_t count;
     int64_t final_ms; /* when its final status came; 0 while it runs */
+    int open;         /* its last status event was not final (queued, running, retrying) */
     job_events *hnext;
 };
 
@@ -153,6 +154,8 @@ static int hold(rt_events *h, int64_t job_id, int64_t execution_id, int final, c
     e->execution_id = execution_id;
     e->time_ms = now;
     e->queued = strstr(json, "\"status\":\"queued\"") != NULL;
+    if (strncmp(json, "{\"type\":\"status\"", 16) == 0)
+        j->open = !final;
     e->job = j;
     e->prev = h->tail;
     if (h->tail)
@@ -271,6 +274,17 @@ int64_t rt_events_queued_ms(rt_events *h, int64_t job_id)
     return at;
 }
 
+/* Whether the job's last status event (while any of its events is held) was not final:
+ * the job is known to the hub and under way. */
+static int job_open(rt_events *h, int64_t job_id)
+{
+    pthread_mutex_lock(&h->lock);
+    job_events *j = *job_slot(h, job_id);
+    int open = j && j->open;
+    pthread_mutex_unlock(&h->lock);
+    return open;
+}
+
 void rt_events_usage(rt_events *h, size_t *events, size_t *bytes)
 {
     pthread_mutex_lock(&h->lock);
@@ -291,10 +305,17 @@ void rt_events_free(rt_events *h)
 
 /* ---- the current hub and the events the engine emits -------------------------------------- */
 
-/* Recursive: the API holds it across a submit and emits inside (rt_events_lock_emits). */
+/* Recursive: emit() holds it while publishing, and set_current() waits for that. */
 static pthread_mutex_t current_lock;
 static pthread_once_t current_once = PTHREAD_ONCE_INIT;
 static rt_events *current;
+
+/* The hold-back (rt_events_lock_emits): `inflight` counts the storage calls of API threads
+ * whose "queued" is not published yet; `holding`, this thread's share of them. */
+static pthread_mutex_t hold_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t hold_cv = PTHREAD_COND_INITIALIZER;
+static int inflight;
+static _Thread_local int holding;
 
 static void current_init(void)
 {
@@ -313,12 +334,39 @@ static void lock_current(void)
 
 void rt_events_lock_emits(void)
 {
-    lock_current();
+    holding++;
+    pthread_mutex_lock(&hold_lock);
+    inflight++;
+    pthread_mutex_unlock(&hold_lock);
 }
 
 void rt_events_unlock_emits(void)
 {
-    pthread_mutex_unlock(&current_lock);
+    pthread_mutex_lock(&hold_lock);
+    inflight--;
+    pthread_cond_broadcast(&hold_cv);
+    pthread_mutex_unlock(&hold_lock);
+    holding--;
+}
+
+/* Before another thread's event of `job_id`: wait while an API thread is between storing a
+ * job and publishing its "queued", unless the job is under way in the hub already (its
+ * "queued" came), so that "queued" precedes what the engine reports. Holding the whole hub
+ * for every event made the engine's loop wait on each submit's storage call. */
+static void wait_turn(int64_t job_id)
+{
+    if (holding)
+        return;
+    pthread_mutex_lock(&hold_lock);
+    while (inflight > 0) {
+        lock_current();
+        int open = current && job_open(current, job_id);
+        pthread_mutex_unlock(&current_lock);
+        if (open)
+            break;
+        pthread_cond_wait(&hold_cv, &hold_lock);
+    }
+    pthread_mutex_unlock(&hold_lock);
 }
 
 void rt_events_set_current(rt_events *h)
@@ -347,6 +395,7 @@ int64_t rt_events_current_queued_ms(int64_t job_id)
 /* Publish `o` (consumed) to the current hub, if any. */
 static void emit(int64_t job_id, int64_t execution_id, int final, struct json_object *o)
 {
+    wait_turn(job_id);
     lock_current();
     if (current && o)
         rt_events_publish(current, job_id, execution_id, final,
@@ -386,6 +435,14 @@ void rt_events_emit_status(int64_t job_id, int64_t execution_id, const char *tas
                            const char *status, int attempt, const char *output_json,
                            const char *error_json)
 {
+    rt_events_emit_outcome(job_id, execution_id, task_name, status, attempt, output_json,
+                           error_json, -1);
+}
+
+void rt_events_emit_outcome(int64_t job_id, int64_t execution_id, const char *task_name,
+                            const char *status, int attempt, const char *output_json,
+                            const char *error_json, int64_t duration_ms)
+{
     if (!has_current())
         return;
     int final = is_final_status(status);
@@ -398,6 +455,8 @@ void rt_events_emit_status(int64_t job_id, int64_t execution_id, const char *tas
         json_object_object_add(o, "output", json_tokener_parse(output_json));
     if (error_json)
         json_object_object_add(o, "error", json_tokener_parse(error_json));
+    if (duration_ms >= 0)
+        json_object_object_add(o, "durationMs", json_object_new_int64(duration_ms));
     emit(job_id, execution_id, final, o);
 }
 

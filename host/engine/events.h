@@ -62,10 +62,12 @@ void rt_events_usage(rt_events *h, size_t *events, size_t *bytes);
 void rt_events_set_current(rt_events *h);
 /* The current hub (or NULL); valid only while the setter keeps it. */
 rt_events *rt_events_current(void);
-/* Hold back the emits of every other thread until rt_events_unlock_emits (nests; same
- * thread's emits pass). The API stores a job and publishes its "queued" event inside, so
- * that the engine, which may claim the job the moment it is stored, reports it only after:
- * "queued" always precedes "running". Hold it for one storage call at most. */
+/* Hold back the emits of other threads until rt_events_unlock_emits (nests; same thread's
+ * emits pass), except those of jobs whose last held status is not final (their "queued"
+ * came, they are under way). The API stores a job and publishes its "queued" event inside,
+ * so that the engine, which may claim the job the moment it is stored, reports it only
+ * after: "queued" always precedes "running" (also for a retried job, whose last status was
+ * final). Hold it for one storage call at most. */
 void rt_events_lock_emits(void);
 void rt_events_unlock_emits(void);
 
@@ -77,6 +79,11 @@ int64_t rt_events_current_queued_ms(int64_t job_id);
 void rt_events_emit_status(int64_t job_id, int64_t execution_id, const char *task_name,
                            const char *status, int attempt, const char *output_json,
                            const char *error_json);
+/* rt_events_emit_status with the execution's recorded duration as "durationMs" (an attempt
+ * that ran; -1: none), so that a waiter needs no storage read for it. */
+void rt_events_emit_outcome(int64_t job_id, int64_t execution_id, const char *task_name,
+                            const char *status, int attempt, const char *output_json,
+                            const char *error_json, int64_t duration_ms);
 /* {"type":"log",...} for each {level, message} of `lines` (a json-c array, borrowed). */
 void rt_events_emit_logs(int64_t job_id, int64_t execution_id, struct json_object *lines);
 /* {"type":"fetch",...} from one call record {method, url, status, durationMs} (borrowed). */

@@ -73,6 +73,7 @@ struct mhd_server {
     size_t pending;                        /* requests deferred or streaming, not completed */
     pthread_t timer;
     int timer_running, timer_quit;
+    int64_t timer_next_ns; /* when the sleeping timer wakes; 0 while it scans (under mu) */
 };
 
 /* The instance that published "ratchet.http" (NULL outside create..destroy). */

@@ -3,7 +3,8 @@
  * comments on idle SSE streams) and the shutdown drain.
  *
  * The thread sleeps on srv->cv until the nearest deadline (at most a second); defer() wakes
- * it. Consumer callbacks run on it without srv->mu held.
+ * it when the new deadline comes before that (not for each request: a wake-up per request
+ * was a few per cent of a request's cost). Consumer callbacks run on it without srv->mu held.
  */
 #include <errno.h>
 #include <time.h>
@@ -34,7 +35,10 @@ void mhd_deferred_add(ratchet_http_request *req)
         req->next->prev = req;
     srv->deferred = req;
     srv->pending++;
-    pthread_cond_broadcast(&srv->cv);
+    /* Only a deadline before the sleeping timer's wake-up needs it earlier; a scanning timer
+     * (timer_next_ns 0) sees the request before it sleeps. */
+    if (req->deadline_ns < srv->timer_next_ns)
+        pthread_cond_broadcast(&srv->cv);
     pthread_mutex_unlock(&srv->mu);
 }
 
@@ -59,7 +63,8 @@ void mhd_pending_done(mhd_server *srv)
     pthread_mutex_lock(&srv->mu);
     if (srv->pending > 0)
         srv->pending--;
-    pthread_cond_broadcast(&srv->cv);
+    if (srv->pending == 0) /* what the shutdown drain waits for */
+        pthread_cond_broadcast(&srv->cv);
     pthread_mutex_unlock(&srv->mu);
 }
 
@@ -110,7 +115,9 @@ static void *timer_main(void *arg)
         if (ka < next)
             next = ka;
         struct timespec until = abs_time(next);
+        srv->timer_next_ns = next;
         pthread_cond_timedwait(&srv->cv, &srv->mu, &until);
+        srv->timer_next_ns = 0;
     }
     pthread_mutex_unlock(&srv->mu);
     return NULL;

@@ -84,8 +84,18 @@ static ratchet_status sqlite_create(ratchet_ctx *ctx, const ratchet_config *cfg,
         sq_host->set_error(ctx, "out of memory");
         return RATCHET_NOMEM;
     }
+    if (sq_ckpt_init(in) != RATCHET_OK) {
+        sq_wait_destroy(in);
+        pthread_cond_destroy(&in->pool_cv);
+        sq_host->free(in->conns);
+        sq_host->free(in->path);
+        sq_host->free(in);
+        sq_host->set_error(ctx, "out of memory");
+        return RATCHET_NOMEM;
+    }
     pthread_mutex_init(&in->pool_mu, NULL);
     pthread_mutex_init(&in->write_mu, NULL);
+    pthread_mutex_init(&in->tl_mu, NULL);
     *out = in;
     return RATCHET_OK;
 }
@@ -101,6 +111,8 @@ static ratchet_status sqlite_start(void *instance)
     sq_release(in, c);
     if (s == RATCHET_OK)
         s = sq_wait_start(in);
+    if (s == RATCHET_OK && (s = sq_ckpt_start(in)) != RATCHET_OK)
+        sq_wait_stop(in);
     if (s != RATCHET_OK) {
         sq_pool_close(in);
         return s;
@@ -118,6 +130,7 @@ static void sqlite_stop(void *instance)
     if (!in->started)
         return;
     in->started = 0;
+    sq_ckpt_stop(in);
     sq_wait_stop(in);
     sq_pool_close(in);
 }
@@ -128,9 +141,12 @@ static void sqlite_destroy(void *instance)
     if (in->started)
         sqlite_stop(in);
     sq_wait_destroy(in);
+    sq_ckpt_destroy(in);
     pthread_mutex_destroy(&in->pool_mu);
     pthread_cond_destroy(&in->pool_cv);
     pthread_mutex_destroy(&in->write_mu);
+    pthread_mutex_destroy(&in->tl_mu);
+    sq_host->free(in->tl_text);
     sq_host->free(in->conns);
     sq_host->free(in->path);
     sq_host->free(in);

@@ -196,6 +196,7 @@ ratchet_status sq_open(sq_inst *in, sq_conn **out)
         sq_close(c);
         return s;
     }
+    sq_ckpt_attach(in, c);
     *out = c;
     return RATCHET_OK;
 }

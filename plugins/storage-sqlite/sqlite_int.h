@@ -62,6 +62,7 @@ typedef enum sq_slot {
     SQ_TV_INSERT,
     SQ_TV_LATEST,
     SQ_TASK_LIST,
+    SQ_TASK_SEQ,
     SQ_TASK_VERSIONS,
     SQ_TV_GET,
     /* jobs */
@@ -167,6 +168,22 @@ typedef struct sq_inst {
     pthread_t watcher; /* started by the first wait(), see sqlite_wait.c */
     int watcher_running;
     int stop_pipe[2];
+
+    /* task_list's last answer and the task_changes.seq it was read after (sqlite_tasks.c):
+     * a submit resolves its task through task_list, and the list changes rarely. Under
+     * tl_mu; tl_text host-allocated, NULL while none is kept. */
+    pthread_mutex_t tl_mu;
+    char *tl_text;
+    size_t tl_len;
+    int64_t tl_seq;
+
+    /* the checkpoint thread and its connection (sqlite_ckpt.c; files only) */
+    pthread_mutex_t ckpt_mu;
+    pthread_cond_t ckpt_cv;
+    pthread_mutex_t ckpt_run_mu; /* held while a checkpoint of this process runs */
+    int ckpt_due, ckpt_stop;     /* under ckpt_mu */
+    sq_conn *ckpt;               /* NULL while the thread is not running */
+    pthread_t ckpt_thread;
 } sq_inst;
 
 /* ---- sqlite_db.c ---------------------------------------------------------------------- */
@@ -404,6 +421,19 @@ uint64_t sq_wake_gen(sq_inst *in);
 void sq_wake_seen(sq_inst *in, uint64_t gen, int64_t seq);
 /* The wakeups sequence as of now (inside a transaction: its snapshot). */
 ratchet_status sq_wake_read(sq_inst *in, sq_conn *c, int64_t *seq);
+
+/* ---- sqlite_ckpt.c -------------------------------------------------------------------- */
+
+ratchet_status sq_ckpt_init(sq_inst *in);
+void sq_ckpt_destroy(sq_inst *in);
+/* Route c's commits to the checkpoint thread instead of SQLite's inline checkpoint (files;
+ * every connection sq_open makes). */
+void sq_ckpt_attach(sq_inst *in, sq_conn *c);
+ratchet_status sq_ckpt_start(sq_inst *in); /* opens its connection; after migration */
+void sq_ckpt_stop(sq_inst *in);            /* before the pool closes */
+/* Around a checkpoint run elsewhere (prune's TRUNCATE): none of this thread's runs meanwhile. */
+void sq_ckpt_lock(sq_inst *in);
+void sq_ckpt_unlock(sq_inst *in);
 
 ratchet_status sq_wait_init(sq_inst *in);
 void sq_wait_destroy(sq_inst *in);

@@ -51,7 +51,9 @@ static ratchet_status reclaim(sq_inst *in, sq_conn *c)
             return s;
         /* Readers of other processes may hold the WAL open: then the checkpoint copies what
          * it can and the file shrinks at a later one; that is not an error. */
+        sq_ckpt_lock(in);
         s = sq_exec(in, c, "PRAGMA wal_checkpoint(TRUNCATE)");
+        sq_ckpt_unlock(in);
         sq_write_unlock(in);
     }
     return s;

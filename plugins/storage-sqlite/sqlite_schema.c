@@ -180,6 +180,25 @@ static const char *const migrations[] = {
     "CREATE INDEX jobs_queued_at ON jobs (queued_at);"
     "CREATE INDEX jobs_completed_at ON jobs (completed_at) WHERE completed_at IS NOT NULL;"
     "CREATE INDEX executions_started_at ON executions (started_at);",
+    /* 4: a counter of changes to tasks and task versions, by any process, so that task_list
+     * can answer from memory while nothing changed (sqlite_tasks.c). */
+    "CREATE TABLE task_changes ("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  seq INTEGER NOT NULL"
+    ") STRICT;"
+    "INSERT INTO task_changes (id, seq) VALUES (1, 1);"
+    "CREATE TRIGGER tasks_insert_changes AFTER INSERT ON tasks"
+    "  BEGIN UPDATE task_changes SET seq = seq + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER tasks_update_changes AFTER UPDATE ON tasks"
+    "  BEGIN UPDATE task_changes SET seq = seq + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER tasks_delete_changes AFTER DELETE ON tasks"
+    "  BEGIN UPDATE task_changes SET seq = seq + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER task_versions_insert_changes AFTER INSERT ON task_versions"
+    "  BEGIN UPDATE task_changes SET seq = seq + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER task_versions_update_changes AFTER UPDATE ON task_versions"
+    "  BEGIN UPDATE task_changes SET seq = seq + 1 WHERE id = 1; END;"
+    "CREATE TRIGGER task_versions_delete_changes AFTER DELETE ON task_versions"
+    "  BEGIN UPDATE task_changes SET seq = seq + 1 WHERE id = 1; END;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof *migrations))

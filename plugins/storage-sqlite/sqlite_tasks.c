@@ -328,6 +328,23 @@ static ratchet_status task_list(sq_inst *in, sq_conn *c, ratchet_buf *out)
     return sq_out_done(in, &o);
 }
 
+/* task_changes.seq: bumped by triggers on every change to tasks and task_versions, by any
+ * process (migration 4). */
+static ratchet_status task_seq(sq_inst *in, sq_conn *c, int64_t *seq)
+{
+    sqlite3_stmt *st = sq_stmt(in, c, SQ_TASK_SEQ, "SELECT seq FROM task_changes WHERE id = 1");
+    if (!st)
+        return RATCHET_ERR;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *seq = sqlite3_column_int64(st, 0);
+    sq_reset(st);
+    return rc == SQLITE_ROW ? RATCHET_OK : sq_fail(in, c, rc, "reading the task change counter");
+}
+
+/* The list is kept with the seq read BEFORE it was listed: a change committed in between
+ * moves seq past the kept value, so the next call lists again. Unchanged seq: the kept text,
+ * without the per-task queries (each submit resolves its task through this list). */
 ratchet_status sqlite_task_list(void *instance, ratchet_buf *out)
 {
     sq_inst *in = instance;
@@ -335,8 +352,33 @@ ratchet_status sqlite_task_list(void *instance, ratchet_buf *out)
     ratchet_status s = sq_ready(in);
     if (s != RATCHET_OK || (s = sq_acquire(in, &c)) != RATCHET_OK)
         return s;
+    int64_t seq = 0;
+    s = task_seq(in, c, &seq);
+    if (s == RATCHET_OK) {
+        pthread_mutex_lock(&in->tl_mu);
+        int hit = in->tl_text && in->tl_seq == seq;
+        if (hit)
+            s = sq_host->buf_append(out, in->tl_text, in->tl_len);
+        pthread_mutex_unlock(&in->tl_mu);
+        if (hit) {
+            sq_release(in, c);
+            return s;
+        }
+    }
+    size_t start = out->len;
     s = task_list(in, c, out);
     sq_release(in, c);
+    char *keep = s == RATCHET_OK && seq > 0 ? sq_host->alloc(out->len - start + 1) : NULL;
+    if (keep) {
+        memcpy(keep, out->data + start, out->len - start);
+        keep[out->len - start] = '\0';
+        pthread_mutex_lock(&in->tl_mu);
+        sq_host->free(in->tl_text);
+        in->tl_text = keep;
+        in->tl_len = out->len - start;
+        in->tl_seq = seq;
+        pthread_mutex_unlock(&in->tl_mu);
+    }
     return s;
 }
 

@@ -272,17 +272,19 @@ ratchet_status sqlite_wait(void *instance, int64_t timeout_ms)
 void sqlite_notify(void *instance)
 {
     sq_inst *in = instance;
-    sq_wake_local(in, 0);
-    if (!in->started || in->memory)
-        return;
-    /* Every change made through this instance already counted itself (the engine notifies
-     * after each finish batch, the CLI after each submit): only a notify with no such change
-     * since the previous one costs a write. */
+    /* Every change made through this instance already counted itself and woke this
+     * process's waiters when it committed (the engine notifies after each finish batch, the
+     * API and the CLI after each submit): a notify with such a change since the previous one
+     * has nothing left to do - waking the waiters again only cost the engine a loop turn.
+     * Without one, it wakes them, and other processes through a write. */
     pthread_mutex_lock(&in->wake_mu);
-    int fresh = in->bumps != in->notified_bumps;
+    int fresh = in->started && in->bumps != in->notified_bumps;
     in->notified_bumps = in->bumps;
     pthread_mutex_unlock(&in->wake_mu);
     if (fresh)
+        return;
+    sq_wake_local(in, 0);
+    if (!in->started || in->memory)
         return;
     /* Other processes only see the counter: one short write transaction. notify() cannot
      * fail, so a busy database leaves them to their next change. */

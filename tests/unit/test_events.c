@@ -299,6 +299,64 @@ static void test_emit_status_shape(void **state)
     rt_events_free(h);
 }
 
+/* The hold-back: while an API thread is between storing a job and publishing its "queued",
+ * another thread's event of a job under way (job 6: queued) passes at once; one of a job the
+ * hub does not know yet (job 5) waits, and comes after the "queued" published meanwhile. */
+typedef struct engine_side {
+    pthread_mutex_t mu;
+    int step; /* 1: job 6's event published; 2: job 5's */
+} engine_side;
+
+static void *engine_thread(void *arg)
+{
+    engine_side *e = arg;
+    rt_events_emit_status(6, 60, "t", "running", 1, NULL, NULL);
+    pthread_mutex_lock(&e->mu);
+    e->step = 1;
+    pthread_mutex_unlock(&e->mu);
+    rt_events_emit_status(5, 50, "t", "running", 1, NULL, NULL);
+    pthread_mutex_lock(&e->mu);
+    e->step = 2;
+    pthread_mutex_unlock(&e->mu);
+    return NULL;
+}
+
+static int engine_step(engine_side *e)
+{
+    pthread_mutex_lock(&e->mu);
+    int step = e->step;
+    pthread_mutex_unlock(&e->mu);
+    return step;
+}
+
+static void test_hold_back_per_job(void **state)
+{
+    (void)state;
+    rt_events *h = rt_events_new(0, NULL);
+    rt_events_set_current(h);
+    rt_events_emit_status(6, 0, "t", "queued", 0, NULL, NULL);
+    seen five = {0};
+    ratchet_engine_sub *s5 = rt_events_subscribe(h, 5, 0, 0, collect, &five);
+    engine_side e = {PTHREAD_MUTEX_INITIALIZER, 0};
+    rt_events_lock_emits(); /* "storing job 5" */
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, engine_thread, &e), 0);
+    struct timespec tick = {0, 1000000};
+    for (int i = 0; i < 5000 && engine_step(&e) < 1; i++)
+        nanosleep(&tick, NULL);
+    assert_int_equal(engine_step(&e), 1); /* job 6 was not held back */
+    assert_int_equal(five.n, 0);          /* job 5's event waits */
+    rt_events_emit_status(5, 0, "t", "queued", 0, NULL, NULL); /* this thread's pass */
+    rt_events_unlock_emits();
+    assert_int_equal(pthread_join(t, NULL), 0);
+    assert_int_equal(engine_step(&e), 2);
+    assert_int_equal(five.n, 2);
+    assert_non_null(strstr(five.last, "\"status\":\"running\"")); /* after "queued" */
+    rt_events_set_current(NULL);
+    rt_events_unsubscribe(s5);
+    rt_events_free(h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -310,6 +368,7 @@ int main(void)
         cmocka_unit_test(test_queued_time),
         cmocka_unit_test(test_unsubscribe_while_publishing),
         cmocka_unit_test(test_emit_status_shape),
+        cmocka_unit_test(test_hold_back_per_job),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -486,6 +486,39 @@ static void test_task_set_enabled(void **state)
     inst_close(&in, 1);
 }
 
+/* task_list answers from memory while task_changes.seq stands still; a change written by
+ * another connection (another process) must show at once. */
+static void test_task_list_sees_other_writers(void **state)
+{
+    (void)state;
+    inst in;
+    inst_open(&in, NULL);
+    sync_task(&in, "a", "1.0.0", "a1");
+    ratchet_buf b = RATCHET_BUF_INIT;
+    assert_int_equal(in.vt->task_list(in.self, &b), RATCHET_OK);
+    json_object *l = reply(&b);
+    assert_true(json_object_get_boolean(get(task_named(l, "a"), "enabled")));
+    json_object_put(l);
+    sql_exec("UPDATE tasks SET enabled = 0 WHERE name = 'a'");
+    assert_int_equal(in.vt->task_list(in.self, &b), RATCHET_OK);
+    l = reply(&b);
+    assert_false(json_object_get_boolean(get(task_named(l, "a"), "enabled")));
+    json_object_put(l);
+    sql_exec("INSERT INTO task_versions (task_id, version, code, checksum, created_at) "
+             "SELECT id, '2.0.0', 'x', 'a2', 0 FROM tasks WHERE name = 'a'");
+    assert_int_equal(in.vt->task_list(in.self, &b), RATCHET_OK);
+    l = reply(&b);
+    assert_string_equal(str(task_named(l, "a"), "latestVersion"), "2.0.0");
+    json_object_put(l);
+    /* Unchanged: the same answer again. */
+    assert_int_equal(in.vt->task_list(in.self, &b), RATCHET_OK);
+    l = reply(&b);
+    assert_string_equal(str(task_named(l, "a"), "latestVersion"), "2.0.0");
+    assert_int_equal(json_object_array_length(get(task_named(l, "a"), "versions")), 2);
+    json_object_put(l);
+    inst_close(&in, 1);
+}
+
 static json_object *schedule_named(inst *in, const char *name)
 {
     ratchet_buf b = RATCHET_BUF_INIT;
@@ -663,14 +696,18 @@ static void test_migrate_from_version_2(void **state)
     int64_t tv = sync_task(&in, "t", "1.0.0", "c");
     int64_t job = submit_simple(&in, tv, "{\"n\":1}");
     inst_close(&in, 1);
-    /* Take the file back to what version 2 wrote: without migration 3's objects. */
+    /* Take the file back to what version 2 wrote: without migration 3's and 4's objects. */
     sql_exec("DROP TABLE execution_logs; DROP TABLE api_keys; DROP INDEX jobs_priority;"
              "DROP INDEX jobs_queued_at; DROP INDEX jobs_completed_at;"
-             "DROP INDEX executions_started_at; PRAGMA user_version = 2;");
+             "DROP INDEX executions_started_at; DROP TABLE task_changes;"
+             "DROP TRIGGER tasks_insert_changes; DROP TRIGGER tasks_update_changes;"
+             "DROP TRIGGER tasks_delete_changes; DROP TRIGGER task_versions_insert_changes;"
+             "DROP TRIGGER task_versions_update_changes;"
+             "DROP TRIGGER task_versions_delete_changes; PRAGMA user_version = 2;");
     assert_int_equal(sql_int("SELECT count(*) FROM sqlite_schema WHERE name = 'api_keys'"), 0);
 
     inst_open(&in, NULL);
-    assert_int_equal(sql_int("PRAGMA user_version"), 3);
+    assert_int_equal(sql_int("PRAGMA user_version"), 4);
     assert_int_equal(sql_int("SELECT count(*) FROM sqlite_schema WHERE name IN ('api_keys', "
                              "'execution_logs', 'api_keys_live_name', 'execution_logs_seq', "
                              "'jobs_priority')"),
@@ -788,6 +825,7 @@ int main(void)
         T(test_logs_bounded),
         T(test_key_lifecycle),
         T(test_task_set_enabled),
+        T(test_task_list_sees_other_writers),
         T(test_schedule_update),
         T(test_stats),
         T(test_execution_stats_and_list),
