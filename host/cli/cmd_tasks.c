@@ -1,4 +1,4 @@
-/* host/cli/cmd_tasks.c - `ratchet tasks list|show` and `ratchet executions list|show`. */
+/* host/cli/cmd_tasks.c - `ratchet tasks list|show|sync` and `ratchet executions list|show`. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +49,11 @@ static int tasks_show(rt_app *app, const char *name, const char *version, int js
     int64_t id;
     struct json_object *rec = NULL;
     rc = rt_store_find_task(&st, name, version, &id, &rec);
+    struct json_object *src, *reload_error;
+    /* serve could not reload the folder this version came from: say why (reload.h). */
+    if (rc == RT_EXIT_OK && json_object_object_get_ex(rec, "source", &src) &&
+        (reload_error = rt_task_errors_get(app, json_object_get_string(src))))
+        json_object_object_add(rec, "lastReloadError", reload_error);
     if (rc == RT_EXIT_OK) {
         const char *text =
             json_object_to_json_string_ext(rec, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
@@ -59,6 +64,57 @@ static int tasks_show(rt_app *app, const char *name, const char *version, int js
         rt_buf_free(&b);
     }
     json_object_put(rec);
+    rt_store_close(&st);
+    return rc;
+}
+
+/* One line per added, updated and failed task, then the counts. */
+static void print_summary(struct json_object *sum)
+{
+    static const char *const kinds[] = {"added", "updated"};
+    struct json_object *list, *v;
+    size_t count[2] = {0, 0}, nerrors = 0;
+    for (int k = 0; k < 2; k++)
+        if (json_object_object_get_ex(sum, kinds[k], &list)) {
+            count[k] = json_object_array_length(list);
+            for (size_t i = 0; i < count[k]; i++) {
+                struct json_object *e = json_object_array_get_idx(list, i), *n, *ver;
+                json_object_object_get_ex(e, "name", &n);
+                json_object_object_get_ex(e, "version", &ver);
+                printf("%-9s %s %s\n", kinds[k], json_object_get_string(n),
+                       json_object_get_string(ver));
+            }
+        }
+    if (json_object_object_get_ex(sum, "errors", &list)) {
+        nerrors = json_object_array_length(list);
+        for (size_t i = 0; i < nerrors; i++) {
+            json_object_object_get_ex(json_object_array_get_idx(list, i), "message", &v);
+            printf("%-9s %s\n", "failed", json_object_get_string(v));
+        }
+    }
+    json_object_object_get_ex(sum, "unchanged", &v);
+    printf("%zu added, %zu updated, %lld unchanged, %zu failed\n", count[0], count[1],
+           (long long)json_object_get_int64(v), nerrors);
+}
+
+static int tasks_sync(rt_app *app, int json)
+{
+    rt_store st;
+    int rc = rt_store_open(app, &st);
+    struct json_object *sum = rc == RT_EXIT_OK ? rt_store_sync_summary(app, &st) : NULL;
+    if (rc == RT_EXIT_OK && !sum)
+        rc = rt_store_fail(RATCHET_ERR, "listing tasks");
+    if (sum) {
+        if (json)
+            rt_ops_print_json(sum);
+        else
+            print_summary(sum);
+        struct json_object *errors;
+        if (json_object_object_get_ex(sum, "errors", &errors) &&
+            json_object_array_length(errors) > 0)
+            rc = RT_EXIT_FAIL;
+    }
+    json_object_put(sum);
     rt_store_close(&st);
     return rc;
 }
@@ -83,18 +139,25 @@ static int tasks_run(rt_app *app, int argc, char **argv)
         return tasks_list(app, json);
     if (argc >= 2 && strcmp(argv[1], "show") == 0 && npos == 1)
         return tasks_show(app, pos[0], version, json);
+    if (argc >= 2 && strcmp(argv[1], "sync") == 0 && npos == 0 && !version)
+        return tasks_sync(app, json);
     return rt_usage_error("tasks", "usage: ratchet tasks list [--json] | tasks show NAME "
-                                   "[--version V] [--json]");
+                                   "[--version V] [--json] | tasks sync [--json]");
 }
 
 const rt_command rt_cmd_tasks = {
     "tasks",
     "List the stored tasks or show one version",
     "Usage: ratchet tasks list [--json]\n"
-    "       ratchet tasks show NAME [--version V] [--json]\n\n"
+    "       ratchet tasks show NAME [--version V] [--json]\n"
+    "       ratchet tasks sync [--json]\n\n"
     "The tasks in the engine's storage, with their versions. Tasks are stored from\n"
     "engine.tasks and --tasks PATH (folders, .zip files, collections) by `serve` and by every\n"
-    "operator command; a version is never replaced by different content.\n",
+    "operator command; a version is never replaced by different content (a task folder\n"
+    "edited in place under the same version is stored as the revision VERSION+rN).\n"
+    "`tasks sync` loads every source and reports the tasks added, updated (a new version),\n"
+    "unchanged and failed; it exits 1 when one failed. `tasks show` prints the error of the\n"
+    "last reload `serve` could not do for the task's folder (lastReloadError).\n",
     tasks_run,
 };
 

@@ -70,6 +70,8 @@ static const ratchet_lifecycle *lifecycle_of(const rt_plugin *p, rt_kind kind)
         return &((const ratchet_storage_vtable *)p->vtable[kind])->life;
     case RT_KIND_FRONTEND:
         return &((const ratchet_frontend_vtable *)p->vtable[kind])->life;
+    case RT_KIND_WATCHER:
+        return &((const ratchet_watcher_vtable *)p->vtable[kind])->life;
     default:
         return NULL;
     }

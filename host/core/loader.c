@@ -24,46 +24,60 @@
 /* Smallest descriptor / vtable a plugin of each 1.x minor may present, indexed by minor.
  * Append an entry with every minor bump. */
 static const size_t desc_min_size[RATCHET_ABI_MINOR + 1] = {
-    RT_END_OF(ratchet_plugin_desc, logger),
-    RT_END_OF(ratchet_plugin_desc, executor),
-    RT_END_OF(ratchet_plugin_desc, storage),
-    RT_END_OF(ratchet_plugin_desc, storage),
-    RT_END_OF(ratchet_plugin_desc, frontend),
+    RT_END_OF(ratchet_plugin_desc, logger),   /* 1.0 */
+    RT_END_OF(ratchet_plugin_desc, executor), /* 1.1 */
+    RT_END_OF(ratchet_plugin_desc, storage),  /* 1.2 */
+    RT_END_OF(ratchet_plugin_desc, storage),  /* 1.3 */
+    RT_END_OF(ratchet_plugin_desc, frontend), /* 1.4 */
+    RT_END_OF(ratchet_plugin_desc, watcher),  /* 1.5 */
 };
 static const size_t logger_min_size[RATCHET_ABI_MINOR + 1] = {
-    RT_END_OF(ratchet_logger_vtable, flush),
-    RT_END_OF(ratchet_logger_vtable, flush),
-    RT_END_OF(ratchet_logger_vtable, flush),
-    RT_END_OF(ratchet_logger_vtable, flush),
-    RT_END_OF(ratchet_logger_vtable, flush),
+    RT_END_OF(ratchet_logger_vtable, flush), /* 1.0 */
+    RT_END_OF(ratchet_logger_vtable, flush), /* 1.1 */
+    RT_END_OF(ratchet_logger_vtable, flush), /* 1.2 */
+    RT_END_OF(ratchet_logger_vtable, flush), /* 1.3 */
+    RT_END_OF(ratchet_logger_vtable, flush), /* 1.4 */
+    RT_END_OF(ratchet_logger_vtable, flush), /* 1.5 */
 };
 /* The executor kind appeared in 1.1; a 1.0 plugin cannot offer one (see check_desc). */
 static const size_t executor_min_size[RATCHET_ABI_MINOR + 1] = {
-    RT_END_OF(ratchet_executor_vtable, release),
-    RT_END_OF(ratchet_executor_vtable, release),
-    RT_END_OF(ratchet_executor_vtable, release),
-    RT_END_OF(ratchet_executor_vtable, release),
-    RT_END_OF(ratchet_executor_vtable, release),
+    RT_END_OF(ratchet_executor_vtable, release), /* 1.0 */
+    RT_END_OF(ratchet_executor_vtable, release), /* 1.1 */
+    RT_END_OF(ratchet_executor_vtable, release), /* 1.2 */
+    RT_END_OF(ratchet_executor_vtable, release), /* 1.3 */
+    RT_END_OF(ratchet_executor_vtable, release), /* 1.4 */
+    RT_END_OF(ratchet_executor_vtable, release), /* 1.5 */
 };
 /* The storage kind appeared in 1.2. */
 static const size_t storage_min_size[RATCHET_ABI_MINOR + 1] = {
-    RT_END_OF(ratchet_storage_vtable, notify),
-    RT_END_OF(ratchet_storage_vtable, notify),
-    RT_END_OF(ratchet_storage_vtable, notify),
-    RT_END_OF(ratchet_storage_vtable, notify),
-    RT_END_OF(ratchet_storage_vtable, key_find),
+    RT_END_OF(ratchet_storage_vtable, notify),   /* 1.0 */
+    RT_END_OF(ratchet_storage_vtable, notify),   /* 1.1 */
+    RT_END_OF(ratchet_storage_vtable, notify),   /* 1.2 */
+    RT_END_OF(ratchet_storage_vtable, notify),   /* 1.3 */
+    RT_END_OF(ratchet_storage_vtable, key_find), /* 1.4 */
+    RT_END_OF(ratchet_storage_vtable, key_find), /* 1.5 */
 };
 /* The front-end kind appeared in 1.4. */
 static const size_t frontend_min_size[RATCHET_ABI_MINOR + 1] = {
-    RT_END_OF(ratchet_frontend_vtable, life),
-    RT_END_OF(ratchet_frontend_vtable, life),
-    RT_END_OF(ratchet_frontend_vtable, life),
-    RT_END_OF(ratchet_frontend_vtable, life),
-    RT_END_OF(ratchet_frontend_vtable, life),
+    RT_END_OF(ratchet_frontend_vtable, life), /* 1.0 */
+    RT_END_OF(ratchet_frontend_vtable, life), /* 1.1 */
+    RT_END_OF(ratchet_frontend_vtable, life), /* 1.2 */
+    RT_END_OF(ratchet_frontend_vtable, life), /* 1.3 */
+    RT_END_OF(ratchet_frontend_vtable, life), /* 1.4 */
+    RT_END_OF(ratchet_frontend_vtable, life), /* 1.5 */
+};
+/* The watcher kind appeared in 1.5. */
+static const size_t watcher_min_size[RATCHET_ABI_MINOR + 1] = {
+    RT_END_OF(ratchet_watcher_vtable, unwatch), /* 1.0 */
+    RT_END_OF(ratchet_watcher_vtable, unwatch), /* 1.1 */
+    RT_END_OF(ratchet_watcher_vtable, unwatch), /* 1.2 */
+    RT_END_OF(ratchet_watcher_vtable, unwatch), /* 1.3 */
+    RT_END_OF(ratchet_watcher_vtable, unwatch), /* 1.4 */
+    RT_END_OF(ratchet_watcher_vtable, unwatch), /* 1.5 */
 };
 
-static const char *const kind_names[RT_KIND_COUNT] = {"logger", "executor", "storage",
-                                                       "frontend"};
+static const char *const kind_names[RT_KIND_COUNT] = {"logger", "executor", "storage", "frontend",
+                                                      "watcher"};
 
 const char *rt_kind_name(rt_kind kind)
 {
@@ -259,6 +273,19 @@ static int check_desc(const ratchet_plugin_desc *d, rt_plugin *plugin, char *why
             return 1;
         }
         plugin->vtable[RT_KIND_FRONTEND] = fe;
+        kinds++;
+    }
+    const ratchet_watcher_vtable *wa =
+        RATCHET_HAS_FIELD(d, ratchet_plugin_desc, watcher) ? d->watcher : NULL;
+    if (wa) {
+        if (abi_mismatch(&wa->abi, watcher_min_size, "watcher vtable", why, whylen))
+            return 1;
+        if (!wa->life.create || !wa->life.destroy || !wa->watch) {
+            snprintf(why, whylen,
+                     "watcher vtable lacks a required callback (create, destroy, watch)");
+            return 1;
+        }
+        plugin->vtable[RT_KIND_WATCHER] = wa;
         kinds++;
     }
     if (kinds == 0) {

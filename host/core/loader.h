@@ -19,6 +19,7 @@ typedef enum rt_kind {
     RT_KIND_EXECUTOR,
     RT_KIND_STORAGE,
     RT_KIND_FRONTEND,
+    RT_KIND_WATCHER,
     RT_KIND_COUNT
 } rt_kind;
 

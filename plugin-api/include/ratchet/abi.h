@@ -19,6 +19,7 @@
  *   1.4  the front-end kind (ratchet_plugin_desc.frontend, frontend.h) with the named
  *        interfaces "ratchet.engine" (engine.h) and "ratchet.http" (http.h); storage calls
  *        for the APIs (task_set_enabled ... key_find, storage.h).
+ *   1.5  the watcher kind (ratchet_plugin_desc.watcher, watcher.h).
  */
 #ifndef RATCHET_ABI_H
 #define RATCHET_ABI_H
@@ -27,7 +28,7 @@
 #include <stdint.h>
 
 #define RATCHET_ABI_MAJOR 1
-#define RATCHET_ABI_MINOR 4
+#define RATCHET_ABI_MINOR 5
 
 /* Leads every struct that crosses the boundary. Fill it with RATCHET_ABI_INIT(type). */
 typedef struct ratchet_abi {

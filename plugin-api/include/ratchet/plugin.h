@@ -33,6 +33,7 @@
 #include "logger.h"
 #include "storage.h"
 #include "frontend.h"
+#include "watcher.h"
 #include "engine.h"
 #include "http.h"
 
@@ -52,6 +53,7 @@ typedef struct ratchet_plugin_desc {
     const ratchet_executor_vtable *executor; /* since 1.1 */
     const ratchet_storage_vtable *storage;   /* since 1.2 */
     const ratchet_frontend_vtable *frontend; /* since 1.4 */
+    const ratchet_watcher_vtable *watcher;   /* since 1.5 */
 } ratchet_plugin_desc;
 
 /* Type of the entry function. Called once per process, on the host's main thread, before
