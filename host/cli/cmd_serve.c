@@ -11,30 +11,6 @@
 #include "core/core_layer.h"
 #include "serve_frontends.h"
 
-/* The command line of a worker: this binary with the same configuration and plugin dirs. */
-static char **worker_argv(rt_app *app)
-{
-    char **argv = calloc(8 + 2 * RT_MAX_PLUGIN_DIRS, sizeof *argv);
-    size_t n = 0;
-    if (!argv)
-        return NULL;
-    argv[n++] = (char *)"ratchet";
-    if (app->config_path) {
-        argv[n++] = (char *)"--config";
-        argv[n++] = (char *)app->config_path;
-    }
-    for (size_t i = 0; i < app->nplugin_dirs; i++) {
-        argv[n++] = (char *)"--plugin-dir";
-        argv[n++] = (char *)app->plugin_dirs[i];
-    }
-    if (app->log_level) {
-        argv[n++] = (char *)"--log-level";
-        argv[n++] = (char *)app->log_level;
-    }
-    argv[n++] = (char *)"worker";
-    return argv;
-}
-
 static int storage_available(rt_app *app)
 {
     for (size_t i = 0; i < app->settings.ninstances; i++) {
@@ -50,7 +26,8 @@ static int storage_available(rt_app *app)
 static int run_engine(rt_app *app, rt_instance_set *set, rt_store *st, size_t ntasks,
                       const sigset_t *stop_signals)
 {
-    char **argv = worker_argv(app);
+    /* A worker is this binary with the same configuration (the pool appends its id). */
+    char **argv = rt_app_self_argv(app, "worker", 1);
     rt_error err;
     rt_engine *engine = argv ? rt_engine_new(app, st, argv, &err) : NULL;
     rt_api *api = engine ? rt_api_new(app, st, engine, &err) : NULL;
@@ -64,6 +41,7 @@ static int run_engine(rt_app *app, rt_instance_set *set, rt_store *st, size_t nt
                 rt_instances_start_frontends(set, &err) != RATCHET_OK))
         rc = rt_cli_fail("%s", err.msg);
     else if (api) {
+        rt_reload *reload = rt_reload_start(app, st); /* NULL: no reloads (logged why) */
         rt_log(RATCHET_LOG_INFO,
                "ratchet serve: ready (%zu instance%s, %zu task version%s); stop with Ctrl-C or "
                "SIGTERM",
@@ -72,6 +50,7 @@ static int run_engine(rt_app *app, rt_instance_set *set, rt_store *st, size_t nt
          * see the last jobs finish); they stop once it has drained. */
         rc = rt_engine_run(engine, stop_signals);
         rt_log(RATCHET_LOG_INFO, "shutting down");
+        rt_reload_stop(reload);
     }
     rt_instances_stop_frontends(set);
     rt_api_free(api);

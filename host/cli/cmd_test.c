@@ -11,13 +11,6 @@ typedef struct tally {
     size_t passed, failed;
 } tally;
 
-/* The mock.http value of a test (an object or an array), or NULL. */
-static struct json_object *mock_http(const rt_task_test *t)
-{
-    struct json_object *http;
-    return t->mock && json_object_object_get_ex(t->mock, "http", &http) ? http : NULL;
-}
-
 static void run_one(rt_run_request *req, const rt_task *task, const rt_task_test *t, int many,
                     tally *tl)
 {
@@ -31,28 +24,13 @@ static void run_one(rt_run_request *req, const rt_task *task, const rt_task_test
             label = shown;
         }
     }
-    req->task = task;
-    req->input_json = json_object_to_json_string_ext(t->input, JSON_C_TO_STRING_PLAIN);
-    req->mock_http = mock_http(t);
     rt_run_result res;
-    rt_run_task(req, &res);
     ratchet_buf why = RATCHET_BUF_INIT;
-    if (res.status != RT_RUN_OK) {
-        char *line = rt_run_describe(&res);
-        rt_buf_printf(&why, "  %s\n", line ? line : "failed");
-        free(line);
-        if (res.stack && *res.stack)
-            rt_buf_printf(&why, "  %s\n", res.stack);
-    } else if (!t->expect) {
-        rt_buf_printf(&why, "  %s has no expected_output (or expected) to compare with\n", t->file);
-    } else {
-        rt_json_diff(t->expect, res.output, &why, 20);
-    }
-    if (why.len == 0) {
+    if (rt_task_run_test(req, task, t, &res, &why)) {
         printf("PASS %s (%.0f ms)\n", label, res.duration_ms);
         tl->passed++;
     } else {
-        printf("FAIL %s (%.0f ms)\n%s", label, res.duration_ms, why.data);
+        printf("FAIL %s (%.0f ms)\n%s", label, res.duration_ms, why.data ? why.data : "");
         tl->failed++;
     }
     fflush(stdout);
@@ -104,7 +82,7 @@ const rt_command rt_cmd_test = {
     "order and 1 vs 1.0 do not matter). A mock answers fetch() calls whose method and URL match\n"
     "({\"method\", \"url\", \"response\"}; the response is a full {status, headers, body} or a\n"
     "body alone); an unmatched request fails the test, naming it. No network is used when a\n"
-    "test has mocks.\n\n"
+    "test has mocks. A test with \"should_fail\": true passes when the run fails.\n\n"
     "Prints PASS/FAIL per test with the differences, then \"N passed, N failed\".\n"
     "Exit status: 0 all passed, 1 any failed, 2 usage.\n",
     test_run,

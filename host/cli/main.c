@@ -27,6 +27,7 @@ static const rt_command *const commands[] = {
     &rt_cmd_config,
     &rt_cmd_version,
     &rt_cmd_worker,
+    &rt_cmd_check_task,
     NULL,
 };
 

@@ -165,6 +165,29 @@ int rt_app_load_plugins(rt_app *app, int strict)
     return rc;
 }
 
+char **rt_app_self_argv(const rt_app *app, const char *command, size_t extra)
+{
+    char **argv = calloc(7 + 2 * RT_MAX_PLUGIN_DIRS + extra, sizeof *argv);
+    size_t n = 0;
+    if (!argv)
+        return NULL;
+    argv[n++] = (char *)"ratchet";
+    if (app->config_path) {
+        argv[n++] = (char *)"--config";
+        argv[n++] = (char *)app->config_path;
+    }
+    for (size_t i = 0; i < app->nplugin_dirs; i++) {
+        argv[n++] = (char *)"--plugin-dir";
+        argv[n++] = (char *)app->plugin_dirs[i];
+    }
+    if (app->log_level) {
+        argv[n++] = (char *)"--log-level";
+        argv[n++] = (char *)app->log_level;
+    }
+    argv[n] = (char *)command;
+    return argv;
+}
+
 void rt_app_free(rt_app *app)
 {
     if (app->settings_loaded)

@@ -53,6 +53,12 @@ int rt_app_load_plugins(rt_app *app, int strict);
  * When --plugin-dir or plugins.paths add directories, or a name has no NAME.so there, this is
  * rt_app_load_plugins(app, 1). */
 int rt_app_load_plugins_for(rt_app *app, const char *const *names, size_t nnames);
+/* The command line of a child that is this binary with the same configuration, plugin
+ * directories and log level, running `command` (a worker, the authoring check process):
+ * {"ratchet", [--config F], [--plugin-dir D]..., [--log-level L], command, NULL, ...} with
+ * `extra` more NULL slots for the caller to fill. The array is malloc'd (the caller frees it);
+ * its strings are borrowed from `app` and `command`. NULL when out of memory. */
+char **rt_app_self_argv(const rt_app *app, const char *command, size_t extra);
 void rt_app_free(rt_app *app);
 
 #endif

@@ -41,6 +41,12 @@ static const ratchet_option engine_options[] = {
                 "Where storage keeps its files (the default storage-sqlite database)"),
     RATCHET_OPT("tasks", RATCHET_OPT_NODE, "[]",
                 "Task sources loaded at start: folders, .zip files or collection folders"),
+    RATCHET_OPT("writable_tasks", RATCHET_OPT_PATH, NULL,
+                "Folder where API and MCP clients may create and edit tasks (also loaded as a "
+                "task source); unset: task authoring is disabled"),
+    RATCHET_OPT("watch", RATCHET_OPT_BOOL, "true",
+                "serve: reload tasks when files in a filesystem task source change (needs a "
+                "watcher plugin: a configured watcher instance, else watcher-inotify)"),
     RATCHET_OPT_RANGE("workers", RATCHET_OPT_INT, "0", 0, 256,
                       "Worker processes running tasks; 0 = one per CPU"),
     RATCHET_OPT_RANGE("lease", RATCHET_OPT_DURATION, "30s", 1000, 3600000,

@@ -80,6 +80,7 @@ static void build_table(void)
     rt_api_fill_jobs(&table);
     rt_api_fill_executions(&table);
     rt_api_fill_schedules(&table);
+    rt_api_fill_author(&table);
     table.subscribe = api_subscribe;
     table.unsubscribe = api_unsubscribe;
     table.key_verify = api_key_verify;
@@ -116,6 +117,7 @@ rt_api *rt_api_new(rt_app *app, rt_store *st, rt_engine *engine, rt_error *err)
     a->engine = engine;
     a->started_ms = rt_api_now_ms();
     pthread_mutex_init(&a->cache_lock, NULL);
+    pthread_mutex_init(&a->tasks_lock, NULL);
     return a;
 }
 
@@ -161,6 +163,9 @@ void rt_api_free(rt_api *a)
     rt_api_unpublish(a);
     rt_api_versions_free(a);
     pthread_mutex_destroy(&a->cache_lock);
+    pthread_mutex_destroy(&a->tasks_lock);
+    json_object_put(a->tasks);
+    rt_buf_free(&a->tasks_text);
     rt_events_free(a->events);
     rt_ctx_free(a->ctx);
     free(a);

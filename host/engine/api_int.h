@@ -34,6 +34,12 @@ struct rt_api {
     pthread_mutex_t cache_lock; /* guards versions (entries never move or change) */
     api_version **versions;
     size_t nversions;
+    /* The storage's task list as last parsed, reused while storage returns the same text
+     * (rt_api_resolve: parsing it on each submit cost a fifth of the request). Both under
+     * tasks_lock, and only touched there (json-c objects are not thread-safe). */
+    pthread_mutex_t tasks_lock;
+    ratchet_buf tasks_text;
+    struct json_object *tasks;
 };
 
 /* The current API (the published one); NULL while none is. */
@@ -45,6 +51,8 @@ void rt_api_fill_tasks(ratchet_engine_api *t);
 void rt_api_fill_jobs(ratchet_engine_api *t);
 void rt_api_fill_executions(ratchet_engine_api *t);
 void rt_api_fill_schedules(ratchet_engine_api *t);
+
+void rt_api_fill_author(ratchet_engine_api *t);
 
 /* Drop the cached task versions (rt_api_free). */
 void rt_api_versions_free(rt_api *a);
@@ -152,6 +160,27 @@ struct json_object *rt_api_storage_stats(rt_api *a, const char *resource, ratche
                                          size_t mark);
 /* ratchet_engine_api.metrics. */
 ratchet_status rt_api_metrics(ratchet_buf *out);
+
+/* ---- authoring (api_author.c, api_author_check.c) -------------------------------------------
+ * task_write, task_validate and task_test. They run between rt_author_begin and rt_author_end,
+ * one at a time in the process. */
+
+/* ratchet_engine_api.task_write. */
+ratchet_status rt_api_task_write(const char *task_json, int replace, ratchet_buf *out);
+/* Take / release the authoring lock. */
+void rt_author_begin(void);
+void rt_author_end(void);
+/* Create folder `dir` (it must not exist) holding the task `spec` describes: {metadata
+ * (object), code, inputSchema?, outputSchema?, tests?: [{name, ...the test file}]}. The parts
+ * are trusted to be checked already (names, sizes). err says which file failed. */
+ratchet_status rt_author_write_folder(const char *dir, struct json_object *spec, rt_error *err);
+/* Remove `dir` and everything below it (not following links); NULL does nothing. */
+void rt_author_remove(const char *dir);
+/* Run the check process (author.h) in `mode` on `dir` and return its answer (a new object),
+ * or NULL with INTERNAL_ERROR written. names_json may be NULL. Blocks until it ends. */
+struct json_object *rt_author_check(rt_api *a, const char *mode, const char *dir,
+                                    const char *shown, const char *names_json, ratchet_buf *out,
+                                    size_t mark);
 
 /* The engine's retry defaults (engine.max_retries, retry_base, retry_max) into job. */
 void rt_api_retry_policy(const rt_api *a, ratchet_job_submit *job);

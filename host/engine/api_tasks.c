@@ -277,23 +277,52 @@ static ratchet_status task_set_enabled(const char *ref, int enabled, ratchet_buf
 
 /* ---- shared with jobs and schedules ------------------------------------------------------- */
 
+/* Under a->tasks_lock: the parsed task list, re-parsed only when the storage's text changed
+ * (storage-sqlite answers an unchanged list from memory). NULL with the error written. */
+static struct json_object *tasks_current(rt_api *a, ratchet_buf *out, size_t mark)
+{
+    ratchet_buf text = RATCHET_BUF_INIT;
+    rt_error_clear();
+    ratchet_status rc = a->vt->task_list(a->si, &text);
+    if (rc == RATCHET_OK && text.data && a->tasks && a->tasks_text.len == text.len &&
+        memcmp(a->tasks_text.data, text.data, text.len) == 0) {
+        rt_buf_free(&text);
+        return a->tasks;
+    }
+    struct json_object *list = rc == RATCHET_OK && text.data ? json_tokener_parse(text.data) : NULL;
+    if (!json_object_is_type(list, json_type_array)) {
+        json_object_put(list);
+        rt_buf_free(&text);
+        rt_api_storage_fail(out, mark, rc == RATCHET_OK ? RATCHET_ERR : rc, "listing tasks");
+        return NULL;
+    }
+    json_object_put(a->tasks);
+    rt_buf_free(&a->tasks_text);
+    a->tasks = list;
+    a->tasks_text = text;
+    return list;
+}
+
 ratchet_status rt_api_resolve(rt_api *a, const char *ref, const char *version, int *enabled,
                               const api_version **found, ratchet_buf *out, size_t mark)
 {
-    struct json_object *list, *t = task_entry(a, ref, &list, out, mark);
-    const api_version *v = NULL;
+    pthread_mutex_lock(&a->tasks_lock);
+    struct json_object *list = tasks_current(a, out, mark), *t = list ? find_task(list, ref) : NULL;
     int64_t id = t ? version_id_of(t, version) : 0;
+    struct json_object *en = t ? rt_api_member(t, "enabled") : NULL;
+    int is_enabled = !en || json_object_get_boolean(en);
+    pthread_mutex_unlock(&a->tasks_lock);
+    const api_version *v = NULL;
     ratchet_status rc = !list ? RATCHET_ERR : !t ? RATCHET_NOTFOUND : RATCHET_OK;
-    if (t && !id)
+    if (list && !t)
+        rt_api_fail(out, mark, "NOT_FOUND", NULL, "no task '%s'", ref ? ref : "");
+    else if (t && !id)
         rc = rt_api_fail(out, mark, "NOT_FOUND", NULL, "task '%s' has no version %s", ref,
                          version ? version : "(latest)");
     else if (t && !(v = version_get(a, id, out, mark)))
         rc = RATCHET_ERR;
-    if (v && enabled) {
-        struct json_object *en = rt_api_member(t, "enabled");
-        *enabled = !en || json_object_get_boolean(en);
-    }
-    json_object_put(list);
+    if (v && enabled)
+        *enabled = is_enabled;
     *found = v;
     return rc;
 }
@@ -333,48 +362,20 @@ ratchet_status rt_api_check_input(const api_version *v, struct json_object *inpu
 
 /* ---- sync ---------------------------------------------------------------------------------- */
 
-typedef struct sync_result {
-    struct json_object *added, *errors;
-    size_t unchanged;
-} sync_result;
-
-static void sync_problem(void *data, const char *source, const char *message)
-{
-    sync_result *r = data;
-    struct json_object *e = json_object_new_object();
-    json_object_object_add(e, "source", json_object_new_string(source ? source : ""));
-    json_object_object_add(e, "message", json_object_new_string(message));
-    json_object_array_add(r->errors, e);
-}
-
-static void sync_stored(void *data, const char *name, const char *version, int created)
-{
-    sync_result *r = data;
-    if (!created) {
-        r->unchanged++;
-        return;
-    }
-    struct json_object *e = json_object_new_object();
-    json_object_object_add(e, "name", json_object_new_string(name));
-    json_object_object_add(e, "version", json_object_new_string(version));
-    json_object_array_add(r->added, e);
-}
-
+/* {added, updated, unchanged, errors}: the summary `ratchet tasks sync` prints. */
 static ratchet_status tasks_sync(ratchet_buf *out)
 {
     size_t mark = out->len;
     rt_api *a = rt_api_enter(out, mark);
     if (!a)
         return RATCHET_ERR;
-    sync_result r = {json_object_new_array(), json_object_new_array(), 0};
-    rt_sync_report report = {sync_problem, sync_stored, &r};
-    rt_store_sync_tasks_report(a->app, a->st, &report, NULL);
-    if (json_object_array_length(r.added) > 0)
+    struct json_object *o = rt_store_sync_summary(a->app, a->st);
+    if (!o)
+        return rt_api_storage_fail(out, mark, RATCHET_ERR, "listing tasks");
+    if (json_object_array_length(rt_api_member(o, "added")) +
+            json_object_array_length(rt_api_member(o, "updated")) >
+        0)
         a->vt->notify(a->si);
-    struct json_object *o = json_object_new_object();
-    json_object_object_add(o, "added", r.added);
-    json_object_object_add(o, "unchanged", json_object_new_int64((int64_t)r.unchanged));
-    json_object_object_add(o, "errors", r.errors);
     ratchet_status rc = rt_api_put(out, o);
     json_object_put(o);
     return rc;

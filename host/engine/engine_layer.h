@@ -8,6 +8,7 @@
 
 #include "cron.h"     /* cron expressions */
 #include "api.h"      /* the ratchet.engine interface for front ends */
+#include "author.h"   /* the check process of task authoring */
 #include "deliver.h"  /* output destinations of a job (webhook, file) */
 #include "engine.h"   /* the engine behind `ratchet serve` */
 #include "ipc.h"      /* the coordinator-worker line protocol */
@@ -16,6 +17,7 @@
 #include "outbox.h"   /* the outbox of deliveries */
 #include "pool.h"     /* the worker pool */
 #include "relay.h"    /* fetches relayed for the workers */
+#include "reload.h"   /* serve reloads changed tasks; their last errors */
 #include "schedule.h" /* the scheduler, and times as --at writes them */
 #include "store.h"    /* the storage client */
 #include "tz.h"       /* time zones */

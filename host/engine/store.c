@@ -207,6 +207,8 @@ typedef struct sync_run {
     seen_task *seen;
     size_t nseen;
     const rt_sync_report *report; /* NULL: print */
+    int quiet_empty;              /* an empty source is normal (engine.writable_tasks) */
+    struct json_object *stored;   /* rt_store_versions_index, loaded on first need */
 } sync_run;
 
 /* A problem with `source`: to the report, else printed. Returns RT_EXIT_FAIL. */
@@ -257,6 +259,15 @@ static int sync_one(rt_store *st, const char *path, sync_run *run)
                            t->name, t->version, (*seen)[i].source, path);
         goto done;
     }
+    if (!run->stored && !(run->stored = rt_store_versions_index(st))) {
+        rc = sync_fail(run, path, "%s: listing the stored versions: %s", path,
+                       *rt_error_peek() ? rt_error_peek() : "storage error");
+        goto done;
+    }
+    if (rt_store_revise(run->stored, t, path, sum, rec) != 0) {
+        rc = sync_fail(run, path, "%s: out of memory", path);
+        goto done;
+    }
     int64_t id;
     int created;
     rt_error_clear();
@@ -296,7 +307,7 @@ static int sync_source(rt_store *st, const char *source, sync_run *run)
     rt_error err;
     if (rt_task_find(source, &paths, &n, &err) != RATCHET_OK)
         return sync_fail(run, source, "%s", err.msg);
-    if (n == 0)
+    if (n == 0 && !run->quiet_empty)
         rt_log(RATCHET_LOG_WARN, "task source %s holds no task", source);
     int rc = RT_EXIT_OK;
     for (size_t i = 0; i < n; i++) {
@@ -308,6 +319,73 @@ static int sync_source(rt_store *st, const char *source, sync_run *run)
     return rc;
 }
 
+static void sync_run_free(sync_run *run)
+{
+    for (size_t i = 0; i < run->nseen; i++) {
+        free(run->seen[i].key);
+        free(run->seen[i].source);
+    }
+    free(run->seen);
+    json_object_put(run->stored);
+}
+
+const char *rt_store_writable_tasks(const rt_app *app)
+{
+    const char *dir =
+        rt_cfg_string(rt_settings_section(&app->settings, "engine"), "writable_tasks");
+    return dir && *dir ? dir : NULL;
+}
+
+/* The path of engine.tasks entry `src`, resolved against the configuration's folder. */
+static void source_path(const rt_app *app, const char *src, char *path, size_t size)
+{
+    if (src[0] == '/')
+        snprintf(path, size, "%s", src);
+    else
+        snprintf(path, size, "%s/%s", app->settings.basedir, src);
+}
+
+/* 1 when `dir` is already a source (engine.tasks or --tasks), so it is not synced twice. */
+static int source_listed(const rt_app *app, const ratchet_node *list, const char *dir)
+{
+    for (size_t i = 0; i < rt_node_count(list); i++) {
+        const char *src = rt_node_scalar(rt_node_at(list, i));
+        char path[4096];
+        if (src) {
+            source_path(app, src, path, sizeof path);
+            if (strcmp(path, dir) == 0)
+                return 1;
+        }
+    }
+    for (size_t i = 0; i < app->ntask_sources; i++)
+        if (strcmp(app->task_sources[i], dir) == 0)
+            return 1;
+    return 0;
+}
+
+size_t rt_store_task_sources(const rt_app *app, char ***out)
+{
+    const ratchet_node *list = rt_cfg_node(rt_settings_section(&app->settings, "engine"), "tasks");
+    size_t nlist = list && list->kind == RATCHET_NODE_SEQUENCE ? rt_node_count(list) : 0;
+    size_t n = 0;
+    char **paths = calloc(nlist + app->ntask_sources + 1, sizeof *paths);
+    for (size_t i = 0; paths && i < nlist; i++) {
+        const char *src = rt_node_scalar(rt_node_at(list, i));
+        char path[4096];
+        if (src) {
+            source_path(app, src, path, sizeof path);
+            paths[n++] = strdup(path);
+        }
+    }
+    for (size_t i = 0; paths && i < app->ntask_sources; i++)
+        paths[n++] = strdup(app->task_sources[i]);
+    const char *writable = rt_store_writable_tasks(app);
+    if (paths && writable && !source_listed(app, list, writable))
+        paths[n++] = strdup(writable);
+    *out = paths;
+    return paths ? n : 0;
+}
+
 int rt_store_sync_tasks(rt_app *app, rt_store *st, size_t *count)
 {
     return rt_store_sync_tasks_report(app, st, NULL, count);
@@ -316,7 +394,7 @@ int rt_store_sync_tasks(rt_app *app, rt_store *st, size_t *count)
 int rt_store_sync_tasks_report(rt_app *app, rt_store *st, const rt_sync_report *report,
                                size_t *count)
 {
-    sync_run run = {NULL, 0, report};
+    sync_run run = {NULL, 0, report, 0, NULL};
     int rc = RT_EXIT_OK;
     const ratchet_node *list = rt_cfg_node(rt_settings_section(&app->settings, "engine"), "tasks");
     if (list && list->kind != RATCHET_NODE_SEQUENCE)
@@ -330,23 +408,33 @@ int rt_store_sync_tasks_report(rt_app *app, rt_store *st, const rt_sync_report *
             return sync_fail(&run, "engine.tasks", "%s: engine.tasks[%zu]: expected a path",
                              rt_node_where(rt_node_at(list, i)), i);
         char path[4096];
-        if (src[0] == '/')
-            snprintf(path, sizeof path, "%s", src);
-        else
-            snprintf(path, sizeof path, "%s/%s", app->settings.basedir, src);
+        source_path(app, src, path, sizeof path);
         if (sync_source(st, path, &run) != RT_EXIT_OK)
             rc = RT_EXIT_FAIL;
     }
     for (size_t i = 0; i < app->ntask_sources; i++)
         if (sync_source(st, app->task_sources[i], &run) != RT_EXIT_OK)
             rc = RT_EXIT_FAIL;
+    const char *writable = rt_store_writable_tasks(app);
+    if (writable && !source_listed(app, list, writable)) {
+        run.quiet_empty = 1;
+        if (make_dirs(writable) != 0)
+            rc = sync_fail(&run, writable, "engine.writable_tasks: cannot create %s: %s", writable,
+                           strerror(errno));
+        else if (sync_source(st, writable, &run) != RT_EXIT_OK)
+            rc = RT_EXIT_FAIL;
+    }
     if (count)
         *count = run.nseen;
-    for (size_t i = 0; i < run.nseen; i++) {
-        free(run.seen[i].key);
-        free(run.seen[i].source);
-    }
-    free(run.seen);
+    sync_run_free(&run);
+    return rc;
+}
+
+int rt_store_sync_path(rt_store *st, const char *path, const rt_sync_report *report)
+{
+    sync_run run = {NULL, 0, report, 0, NULL};
+    int rc = sync_source(st, path, &run);
+    sync_run_free(&run);
     return rc;
 }
 

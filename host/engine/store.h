@@ -52,11 +52,48 @@ typedef struct rt_sync_report {
 int rt_store_sync_tasks_report(rt_app *app, rt_store *st, const rt_sync_report *report,
                                size_t *count);
 
+/* Sync every task source (as rt_store_sync_tasks_report) and sum it up: {added: [{name,
+ * version}] (tasks new to the storage), updated: [{name, version}] (new versions of stored
+ * tasks), unchanged: N, errors: [{source, message}]}; the caller puts it. NULL when the
+ * storage cannot list its tasks (its error in rt_error_peek()). Any thread. */
+struct json_object *rt_store_sync_summary(rt_app *app, rt_store *st);
+
+/* Store the task or tasks at `path` (a task folder, .zip or collection) as
+ * rt_store_sync_tasks_report does for one source. RT_EXIT_OK, or RT_EXIT_FAIL with the problems
+ * sent to `report` (NULL: printed). */
+int rt_store_sync_path(rt_store *st, const char *path, const rt_sync_report *report);
+
+/* engine.writable_tasks (the folder tasks are authored into, resolved), or NULL when unset. It
+ * is synced by rt_store_sync_tasks* after the other sources (created when missing) unless it
+ * is one of them. */
+const char *rt_store_writable_tasks(const rt_app *app);
+
+/* The filesystem task sources rt_store_sync_tasks reads (engine.tasks resolved against the
+ * configuration's folder, --tasks, engine.writable_tasks), into *out: a malloc'd array of
+ * malloc'd strings (an entry may be NULL when out of memory) the caller frees. Returns how
+ * many. */
+size_t rt_store_task_sources(const rt_app *app, char ***out);
+
 /* Resolve `name` (and `version`, NULL for the latest) to a stored task version: its id and,
  * in *version_json, the full version record (code, schemas; caller puts it). Prints a clear
  * error ("no task named 'x' (stored: a, b)") and returns RT_EXIT_FAIL when there is none. */
 int rt_store_find_task(rt_store *st, const char *name, const char *version, int64_t *version_id,
                        struct json_object **version_json);
+
+/* The stored versions by task name, {name: [{id, version, checksum, source, ...}]}, for
+ * rt_store_revise; the caller puts it. NULL when the storage cannot list its tasks (its error
+ * in rt_error_peek()). One task_list: a sync builds it once per run. */
+struct json_object *rt_store_versions_index(rt_store *st);
+
+/* Before storing task `t` (loaded from `path`, checksum `checksum`, record `rec`), with
+ * `index` from rt_store_versions_index: when its version is already stored with other content
+ * from this same path (the folder was edited in place), make it the newest revision when that
+ * holds this content, else the next revision "VERSION+rN": t->version and rec's "version" are
+ * replaced (store_revise.c). Content from another path is left alone (the storage refuses
+ * it). 0, or -1 when out of memory. */
+struct rt_task;
+int rt_store_revise(struct json_object *index, struct rt_task *t, const char *path,
+                    const char *checksum, struct json_object *rec);
 
 /* Parse a storage JSON reply (a buffer the storage filled); NULL with a printed error. */
 struct json_object *rt_store_json(const ratchet_buf *buf, const char *what);

@@ -19,6 +19,7 @@ typedef struct rt_task_test {
     struct json_object *input;  /* "input", default {} */
     struct json_object *expect; /* "expected_output", else "expected"; NULL when neither */
     struct json_object *mock;   /* "mock" object ({http: [...] or {...}}), or NULL */
+    int should_fail;            /* "should_fail": true: the test passes when the run fails */
 } rt_task_test;
 
 typedef struct rt_task {

@@ -16,6 +16,7 @@
 #include "schema.h"       /* the JSON Schema validator */
 #include "schema_check.h" /* checking a JSON text against a task's schema */
 #include "task.h"         /* task folders and zips */
+#include "taskcheck.h"    /* validating a task folder and running one of its tests */
 #include "taskcli.h"      /* the task flags and a run request from them and the config */
 
 #endif

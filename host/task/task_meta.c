@@ -426,6 +426,12 @@ static void parse_test(rt_task_test *tt, struct json_object *doc, const char *di
     if (json_object_object_get_ex(doc, "expected_output", &v) ||
         json_object_object_get_ex(doc, "expected", &v))
         tt->expect = json_object_get(v);
+    if (json_object_object_get_ex(doc, "should_fail", &v) && v) {
+        if (json_object_is_type(v, json_type_boolean))
+            tt->should_fail = json_object_get_boolean(v);
+        else
+            rt_task_report_add(r, "%s: 'should_fail' must be true or false", disp);
+    }
     if (!json_object_object_get_ex(doc, "mock", &v) || !v)
         return;
     if (!json_object_is_type(v, json_type_object)) {

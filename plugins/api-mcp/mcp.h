@@ -11,6 +11,7 @@
  *   mcp_tools.c      the tool table, tools/list (paged), the per-task tools
  *   mcp_exec.c       running a job and waiting for its final event (execute, batch)
  *   mcp_query.c      the reading tools (lists, status, logs, trace, stored results)
+ *   mcp_author.c     the authoring tools (create, edit, validate, run the tests of a task)
  *   mcp_analyze.c    ratchet_analyze_execution_error's rule table
  *   mcp_resources.c  resources/list and resources/read (task sources and schemas)
  *   mcp_stdio.c      the stdio transport (one JSON message per line)
@@ -270,6 +271,13 @@ struct json_object *mcp_engine_json(ratchet_status st, ratchet_buf *out, const c
                                     struct json_object **err);
 /* An integer argument (number or digit string); `def` when absent, -1 when malformed. */
 int64_t mcp_arg_int(struct json_object *args, const char *key, int64_t def);
+
+/* ---- mcp_author.c --------------------------------------------------------------------------- */
+
+struct json_object *mcp_tool_create_task(mcp_call *c, struct json_object *args);
+struct json_object *mcp_tool_edit_task(mcp_call *c, struct json_object *args);
+struct json_object *mcp_tool_validate_task(mcp_call *c, struct json_object *args);
+struct json_object *mcp_tool_run_tests(mcp_call *c, struct json_object *args);
 
 /* ---- mcp_analyze.c -------------------------------------------------------------------------- */
 

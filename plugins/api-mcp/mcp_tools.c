@@ -34,6 +34,16 @@ typedef struct tool {
     "page\"},\"limit\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":1000,\"description\":"      \
     "\"Items per page (default 50)\"}"
 
+/* What create and edit share: version, tags, enabled, metadata, test_cases. */
+#define AUTHOR_COMMON                                                                              \
+    "\"version\":{\"type\":\"string\",\"description\":\"Default 0.1.0 (create) or the latest "     \
+    "bumped (edit)\"},\"tags\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"              \
+    "\"enabled\":{\"type\":\"boolean\"},\"metadata\":{\"type\":\"object\"},\"test_cases\":{"       \
+    "\"type\":\"array\",\"maxItems\":100,\"items\":{\"type\":\"object\",\"properties\":{"          \
+    "\"name\":{\"type\":\"string\"},\"input\":{},\"expected_output\":{},\"should_fail\":{"         \
+    "\"type\":\"boolean\"},\"description\":{\"type\":\"string\"}},\"required\":[\"name\","         \
+    "\"input\"]}}"
+
 static const tool tools[] = {
     {"ratchet_execute_task", "Execute a task",
      "Run a task (by id or name) with an input and wait for its result. The output comes back "
@@ -98,6 +108,45 @@ static const tool tools[] = {
      "\"input\"]}},\"execution_mode\":{\"type\":\"string\",\"enum\":[\"parallel\",\"sequential\","
      "\"dependency\"]},\"stop_on_error\":{\"type\":\"boolean\"}},\"required\":[\"requests\"]}",
      1, mcp_tool_batch},
+    {"ratchet_create_task", "Create a task",
+     "Write a new task (main.js, schemas, metadata, tests) into the server's writable task "
+     "folder (engine.writable_tasks). It is validated as `ratchet validate` does and its "
+     "test_cases run before anything is stored; a problem or a failing test is an isError "
+     "result naming it (compile errors with main.js:LINE:COL) and nothing is stored. The code "
+     "defines function main(input) returning the output.",
+     "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\",\"pattern\":"
+     "\"^[A-Za-z0-9_-]{1,100}$\"},\"description\":{\"type\":\"string\"},\"code\":{\"type\":"
+     "\"string\",\"description\":\"The text of main.js\"},\"input_schema\":{\"type\":"
+     "\"object\"},\"output_schema\":{\"type\":\"object\"}," AUTHOR_COMMON
+     "},\"required\":[\"name\",\"description\",\"code\",\"input_schema\",\"output_schema\"]}",
+     1, mcp_tool_create_task},
+    {"ratchet_edit_task", "Edit a task",
+     "Store a new version of a task written with ratchet_create_task (or any task: the new "
+     "version goes into the writable task folder). Parameters left out keep the latest "
+     "version's; without version the last number of the latest version is bumped (1.0.0 -> "
+     "1.0.1). Validated and tested like ratchet_create_task before it is stored.",
+     "{\"type\":\"object\",\"properties\":{\"task_id\":{\"type\":[\"string\",\"integer\"],"
+     "\"description\":\"The task's id or name\"},\"description\":{\"type\":\"string\"},"
+     "\"code\":{\"type\":\"string\"},\"input_schema\":{\"type\":\"object\"},"
+     "\"output_schema\":{\"type\":\"object\"}," AUTHOR_COMMON "},\"required\":[\"task_id\"]}",
+     1, mcp_tool_edit_task},
+    {"ratchet_validate_task", "Validate a task",
+     "Check a stored task as `ratchet validate` does (metadata, schemas, main.js compiling, "
+     "tests' shape), on its folder when it has one: {valid, problems: [{pointer, message}]}.",
+     "{\"type\":\"object\",\"properties\":{\"task_id\":{\"type\":[\"string\",\"integer\"],"
+     "\"description\":\"The task's id or name\"}},\"required\":[\"task_id\"]}",
+     1, mcp_tool_validate_task},
+    {"ratchet_run_task_tests", "Run a task's tests",
+     "Run a stored task's tests (tests/NAME.json of its folder) as `ratchet test` does, each "
+     "in its own process; any failing test makes the result isError, with each test's actual "
+     "and expected output.",
+     "{\"type\":\"object\",\"properties\":{\"task_id\":{\"type\":[\"string\",\"integer\"],"
+     "\"description\":\"The task's id or name\"},\"test_names\":{\"type\":\"array\","
+     "\"items\":{\"type\":\"string\"},\"description\":\"Only these tests (default: all)\"},"
+     "\"stop_on_failure\":{\"type\":\"boolean\",\"description\":\"Accepted for "
+     "compatibility; every selected test runs\"},\"include_traces\":{\"type\":\"boolean\"},"
+     "\"parallel\":{\"type\":\"boolean\"}},\"required\":[\"task_id\"]}",
+     1, mcp_tool_run_tests},
     {"ratchet_store_result", "Store a result",
      "Keep a task result (input and output) for later reference with ratchet_get_results. Kept "
      "in this server process's memory only.",

@@ -88,5 +88,6 @@ expect_err_contains "no live key named 'reader'" "second revoke says why"
 
 kill -TERM "$SERVE"
 wait "$SERVE" && RC=0 || RC=$?
+OUT="" ERR=$(tail -n 40 "$WORK/serve.err")
 expect_rc 0 "serve exits 0"
 finish

@@ -43,8 +43,11 @@ endif()
 # conformance suite (these two skip with 77 when Node or the npm registry is not there).
 if(TARGET plugin_api_mcp OR "api-mcp" IN_LIST RATCHET_STATIC_PLUGINS)
   ratchet_integration_test(mcp_protocol)
+  ratchet_integration_test(mcp_authoring)
   ratchet_integration_test(mcp_sdk)
   ratchet_integration_test(mcp_conformance)
   set_tests_properties(integration.mcp_sdk integration.mcp_conformance PROPERTIES
     SKIP_RETURN_CODE 77)
 endif()
+ratchet_integration_test(watcher)
+ratchet_integration_test(tasks_sync)

@@ -376,6 +376,9 @@ const ratchet_engine_api fake_engine_api = {
     e_subscribe,
     e_unsubscribe,
     e_key_verify,
+    NULL, /* task_write, task_validate, task_test (1.1): api-rest does not use them */
+    NULL,
+    NULL,
 };
 
 void fake_deliver(uint64_t seq, const char *event_json)

@@ -162,6 +162,7 @@ static void test_tasks_sync_reports(void **state)
     ratchet_buf out = RATCHET_BUF_INIT;
     json_object *r = answer(f->eng->tasks_sync(&out), RATCHET_OK, &out);
     assert_int_equal(json_object_array_length(get(r, "added")), 0);
+    assert_int_equal(json_object_array_length(get(r, "updated")), 0);
     assert_int_equal(num(r, "unchanged"), 9);
     assert_int_equal(json_object_array_length(get(r, "errors")), 0);
     json_object_put(r);

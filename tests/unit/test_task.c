@@ -455,6 +455,9 @@ static void test_tests_parsing(void **state)
     put(f, "t/tests/e.json", "[]");
     snprintf(msg, sizeof msg, "%s/t/tests/e.json: must be a JSON object", f->dir);
     load_fails(path_of(f, "t"), msg);
+    put(f, "t/tests/e.json", "{\"should_fail\": \"yes\"}");
+    snprintf(msg, sizeof msg, "%s/t/tests/e.json: 'should_fail' must be true or false", f->dir);
+    load_fails(path_of(f, "t"), msg);
 }
 
 static void test_check_reports_everything(void **state)

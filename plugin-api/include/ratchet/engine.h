@@ -48,7 +48,7 @@
 
 #define RATCHET_ENGINE_INTERFACE "ratchet.engine"
 #define RATCHET_ENGINE_MAJOR     1
-#define RATCHET_ENGINE_MINOR     0
+#define RATCHET_ENGINE_MINOR     1
 
 /* A live subscription to engine events (subscribe()). Opaque. */
 typedef struct ratchet_engine_sub ratchet_engine_sub;
@@ -59,9 +59,11 @@ typedef struct ratchet_engine_sub ratchet_engine_sub;
  * the call) is one of
  *
  *   {"type": "status", "jobId", "executionId" (null while queued), "taskName", "status",
- *    "attempt", "time", "final": bool, "output"?, "error"?}
+ *    "attempt", "time", "final": bool, "output"?, "error"?, "durationMs"?}
  *       status: queued, running, retrying, completed, failed, cancelled; `final` on the
  *       last status of a job (completed, failed, cancelled), which carries output or error.
+ *       durationMs: on the status that ends an attempt that ran, its execution's duration
+ *       as recorded.
  *   {"type": "log", "jobId", "executionId", "time", "level", "message"}
  *       a console line of the running execution, as it is written.
  *   {"type": "fetch", "jobId", "executionId", "time", "method", "url", "status",
@@ -114,7 +116,9 @@ typedef struct ratchet_engine_api {
      * Answers the task. */
     ratchet_status (*task_set_enabled)(const char *ref, int enabled, ratchet_buf *out);
     /* Read the configured task sources again and store new versions: {added: [{name,
-     * version}], unchanged: N, errors: [{source, message}]}. */
+     * version}] (tasks new to the storage), updated: [{name, version}] (since 1.5: new
+     * versions of stored tasks; before, they were listed under added), unchanged: N,
+     * errors: [{source, message}]}. */
     ratchet_status (*tasks_sync)(ratchet_buf *out);
 
     /* ---- jobs -------------------------------------------------------------------------- */
@@ -194,6 +198,57 @@ typedef struct ratchet_engine_api {
      * *scope (1 read, 2 write, 3 admin: ratchet_http_scope); RATCHET_NOTFOUND when it is
      * unknown or revoked. Keys are stored hashed; this hashes `secret` and looks it up. */
     ratchet_status (*key_verify)(const char *secret, ratchet_buf *name, int *scope);
+
+    /* ---- task authoring: since 1.1 --------------------------------------------------------
+     * A host of interface minor 0 has none of these: check
+     * RATCHET_HAS_FIELD(eng, ratchet_engine_api, task_write) (and so on) before calling.
+     *
+     * Tasks are written into the folder named by the core option engine.writable_tasks (one
+     * subfolder per task, in the task format of `ratchet validate`), which is also a task
+     * source. Without it task_write fails with BAD_REQUEST saying how to enable it. The calls
+     * are serialised; each may run task code in child processes (validation compiles main.js,
+     * tests execute it, each run bounded by execution.timeout and at most 60 s), so it may
+     * take that long. */
+
+    /* Create (replace = 0) or edit (replace = 1) a task. task_json: {name, version?,
+     * description?, code (the text of main.js), inputSchema?, outputSchema?, tags?: [string],
+     * metadata?: {..}, tests?: [{name?, input, expected_output?, should_fail?}]}. The task is
+     * written into a hidden folder beside its final place, validated as `ratchet validate`
+     * does, its tests run as `ratchet test` runs them, and only when all of that passes moved
+     * into place (WRITABLE/NAME) and stored as a new version (as serve's sync stores it).
+     *
+     * Create: the name must be new (CONFLICT otherwise); version defaults to "0.1.0". Edit: the
+     * task must exist (NOT_FOUND); members left out are taken from its latest stored version
+     * (code, schemas, description, tags, metadata) and, for tests, from its folder in
+     * engine.writable_tasks, else from the folder or .zip that version was loaded from. An edit without a version bumps the last number
+     * of the latest version (1.2.3 -> 1.2.4; "beta" -> "beta.1"); a version that is already
+     * stored is a CONFLICT.
+     *
+     * Refused with VALIDATION_ERROR, a detail per problem ({pointer, message}; pointer /name,
+     * /code, /inputSchema, /tests/N ...): a name not matching [A-Za-z0-9_-]{1,100}, a version
+     * not matching [A-Za-z0-9._+-]{1,64}, code over 1 MiB, a schema, the metadata or a test
+     * over 256 KiB, a description over 64 KiB, more than 100 tests or 50 tags, a test name not
+     * matching [A-Za-z0-9_-]{1,100} (default test-001, ...), a problem `ratchet validate`
+     * reports (compile errors carry main.js:LINE:COL), a failing test (a should_fail test
+     * passes when its run fails). Nothing is written or stored then; the checks and tests run
+     * in a child process (`ratchet check-task`), never in the caller's.
+     *
+     * Answers {task (as task_get), path, validation: {valid: true, problems: []}, tests:
+     * {total, passed, failed, results: [{name, status: "passed"|"failed", durationMs, input,
+     * expectedOutput, actualOutput, shouldFail, error?}]}}. */
+    ratchet_status (*task_write)(const char *task_json, int replace, ratchet_buf *out);
+    /* Validate a stored task's latest version (ref: id or name) as `ratchet validate` does: on
+     * its folder when it was loaded from one that still holds that version (`source` of the
+     * version), else on its stored code, schemas and metadata written to a temporary folder.
+     * Answers {task, version, checked: "source"|"stored", source, valid, problems: [{pointer,
+     * message}]} (problems are the answer, not an error). */
+    ratchet_status (*task_validate)(const char *ref, ratchet_buf *out);
+    /* Run a stored task's tests (its folder as in task_validate; stored code alone has no
+     * tests) as `ratchet test` does. names_json: a JSON array of test names, or NULL / "" for
+     * all (an unknown name is a VALIDATION_ERROR listing the tests). Answers {task, version,
+     * checked, source, total, passed, failed, results: [...as in task_write]}; failing tests
+     * are the answer, not an error. */
+    ratchet_status (*task_test)(const char *ref, const char *names_json, ratchet_buf *out);
 } ratchet_engine_api;
 
 #endif /* RATCHET_ENGINE_H */
