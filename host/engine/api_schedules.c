@@ -50,6 +50,16 @@ static struct json_object *find_schedule(rt_api *a, const char *ref, ratchet_sta
     return found;
 }
 
+/* The current API (*a) and the schedule `ref` names; NULL with *rc and the error in `out` when
+ * there is no current API or no such schedule. */
+static struct json_object *enter_schedule(const char *ref, rt_api **a, ratchet_status *rc,
+                                          ratchet_buf *out, size_t mark)
+{
+    *a = rt_api_enter(out, mark);
+    *rc = RATCHET_ERR;
+    return *a ? find_schedule(*a, ref, rc, out, mark) : NULL;
+}
+
 /* The storage record plus outputDestinations (from meta.outputs) for symmetry with create. */
 static struct json_object *schedule_record(struct json_object *s)
 {
@@ -332,11 +342,9 @@ static ratchet_status schedule_update(const char *ref, const char *patch_json, r
 static ratchet_status schedule_delete(const char *ref, ratchet_buf *out)
 {
     size_t mark = out->len;
-    rt_api *a = rt_api_enter(out, mark);
-    if (!a)
-        return RATCHET_ERR;
+    rt_api *a;
     ratchet_status rc;
-    struct json_object *sch = find_schedule(a, ref, &rc, out, mark);
+    struct json_object *sch = enter_schedule(ref, &a, &rc, out, mark);
     if (sch) {
         rt_error_clear();
         rc = a->vt->schedule_remove(a->si, json_object_get_int64(rt_api_member(sch, "id")));
@@ -351,11 +359,9 @@ static ratchet_status schedule_delete(const char *ref, ratchet_buf *out)
 static ratchet_status schedule_set_enabled(const char *ref, int enabled, ratchet_buf *out)
 {
     size_t mark = out->len;
-    rt_api *a = rt_api_enter(out, mark);
-    if (!a)
-        return RATCHET_ERR;
+    rt_api *a;
     ratchet_status rc;
-    struct json_object *sch = find_schedule(a, ref, &rc, out, mark);
+    struct json_object *sch = enter_schedule(ref, &a, &rc, out, mark);
     int64_t next_ms = 0;
     rt_error err;
     /* Enabling computes the next run from now, as `schedules enable` does. */
@@ -378,11 +384,9 @@ static ratchet_status schedule_set_enabled(const char *ref, int enabled, ratchet
 static ratchet_status schedule_trigger(const char *ref, ratchet_buf *out)
 {
     size_t mark = out->len;
-    rt_api *a = rt_api_enter(out, mark);
-    if (!a)
-        return RATCHET_ERR;
+    rt_api *a;
     ratchet_status rc;
-    struct json_object *sch = find_schedule(a, ref, &rc, out, mark);
+    struct json_object *sch = enter_schedule(ref, &a, &rc, out, mark);
     struct json_object *en = rt_api_member(sch, "enabled");
     const api_version *v = NULL;
     if (sch && en && !json_object_get_boolean(en))

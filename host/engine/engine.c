@@ -20,17 +20,7 @@
 #include "pool.h"
 #include "relay.h"
 #include "schedule.h"
-
-typedef struct cached_task {
-    int64_t id;
-    struct json_object *rec;  /* task_version_get record: name, version, uuid, code, schemas */
-    rt_schema *output_schema; /* compiled once; NULL when the task has none */
-    /* The compiled program sent to workers: borrowed from rec's "program" when it was stored by
-     * this compiler version, else from `own` (compiled here once). NULL code: compile_error. */
-    const char *code, *modules, *map;
-    rt_program *own;
-    char *compile_error;
-} cached_task;
+#include "task_cache.h"
 
 #define RT_FLUSH_MS    5 /* outcomes wait at most this long to share a transaction */
 #define RT_FLUSH_BATCH 64
@@ -51,8 +41,7 @@ struct rt_engine {
     rt_pool pool;
     char owner[96];
     int64_t lease_ms, grace_ms, timeout_ms, memory_bytes;
-    cached_task *tasks;
-    size_t ntasks;
+    rt_task_cache tasks;
     pending_finish *fins;
     size_t nfins, fincap;
     int64_t first_pending_ms; /* when the oldest unflushed outcome was queued */
@@ -103,94 +92,11 @@ void rt_engine_histograms(rt_engine *e, rt_histogram *duration, rt_histogram *qu
     rt_view_histograms(&e->view, duration, queue_wait);
 }
 
-/* ---- task versions ------------------------------------------------------------------------ */
-
-static const char *rec_str(struct json_object *rec, const char *key);
-
-/* Fill t's program from the record: the stored one when this compiler version made it, else
- * main.js compiled now (a version stored by an older Ratchet). */
-static void task_program(cached_task *t)
-{
-    struct json_object *prog = NULL;
-    const char *compiler = NULL;
-    if (json_object_object_get_ex(t->rec, "program", &prog) && prog)
-        compiler = rec_str(prog, "compiler");
-    if (compiler && strcmp(compiler, rt_program_compiler()) == 0) {
-        t->code = rec_str(prog, "code") ? rec_str(prog, "code") : rec_str(t->rec, "code");
-        t->modules = rec_str(prog, "modules");
-        t->map = rec_str(prog, "map");
-        return;
-    }
-    const char *src = rec_str(t->rec, "code");
-    rt_error err;
-    if (!src) {
-        t->compile_error = strdup("the task version has no code");
-    } else if (!(t->own = rt_program_compile(src, strlen(src), &err))) {
-        t->compile_error = strdup(err.msg);
-    } else {
-        t->code = t->own->code;
-        t->modules = t->own->modules;
-        t->map = t->own->map_text;
-    }
-    if (t->compile_error)
-        rt_log(RATCHET_LOG_WARN, "task version %lld: %s", (long long)t->id, t->compile_error);
-}
-
-static cached_task *task_entry(rt_engine *e, int64_t id)
-{
-    for (size_t i = 0; i < e->ntasks; i++)
-        if (e->tasks[i].id == id)
-            return &e->tasks[i];
-    ratchet_buf out = RATCHET_BUF_INIT;
-    struct json_object *rec = NULL;
-    if (e->vt->task_version_get(e->si, id, &out) == RATCHET_OK && out.data)
-        rec = json_tokener_parse(out.data);
-    rt_buf_free(&out);
-    cached_task *grown = rec ? realloc(e->tasks, (e->ntasks + 1) * sizeof *grown) : NULL;
-    if (!grown) {
-        json_object_put(rec);
-        return NULL;
-    }
-    e->tasks = grown;
-    struct json_object *schema = NULL;
-    rt_schema *compiled = NULL;
-    rt_error err;
-    if (json_object_object_get_ex(rec, "outputSchema", &schema) && schema &&
-        !(compiled = rt_schema_compile(schema, NULL, NULL, NULL, &err)))
-        rt_log(RATCHET_LOG_WARN, "task version %lld: output schema unusable: %s", (long long)id,
-               err.msg);
-    grown[e->ntasks] = (cached_task){.id = id, .rec = rec, .output_schema = compiled};
-    task_program(&grown[e->ntasks]);
-    return &grown[e->ntasks++];
-}
-
 static struct json_object *task_record(rt_engine *e, int64_t id)
 {
-    cached_task *t = task_entry(e, id);
+    rt_cached_task *t = rt_task_cache_get(&e->tasks, id);
     return t ? t->rec : NULL;
 }
-
-typedef struct schema_why {
-    ratchet_buf *text;
-    size_t count;
-} schema_why;
-
-static void note_schema_error(void *data, const char *pointer, const char *keyword,
-                              const char *message)
-{
-    schema_why *w = data;
-    if (w->count++ < 5)
-        rt_buf_printf(w->text, "%s%s: %s: %s", w->count > 1 ? "; " : "",
-                      rt_schema_pointer_display(pointer), keyword, message);
-}
-
-static const char *rec_str(struct json_object *rec, const char *key)
-{
-    struct json_object *v;
-    return json_object_object_get_ex(rec, key, &v) && v ? json_object_get_string(v) : NULL;
-}
-
-/* ---- finishing attempts ------------------------------------------------------------------- */
 
 static char *error_json(const char *kind, const char *name, const char *message, const char *stack)
 {
@@ -304,7 +210,7 @@ static void announce_finish(rt_engine *e, const pending_finish *p)
     }
     struct json_object *rec = task_record(e, p->task_version_id);
     /* durationMs as storage recorded it (job_finish stores a negative one as 0). */
-    rt_events_emit_outcome(p->f.job_id, p->f.execution_id, rec ? rec_str(rec, "name") : NULL,
+    rt_events_emit_outcome(p->f.job_id, p->f.execution_id, rec ? rt_rec_str(rec, "name") : NULL,
                            finish_status(p->f.kind), p->attempt, p->f.output_json,
                            p->f.kind == RATCHET_FINISH_REQUEUE ? NULL : p->f.error_json,
                            p->f.started_ms && p->f.kind != RATCHET_FINISH_REQUEUE
@@ -444,14 +350,9 @@ static void on_result(rt_engine *e, rt_slot *s, const rt_ipc_result *r)
     rt_events_emit_logs(s->job.job_id, s->job.execution_id, r->logs.obj);
     char *logs = rt_slot_logs_take(s);
     if (r->outcome == RATCHET_EXEC_OK) {
-        cached_task *t = task_entry(e, s->job.task_version_id);
+        rt_cached_task *t = rt_task_cache_get(&e->tasks, s->job.task_version_id);
         ratchet_buf why = RATCHET_BUF_INIT;
-        schema_why w = {&why, 0};
-        if (t && t->output_schema) {
-            rt_buf_puts(&why, "does not match output.schema.json: ");
-            rt_schema_validate(t->output_schema, r->output.obj, note_schema_error, &w);
-        }
-        if (w.count > 0) {
+        if (t && !rt_cached_task_output_ok(t, r->output.obj, &why)) {
             finish(e, s, RATCHET_FINISH_RETRY, NULL,
                    error_json("output invalid", NULL, why.data, NULL), logs);
         } else {
@@ -580,7 +481,7 @@ static void send_job(rt_engine *e, rt_slot *s, ratchet_claimed_job *job)
     s->timeout_ms = e->timeout_ms;
     s->deadline_ms = s->job_started_ms + e->timeout_ms;
     s->fetcher = rt_job_http_new();
-    cached_task *task = task_entry(e, job->task_version_id);
+    rt_cached_task *task = rt_task_cache_get(&e->tasks, job->task_version_id);
     struct json_object *rec = task ? task->rec : NULL;
     char execution[32];
     snprintf(execution, sizeof execution, "%lld", (long long)job->execution_id);
@@ -590,9 +491,9 @@ static void send_job(rt_engine *e, rt_slot *s, ratchet_claimed_job *job)
     m.id = job->job_id;
     m.execute.job_id = job->job_id;
     m.execute.execution_id = execution;
-    m.execute.task.name = rec ? rec_str(rec, "name") : "?";
-    m.execute.task.version = rec ? rec_str(rec, "version") : "?";
-    m.execute.task.uuid = rec ? rec_str(rec, "uuid") : NULL;
+    m.execute.task.name = rec ? rt_rec_str(rec, "name") : "?";
+    m.execute.task.version = rec ? rt_rec_str(rec, "version") : "?";
+    m.execute.task.uuid = rec ? rt_rec_str(rec, "uuid") : NULL;
     m.execute.task.code = task ? task->code : NULL;
     m.execute.task.modules = task ? task->modules : NULL;
     m.execute.task.map = task ? task->map : NULL;
@@ -824,6 +725,8 @@ rt_engine *rt_engine_new(rt_app *app, rt_store *st, char **worker_argv, rt_error
     e->st = st;
     e->vt = st->vt;
     e->si = st->inst;
+    e->tasks.vt = st->vt;
+    e->tasks.si = st->inst;
     e->wake[0] = e->wake[1] = -1;
     rt_view_init(&e->view);
     const ratchet_config *eng = rt_settings_section(&app->settings, "engine");
@@ -975,13 +878,7 @@ void rt_engine_free(rt_engine *e)
 {
     if (!e)
         return;
-    for (size_t i = 0; i < e->ntasks; i++) {
-        json_object_put(e->tasks[i].rec);
-        rt_schema_free(e->tasks[i].output_schema);
-        rt_program_free(e->tasks[i].own);
-        free(e->tasks[i].compile_error);
-    }
-    free(e->tasks);
+    rt_task_cache_free(&e->tasks);
     free(e->fins);
     free(e->backlog);
     rt_view_destroy(&e->view);
