@@ -36,6 +36,7 @@ static ratchet_status mount_routes(rest *r)
     size_t n = 0;
     const rest_op *ops = rest_ops(&n);
     ratchet_http_route *routes = rest_host->calloc(n, sizeof *routes);
+    rest_host->free(r->bindings); /* a start after a stop */
     r->bindings = rest_host->calloc(n, sizeof *r->bindings);
     if (!routes || !r->bindings) {
         rest_host->free(routes);
@@ -105,9 +106,9 @@ static void rest_stop(void *instance)
         r->http->unmount(r->ctx);
     r->mounted = 0;
     rest_reaper_stop(r);
-    /* No handler runs any more (unmount waited for them), so the routes' user pointers go. */
-    rest_host->free(r->bindings);
-    r->bindings = NULL;
+    /* The routes' user pointers stay until destroy(): unmount() waits only shutdown_timeout, and
+     * a request matched before it (its body still arriving) may reach its handler until the
+     * http instance stops; it then finds r->stopping set. */
 }
 
 static void rest_destroy(void *instance)

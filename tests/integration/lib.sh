@@ -10,6 +10,11 @@ cleanup_hooks=()
 on_exit() {
   local h
   for h in "${cleanup_hooks[@]+"${cleanup_hooks[@]}"}"; do eval "$h" || true; done
+  # A failed test shows why the server misbehaved before its files go.
+  if [ "$FAILURES" -gt 0 ] && [ -s "$WORK/serve.err" ]; then
+    echo "--- last lines of serve's stderr ---" >&2
+    tail -n 40 "$WORK/serve.err" >&2
+  fi
   rm -rf "$WORK"
 }
 trap on_exit EXIT
