@@ -70,9 +70,11 @@ run "$R" run-once --from-fs "$WORK/badout"
 expect_rc 1 "output invalid"
 expect_err_contains "output invalid: does not match output.schema.json: /sum" "output invalid message"
 
-# A runaway loop is killed at the timeout (plus at most 100 ms; more under sanitizers).
-slack=100
-[[ "${RATCHET_C_FLAGS:-}" == *sanitize* ]] && slack=600
+# A runaway loop is killed at the timeout, not left to run: the whole command (start-up
+# included) ends well before twice the timeout, also on a loaded CI machine (more slack under
+# sanitizers). This checks that the limit holds, not how fast the kill is.
+slack=800
+[[ "${RATCHET_C_FLAGS:-}" == *sanitize* ]] && slack=1500
 mktask "$WORK/spin" 'function main(input) { for (;;) {} }'
 t0=$(date +%s%N)
 run "$R" run-once --from-fs "$WORK/spin" --timeout 1
