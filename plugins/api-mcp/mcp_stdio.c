@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mcp.h"
@@ -116,6 +117,33 @@ static int feed(stdio_state *st, const char *buf, size_t len)
     return 1;
 }
 
+
+/* Wait until no tool call is in flight: 1 then, 0 when stop() asked the reader to end first. */
+static int wait_calls_or_stop(stdio_state *st)
+{
+    mcp *m = st->m;
+    for (;;) {
+        pthread_mutex_lock(&m->lock);
+        if (m->ncalls > 0) {
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_nsec += 200 * 1000000L;
+            if (until.tv_nsec >= 1000000000L) {
+                until.tv_sec++;
+                until.tv_nsec -= 1000000000L;
+            }
+            pthread_cond_timedwait(&m->idle, &m->lock, &until);
+        }
+        int idle = m->ncalls == 0;
+        pthread_mutex_unlock(&m->lock);
+        if (idle)
+            return 1;
+        struct pollfd stop = {st->stop_pipe[0], POLLIN, 0};
+        if (poll(&stop, 1, 0) > 0)
+            return 0;
+    }
+}
+
 static void *reader_main(void *arg)
 {
     stdio_state *st = arg;
@@ -142,6 +170,10 @@ static void *reader_main(void *arg)
         }
     }
     mcp *m = st->m;
+    /* A client that writes its requests and closes stdin still gets its answers: the host is
+     * asked to stop once the tool calls in flight have ended (or stop() came first). */
+    if (!wait_calls_or_stop(st))
+        return NULL;
     mcp_host->log(m->ctx, RATCHET_LOG_INFO, "%s: asking the host to stop", why);
     if (RATCHET_HAS_FIELD(mcp_host, ratchet_host_api, request_stop) && mcp_host->request_stop)
         mcp_host->request_stop(m->ctx, why);

@@ -217,4 +217,14 @@ bad_options 'path: mcp' "create failed: path must start with '/' (e.g. /mcp), no
 bad_options 'allowed_origins: "http://x"' \
   'bad.yaml:4:32: allowed_origins must be a list of origins such as "http://localhost:3000"'
 bad_options 'transport: sse' "options.transport: expected one of http|stdio, got 'sse'"
+# A client that writes its requests and closes stdin at once still gets every answer: mcp-serve
+# stops only after the tool call in flight has ended, and exits 0.
+printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"pipe","version":"1"}}}' \
+  '{"jsonrpc":"2.0","method":"notifications/initialized"}' \
+  '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"task_addition","arguments":{"num1":1,"num2":2}}}' \
+  >"$WORK/pipe.in"
+run timeout 60 "$RATCHET_BIN" --data-dir "$WORK/data-pipe" "${TASKS[@]}" mcp-serve <"$WORK/pipe.in"
+expect_rc 0 "mcp-serve exits 0 after stdin closed"
+expect_out_contains '"structuredContent":{"sum":3}' "the call sent before EOF is answered with its output"
+
 finish
