@@ -293,6 +293,10 @@ struct json_object *mcp_resources_read(mcp *m, const char *uri, int *code, char 
 /* Encode / decode a page cursor (an offset). -1 for a malformed cursor. */
 void mcp_cursor_encode(int64_t offset, char *buf, size_t cap);
 int64_t mcp_cursor_decode(const char *cursor);
+/* The offset a list cursor names (0 for none); -1 with the reason in why[cap] when invalid. */
+int64_t mcp_page_offset(const char *cursor, char *why, size_t cap);
+/* The items of engine tasks_list for `query_json` (a new reference), or NULL. */
+struct json_object *mcp_task_items(mcp *m, const char *query_json);
 
 /* ---- transports ----------------------------------------------------------------------------- */
 

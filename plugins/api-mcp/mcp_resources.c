@@ -75,28 +75,35 @@ int64_t mcp_cursor_decode(const char *cursor)
     return end && end != raw + 2 && !*end && n >= 0 && n < 1000000 ? n : -1;
 }
 
-/* Every task (at most 1,000: the engine's list limit), sorted by name. */
-static struct json_object *all_tasks(mcp *m)
+/* The tasks of a tasks_list query (its items), or NULL. */
+struct json_object *mcp_task_items(mcp *m, const char *query_json)
 {
     ratchet_buf out = RATCHET_BUF_INIT;
     struct json_object *list = NULL, *items = NULL;
-    if (m->eng->tasks_list("{\"sort\":\"name\",\"order\":\"asc\",\"limit\":1000}", &out) ==
-            RATCHET_OK &&
-        (list = mcp_from_text(out.data)) && json_object_object_get_ex(list, "items", &items))
+    if (m->eng->tasks_list(query_json, &out) == RATCHET_OK && (list = mcp_from_text(out.data)) &&
+        json_object_object_get_ex(list, "items", &items))
         items = json_object_get(items);
     json_object_put(list);
     mcp_host->buf_free(&out);
     return items;
 }
 
-struct json_object *mcp_resources_list(mcp *m, const char *cursor, char *why, size_t cap)
+int64_t mcp_page_offset(const char *cursor, char *why, size_t cap)
 {
     int64_t offset = cursor ? mcp_cursor_decode(cursor) : 0;
-    if (offset < 0) {
+    if (offset < 0)
         snprintf(why, cap, "invalid cursor: pass the nextCursor of the previous page");
+    return offset;
+}
+
+struct json_object *mcp_resources_list(mcp *m, const char *cursor, char *why, size_t cap)
+{
+    int64_t offset = mcp_page_offset(cursor, why, cap);
+    if (offset < 0)
         return NULL;
-    }
-    struct json_object *tasks = all_tasks(m);
+    /* Every task (at most 1,000: the engine's list limit), sorted by name. */
+    struct json_object *tasks =
+        mcp_task_items(m, "{\"sort\":\"name\",\"order\":\"asc\",\"limit\":1000}");
     size_t total = (tasks ? mcp_array_len(tasks) : 0) * NFILES, i = (size_t)offset;
     struct json_object *r = json_object_new_object(), *list = json_object_new_array();
     for (; i < total && i < (size_t)offset + (size_t)m->page_size; i++) {

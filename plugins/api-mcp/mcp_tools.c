@@ -282,29 +282,16 @@ static struct json_object *task_tool_def(struct json_object *task)
     return d;
 }
 
-/* The enabled tasks (items of tasks_list), or NULL. */
-static struct json_object *enabled_tasks(mcp *m)
-{
-    ratchet_buf out = RATCHET_BUF_INIT;
-    struct json_object *list = NULL, *items = NULL;
-    if (m->eng->tasks_list("{\"where\":[{\"field\":\"enabled\",\"op\":\"eq\",\"value\":true}],"
-                           "\"sort\":\"name\",\"order\":\"asc\",\"limit\":1000}",
-                           &out) == RATCHET_OK &&
-        (list = mcp_from_text(out.data)) && json_object_object_get_ex(list, "items", &items))
-        items = json_object_get(items);
-    json_object_put(list);
-    mcp_host->buf_free(&out);
-    return items;
-}
-
 struct json_object *mcp_tools_list(mcp *m, const char *cursor, char *why, size_t cap)
 {
-    int64_t offset = cursor ? mcp_cursor_decode(cursor) : 0;
-    if (offset < 0) {
-        snprintf(why, cap, "invalid cursor: pass the nextCursor of the previous page");
+    int64_t offset = mcp_page_offset(cursor, why, cap);
+    if (offset < 0)
         return NULL;
-    }
-    struct json_object *tasks = m->task_tools ? enabled_tasks(m) : NULL;
+    struct json_object *tasks =
+        m->task_tools ? mcp_task_items(m, "{\"where\":[{\"field\":\"enabled\",\"op\":\"eq\","
+                                          "\"value\":true}],\"sort\":\"name\",\"order\":\"asc\","
+                                          "\"limit\":1000}")
+                      : NULL;
     size_t ntasks = tasks ? mcp_array_len(tasks) : 0, total = NTOOLS + ntasks;
     struct json_object *r = json_object_new_object(), *list = json_object_new_array();
     size_t i = (size_t)offset;
