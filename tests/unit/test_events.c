@@ -8,6 +8,7 @@
 
 #include <json-c/json.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -255,6 +256,18 @@ static void test_unsubscribe_while_publishing(void **state)
         c->magic = 0; /* any later call would fail the magic check */
         free(c);
     }
+    /* Momentary subscriptions may all fall between two events; one held until an event has
+     * arrived (with a deadline) shows delivery works while the publisher runs. */
+    counted *held = calloc(1, sizeof *held);
+    held->magic = 0x5eed;
+    ratchet_engine_sub *s = rt_events_subscribe(h, 0, 0, 0, count_event, held);
+    assert_non_null(s);
+    int64_t deadline = mono_now() + 10000;
+    while (__atomic_load_n(&held->n, __ATOMIC_ACQUIRE) == 0 && mono_now() < deadline)
+        sched_yield();
+    rt_events_unsubscribe(s);
+    delivered += held->n;
+    free(held);
     __atomic_store_n(&p.stop, 1, __ATOMIC_RELEASE);
     pthread_join(t, NULL);
     assert_true(p.published >= 20000);
