@@ -87,8 +87,12 @@ static void put_i64(enc *e, int64_t v)
 static void put_double(enc *e, double v)
 {
     char tmp[40];
-    /* Durations: microsecond precision is plenty, and NaN/Infinity are not JSON. */
-    int n = snprintf(tmp, sizeof tmp, "%.3f", isfinite(v) ? v : 0.0);
+    /* Durations: microsecond precision is plenty, and NaN/Infinity are not JSON. A peer may
+     * send any finite number (1e308 decodes), and "%.3f" of that is 300 digits: beyond 1e15
+     * the shortest exact form is written instead. */
+    if (!isfinite(v))
+        v = 0.0;
+    int n = snprintf(tmp, sizeof tmp, fabs(v) < 1e15 ? "%.3f" : "%.17g", v);
     if (n > 0 && (size_t)n < sizeof tmp)
         put(e, tmp, (size_t)n);
     else if (e->rc == RATCHET_OK)

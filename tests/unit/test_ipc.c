@@ -245,6 +245,14 @@ static void test_round_trip_worker_messages(void **state)
     json_object_put(m.result.logs.obj);
     json_object_put(m.result.http.obj);
 
+    /* The largest finite duration a peer may send still encodes (found by fuzz_ipc: "%.3f"
+     * of 1e308 overflowed the number buffer). */
+    m.result.logs = m.result.http = (rt_ipc_json){0};
+    m.result.duration_ms = 1e308;
+    round_trip(&m, &b, &d);
+    assert_true(d.result.duration_ms == 1e308);
+    rt_ipc_msg_free(&d);
+
     /* JSON null is a valid output. */
     m.result.output = (rt_ipc_json){0};
     m.result.logs = m.result.http = (rt_ipc_json){0};
