@@ -244,17 +244,20 @@ static int jobs_list(rt_app *app, int argc, char **argv)
 static int jobs_run(rt_app *app, int argc, char **argv)
 {
     if (argc < 2)
-        return rt_usage_error("jobs", "missing subcommand (submit, list, show, cancel, retry)");
+        return rt_usage_error("jobs",
+                              "missing subcommand (submit, list, show, wait, cancel, retry)");
     const char *sub = argv[1];
     if (strcmp(sub, "submit") == 0)
         return jobs_submit(app, argc, argv);
     if (strcmp(sub, "list") == 0)
         return jobs_list(app, argc, argv);
+    if (strcmp(sub, "wait") == 0)
+        return rt_jobs_wait(app, argc, argv);
     if (strcmp(sub, "show") == 0 || strcmp(sub, "cancel") == 0 || strcmp(sub, "retry") == 0)
         return jobs_one(app, argc, argv);
     return rt_usage_error("jobs",
-                          "unknown subcommand '%s' (expected submit, list, show, cancel "
-                          "or retry)",
+                          "unknown subcommand '%s' (expected submit, list, show, wait, "
+                          "cancel or retry)",
                           sub);
 }
 
@@ -267,7 +270,8 @@ const rt_command rt_cmd_jobs = {
     "       ratchet jobs submit --task NAME --batch FILE   (one input JSON per line; one\n"
     "                                                      transaction; FILE - is stdin)\n"
     "       ratchet jobs list [--status S] [--task NAME] [--limit N] [--json]\n"
-    "       ratchet jobs show|cancel|retry ID [--json]\n\n"
+    "       ratchet jobs show|cancel|retry ID [--json]\n"
+    "       ratchet jobs wait [ID...] [--timeout DURATION] [--json]\n\n"
     "Works on the engine's storage (engine.data_dir or --data-dir), also while `ratchet serve`\n"
     "runs; --tasks PATH stores the tasks in PATH first. The input is checked against the\n"
     "task's input schema before anything is queued. Priorities: low, normal (default), high,\n"
@@ -276,7 +280,10 @@ const rt_command rt_cmd_jobs = {
     "first job. --wait blocks until the job ends and exits 1 if it failed. Retries: "
     "--max-retries,\n"
     "else the task's metadata \"max_retries\", else engine.max_retries. cancel stops a\n"
-    "running job's worker; retry requeues a failed or cancelled job.\n\n"
+    "running job's worker; retry requeues a failed or cancelled job. wait blocks until the\n"
+    "given jobs end (exit 1 if one did not complete), or with no ids until nothing is queued,\n"
+    "running or waiting to be retried (jobs queued with a later --at count as queued); it\n"
+    "sleeps on the storage's wake-ups, so it costs next to nothing while it waits.\n\n"
     "Outputs: when the job ends (completed, or failed for good) its output is delivered.\n"
     "--webhook URL POSTs the output JSON (retried on 429, 5xx and network errors). --outputs\n"
     "takes a JSON array of destinations: {\"type\": \"webhook\", \"url\", \"method\",\n"

@@ -29,39 +29,6 @@ static const char *field_str(struct json_object *o, const char *key)
                : json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
 }
 
-static int is_final(const char *status)
-{
-    return strcmp(status, "completed") == 0 || strcmp(status, "failed") == 0 ||
-           strcmp(status, "cancelled") == 0;
-}
-
-/* Wait for a job to end: storage wait() wakes on changes (also from the server process). */
-static int wait_for_job(rt_store *st, int64_t id, int json)
-{
-    for (;;) {
-        ratchet_buf out = RATCHET_BUF_INIT;
-        ratchet_status s = st->vt->job_get(st->inst, id, &out);
-        if (s != RATCHET_OK) {
-            rt_buf_free(&out);
-            return rt_store_fail(s, "waiting for the job");
-        }
-        struct json_object *job = rt_store_json(&out, "job");
-        const char *status = job ? field_str(job, "status") : "";
-        if (job && is_final(status)) {
-            int ok = strcmp(status, "completed") == 0;
-            rt_ops_print_record(&out, json, "job");
-            json_object_put(job);
-            rt_buf_free(&out);
-            return ok ? RT_EXIT_OK : RT_EXIT_FAIL;
-        }
-        json_object_put(job);
-        rt_buf_free(&out);
-        if (!job)
-            return RT_EXIT_FAIL;
-        st->vt->wait(st->inst, 1000);
-    }
-}
-
 int rt_ops_submit(rt_app *app, rt_store *st, int64_t version_id, struct json_object *inputs,
                   ratchet_priority prio, int64_t at_ms, const char *idempotency_key,
                   const char *meta_json, int max_retries, int wait, int json)
@@ -103,7 +70,7 @@ int rt_ops_submit(rt_app *app, rt_store *st, int64_t version_id, struct json_obj
             if (!json)
                 fprintf(stderr, "job %lld %s; waiting for it to finish\n", (long long)ids[0],
                         existed[0] ? "already exists (same idempotency key)" : "queued");
-            rc = wait_for_job(st, ids[0], json);
+            rc = rt_ops_wait_job(st, ids[0], json);
         } else if (json) {
             printf("[");
             for (size_t i = 0; i < n; i++)

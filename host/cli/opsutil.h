@@ -19,6 +19,14 @@ int rt_ops_submit(rt_app *app, rt_store *st, int64_t version_id, struct json_obj
                   ratchet_priority prio, int64_t at_ms, const char *idempotency_key,
                   const char *meta_json, int max_retries, int wait, int json);
 
+/* Block until job `id` ends (storage wait() between reads), print it like `jobs show`;
+ * RT_EXIT_FAIL when it did not complete. */
+int rt_ops_wait_job(rt_store *st, int64_t id, int json);
+
+/* `ratchet jobs wait [ID...] [--timeout D] [--json]`: until the given jobs end, or with no ids
+ * until nothing is queued, running or waiting to be retried. */
+int rt_jobs_wait(rt_app *app, int argc, char **argv);
+
 /* The job/schedule `meta` for output destinations from --outputs JSON (an array of
  * destinations) and/or --webhook URL (a POST of the output). NULL *meta when neither is given.
  * Prints the problem and returns RT_EXIT_USAGE for bad destinations. */

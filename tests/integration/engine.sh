@@ -205,6 +205,35 @@ c = collections.Counter(e["jobId"] for e in items)
 print(sum(1 for v in c.values() if v > 1))')
 [ "$dups" = 0 ] && pass "no job completed twice" || fail "$dups jobs completed twice"
 
+# jobs wait: for given jobs, and for the whole queue (sleeping on the storage's wake-ups).
+run "${OPS[@]}" jobs submit --task addition --batch "$WORK/batch.jsonl"
+last=$(grep -o '\.\.[0-9]*' <<<"$OUT" | tr -d .)
+run "${OPS[@]}" jobs wait --timeout 60s
+expect_rc 0 "jobs wait: the queue drains"
+expect_out_contains "queue idle:" "jobs wait reports the idle queue"
+CHECKS=$((CHECKS + 1))
+left=$(( $(count_status queued) + $(count_status processing) ))
+[ "$left" = 0 ] && pass "nothing queued or running after jobs wait" || fail "$left jobs left after jobs wait"
+run "${OPS[@]}" jobs wait "$last" --json
+expect_rc 0 "jobs wait ID of a completed job"
+expect_out_contains '"status": "completed"' "jobs wait --json prints the job"
+run "${OPS[@]}" jobs submit --task flaky --input-json '{}' --max-retries 0
+fid=$(grep -o '[0-9]*' <<<"$OUT" | head -1)
+run "${OPS[@]}" jobs wait "$last" "$fid"
+expect_rc 1 "jobs wait exits 1 when a job failed"
+expect_out_contains "job $fid failed" "the failed job is named"
+run "${OPS[@]}" jobs wait 99999999
+expect_rc 1 "jobs wait on an unknown job"
+expect_err_contains "job 99999999 does not exist" "unknown job named"
+run "${OPS[@]}" jobs submit --task addition --input-json '{"num1": 1, "num2": 1}' --at +1h
+later=$(grep -o '[0-9]*' <<<"$OUT" | head -1)
+run "${OPS[@]}" jobs wait --timeout 300ms
+expect_rc 1 "jobs wait times out while a job is due later"
+expect_err_contains "timed out: 1 jobs queued" "the timeout says what is left"
+run "${OPS[@]}" jobs cancel "$later"
+run "${OPS[@]}" jobs wait --timeout 1s
+expect_rc 0 "the queue is idle again"
+
 kill -TERM "$SERVE"
 wait "$SERVE" && RC=0 || RC=$?
 OUT="" ERR=""

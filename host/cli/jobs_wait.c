@@ -1,0 +1,220 @@
+/*
+ * host/cli/jobs_wait.c - waiting for jobs from the command line: `jobs submit --wait` (one job)
+ * and `ratchet jobs wait [ID...] [--timeout D] [--json]` (given jobs, or the whole queue).
+ *
+ * Nothing polls: between checks the command sleeps in the storage's wait(), which a server in
+ * another process wakes when it finishes jobs (storage-sqlite: an inotify watch on the database
+ * file, a bounded poll where that cannot see the change). A check is one indexed read, so a
+ * benchmark can wait for a burn-down without taking CPU from what it measures.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "core/core_layer.h"
+#include "engine/engine_layer.h"
+#include "opsutil.h"
+
+/* How long one wait() sleeps at most: a bound on a missed wake-up, not the reaction time. */
+#define WAIT_SLICE_MS 1000
+
+static int is_final(const char *status)
+{
+    return strcmp(status, "completed") == 0 || strcmp(status, "failed") == 0 ||
+           strcmp(status, "cancelled") == 0;
+}
+
+static const char *str_field(struct json_object *o, const char *key)
+{
+    struct json_object *v;
+    if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+        return "";
+    return json_object_get_string(v);
+}
+
+static int64_t int_field(struct json_object *o, const char *key)
+{
+    struct json_object *v;
+    return o && json_object_object_get_ex(o, key, &v) ? json_object_get_int64(v) : 0;
+}
+
+static int64_t now_ms(void)
+{
+    return rt_host_api()->now_us() / 1000;
+}
+
+/* Sleep in wait() until woken or the deadline (0: none). 1 when the deadline has passed. */
+static int sleep_until(rt_store *st, int64_t deadline_ms)
+{
+    int64_t slice = WAIT_SLICE_MS;
+    if (deadline_ms > 0) {
+        int64_t left = deadline_ms - now_ms();
+        if (left <= 0)
+            return 1;
+        if (left < slice)
+            slice = left;
+    }
+    st->vt->wait(st->inst, slice);
+    return 0;
+}
+
+/* Read job `id`: its record (the caller puts it) or NULL after printing why. */
+static struct json_object *read_job(rt_store *st, int64_t id, ratchet_buf *out)
+{
+    rt_buf_free(out);
+    rt_error_clear();
+    ratchet_status s = st->vt->job_get(st->inst, id, out);
+    if (s != RATCHET_OK) {
+        rt_store_fail(s, "cannot wait"); /* the storage's message names the job */
+        return NULL;
+    }
+    return rt_store_json(out, "job");
+}
+
+int rt_ops_wait_job(rt_store *st, int64_t id, int json)
+{
+    ratchet_buf out = RATCHET_BUF_INIT;
+    int rc = RT_EXIT_FAIL;
+    for (;;) {
+        struct json_object *job = read_job(st, id, &out);
+        if (!job)
+            break;
+        const char *status = str_field(job, "status");
+        if (is_final(status)) {
+            rc = rt_ops_print_record(&out, json, "job");
+            if (rc == RT_EXIT_OK && strcmp(status, "completed") != 0)
+                rc = RT_EXIT_FAIL;
+            json_object_put(job);
+            break;
+        }
+        json_object_put(job);
+        sleep_until(st, 0);
+    }
+    rt_buf_free(&out);
+    return rc;
+}
+
+/* Wait for the listed jobs; prints one line (or one JSON object) per job as it ends. */
+static int wait_ids(rt_store *st, const int64_t *ids, size_t n, int64_t deadline, int json)
+{
+    int failed = 0, rc = RT_EXIT_OK;
+    ratchet_buf out = RATCHET_BUF_INIT;
+    struct json_object *done = json_object_new_array();
+    for (size_t i = 0; i < n && rc == RT_EXIT_OK;) {
+        struct json_object *job = read_job(st, ids[i], &out);
+        if (!job) {
+            rc = RT_EXIT_FAIL;
+            break;
+        }
+        const char *status = str_field(job, "status");
+        if (is_final(status)) {
+            failed += strcmp(status, "completed") != 0;
+            if (json)
+                json_object_array_add(done, json_object_get(job));
+            else
+                printf("job %lld %s\n", (long long)ids[i], status);
+            i++;
+        } else if (sleep_until(st, deadline)) {
+            rc = rt_cli_fail("timed out waiting for job %lld (%s); %zu of %zu jobs ended",
+                             (long long)ids[i], status, i, n);
+        }
+        json_object_put(job);
+    }
+    if (json && rc == RT_EXIT_OK)
+        rt_ops_print_json(done);
+    json_object_put(done);
+    rt_buf_free(&out);
+    return rc != RT_EXIT_OK ? rc : failed ? RT_EXIT_FAIL : RT_EXIT_OK;
+}
+
+/* The queue's counts by status, or NULL after printing why. */
+static struct json_object *queue_counts(rt_store *st)
+{
+    ratchet_buf out = RATCHET_BUF_INIT;
+    struct json_object *stats = NULL;
+    if (!st->vt->stats) {
+        rt_cli_fail("the storage plugin does not report job counts (it predates ABI 1.4)");
+        return NULL;
+    }
+    if (rt_ops_reply(st->vt->stats(st->inst, "jobs", now_ms(), &out), &out, "job counts", 0,
+                     &stats) != RT_EXIT_OK)
+        return NULL;
+    struct json_object *by = NULL;
+    if (!json_object_object_get_ex(stats, "byStatus", &by) || !by) {
+        json_object_put(stats);
+        rt_cli_fail("the storage answered job counts without byStatus");
+        return NULL;
+    }
+    json_object_get(by);
+    json_object_put(stats);
+    return by;
+}
+
+/* Wait until nothing is queued, running or waiting to be retried. */
+static int wait_idle(rt_store *st, int64_t deadline, int json)
+{
+    for (;;) {
+        struct json_object *by = queue_counts(st);
+        if (!by)
+            return RT_EXIT_FAIL;
+        int64_t queued = int_field(by, "queued"), running = int_field(by, "processing"),
+                retrying = int_field(by, "retrying");
+        if (queued + running + retrying == 0) {
+            if (json)
+                rt_ops_print_json(by);
+            else
+                printf("queue idle: %lld completed, %lld failed, %lld cancelled\n",
+                       (long long)int_field(by, "completed"), (long long)int_field(by, "failed"),
+                       (long long)int_field(by, "cancelled"));
+            json_object_put(by);
+            return RT_EXIT_OK;
+        }
+        json_object_put(by);
+        if (sleep_until(st, deadline))
+            return rt_cli_fail("timed out: %lld jobs queued, %lld running, %lld waiting to be "
+                               "retried",
+                               (long long)queued, (long long)running, (long long)retrying);
+    }
+}
+
+int rt_jobs_wait(rt_app *app, int argc, char **argv)
+{
+    int json = 0;
+    int64_t timeout_ms = 0;
+    int64_t *ids = calloc((size_t)argc, sizeof *ids);
+    size_t n = 0;
+    if (!ids)
+        return rt_cli_fail("out of memory");
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        rt_error err;
+        char *end;
+        if (strcmp(a, "--json") == 0) {
+            json = 1;
+        } else if (strcmp(a, "--timeout") == 0 && i + 1 < argc) {
+            if (rt_parse_duration_ms(argv[++i], &timeout_ms, &err) != RATCHET_OK ||
+                timeout_ms <= 0) {
+                free(ids);
+                return rt_usage_error("jobs", "--timeout expects a duration such as 30s or 5m");
+            }
+        } else if (a[0] != '-' && (ids[n] = strtoll(a, &end, 10)) > 0 && *end == '\0') {
+            n++;
+        } else {
+            free(ids);
+            return rt_usage_error("jobs",
+                                  "unexpected argument '%s' (usage: ratchet jobs wait [ID...] "
+                                  "[--timeout DURATION] [--json])",
+                                  a);
+        }
+    }
+    rt_store st;
+    int rc = rt_ops_open(app, &st);
+    if (rc == RT_EXIT_OK) {
+        int64_t deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
+        rc = n ? wait_ids(&st, ids, n, deadline, json) : wait_idle(&st, deadline, json);
+        rt_store_close(&st);
+    }
+    free(ids);
+    return rc;
+}
