@@ -29,6 +29,7 @@ typedef struct mujs_instance {
     ratchet_ctx *ctx;
     int64_t memory_limit; /* bytes, used when the host's limits give none */
     int flags;            /* js_newstate flags: JS_STRICT */
+    mujs_arena arena;     /* small blocks of every run (runs never overlap on an instance) */
 } mujs_instance;
 
 static ratchet_status mujs_create(ratchet_ctx *ctx, const ratchet_config *cfg, void **out)
@@ -47,7 +48,9 @@ static ratchet_status mujs_create(ratchet_ctx *ctx, const ratchet_config *cfg, v
 
 static void mujs_destroy(void *instance)
 {
-    mujs_host->free(instance);
+    mujs_instance *in = instance;
+    mujs_arena_destroy(&in->arena);
+    mujs_host->free(in);
 }
 
 static void mujs_program_free(mujs_program *p)
@@ -145,6 +148,7 @@ static ratchet_status mujs_compile(void *instance, const ratchet_task_source *sr
     run.prog = p;
     run.rctx = in->ctx;
     run.memory_limit = (size_t)in->memory_limit;
+    run.mem.arena = &in->arena;
     ratchet_status st = mujs_run_check(&run, in->flags);
     if (st != RATCHET_OK) {
         char *mapped = jsx_map_positions(p, run.why);
@@ -172,6 +176,7 @@ static ratchet_status mujs_execute(void *instance, void *program, const char *in
     run.input_json = input_json;
     run.result = result;
     run.memory_limit = limit < MUJS_LIMIT_MAX ? (size_t)limit : (size_t)MUJS_LIMIT_MAX;
+    run.mem.arena = &in->arena;
 
     ratchet_status st = mujs_run_execute(&run, in->flags);
     /* Helps an operator size memory_limit from real tasks. */

@@ -5,6 +5,7 @@
  *   mujs_run.c      one run of a program in a fresh js_State: phases, outcome
  *   mujs_outcome.c  turning what a script threw into a ratchet_exec_result
  *   mujs_alloc.c    the capped allocator every state uses
+ *   mujs_arena.c    its small blocks: size classes in chunks, all returned at the run's end
  *   mujs_errors.c   the ten error constructors and Error.prototype.stack
  *   mujs_console.c  console.log/info/warn/error/debug
  *   mujs_fetch.c    fetch(url, options, body) through the host
@@ -45,7 +46,35 @@ extern const ratchet_host_api *mujs_host;
  * attempt, so a script that catches the first one cannot keep running on the last few bytes,
  * and the executor knows the limit was hit even if the script swallowed the error.
  */
+/* The arena of small blocks (mujs_arena.c), one per executor instance: the host never runs
+ * one instance on two threads at once, so a run owns it. Blocks of up to MUJS_ARENA_SMALL
+ * bytes (header included) come from 16-byte size classes in 64 KiB chunks. */
+#define MUJS_ARENA_SMALL 1024
+typedef struct mujs_arena {
+    struct arena_chunk *chunks; /* held by the current run */
+    struct arena_chunk *spare;  /* kept for the next run */
+    size_t nspare;
+    char *bump, *end;                           /* the unused tail of the newest chunk */
+    void *free_list[MUJS_ARENA_SMALL / 16];     /* freed blocks per size class */
+    size_t footprint;                           /* bytes of chunks the run holds */
+    size_t budget;                              /* most the run may hold; beyond, malloc */
+} mujs_arena;
+
+/* A block of `bytes` (header included, <= MUJS_ARENA_SMALL), or NULL past the budget. */
+void *mujs_arena_take(mujs_arena *a, size_t bytes);
+/* Give back a block taken with the same `bytes` class. */
+void mujs_arena_give(mujs_arena *a, void *p, size_t bytes);
+/* Whether blocks of `a` and `b` bytes share a size class (a realloc can stay in place). */
+int mujs_arena_same_class(size_t a, size_t b);
+/* Before a run: how many bytes of chunks it may hold. */
+void mujs_arena_start(mujs_arena *a, size_t budget);
+/* After js_freestate: every block is free; keep a few chunks, free the rest. */
+void mujs_arena_reset(mujs_arena *a);
+/* At instance destroy: free everything. */
+void mujs_arena_destroy(mujs_arena *a);
+
 typedef struct mujs_mem {
+    mujs_arena *arena; /* small blocks come from here; NULL: all from malloc */
     size_t used;  /* bytes in live blocks, headers excluded */
     size_t peak;  /* highest `used` seen */
     size_t limit; /* the cap, in bytes */

@@ -198,9 +198,15 @@ static ratchet_status jsx_with_state(jsx_run *run, int flags)
 
     run->mem.limit = run->memory_limit;
     run->status = RATCHET_OK;
+    /* What the arena may hold beyond the live bytes is bounded by the limit too (plus room
+     * for the built-ins); past that, blocks come from malloc. */
+    if (run->mem.arena)
+        mujs_arena_start(run->mem.arena, run->memory_limit + ((size_t)4 << 20));
     J = js_newstate(mujs_alloc, &run->mem, flags);
     if (!J) {
         snprintf(run->why, sizeof run->why, "cannot create a JavaScript state: out of memory");
+        if (run->mem.arena)
+            mujs_arena_reset(run->mem.arena);
         return RATCHET_NOMEM;
     }
     /* The limit counts what the run allocates beyond a fresh state, which costs the same for
@@ -214,6 +220,8 @@ static ratchet_status jsx_with_state(jsx_run *run, int flags)
     jsx_fetch_release(run);
     mujs_host->buf_free(&run->line);
     js_freestate(J);
+    if (run->mem.arena)
+        mujs_arena_reset(run->mem.arena);
     run->J = NULL;
     return st;
 }
