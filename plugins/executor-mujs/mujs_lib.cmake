@@ -86,6 +86,9 @@ if(mujs_why STREQUAL "")
     set(mujs_c_stack 67108864)
   endif()
   add_library(executor_mujs_vendored STATIC "${mujs_copy}/one.c")
+  # one.c includes the other files; the stamp changes with any patch, so a changed patch
+  # rebuilds the library (the copy keeps the source's file times).
+  set_source_files_properties("${mujs_copy}/one.c" PROPERTIES OBJECT_DEPENDS "${mujs_copy}.stamp")
   target_include_directories(executor_mujs_vendored PUBLIC "${mujs_copy}")
   target_compile_definitions(executor_mujs_vendored PRIVATE JS_STACKSIZE=${mujs_stacksize}
     JS_ENVLIMIT=${mujs_envlimit} JS_TRYLIMIT=${mujs_trylimit})
