@@ -229,7 +229,7 @@ run "${OPS[@]}" jobs submit --task addition --input-json '{"num1": 1, "num2": 1}
 later=$(grep -o '[0-9]*' <<<"$OUT" | head -1)
 run "${OPS[@]}" jobs wait --timeout 300ms
 expect_rc 1 "jobs wait times out while a job is due later"
-expect_err_contains "timed out: 1 jobs queued" "the timeout says what is left"
+expect_err_contains "timed out: 1 jobs queued, running or waiting to be retried" "the timeout says what is left"
 run "${OPS[@]}" jobs cancel "$later"
 run "${OPS[@]}" jobs wait --timeout 1s
 expect_rc 0 "the queue is idle again"
