@@ -73,7 +73,8 @@ static void print_map(const rt_program *p)
 {
     for (size_t i = 0; i < p->line_map_lines; i++)
         if (p->line_map[2 * i])
-            printf("%zu\tmain.js:%u:%u\n", i + 1, p->line_map[2 * i], p->line_map[2 * i + 1]);
+            printf("%zu\t%s:%u:%u\n", i + 1, p->filename ? p->filename : "main.js",
+                   p->line_map[2 * i], p->line_map[2 * i + 1]);
 }
 
 static int compile_run(rt_app *app, int argc, char **argv)
@@ -93,7 +94,9 @@ static int compile_run(rt_app *app, int argc, char **argv)
     if (!code)
         return RT_EXIT_FAIL;
     rt_error err;
-    rt_program *p = rt_program_compile(code, len, &err);
+    /* Named as the task names its code: "task.js", "greeting.zip!main.js" (task.h). */
+    rt_program *p =
+        rt_program_compile_named(code, len, task ? rt_task_code_name(task) : NULL, &err);
     if (!task)
         free(code);
     rt_task_free(task);

@@ -7,6 +7,7 @@
 
 #include "core/core_layer.h"
 #include "cli.h"
+#include "config_migrate.h"
 
 /* Load settings, plugins (strictly) and resolve the instances: everything `serve` checks
  * before it creates anything. */
@@ -149,6 +150,54 @@ static void generate_instance(ratchet_buf *out, const rt_registry *reg, const ch
     rt_buf_free(&block);
 }
 
+/* The doc of option `name` in `table`. */
+static const char *option_doc(const ratchet_option *table, const char *name)
+{
+    RT_OPT_FOREACH(o, table)
+    {
+        if (strcmp(o->name, name) == 0)
+            return o->doc;
+    }
+    return "";
+}
+
+/* One registry source with every key, as a comment at the left margin (so that it stays a
+ * comment when the indented examples below are uncommented). */
+static void generate_source_example(ratchet_buf *out)
+{
+    static const char *const named[] = {"name", "type", "source_type", "uri"};
+    ratchet_buf b = RATCHET_BUF_INIT;
+    rt_buf_puts(&b,
+                "An http registry to follow (`ratchet registry serve-index DIR` makes one). Put\n"
+                "it under `registry:` in place of `sources: []`. The keys of one source:\n");
+    for (size_t i = 0; i < sizeof named / sizeof *named; i++)
+        rt_buf_printf(&b, "  %-12s %s\n", named[i], option_doc(rt_source_options, named[i]));
+    rt_buf_printf(&b, "  %-12s %s\n", "auth", option_doc(rt_source_options, "auth"));
+    RT_OPT_FOREACH(o, rt_source_auth_options)
+    {
+        rt_buf_printf(&b, "    %-10s %s\n", o->name, o->doc);
+    }
+    rt_buf_puts(&b, "  sources:\n"
+                    "    - name: team\n"
+                    "      type: http\n"
+                    "      uri: https://tasks.example.com/index.json\n"
+                    "      auth: {type: bearer, token_env: TEAM_REGISTRY_TOKEN}\n");
+    /* The optional keys with their defaults, generated from the table. */
+    ratchet_option rest[8];
+    size_t n = 0;
+    RT_OPT_FOREACH(o, rt_source_options)
+    {
+        if (o->default_value || strcmp(o->name, "polling_interval") == 0)
+            if (n < sizeof rest / sizeof *rest - 1)
+                rest[n++] = *o;
+    }
+    ratchet_option end = RATCHET_OPT_END;
+    rest[n] = end;
+    rt_options_generate(rest, 6, &b);
+    append_commented(out, b.data, "");
+    rt_buf_free(&b);
+}
+
 static int config_generate(rt_app *app, const char *output, int force)
 {
     int rc = rt_app_load_plugins(app, 0);
@@ -166,6 +215,8 @@ static int config_generate(rt_app *app, const char *output, int force)
     for (size_t i = 0; rt_core_sections[i].name; i++) {
         rt_buf_printf(&out, "\n# %s\n%s:\n", rt_core_sections[i].doc, rt_core_sections[i].name);
         rt_options_generate(rt_core_sections[i].options, 2, &out);
+        if (strcmp(rt_core_sections[i].name, "registry") == 0)
+            generate_source_example(&out);
     }
     rt_buf_puts(&out,
                 "\n# Plugin instances, started in this order and stopped in reverse. Each names\n"
@@ -205,7 +256,7 @@ static int config_generate(rt_app *app, const char *output, int force)
 static int config_run(rt_app *app, int argc, char **argv)
 {
     if (argc < 2)
-        return rt_usage_error("config", "missing subcommand (validate, show or generate)");
+        return rt_usage_error("config", "missing subcommand (validate, show, generate or migrate)");
     const char *sub = argv[1];
     if (strcmp(sub, "validate") == 0 || strcmp(sub, "show") == 0) {
         if (argc > 3 || (argc == 3 && argv[2][0] == '-' && argv[2][1]))
@@ -227,22 +278,31 @@ static int config_run(rt_app *app, int argc, char **argv)
         }
         return config_generate(app, output, force);
     }
-    return rt_usage_error("config", "unknown subcommand '%s' (expected validate, show or generate)",
-                          sub);
+    if (strcmp(sub, "migrate") == 0)
+        return rt_config_migrate(app, argc - 1, argv + 1);
+    return rt_usage_error(
+        "config", "unknown subcommand '%s' (expected validate, show, generate or migrate)", sub);
 }
 
 const rt_command rt_cmd_config = {
     "config",
-    "Validate, show or generate ratchet.yaml",
+    "Validate, show, generate or migrate ratchet.yaml",
     "Usage: ratchet config validate [FILE]\n"
     "       ratchet config show [FILE]\n"
-    "       ratchet config generate [--output FILE [--force]]\n\n"
+    "       ratchet config generate [--output FILE [--force]]\n"
+    "       ratchet config migrate FILE [-o OUT [--force]]\n\n"
     "validate  check FILE (default: --config, $RATCHET_CONFIG or the built-in defaults) the\n"
     "          way `serve` would, without starting anything: YAML syntax, sections and keys,\n"
     "          plugins and their options. Errors name file:line:column and the key path.\n"
     "          Exit 0 when valid, 1 otherwise.\n"
     "show      print the configuration in effect: the file, then environment overrides\n"
     "          (RATCHET_<SECTION>_<KEY>, RATCHET_<INSTANCE>_<OPTION>), then defaults.\n"
-    "generate  print a commented default configuration (the same as config/ratchet.yaml).\n",
+    "generate  print a commented default configuration (the same as config/ratchet.yaml).\n"
+    "migrate   convert a configuration of the original Ratchet (server, database, execution,\n"
+    "          http, logging, mcp, registry, output, cache) into a ratchet.yaml of this one,\n"
+    "          with a comment on each line whose name or meaning changed, and report every\n"
+    "          key of the original: mapped (to what), dropped (why) or to decide. Without -o\n"
+    "          the YAML goes to stdout and the report to stderr; with -o OUT the file is\n"
+    "          written (not over an existing one without --force) and the report printed.\n",
     config_run,
 };

@@ -20,6 +20,48 @@ static int next_fire(const char *expr, const char *zone, int64_t *next_ms)
     return RT_EXIT_OK;
 }
 
+/* On stderr: how cronie reads `expr` differently, when it does (cron.h, "Days"). */
+static void warn_other_crons(const char *expr, const char *zone)
+{
+    char *w = rt_cron_compat_warning_for(expr, zone, rt_host_api()->now_us() / 1000000);
+    if (w)
+        fprintf(stderr, "ratchet: warning: %s\n", w);
+    free(w);
+}
+
+/* `schedules check --cron EXPR [--timezone ZONE]`: is it valid, when does it fire. */
+static int schedules_check(int argc, char **argv)
+{
+    const char *expr = NULL, *zone = "UTC";
+    for (int i = 2; i < argc; i++) {
+        if ((strcmp(argv[i], "--cron") == 0 || strcmp(argv[i], "--timezone") == 0) &&
+            i + 1 < argc) {
+            *(strcmp(argv[i], "--cron") == 0 ? &expr : &zone) = argv[i + 1];
+            i++;
+        } else {
+            return rt_usage_error("schedules", "schedules check takes --cron EXPR [--timezone Z]");
+        }
+    }
+    if (!expr)
+        return rt_usage_error("schedules", "schedules check needs --cron");
+    int64_t now = rt_host_api()->now_us() / 1000, t = now, next;
+    rt_error err;
+    for (int i = 0; i < 5; i++) {
+        if (rt_schedule_next_fire(expr, zone, t, &next, &err) != RATCHET_OK) {
+            if (i == 0)
+                return rt_cli_fail("%s", err.msg);
+            break;
+        }
+        ratchet_buf at = RATCHET_BUF_INIT;
+        rt_buf_time_iso8601(&at, next * 1000);
+        printf("%s\n", at.data ? at.data : "");
+        rt_buf_free(&at);
+        t = next;
+    }
+    warn_other_crons(expr, zone);
+    return RT_EXIT_OK;
+}
+
 typedef struct add_opts {
     const char *name, *task, *version, *cron, *timezone, *input_json, *outputs, *webhook;
     int disabled;
@@ -65,6 +107,7 @@ static int schedules_add(rt_app *app, int argc, char **argv)
     int64_t next_ms;
     if ((rc = next_fire(o.cron, o.timezone, &next_ms)) != RT_EXIT_OK)
         return rc;
+    warn_other_crons(o.cron, o.timezone);
     struct json_object *meta = NULL;
     if ((rc = rt_ops_outputs_meta("schedules", o.outputs, o.webhook, &meta)) != RT_EXIT_OK)
         return rc;
@@ -214,20 +257,24 @@ static int schedules_run(rt_app *app, int argc, char **argv)
     const char *sub = argc >= 2 ? argv[1] : "";
     if (strcmp(sub, "add") == 0)
         return schedules_add(app, argc, argv);
+    if (strcmp(sub, "check") == 0)
+        return schedules_check(argc, argv);
     if (strcmp(sub, "list") == 0 && (argc == 2 || (argc == 3 && strcmp(argv[2], "--json") == 0)))
         return schedules_list(app, argc == 3);
     if ((strcmp(sub, "enable") == 0 || strcmp(sub, "disable") == 0 || strcmp(sub, "remove") == 0) &&
         argc == 3)
         return schedules_one(app, sub, argv[2]);
-    return rt_usage_error("schedules", "expected add, list, enable ID, disable ID or remove ID");
+    return rt_usage_error("schedules",
+                          "expected add, check, list, enable ID, disable ID or remove ID");
 }
 
 const rt_command rt_cmd_schedules = {
     "schedules",
-    "Add, list, enable, disable or remove cron schedules",
+    "Add, check, list, enable, disable or remove cron schedules",
     "Usage: ratchet schedules add --name N --task T [--version V] --cron EXPR\n"
     "                             [--timezone ZONE] [--input-json JSON] [--disabled]\n"
     "                             [--webhook URL] [--outputs JSON]   (see jobs --help)\n"
+    "       ratchet schedules check --cron EXPR [--timezone ZONE]\n"
     "       ratchet schedules list [--json]\n"
     "       ratchet schedules enable|disable|remove ID\n\n"
     "EXPR is a cron expression: 5 fields (min hour dom month dow), or the original Ratchet's\n"
@@ -235,6 +282,10 @@ const rt_command rt_cmd_schedules = {
     "@weekly, @daily, @hourly. ZONE is an IANA time zone (default UTC); times are read on that\n"
     "zone's wall clock. On the day clocks go forward, a fire time that does not exist happens\n"
     "once at the end of the gap; on the day they go back, a fixed time fires once. `ratchet\n"
-    "serve` fires due schedules; after downtime a missed fire runs once (engine.catch_up).\n",
+    "serve` fires due schedules; after downtime a missed fire runs once (engine.catch_up).\n\n"
+    "`check` prints the next five fire times (UTC) of EXPR without storing anything. A day\n"
+    "field written with a leading `*` beside a restricted one (`0 0 */2 * MON`) means \"either\n"
+    "day field matches\" here but \"both\" in cronie and Vixie cron: `add` and `check` warn\n"
+    "on stderr, giving both readings with their next fire times.\n",
     schedules_run,
 };

@@ -42,6 +42,7 @@ static int run_engine(rt_app *app, rt_instance_set *set, rt_store *st, size_t nt
         rc = rt_cli_fail("%s", err.msg);
     else if (api) {
         rt_reload *reload = rt_reload_start(app, st); /* NULL: no reloads (logged why) */
+        rt_reg_poller *registries = rt_reg_poller_start(app, st); /* NULL: none to follow */
         rt_log(RATCHET_LOG_INFO,
                "ratchet serve: ready (%zu instance%s, %zu task version%s); stop with Ctrl-C or "
                "SIGTERM",
@@ -50,6 +51,7 @@ static int run_engine(rt_app *app, rt_instance_set *set, rt_store *st, size_t nt
          * see the last jobs finish); they stop once it has drained. */
         rc = rt_engine_run(engine, stop_signals);
         rt_log(RATCHET_LOG_INFO, "shutting down");
+        rt_reg_poller_stop(registries);
         rt_reload_stop(reload);
     }
     rt_instances_stop_frontends(set);
@@ -175,7 +177,9 @@ const rt_command rt_cmd_serve = {
     "Usage: ratchet serve [--config FILE] [--tasks PATH]... [--data-dir DIR] [--workers N]\n"
     "                     [--listen ADDR:PORT] [--no-api]\n\n"
     "Starts the configured plugin instances (loggers), stores the tasks of engine.tasks and\n"
-    "--tasks in the storage (storage-sqlite in engine.data_dir or --data-dir by default), and\n"
+    "--tasks in the storage (storage-sqlite in engine.data_dir or --data-dir by default),\n"
+    "follows the task registries of registry.sources (each http index fetched at start and\n"
+    "every polling_interval; see `ratchet registry --help`), and\n"
     "runs the job engine: queued jobs are claimed under a lease and run by `ratchet worker`\n"
     "processes (engine.workers or --workers; default one per CPU), cron schedules fire, and\n"
     "outputs are delivered. Submit and inspect work with `ratchet jobs`, `ratchet schedules`,\n"

@@ -155,9 +155,11 @@ const rt_command rt_cmd_tasks = {
     "engine.tasks and --tasks PATH (folders, .zip files, collections) by `serve` and by every\n"
     "operator command; a version is never replaced by different content (a task folder\n"
     "edited in place under the same version is stored as the revision VERSION+rN).\n"
-    "`tasks sync` loads every source and reports the tasks added, updated (a new version),\n"
-    "unchanged and failed; it exits 1 when one failed. `tasks show` prints the error of the\n"
-    "last reload `serve` could not do for the task's folder (lastReloadError).\n",
+    "`tasks sync` loads every source, fetching the http registries of registry.sources now,\n"
+    "and reports the tasks added, updated (a new version), unchanged and failed; it exits 1\n"
+    "when one failed (an unreachable registry too: its last good versions stay). `tasks show`\n"
+    "prints the error of the last reload `serve` could not do for the task's folder\n"
+    "(lastReloadError).\n",
     tasks_run,
 };
 

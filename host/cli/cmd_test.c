@@ -8,7 +8,7 @@
 #include "task/task_layer.h"
 
 typedef struct tally {
-    size_t passed, failed;
+    size_t passed, failed, skipped;
 } tally;
 
 static void run_one(rt_run_request *req, const rt_task *task, const rt_task_test *t, int many,
@@ -26,9 +26,13 @@ static void run_one(rt_run_request *req, const rt_task *task, const rt_task_test
     }
     rt_run_result res;
     ratchet_buf why = RATCHET_BUF_INIT;
-    if (rt_task_run_test(req, task, t, &res, &why)) {
+    rt_test_verdict v = rt_task_run_test(req, task, t, &res, &why);
+    if (v == RT_TEST_PASSED) {
         printf("PASS %s (%.0f ms)\n", label, res.duration_ms);
         tl->passed++;
+    } else if (v == RT_TEST_SKIPPED) {
+        printf("SKIP %s\n%s", label, why.data ? why.data : "");
+        tl->skipped++;
     } else {
         printf("FAIL %s (%.0f ms)\n%s", label, res.duration_ms, why.data ? why.data : "");
         tl->failed++;
@@ -50,9 +54,10 @@ static int test_run(rt_app *app, int argc, char **argv)
         return rc;
     if (npaths == 0) {
         free(paths);
-        return rt_cli_fail("no task found in %s (a task folder holds metadata.json)", f.from_fs);
+        return rt_cli_fail("no task found in %s (a task folder holds metadata.json or meta.yaml)",
+                           f.from_fs);
     }
-    tally tl = {0, 0};
+    tally tl = {0, 0, 0};
     size_t broken = 0;
     for (size_t i = 0; i < npaths; i++) {
         rt_task *task = rt_task_open(paths[i]);
@@ -67,7 +72,7 @@ static int test_run(rt_app *app, int argc, char **argv)
         free(paths[i]);
     }
     free(paths);
-    printf("%zu passed, %zu failed\n", tl.passed, tl.failed + broken);
+    printf("%zu passed, %zu failed, %zu skipped\n", tl.passed, tl.failed + broken, tl.skipped);
     return tl.failed || broken ? RT_EXIT_FAIL : RT_EXIT_OK;
 }
 
@@ -82,8 +87,13 @@ const rt_command rt_cmd_test = {
     "order and 1 vs 1.0 do not matter). A mock answers fetch() calls whose method and URL match\n"
     "({\"method\", \"url\", \"response\"}; the response is a full {status, headers, body} or a\n"
     "body alone); an unmatched request fails the test, naming it. No network is used when a\n"
-    "test has mocks. A test with \"should_fail\": true passes when the run fails.\n\n"
-    "Prints PASS/FAIL per test with the differences, then \"N passed, N failed\".\n"
-    "Exit status: 0 all passed, 1 any failed, 2 usage.\n",
+    "test has mocks. A test with \"should_fail\": true passes when the run fails; one with\n"
+    "\"expected_error\": \"X\" passes when the run fails with an error named X (exactly,\n"
+    "e.g. \"ValidationError\") or whose message contains X ({\"name\": N, \"message\": M}: both).\n"
+    "A test with none of expected_output, expected, expected_error and should_fail is skipped.\n"
+    "A task in meta.yaml form may also hold tests under its test_cases key.\n\n"
+    "Prints PASS/FAIL/SKIP per test with the differences or the reason, then\n"
+    "\"N passed, N failed, N skipped\".\n"
+    "Exit status: 0 none failed (skipped tests do not fail), 1 any failed, 2 usage.\n",
     test_run,
 };

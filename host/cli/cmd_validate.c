@@ -39,7 +39,8 @@ static int validate_run(rt_app *app, int argc, char **argv)
         return rc;
     problems p = {0};
     if (npaths == 0) {
-        printf("%s/metadata.json: no task here (a task folder holds metadata.json and main.js)\n",
+        printf("%s/metadata.json: no task here (a task folder holds metadata.json and main.js, or "
+               "meta.yaml and its entry file)\n",
                f.from_fs);
         p.count++;
     }
@@ -57,10 +58,12 @@ const rt_command rt_cmd_validate = {
     "validate",
     "Check a task package (metadata, schemas, main.js, tests) without running it",
     "Usage: ratchet validate --from-fs PATH\n\n"
-    "Checks the task in PATH (a folder, a .zip or a collection folder): metadata.json fields,\n"
-    "that input.schema.json and output.schema.json are usable JSON Schemas, that main.js\n"
-    "compiles and exposes a function to call (a global main, or a script that evaluates to a\n"
-    "function), and the shape of tests/NAME.json. Prints one line per problem.\n"
+    "Checks the task in PATH (a folder, a .zip or a collection folder): metadata.json fields\n"
+    "(or meta.yaml's, with its inputs/outputs), that the input and output schemas are usable\n"
+    "JSON Schemas, that main.js (or meta.yaml's entrypoint) compiles and exposes a function to\n"
+    "call (a global main, a script that evaluates to a function, or module.exports /\n"
+    "exports.main), and the shape of the tests. Prints one line per problem, naming the file\n"
+    "(and for meta.yaml the line and the key: \"meta.yaml:4: inputs.count.type: ...\").\n"
     "Exit status: 0 no problems, 1 problems found, 2 usage.\n",
     validate_run,
 };

@@ -23,6 +23,7 @@ static const rt_command *const commands[] = {
     &rt_cmd_executions,
     &rt_cmd_schedules,
     &rt_cmd_keys,
+    &rt_cmd_registry,
     &rt_cmd_plugins,
     &rt_cmd_config,
     &rt_cmd_version,
@@ -153,6 +154,7 @@ static int dispatch(rt_app *app, int nrest, char **rest)
         fputs(c->help, stdout);
         return RT_EXIT_OK;
     }
+    app->internal = strncmp(c->summary, "(internal)", 10) == 0;
     return c->run(app, nrest, rest);
 }
 

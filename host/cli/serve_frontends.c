@@ -117,6 +117,11 @@ int rt_serve_frontends_prepare(rt_app *app, rt_serve_frontends *fe, rt_frontend_
         rc = add_defaults(app, fe);
     else if (mode == RT_FRONTENDS_MCP_STDIO)
         return mcp_stdio_only(app, fe);
+    /* The original Ratchet's RATCHET_SERVER_BIND_ADDRESS / _PORT, when there is a listener. */
+    for (size_t i = 0; !listen && i < app->settings.ninstances; i++)
+        if (app->settings.instances[i].plugin &&
+            strcmp(app->settings.instances[i].plugin, "http") == 0)
+            listen = app->settings.original.listen;
     if (rc == RT_EXIT_OK && fe->added && !listen)
         rc = apply_listen(app, DEFAULT_LISTEN);
     if (rc == RT_EXIT_OK && listen)

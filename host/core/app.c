@@ -48,7 +48,11 @@ int rt_app_load_settings(rt_app *app)
     if (app->settings_loaded)
         return RT_EXIT_OK;
     rt_error err;
-    if (rt_settings_load(&app->settings, app->config_path, app->envp, &err) != RATCHET_OK) {
+    ratchet_status st = rt_settings_load(&app->settings, app->config_path, app->envp, &err);
+    /* The original Ratchet's environment variables: what was read, and what is not. */
+    for (size_t i = 0; !app->internal && i < app->settings.original.nnotes; i++)
+        fprintf(stderr, "ratchet: warning: %s\n", app->settings.original.notes[i]);
+    if (st != RATCHET_OK) {
         rt_settings_free(&app->settings);
         return rt_cli_fail("%s", err.msg);
     }

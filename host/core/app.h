@@ -27,6 +27,8 @@ typedef struct rt_app {
     size_t ntask_sources;
     int workers; /* serve --workers: overrides engine.workers (0: not given) */
     char *const *envp;
+    int internal; /* an internal command (worker, check-task): configuration warnings, which its
+                   * parent has printed, are not repeated */
     /* state */
     rt_settings settings;
     int settings_loaded;

@@ -64,12 +64,27 @@ static const ratchet_option engine_options[] = {
     RATCHET_OPT_END,
 };
 
+static const ratchet_option registry_options[] = {
+    RATCHET_OPT("sources", RATCHET_OPT_NODE, "[]",
+                "Task registries to follow: a list of {name, type: filesystem|http, uri, ...} "
+                "(the keys of one source are listed below; README: Task registries)"),
+    RATCHET_OPT_RANGE("default_polling_interval", RATCHET_OPT_DURATION, "5m", 1000, 604800000,
+                      "How often serve fetches an http source's index when the source sets no "
+                      "polling_interval"),
+    RATCHET_OPT("cache_dir", RATCHET_OPT_PATH, NULL,
+                "Where the last good index.json and the task zips of http sources are kept; "
+                "unset: <engine.data_dir>/registry"),
+    RATCHET_OPT_END,
+};
+
 const rt_core_section rt_core_sections[] = {
     {"execution", "Limits and defaults for running tasks", execution_options},
     {"engine", "The server's job engine: storage location, task sources, workers", engine_options},
     {"logging", "How much the host logs; where it goes is chosen by logger instances",
      logging_options},
     {"plugins", "Where plugins are loaded from", plugins_options},
+    {"registry", "Task registries followed besides engine.tasks: folders and HTTP indexes",
+     registry_options},
     {NULL, NULL, NULL},
 };
 
@@ -79,6 +94,7 @@ static const ratchet_option root_options[] = {
     RATCHET_OPT("engine", RATCHET_OPT_NODE, NULL, "core section"),
     RATCHET_OPT("logging", RATCHET_OPT_NODE, NULL, "core section"),
     RATCHET_OPT("plugins", RATCHET_OPT_NODE, NULL, "core section"),
+    RATCHET_OPT("registry", RATCHET_OPT_NODE, NULL, "core section"),
     RATCHET_OPT("instances", RATCHET_OPT_NODE, NULL, "plugin instances"),
     RATCHET_OPT_END,
 };
@@ -252,6 +268,10 @@ static ratchet_status apply_env(rt_settings *s, char *const *envp, rt_error *err
         if (strncmp(*e, "RATCHET_", 8) != 0 || env_reserved(*e))
             continue;
         ratchet_status rc = apply_env_var(s->root, *e, err);
+        if (rc == RATCHET_OK)
+            rt_original_env_matched(&s->original, *e);
+        else if (rc == RATCHET_NOTFOUND)
+            rc = rt_original_env_apply(&s->original, s->root, *e, envp, err);
         if (rc == RATCHET_NOTFOUND) {
             char **grown = realloc(s->ignored_env, (s->nignored_env + 1) * sizeof *grown);
             if (!grown)
@@ -264,7 +284,7 @@ static ratchet_status apply_env(rt_settings *s, char *const *envp, rt_error *err
             return rc;
         }
     }
-    return RATCHET_OK;
+    return rt_original_env_finish(&s->original, err);
 }
 
 /* ---- checking ----------------------------------------------------------------------------- */
@@ -404,6 +424,8 @@ ratchet_status rt_settings_load(rt_settings *s, const char *path, char *const *e
     if (s->root->kind != RATCHET_NODE_MAP)
         return rt_fail(err, "%s: expected a mapping of sections (logging, plugins, instances)",
                        s->root->where);
+    if (path && rt_original_config_check(s->root, path, err) != RATCHET_OK)
+        return RATCHET_ERR;
     if (apply_env(s, envp, err) != RATCHET_OK)
         return RATCHET_ERR;
     ratchet_config *shape = rt_options_validate(root_options, s->root, "", s->basedir, err);
@@ -419,6 +441,11 @@ ratchet_status rt_settings_load(rt_settings *s, const char *path, char *const *e
     }
     if (check_plugin_paths(s, err) != RATCHET_OK || check_redact_headers(s, err) != RATCHET_OK)
         return RATCHET_ERR;
+    const ratchet_config *reg = rt_settings_section(s, "registry");
+    if (rt_source_specs_parse(rt_cfg_node(reg, "sources"), s->basedir,
+                              rt_cfg_int(reg, "default_polling_interval"), &s->sources,
+                              &s->nsources, err) != RATCHET_OK)
+        return RATCHET_ERR;
     return check_instances(s, err);
 }
 
@@ -431,6 +458,8 @@ void rt_settings_free(rt_settings *s)
     for (size_t i = 0; i < s->nignored_env; i++)
         free(s->ignored_env[i]);
     free(s->ignored_env);
+    rt_original_env_free(&s->original);
+    rt_source_specs_free(s->sources, s->nsources);
     free(s->plugin_dirs);
     free(s->redact_headers);
     free(s->instances);

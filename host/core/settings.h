@@ -12,7 +12,9 @@
 
 #include "error.h"
 #include "ratchet/host.h"
+#include "registry_config.h"
 #include "rt_yaml.h"
+#include "settings_original.h"
 
 typedef struct rt_instance_spec {
     const char *name; /* borrowed from the tree */
@@ -43,6 +45,9 @@ typedef struct rt_settings {
     size_t nredact_headers;
     char **ignored_env; /* RATCHET_* variables that matched nothing */
     size_t nignored_env;
+    rt_original_env original; /* the original Ratchet's variables: notes, serve's listener */
+    rt_source_spec *sources;  /* registry.sources, checked (registry_config.h) */
+    size_t nsources;
 } rt_settings;
 
 /* The core sections (NULL-terminated). */

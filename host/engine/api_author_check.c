@@ -321,7 +321,7 @@ static ratchet_status stored_check_run(const char *ref, const char *mode, const 
             json_object_object_add(o, "valid",
                                    json_object_new_boolean(json_object_array_length(part) == 0));
             json_object_object_add(o, member, json_object_get(part));
-        } else { /* tests: {total, passed, failed, results} at the top */
+        } else { /* tests: {total, passed, failed, skipped, results} at the top */
             json_object_object_foreach(part, key, val)
             {
                 json_object_object_add(o, key, json_object_get(val));

@@ -60,12 +60,18 @@ static struct json_object *enter_schedule(const char *ref, rt_api **a, ratchet_s
     return *a ? find_schedule(*a, ref, rc, out, mark) : NULL;
 }
 
-/* The storage record plus outputDestinations (from meta.outputs) for symmetry with create. */
+/* The storage record plus outputDestinations (from meta.outputs) for symmetry with create,
+ * and cronWarning when other crons read the expression differently (cron.h, "Days"). */
 static struct json_object *schedule_record(struct json_object *s)
 {
     struct json_object *outputs = rt_api_member(rt_api_member(s, "meta"), "outputs");
     json_object_object_add(s, "outputDestinations",
                            outputs ? json_object_get(outputs) : json_object_new_array());
+    char *warning = rt_cron_compat_warning_for(rt_api_str(s, "cron"), rt_api_str(s, "timezone"),
+                                               rt_api_now_ms() / 1000);
+    if (warning)
+        json_object_object_add(s, "cronWarning", json_object_new_string(warning));
+    free(warning);
     return s;
 }
 
@@ -246,6 +252,11 @@ static ratchet_status schedule_create(const char *schedule_json, ratchet_buf *ou
     if (rc == RATCHET_OK) {
         char ref[32];
         snprintf(ref, sizeof ref, "%lld", (long long)id);
+        char *warning = rt_cron_compat_warning_for(
+            rt_api_str(rec, "cron"), rt_api_str(rec, "timezone"), rt_api_now_ms() / 1000);
+        if (warning)
+            rt_log(RATCHET_LOG_WARN, "schedule '%s': %s", rt_api_str(rec, "name"), warning);
+        free(warning);
         a->vt->notify(a->si);
         rc = put_schedule(a, ref, out, mark);
     }

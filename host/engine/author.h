@@ -16,7 +16,8 @@
 /*
  * The check process's body. argv[1] is the mode:
  *   validate  {"problems": [{pointer, message}]}: `ratchet validate`'s checks of DIR
- *   test      {"tests": {total, passed, failed, results}} for the tests named in NAMES_JSON (a
+ *   test      {"tests": {total, passed, failed, skipped, results}} for the tests named in
+ *             NAMES_JSON (a
  *             JSON array; absent or "": all), or {"error": message} when DIR does not load or
  *             a name is not one of its tests
  *   write     validate, then when there is no problem also test (all tests): both members

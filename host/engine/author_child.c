@@ -85,23 +85,33 @@ static struct json_object *why_text(const ratchet_buf *why)
     return v;
 }
 
-static struct json_object *test_entry(const rt_task_test *t, const rt_run_result *res, int passed,
-                                      const ratchet_buf *why)
+static struct json_object *test_entry(const rt_task_test *t, const rt_run_result *res,
+                                      rt_test_verdict v, const ratchet_buf *why)
 {
     struct json_object *e = json_object_new_object();
     json_object_object_add(e, "name", json_object_new_string(t->name));
-    json_object_object_add(e, "status", json_object_new_string(passed ? "passed" : "failed"));
+    json_object_object_add(e, "status",
+                           json_object_new_string(v == RT_TEST_PASSED    ? "passed"
+                                                  : v == RT_TEST_SKIPPED ? "skipped"
+                                                                         : "failed"));
+    if (v == RT_TEST_SKIPPED) {
+        json_object_object_add(e, "input", json_object_get(t->input));
+        json_object_object_add(e, "reason", json_object_new_string(t->skip));
+        return e;
+    }
     json_object_object_add(e, "durationMs", json_object_new_int64((int64_t)res->duration_ms));
     json_object_object_add(e, "input", json_object_get(t->input));
     json_object_object_add(e, "expectedOutput", json_object_get(t->expect));
     json_object_object_add(e, "actualOutput", json_object_get(res->output));
     json_object_object_add(e, "shouldFail", json_object_new_boolean(t->should_fail));
+    if (t->expect_error)
+        json_object_object_add(e, "expectedError", json_object_get(t->expect_error));
     if (res->status != RT_RUN_OK) {
         char *line = rt_run_describe(res);
         json_object_object_add(e, "runError", json_object_new_string(line ? line : "failed"));
         free(line);
     }
-    if (!passed)
+    if (v == RT_TEST_FAILED)
         json_object_object_add(e, "error", why_text(why));
     return e;
 }
@@ -129,32 +139,36 @@ static const char *unknown_name(const rt_task *task, struct json_object *names)
     return NULL;
 }
 
-/* {total, passed, failed, results} of the tests of `task` named in `names`. */
+/* {total, passed, failed, skipped, results} of the tests of `task` named in `names`. A
+ * skipped test (nothing to check) counts in total and in skipped only. */
 static struct json_object *run_tests(rt_run_request *req, rt_task *task, struct json_object *names)
 {
     rt_error err;
     (void)rt_task_compile(task, &err); /* a compile error is reported by each run */
     struct json_object *results = json_object_new_array();
-    int64_t passed = 0, failed = 0;
+    int64_t passed = 0, failed = 0, skipped = 0;
     for (size_t i = 0; i < task->ntests; i++) {
         const rt_task_test *t = &task->tests[i];
         if (!wanted(names, t->name))
             continue;
         rt_run_result res;
         ratchet_buf why = RATCHET_BUF_INIT;
-        int ok = rt_task_run_test(req, task, t, &res, &why);
-        json_object_array_add(results, test_entry(t, &res, ok, &why));
-        if (ok)
+        rt_test_verdict v = rt_task_run_test(req, task, t, &res, &why);
+        json_object_array_add(results, test_entry(t, &res, v, &why));
+        if (v == RT_TEST_PASSED)
             passed++;
+        else if (v == RT_TEST_SKIPPED)
+            skipped++;
         else
             failed++;
         rt_buf_free(&why);
         rt_run_result_free(&res);
     }
     struct json_object *o = json_object_new_object();
-    json_object_object_add(o, "total", json_object_new_int64(passed + failed));
+    json_object_object_add(o, "total", json_object_new_int64(passed + failed + skipped));
     json_object_object_add(o, "passed", json_object_new_int64(passed));
     json_object_object_add(o, "failed", json_object_new_int64(failed));
+    json_object_object_add(o, "skipped", json_object_new_int64(skipped));
     json_object_object_add(o, "results", results);
     return o;
 }

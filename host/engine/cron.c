@@ -48,6 +48,8 @@ static const field_def fields[F_COUNT] = {
 struct rt_cron {
     uint64_t set[F_COUNT][SET_BITS / 64]; /* bit v - min; day-of-week 7 is stored as 0 */
     bool dom_any, dow_any;                /* the day field was written `*` or `?` */
+    bool dom_star, dow_star;              /* the day field starts with `*` (cronie's rule) */
+    bool days_and; /* rt_cron_cronie_days: restricted day fields must both match */
     bool interval_hour;                   /* the hour field contains `*` or `/` (see cron.h) */
     bool has_year;
     int last_year;
@@ -237,10 +239,14 @@ static bool parse_item(const pctx *p, rt_cron *c, const char *s, size_t n)
 static bool parse_field(rt_cron *c, int f, int pos, const char *s, size_t n, rt_error *err)
 {
     pctx p = {c, f, pos, err};
-    if (f == F_DOM)
+    if (f == F_DOM) {
         c->dom_any = n == 1 && (s[0] == '*' || s[0] == '?');
-    if (f == F_DOW)
+        c->dom_star = s[0] == '*';
+    }
+    if (f == F_DOW) {
         c->dow_any = n == 1 && (s[0] == '*' || s[0] == '?');
+        c->dow_star = s[0] == '*';
+    }
     if (f == F_HOUR)
         c->interval_hour = memchr(s, '*', n) || memchr(s, '/', n);
     const char *end = s + n;
@@ -408,13 +414,33 @@ const char *rt_cron_canonical(const rt_cron *c)
     return c->canon;
 }
 
+const char *rt_cron_expression(const rt_cron *c)
+{
+    return c->expr;
+}
+
+int rt_cron_days_differ(const rt_cron *c)
+{
+    return !c->dom_any && !c->dow_any && (c->dom_star || c->dow_star);
+}
+
+rt_cron *rt_cron_cronie_days(const rt_cron *c)
+{
+    rt_cron *o = malloc(sizeof *o);
+    if (o) {
+        *o = *c;
+        o->days_and = rt_cron_days_differ(c);
+    }
+    return o;
+}
+
 /* ---- matching ---- */
 
 static bool day_matches(const rt_cron *c, int64_t days, int dom)
 {
     bool d = set_has(c, F_DOM, dom), w = set_has(c, F_DOW, rt_tz_weekday(days));
-    if (!c->dom_any && !c->dow_any)
-        return d || w; /* Vixie cron: either restricted day field may select the day */
+    if (!c->dom_any && !c->dow_any && !c->days_and)
+        return d || w; /* either restricted day field may select the day (see cron.h) */
     return d && w;     /* the unrestricted one holds every value */
 }
 

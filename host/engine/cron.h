@@ -12,10 +12,17 @@
  * unsupported. Fields are separated by spaces or tabs; an expression is at most RT_CRON_MAX_LEN
  * bytes.
  *
- * Days (Vixie cron's rule): when both day-of-month and day-of-week are restricted (neither is
- * written as `*` or `?`), a day matches if EITHER matches: `0 0 12 1 * MON` fires at noon on the
- * 1st of every month and on every Monday. When one of them is `*` or `?`, only the other counts.
- * Only the bare token counts as unrestricted: a stepped wildcard (`*` with a `/step`) restricts.
+ * Days: when both day-of-month and day-of-week are restricted (neither is written as `*` or
+ * `?`), a day matches if EITHER matches: `0 0 12 1 * MON` fires at noon on the 1st of every month
+ * and on every Monday. When one of them is `*` or `?`, only the other counts. Only the bare token
+ * counts as unrestricted here: a stepped wildcard (`*` with a `/step`) restricts.
+ *   cronie (and the Vixie cron 4.1 it was forked from) decides by the first character: a day
+ *   field that STARTS with `*` is unrestricted there (entry.c sets DOM_STAR/DOW_STAR on it, and
+ *   cron.c's find_jobs then requires both fields to match). So `0 0 *\/2 * MON` (`*\/2` is
+ *   written with a backslash in this comment only) fires on odd days OR Mondays here, but only
+ *   on odd days that are Mondays under cronie. Such expressions are accepted and read as here,
+ *   with a warning giving both readings (rt_cron_days_differ, cron_compat.c); writing the range
+ *   (`1-31/2`) means the same in every cron.
  *
  * Time zones and daylight saving time
  *   The expression is matched against the LOCAL wall-clock time of the schedule's zone. What
@@ -35,8 +42,23 @@
  *     - Fold: a wall time that occurs twice fires only at its first occurrence (daily 01:30 in
  *       New York fires at 01:30 EDT, not again at 01:30 EST). The repeated wall-clock interval
  *       is skipped entirely, even when the first occurrence was missed (the scheduler was down).
- *   This matches Vixie cron's treatment of "wildcard" and "fixed-time" jobs, decided here by
- *   the hour field alone.
+ *   cronie (its cron.c and entry.c, read at commit 5f9f16b) has the same two kinds, "wildcard"
+ *   and "fixed-time" jobs, but tells them apart differently: a job is wildcard when its MINUTE
+ *   or its HOUR field starts with `*` (MIN_STAR | HR_STAR in find_jobs); a step or a `*` later
+ *   in the field does not count. After a forward jump of 5 minutes to 3 hours it runs wildcard
+ *   jobs once and each fixed-time job once for every skipped wall minute it matches; after a
+ *   backward jump of up to 3 hours it runs only wildcard jobs. The cases that differ from the
+ *   rule here:
+ *   - minute field starting with `*`, hour field without `*` or `/` (`* 2 * * *`,
+ *     `*\/15 2 * * *`): wildcard in cronie (its times in a gap are lost, in a fold they run
+ *     twice); fixed-time here (a gap's times fire once at its end; a fold's once).
+ *   - hour field with a step, or a `*` after its first character, but not starting with `*`
+ *     (`0 0-12/3 * * *`, `0 1/2 * * *`): fixed-time in cronie, interval here.
+ *   - a fixed-time job with several times inside one gap (`0,30 2 * * *` on a day clocks jump
+ *     02:00 -> 03:00): cronie runs it once per matching skipped minute, twice right after the
+ *     jump; here once.
+ *   - the seconds field (6 and 7 fields) has no cronie counterpart and plays no part in the
+ *     choice here.
  *
  * Threading: an rt_cron is immutable after parsing and may be shared between threads.
  */
@@ -66,6 +88,29 @@ void rt_cron_free(rt_cron *c);
  * (or after its last year), or RATCHET_ERR for bad arguments. */
 ratchet_status rt_cron_next(const rt_cron *c, const rt_tz *tz, int64_t after, int64_t *next,
                             rt_error *err);
+
+/* 1 when cronie reads c's days differently (see "Days" above): both day fields are restricted
+ * here and at least one starts with `*`, so this cron ORs them where cronie ANDs them. */
+int rt_cron_days_differ(const rt_cron *c);
+
+/* A copy of c read as cronie reads its days (restricted day fields must both match when one
+ * starts with `*`); the caller frees it with rt_cron_free. NULL when out of memory. */
+rt_cron *rt_cron_cronie_days(const rt_cron *c);
+
+/* The warning for an expression cronie reads differently (cron_compat.c), or NULL when there
+ * is none (or no memory): lines separated by '\n' (none at the end), the first "cron
+ * expression 'EXPR' is read differently by cronie and Vixie cron: ...", then each reading with
+ * its next RT_CRON_COMPAT_FIRES fire times after `now` (UTC seconds) on the wall clock of tz,
+ * then how to write it so that every cron reads it as here. The caller frees it. */
+#define RT_CRON_COMPAT_FIRES 3
+char *rt_cron_compat_warning(const rt_cron *c, const rt_tz *tz, int64_t now);
+
+/* rt_cron_compat_warning for an expression and a zone name (NULL: UTC); NULL also when either
+ * does not parse (the caller reports that on its own). */
+char *rt_cron_compat_warning_for(const char *expr, const char *zone, int64_t now);
+
+/* The expression as written (trimmed), owned by c. */
+const char *rt_cron_expression(const rt_cron *c);
 
 /* The normalised expression for display, owned by c: always 6 fields (7 with a year), single
  * spaces, names upper-cased, aliases expanded ("@daily" -> "0 0 0 * * *", "0/5 * * * mon" ->

@@ -497,6 +497,7 @@ static void send_job(rt_engine *e, rt_slot *s, ratchet_claimed_job *job)
     m.execute.task.code = task ? task->code : NULL;
     m.execute.task.modules = task ? task->modules : NULL;
     m.execute.task.map = task ? task->map : NULL;
+    m.execute.task.file = task ? task->file : NULL;
     m.execute.input = (rt_ipc_json){NULL, job->input_json, strlen(job->input_json)};
     m.execute.timeout_ms = e->timeout_ms;
     m.execute.memory_bytes = e->memory_bytes;

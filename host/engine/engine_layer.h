@@ -16,6 +16,7 @@
 #include "keys.h"     /* API keys */
 #include "outbox.h"   /* the outbox of deliveries */
 #include "pool.h"     /* the worker pool */
+#include "registry.h" /* task registries: HTTP indexes, their cache, serve's poller */
 #include "relay.h"    /* fetches relayed for the workers */
 #include "reload.h"   /* serve reloads changed tasks; their last errors */
 #include "schedule.h" /* the scheduler, and times as --at writes them */

@@ -144,6 +144,8 @@ typedef struct rt_ipc_task_ref {
     const char *code; /* NULL: load main.js from dir */
     const char *modules; /* runtime modules of the compiled code, space-separated, or NULL */
     const char *map;     /* line map of the compiled code (compact text), or NULL */
+    const char *file;    /* how messages name the code ("task.js", "x.zip!main.js"), or NULL
+                            for "main.js" */
 } rt_ipc_task_ref;
 
 typedef struct rt_ipc_execute {

@@ -277,6 +277,8 @@ static void put_payload(enc *e, const rt_ipc_msg *m)
         put_str(e, x->task.modules);
         PUT_LIT(e, ",\"map\":");
         put_str(e, x->task.map);
+        PUT_LIT(e, ",\"file\":");
+        put_str(e, x->task.file);
         PUT_LIT(e, "},\"input\":");
         put_json(e, &x->input, "null");
         PUT_LIT(e, ",\"timeout_ms\":");
@@ -581,6 +583,7 @@ static ratchet_status decode_execute(const dec *d, struct json_object *o, rt_ipc
         get_str(d, t, "task", "code", NULLABLE, &x->task.code) != RATCHET_OK ||
         get_str(d, t, "task", "modules", NULLABLE, &x->task.modules) != RATCHET_OK ||
         get_str(d, t, "task", "map", NULLABLE, &x->task.map) != RATCHET_OK ||
+        get_str(d, t, "task", "file", NULLABLE, &x->task.file) != RATCHET_OK ||
         get_value(d, o, "input", REQUIRED, &x->input) != RATCHET_OK ||
         get_int(d, o, "", "timeout_ms", 0, &x->timeout_ms) != RATCHET_OK ||
         get_int(d, o, "", "memory_bytes", 0, &x->memory_bytes) != RATCHET_OK)

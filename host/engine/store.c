@@ -1,5 +1,6 @@
 /* host/engine/store.c - open the engine's storage and keep the task registry in it. */
 #include "store.h"
+#include "store_int.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -154,7 +155,8 @@ static const char *plain(struct json_object *v)
 }
 
 /* The compiled program as stored with the version: {compiler, code (only when it differs from
- * main.js), modules, map}. Keyed by the version's checksum and the compiler's version. */
+ * main.js), modules, map, file (only when not "main.js")}. Keyed by the version's checksum and
+ * the compiler's version. */
 static struct json_object *program_record(const rt_program *p)
 {
     struct json_object *o = json_object_new_object();
@@ -164,6 +166,10 @@ static struct json_object *program_record(const rt_program *p)
     json_object_object_add(o, "modules", json_object_new_string(p->modules ? p->modules : ""));
     if (p->map_text)
         json_object_object_add(o, "map", json_object_new_string(p->map_text));
+    /* How messages and stack traces name the code when not "main.js": a meta.yaml task's
+     * entry file, or "tasks/greeting.zip!main.js" for a zip (program.h). */
+    if (p->filename)
+        json_object_object_add(o, "file", json_object_new_string(p->filename));
     return o;
 }
 
@@ -196,24 +202,16 @@ static struct json_object *task_record(const rt_task *t, const char *source, cha
     return o;
 }
 
-typedef struct seen_task {
+struct seen_task {
     char *key; /* name@version */
     char *source;
     char sum[17];
-} seen_task;
+};
+typedef struct seen_task seen_task;
 
-/* One sync: the versions seen so far and where problems go. */
-typedef struct sync_run {
-    seen_task *seen;
-    size_t nseen;
-    const rt_sync_report *report; /* NULL: print */
-    int quiet_empty;              /* an empty source is normal (engine.writable_tasks) */
-    struct json_object *stored;   /* rt_store_versions_index, loaded on first need */
-} sync_run;
+typedef rt_sync_run sync_run; /* store_int.h */
 
-/* A problem with `source`: to the report, else printed. Returns RT_EXIT_FAIL. */
-static int sync_fail(sync_run *run, const char *source, const char *fmt, ...) RATCHET_PRINTF(3, 4);
-static int sync_fail(sync_run *run, const char *source, const char *fmt, ...)
+int rt_sync_fail(sync_run *run, const char *source, const char *fmt, ...)
 {
     ratchet_buf msg = RATCHET_BUF_INIT;
     va_list ap;
@@ -228,16 +226,69 @@ static int sync_fail(sync_run *run, const char *source, const char *fmt, ...)
     return RT_EXIT_FAIL;
 }
 
+/* The zip a registry listed must hold the task the index names. */
+static int expected_task(sync_run *run, const rt_sync_item *item, const rt_task *t)
+{
+    if (item->expect_name &&
+        (strcmp(t->name, item->expect_name) != 0 || strcmp(t->version, item->expect_version) != 0))
+        return rt_sync_fail(
+            run, item->source, "%s: the index lists %s %s, but the zip holds %s %s; refused",
+            item->source, item->expect_name, item->expect_version, t->name, t->version);
+    return RT_EXIT_OK;
+}
+
+/* The same name and version already stored from elsewhere with other content: reported with
+ * both places (neither replaces the other). */
+static int stored_conflict(sync_run *run, const rt_task *t, const char *source, const char *sum)
+{
+    struct json_object *vs = NULL;
+    json_object_object_get_ex(run->stored, t->name, &vs);
+    for (size_t k = 0; vs && k < json_object_array_length(vs); k++) {
+        struct json_object *v = json_object_array_get_idx(vs, k), *ver, *vsum, *src;
+        if (!json_object_object_get_ex(v, "version", &ver) ||
+            strcmp(json_object_get_string(ver), t->version) != 0 ||
+            !json_object_object_get_ex(v, "checksum", &vsum) ||
+            strcmp(json_object_get_string(vsum), sum) == 0)
+            continue;
+        const char *from = json_object_object_get_ex(v, "source", &src)
+                               ? json_object_get_string(src)
+                               : "another source";
+        return rt_sync_fail(run, source,
+                            "task %s %s from %s is already stored with different content from "
+                            "%s; the stored copy stays; give one of them a new version",
+                            t->name, t->version, source, from);
+    }
+    return RT_EXIT_OK;
+}
+
 /* Store one task; report a second source of the same name and version. */
 static int sync_one(rt_store *st, const char *path, sync_run *run)
 {
+    rt_sync_item item = {path, path, NULL, NULL, 0};
+    return rt_sync_task(st, run, &item);
+}
+
+int rt_sync_task(rt_store *st, sync_run *run, const rt_sync_item *item)
+{
+    const char *path = item->source;
     rt_error err;
-    rt_task *t = rt_task_load(path, &err);
-    if (!t)
-        return sync_fail(run, path, "%s", err.msg);
+    rt_task *t = rt_task_load(item->path, &err);
+    if (!t) {
+        /* A registry's zip is named by its URL, not by where the cache keeps it. */
+        size_t n = strlen(item->path);
+        const char *msg = err.msg;
+        if (item->path != item->source && strncmp(msg, item->path, n) == 0 && msg[n] == ':')
+            msg += n + 1 + (msg[n + 1] == ' ');
+        return item->path == item->source ? rt_sync_fail(run, path, "%s", err.msg)
+                                          : rt_sync_fail(run, path, "%s: %s", path, msg);
+    }
+    if (expected_task(run, item, t) != RT_EXIT_OK) {
+        rt_task_free(t);
+        return RT_EXIT_FAIL;
+    }
     if (rt_task_compile(t, &err) != RATCHET_OK) {
         rt_task_free(t);
-        return sync_fail(run, path, "%s: compile error: %s", path, err.msg);
+        return rt_sync_fail(run, path, "%s: compile error: %s", path, err.msg);
     }
     char sum[17];
     struct json_object *rec = task_record(t, path, sum, sizeof sum);
@@ -253,21 +304,23 @@ static int sync_one(rt_store *st, const char *path, sync_run *run)
             rt_log(RATCHET_LOG_WARN, "task %s %s is in both %s and %s (identical; using the first)",
                    t->name, t->version, (*seen)[i].source, path);
         else
-            rc = sync_fail(run, path,
-                           "task %s %s is in both %s and %s with different content; give one "
-                           "of them a new version",
-                           t->name, t->version, (*seen)[i].source, path);
+            rc = rt_sync_fail(run, path,
+                              "task %s %s is in both %s and %s with different content; give one "
+                              "of them a new version",
+                              t->name, t->version, (*seen)[i].source, path);
         goto done;
     }
     if (!run->stored && !(run->stored = rt_store_versions_index(st))) {
-        rc = sync_fail(run, path, "%s: listing the stored versions: %s", path,
-                       *rt_error_peek() ? rt_error_peek() : "storage error");
+        rc = rt_sync_fail(run, path, "%s: listing the stored versions: %s", path,
+                          *rt_error_peek() ? rt_error_peek() : "storage error");
         goto done;
     }
-    if (rt_store_revise(run->stored, t, path, sum, rec) != 0) {
-        rc = sync_fail(run, path, "%s: out of memory", path);
+    if (!item->immutable && rt_store_revise(run->stored, t, path, sum, rec) != 0) {
+        rc = rt_sync_fail(run, path, "%s: out of memory", path);
         goto done;
     }
+    if ((rc = stored_conflict(run, t, path, sum)) != RT_EXIT_OK)
+        goto done;
     int64_t id;
     int created;
     rt_error_clear();
@@ -276,8 +329,8 @@ static int sync_one(rt_store *st, const char *path, sync_run *run)
         rc = rt_store_fail(s, path);
         goto done;
     } else if (s != RATCHET_OK) {
-        rc = sync_fail(run, path, "%s: %s", path,
-                       *rt_error_peek() ? rt_error_peek() : "storage error");
+        rc = rt_sync_fail(run, path, "%s: %s", path,
+                          *rt_error_peek() ? rt_error_peek() : "storage error");
         rt_error_clear();
         goto done;
     }
@@ -306,7 +359,7 @@ static int sync_source(rt_store *st, const char *source, sync_run *run)
     size_t n = 0;
     rt_error err;
     if (rt_task_find(source, &paths, &n, &err) != RATCHET_OK)
-        return sync_fail(run, source, "%s", err.msg);
+        return rt_sync_fail(run, source, "%s", err.msg);
     if (n == 0 && !run->quiet_empty)
         rt_log(RATCHET_LOG_WARN, "task source %s holds no task", source);
     int rc = RT_EXIT_OK;
@@ -319,7 +372,7 @@ static int sync_source(rt_store *st, const char *source, sync_run *run)
     return rc;
 }
 
-static void sync_run_free(sync_run *run)
+void rt_sync_run_free(sync_run *run)
 {
     for (size_t i = 0; i < run->nseen; i++) {
         free(run->seen[i].key);
@@ -368,7 +421,7 @@ size_t rt_store_task_sources(const rt_app *app, char ***out)
     const ratchet_node *list = rt_cfg_node(rt_settings_section(&app->settings, "engine"), "tasks");
     size_t nlist = list && list->kind == RATCHET_NODE_SEQUENCE ? rt_node_count(list) : 0;
     size_t n = 0;
-    char **paths = calloc(nlist + app->ntask_sources + 1, sizeof *paths);
+    char **paths = calloc(nlist + app->ntask_sources + app->settings.nsources + 1, sizeof *paths);
     for (size_t i = 0; paths && i < nlist; i++) {
         const char *src = rt_node_scalar(rt_node_at(list, i));
         char path[4096];
@@ -379,6 +432,11 @@ size_t rt_store_task_sources(const rt_app *app, char ***out)
     }
     for (size_t i = 0; paths && i < app->ntask_sources; i++)
         paths[n++] = strdup(app->task_sources[i]);
+    for (size_t i = 0; paths && i < app->settings.nsources; i++) {
+        const rt_source_spec *spec = &app->settings.sources[i];
+        if (spec->enabled && spec->type == RT_SOURCE_FILESYSTEM)
+            paths[n++] = strdup(spec->uri);
+    }
     const char *writable = rt_store_writable_tasks(app);
     if (paths && writable && !source_listed(app, list, writable))
         paths[n++] = strdup(writable);
@@ -386,27 +444,36 @@ size_t rt_store_task_sources(const rt_app *app, char ***out)
     return paths ? n : 0;
 }
 
+static int sync_all(rt_app *app, rt_store *st, const rt_sync_report *report, size_t *count,
+                    int online);
+
 int rt_store_sync_tasks(rt_app *app, rt_store *st, size_t *count)
 {
-    return rt_store_sync_tasks_report(app, st, NULL, count);
+    return sync_all(app, st, NULL, count, 0);
 }
 
 int rt_store_sync_tasks_report(rt_app *app, rt_store *st, const rt_sync_report *report,
                                size_t *count)
 {
-    sync_run run = {NULL, 0, report, 0, NULL};
+    return sync_all(app, st, report, count, 1);
+}
+
+static int sync_all(rt_app *app, rt_store *st, const rt_sync_report *report, size_t *count,
+                    int online)
+{
+    sync_run run = {NULL, 0, report, 0, NULL, online, !online};
     int rc = RT_EXIT_OK;
     const ratchet_node *list = rt_cfg_node(rt_settings_section(&app->settings, "engine"), "tasks");
     if (list && list->kind != RATCHET_NODE_SEQUENCE)
-        return sync_fail(&run, "engine.tasks",
-                         "%s: engine.tasks: expected a list of task folders, .zip files or "
-                         "collections",
-                         rt_node_where(list));
+        return rt_sync_fail(&run, "engine.tasks",
+                            "%s: engine.tasks: expected a list of task folders, .zip files or "
+                            "collections",
+                            rt_node_where(list));
     for (size_t i = 0; i < rt_node_count(list); i++) {
         const char *src = rt_node_scalar(rt_node_at(list, i));
         if (!src)
-            return sync_fail(&run, "engine.tasks", "%s: engine.tasks[%zu]: expected a path",
-                             rt_node_where(rt_node_at(list, i)), i);
+            return rt_sync_fail(&run, "engine.tasks", "%s: engine.tasks[%zu]: expected a path",
+                                rt_node_where(rt_node_at(list, i)), i);
         char path[4096];
         source_path(app, src, path, sizeof path);
         if (sync_source(st, path, &run) != RT_EXIT_OK)
@@ -415,26 +482,34 @@ int rt_store_sync_tasks_report(rt_app *app, rt_store *st, const rt_sync_report *
     for (size_t i = 0; i < app->ntask_sources; i++)
         if (sync_source(st, app->task_sources[i], &run) != RT_EXIT_OK)
             rc = RT_EXIT_FAIL;
+    for (size_t i = 0; i < app->settings.nsources; i++) {
+        const rt_source_spec *spec = &app->settings.sources[i];
+        if (spec->enabled && spec->type == RT_SOURCE_FILESYSTEM &&
+            sync_source(st, spec->uri, &run) != RT_EXIT_OK)
+            rc = RT_EXIT_FAIL;
+    }
+    if (rt_sync_registries(app, st, &run) != RT_EXIT_OK)
+        rc = RT_EXIT_FAIL;
     const char *writable = rt_store_writable_tasks(app);
     if (writable && !source_listed(app, list, writable)) {
         run.quiet_empty = 1;
         if (make_dirs(writable) != 0)
-            rc = sync_fail(&run, writable, "engine.writable_tasks: cannot create %s: %s", writable,
-                           strerror(errno));
+            rc = rt_sync_fail(&run, writable, "engine.writable_tasks: cannot create %s: %s",
+                              writable, strerror(errno));
         else if (sync_source(st, writable, &run) != RT_EXIT_OK)
             rc = RT_EXIT_FAIL;
     }
     if (count)
         *count = run.nseen;
-    sync_run_free(&run);
+    rt_sync_run_free(&run);
     return rc;
 }
 
 int rt_store_sync_path(rt_store *st, const char *path, const rt_sync_report *report)
 {
-    sync_run run = {NULL, 0, report, 0, NULL};
+    sync_run run = {NULL, 0, report, 0, NULL, 0, 1};
     int rc = sync_source(st, path, &run);
-    sync_run_free(&run);
+    rt_sync_run_free(&run);
     return rc;
 }
 

@@ -32,10 +32,13 @@ void rt_store_close(rt_store *st);
  * the exit status (RT_EXIT_FAIL). */
 int rt_store_fail(ratchet_status rc, const char *what);
 
-/* Load every task from engine.tasks and --tasks and store each version (task_sync). Two
- * sources holding the same name and version are reported: identical content is a warning,
- * different content an error. Prints problems; returns RT_EXIT_OK or RT_EXIT_FAIL. *count
- * (may be NULL) receives the number of task versions synced. */
+/* Load every task from engine.tasks, --tasks, the filesystem sources of registry.sources and
+ * engine.writable_tasks, and store each version (task_sync); the http registries' tasks come
+ * from their cache only (registry.h; nothing is fetched, and their problems are logged at
+ * debug level). Two sources holding the same name and version are reported: identical
+ * content is a warning, different content an error (naming both places, also when the other
+ * copy was stored before). Prints problems; returns RT_EXIT_OK or RT_EXIT_FAIL. *count (may
+ * be NULL) receives the number of task versions synced. */
 int rt_store_sync_tasks(rt_app *app, rt_store *st, size_t *count);
 
 /* Where rt_store_sync_tasks_report sends what it finds, instead of printing: `problem` for
@@ -47,8 +50,9 @@ typedef struct rt_sync_report {
     void *data;
 } rt_sync_report;
 
-/* rt_store_sync_tasks reporting to `report` (NULL: print, as rt_store_sync_tasks does). Safe
- * to call while the engine runs (task_sync is idempotent per checksum). */
+/* rt_store_sync_tasks reporting to `report` (NULL: print, as rt_store_sync_tasks does), with
+ * the http registries fetched now (`tasks sync`) and their problems reported too. Safe to
+ * call while the engine runs (task_sync is idempotent per checksum). */
 int rt_store_sync_tasks_report(rt_app *app, rt_store *st, const rt_sync_report *report,
                                size_t *count);
 
@@ -69,7 +73,8 @@ int rt_store_sync_path(rt_store *st, const char *path, const rt_sync_report *rep
 const char *rt_store_writable_tasks(const rt_app *app);
 
 /* The filesystem task sources rt_store_sync_tasks reads (engine.tasks resolved against the
- * configuration's folder, --tasks, engine.writable_tasks), into *out: a malloc'd array of
+ * configuration's folder, --tasks, registry.sources of type filesystem,
+ * engine.writable_tasks), into *out: a malloc'd array of
  * malloc'd strings (an entry may be NULL when out of memory) the caller frees. Returns how
  * many. */
 size_t rt_store_task_sources(const rt_app *app, char ***out);

@@ -16,8 +16,10 @@ static void task_program(rt_cached_task *t)
 {
     struct json_object *prog = NULL;
     const char *compiler = NULL;
-    if (json_object_object_get_ex(t->rec, "program", &prog) && prog)
+    if (json_object_object_get_ex(t->rec, "program", &prog) && prog) {
         compiler = rt_rec_str(prog, "compiler");
+        t->file = rt_rec_str(prog, "file");
+    }
     if (compiler && strcmp(compiler, rt_program_compiler()) == 0) {
         t->code = rt_rec_str(prog, "code") ? rt_rec_str(prog, "code") : rt_rec_str(t->rec, "code");
         t->modules = rt_rec_str(prog, "modules");
@@ -28,7 +30,7 @@ static void task_program(rt_cached_task *t)
     rt_error err;
     if (!src) {
         t->compile_error = strdup("the task version has no code");
-    } else if (!(t->own = rt_program_compile(src, strlen(src), &err))) {
+    } else if (!(t->own = rt_program_compile_named(src, strlen(src), t->file, &err))) {
         t->compile_error = strdup(err.msg);
     } else {
         t->code = t->own->code;

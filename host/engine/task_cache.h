@@ -20,6 +20,7 @@ typedef struct rt_cached_task {
     /* The compiled program sent to workers: borrowed from rec's "program" when it was stored by
      * this compiler version, else from `own` (compiled here once). NULL code: compile_error. */
     const char *code, *modules, *map;
+    const char *file; /* how messages name the code (program "file"); NULL: "main.js" */
     rt_program *own;
     char *compile_error;
 } rt_cached_task;

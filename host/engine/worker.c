@@ -211,6 +211,11 @@ static void *program_for(worker *w, const rt_ipc_task_ref *t, char **why)
     rt_program *parts = rt_program_from_parts(t->code, t->modules, t->map, &err);
     void *program = NULL;
     rt_error_clear();
+    if (parts && t->file && !(parts->filename = strdup(t->file))) {
+        rt_program_free(parts);
+        parts = NULL;
+        snprintf(err.msg, sizeof err.msg, "out of memory");
+    }
     if (!parts) {
         *why = strdup(err.msg);
     } else {

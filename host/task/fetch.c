@@ -266,8 +266,12 @@ ratchet_status rt_fetch_method(const char *method, char out[8])
 
 rt_fetch_config rt_fetch_config_defaults(void)
 {
-    rt_fetch_config cfg = {RT_FETCH_DEFAULT_TIMEOUT_MS, RT_FETCH_DEFAULT_MAX_REDIRECTS,
-                           RT_FETCH_DEFAULT_MAX_RESPONSE, RT_FETCH_DEFAULT_USER_AGENT, 1};
+    rt_fetch_config cfg = {RT_FETCH_DEFAULT_TIMEOUT_MS,
+                           RT_FETCH_DEFAULT_MAX_REDIRECTS,
+                           RT_FETCH_DEFAULT_MAX_RESPONSE,
+                           RT_FETCH_DEFAULT_USER_AGENT,
+                           1,
+                           NULL};
     return cfg;
 }
 

@@ -49,6 +49,8 @@ typedef struct rt_fetch_config {
     const char *user_agent;    /* sent unless the script sets User-Agent; NULL: "Ratchet/1.0";
                                   copied by rt_fetcher_new */
     int verify_tls;            /* verify the server's certificate and name; on by default */
+    const int *cancel;         /* NULL, or a flag another thread sets (atomically) to abandon
+                                  a live transfer under way within about a second */
 } rt_fetch_config;
 
 #define RT_FETCH_DEFAULT_TIMEOUT_MS    30000

@@ -250,6 +250,17 @@ static ratchet_status header_list(const rt_fetch_request *req, struct curl_slist
     return rc;
 }
 
+/* libcurl calls this about once a second, and more often while data flows. */
+static int on_progress(void *data, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+    (void)dltotal;
+    (void)dlnow;
+    (void)ultotal;
+    (void)ulnow;
+    return __atomic_load_n((const int *)data, __ATOMIC_ACQUIRE) ? 1 : 0; /* 1: abort */
+}
+
 static int setup(CURL *h, const rt_fetcher *f, const rt_fetch_request *req,
                  struct curl_slist *headers, xfer *x, char *errbuf)
 {
@@ -280,6 +291,11 @@ static int setup(CURL *h, const rt_fetcher *f, const rt_fetch_request *req,
     bad |= curl_easy_setopt(h, CURLOPT_WRITEDATA, x) != CURLE_OK;
     bad |= curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header) != CURLE_OK;
     bad |= curl_easy_setopt(h, CURLOPT_HEADERDATA, x) != CURLE_OK;
+    if (f->cfg.cancel) {
+        bad |= curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress) != CURLE_OK;
+        bad |= curl_easy_setopt(h, CURLOPT_XFERINFODATA, f->cfg.cancel) != CURLE_OK;
+        bad |= curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L) != CURLE_OK;
+    }
 
     const char *m = req->method;
     int sends = req->body || !strcmp(m, "POST") || !strcmp(m, "PUT") || !strcmp(m, "PATCH");
@@ -315,6 +331,9 @@ static ratchet_status transfer_fault(CURL *h, const rt_fetcher *f, const rt_fetc
                              "response headers from %.2000s exceed the limit of %zu bytes or %d "
                              "lines",
                              req->url, RT_FETCH_MAX_HEADER_BYTES, RT_FETCH_MAX_HEADERS);
+    if (rc == CURLE_ABORTED_BY_CALLBACK)
+        return rt_fetch_fail(fault, "AbortError", "fetch %s %.2000s: abandoned (shutting down)",
+                             req->method, req->url);
     if (rc == CURLE_OPERATION_TIMEDOUT)
         return rt_fetch_fail(fault, "TimeoutError", "fetch timed out after %lld ms: %.2000s",
                              (long long)f->cfg.timeout_ms, req->url);

@@ -20,17 +20,33 @@ static rt_program *program_new(void)
 
 rt_program *rt_program_compile(const char *src, size_t len, rt_error *err)
 {
+    return rt_program_compile_named(src, len, NULL, err);
+}
+
+rt_program *rt_program_compile_named(const char *src, size_t len, const char *filename,
+                                     rt_error *err)
+{
+    const char *file = filename && *filename ? filename : "main.js";
     jsc_output out;
     if (!jsc_compile(src, len, &out)) {
         if (out.err_line)
-            rt_fail(err, "main.js:%u:%u: %s", out.err_line, out.err_col, out.err_msg);
+            rt_fail(err, "%s:%u:%u: %s", file, out.err_line, out.err_col, out.err_msg);
         else
-            rt_fail(err, "main.js: %s", out.err_msg);
+            rt_fail(err, "%s: %s", file, out.err_msg);
         jsc_output_free(&out);
         return NULL;
     }
     rt_program *p = program_new();
+    /* "main.js" is what a program without a name is called anyway: stored programs stay as
+     * they were for the tasks that have one. */
+    if (p && filename && *filename && strcmp(filename, "main.js") != 0 &&
+        !(p->filename = strdup(filename))) {
+        free(p);
+        p = NULL;
+    }
     if (!p || (out.line_map && !(p->map_text = jsc_map_encode(out.line_map, out.line_map_lines)))) {
+        if (p)
+            free(p->filename);
         free(p);
         jsc_output_free(&out);
         rt_fail(err, "out of memory");
@@ -86,6 +102,7 @@ void rt_program_free(rt_program *p)
     free(p->runtime);
     free(p->line_map);
     free(p->map_text);
+    free(p->filename);
     free(p);
 }
 
@@ -94,7 +111,7 @@ void rt_program_source(const rt_program *p, const char *task_name, ratchet_task_
     memset(src, 0, sizeof *src);
     src->abi = (ratchet_abi)RATCHET_ABI_INIT(ratchet_task_source);
     src->task_name = task_name;
-    src->filename = "main.js";
+    src->filename = p->filename ? p->filename : "main.js";
     src->code = p->code;
     src->code_len = p->code_len;
     src->runtime = p->runtime;

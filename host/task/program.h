@@ -26,6 +26,7 @@ typedef struct rt_program {
     size_t line_map_lines;
     char *map_text;    /* the line map as compact text (NULL when none), for storage and IPC */
     int lowered;       /* the source used ES2015+ syntax */
+    char *filename;    /* how messages and stack traces name the code; NULL: "main.js" */
 } rt_program;
 
 /* The version tag stored with compiled programs: a program stored under another tag is
@@ -36,6 +37,11 @@ const char *rt_program_compiler(void);
  * err->msg "main.js:LINE:COL: message". The caller frees the result with rt_program_free. */
 rt_program *rt_program_compile(const char *src, size_t len, rt_error *err);
 
+/* The same for code named `filename` in messages and stack traces ("task.js",
+ * "greeting.zip!main.js"; NULL: "main.js"): err->msg is "FILENAME:LINE:COL: message". */
+rt_program *rt_program_compile_named(const char *src, size_t len, const char *filename,
+                                     rt_error *err);
+
 /* Rebuild a program from its stored parts (worker side): `code` as compiled, `modules` (NULL
  * or "" for none), `map_text` (NULL for none). NULL with err set for an unknown module or a
  * malformed map. */
@@ -44,7 +50,8 @@ rt_program *rt_program_from_parts(const char *code, const char *modules, const c
 
 void rt_program_free(rt_program *p);
 
-/* Point src's code, runtime and line map at p's (borrowed: p must outlive src's use). */
+/* Point src's code, runtime, line map and file name at p's (borrowed: p must outlive src's
+ * use). */
 void rt_program_source(const rt_program *p, const char *task_name, ratchet_task_source *src);
 
 #endif

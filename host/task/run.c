@@ -65,6 +65,16 @@ static int check_schema(struct json_object *schema, struct json_object *value, c
     return bad ? -1 : 0;
 }
 
+/* How messages name a schema: its file, or "meta.yaml inputs" for one meta.yaml gives. */
+static const char *schema_name(const rt_task *t, const char *from, const char *file, char *buf,
+                               size_t cap)
+{
+    if (!from || strchr(from, '.'))
+        return file;
+    snprintf(buf, cap, "%s %s", t->meta_file ? t->meta_file : "meta.yaml", from);
+    return buf;
+}
+
 /* -1 (failure set) when the input holds an integer JavaScript would round: refused rather
  * than silently changed (see json_num.h). */
 static int unsafe_input(const char *text, rt_run_result *res)
@@ -360,13 +370,16 @@ static void interpret_reply(const rt_run_request *req, struct json_object *reply
     }
     switch (outcome) {
     case RATCHET_EXEC_OK: {
+        char sname[64];
         char *out = dup_field(reply, "output");
         /* Integers beyond 64 bits (JSON.stringify(1e20)) keep their text: json-c would clamp. */
         res->output = out ? rt_json_parse_keep_big(out, strlen(out)) : NULL;
         if (!out || (!res->output && strcmp(out, "null") != 0))
             set_failure(res, RT_RUN_OUTPUT_INVALID,
                         "the executor returned output that is not JSON");
-        else if (check_schema(req->task->output_schema, res->output, "output.schema.json",
+        else if (check_schema(req->task->output_schema, res->output,
+                              schema_name(req->task, req->task->output_schema_from,
+                                          "output.schema.json", sname, sizeof sname),
                               RT_RUN_OUTPUT_INVALID, res) == 0)
             res->status = RT_RUN_OK;
         free(out);
@@ -461,6 +474,7 @@ void rt_run_task(const rt_run_request *req, rt_run_result *res)
     res->logs = json_object_new_array();
     res->http = json_object_new_array();
     double start = now_ms();
+    char sname[64];
 
     enum json_tokener_error jerr;
     struct json_object *input =
@@ -472,7 +486,9 @@ void rt_run_task(const rt_run_request *req, rt_run_result *res)
     }
     int bad = req->compile_only ? 0 : unsafe_input(req->input_json, res);
     if (!bad && !req->compile_only)
-        bad = check_schema(req->task->input_schema, input, "input.schema.json",
+        bad = check_schema(req->task->input_schema, input,
+                           schema_name(req->task, req->task->input_schema_from, "input.schema.json",
+                                       sname, sizeof sname),
                            RT_RUN_INPUT_INVALID, res);
     json_object_put(input);
     if (bad)
@@ -482,7 +498,8 @@ void rt_run_task(const rt_run_request *req, rt_run_result *res)
     const rt_program *prog = req->task->program;
     if (!prog) {
         rt_error cerr;
-        if (!(own = rt_program_compile(req->task->code, req->task->code_len, &cerr))) {
+        if (!(own = rt_program_compile_named(req->task->code, req->task->code_len,
+                                             rt_task_code_name(req->task), &cerr))) {
             set_failure(res, RT_RUN_COMPILE_ERROR, "%s", cerr.msg);
             return;
         }

@@ -1,6 +1,7 @@
 /*
  * host/task/task.c - loading and checking one task package, and finding the tasks in a collection.
- * The file formats are read in task_meta.c, archives extracted in task_zip.c.
+ * The file formats are read in task_meta.c (metadata.json, tests) and task_yaml.c (meta.yaml),
+ * archives extracted in task_zip.c.
  */
 #include "task_int.h"
 
@@ -55,7 +56,9 @@ static struct json_object *read_json(const char *dir, const char *prefix, const 
 
 static void read_code(rt_task *t, const char *dir, const char *prefix, rt_task_report *r)
 {
-    char *path = join(dir, "/main.js"), *disp = join(prefix, "main.js");
+    char *rel = join("/", t->entry);
+    char *path = rel ? join(dir, rel) : NULL, *disp = join(prefix, t->entry);
+    free(rel);
     if (!path || !disp) {
         rt_task_report_add(r, "out of memory");
     } else if (rt_task_read_file(path, disp, RT_TASK_CODE_MAX, 0, &t->code, &t->code_len, r) == 1) {
@@ -70,7 +73,7 @@ static void read_code(rt_task *t, const char *dir, const char *prefix, rt_task_r
 }
 
 static struct json_object *read_schema(const char *dir, const char *prefix, const char *file,
-                                       rt_task_report *r)
+                                       const char **from, rt_task_report *r)
 {
     size_t before = r->count;
     struct json_object *s = read_json(dir, prefix, file, 1, r);
@@ -84,11 +87,22 @@ static struct json_object *read_schema(const char *dir, const char *prefix, cons
             rt_task_report_add(r, "%s%s: must be a JSON object (a JSON Schema)", prefix, file + 1);
         free(path);
     }
+    if (s)
+        *from = file + 1;
     return s;
 }
 
-/* Read everything of the task folder dir into t, reporting each problem. */
-static void task_scan(rt_task *t, const char *dir, const char *prefix, rt_task_report *r)
+static int file_exists(const char *dir, const char *file)
+{
+    char *p = join(dir, file);
+    struct stat st;
+    int yes = p && stat(p, &st) == 0;
+    free(p);
+    return yes;
+}
+
+/* metadata.json: the metadata, main.js the code. */
+static void scan_json_meta(rt_task *t, const char *dir, const char *prefix, rt_task_report *r)
 {
     size_t before = r->count;
     t->metadata = read_json(dir, prefix, "/metadata.json", 0, r);
@@ -98,10 +112,52 @@ static void task_scan(rt_task *t, const char *dir, const char *prefix, rt_task_r
     else if (r->count == before)
         rt_task_parse_metadata(t, t->metadata, disp, r);
     free(disp);
-    read_code(t, dir, prefix, r);
-    t->input_schema = read_schema(dir, prefix, "/input.schema.json", r);
-    t->output_schema = read_schema(dir, prefix, "/output.schema.json", r);
+    if (!(t->entry = strdup("main.js")))
+        rt_task_report_add(r, "out of memory");
+}
+
+/* Read everything of the task folder dir into t, reporting each problem. */
+static void task_scan(rt_task *t, const char *dir, const char *prefix, rt_task_report *r)
+{
+    int yaml = !file_exists(dir, "/metadata.json") && file_exists(dir, "/meta.yaml");
+    if (!yaml && file_exists(dir, "/meta.yaml"))
+        rt_task_report_add(r, "%smeta.yaml: the folder also holds metadata.json; keep one of them",
+                           prefix);
+    if (!(t->meta_file = strdup(yaml ? "meta.yaml" : "metadata.json"))) {
+        rt_task_report_add(r, "out of memory");
+        return;
+    }
+    if (yaml)
+        rt_task_read_meta_yaml(t, dir, prefix, r);
+    else
+        scan_json_meta(t, dir, prefix, r);
+    if (t->entry)
+        read_code(t, dir, prefix, r);
+    /* meta.yaml may give the schemas; then a schema file beside it would be a second one. */
+    if (!t->input_schema_from)
+        t->input_schema = read_schema(dir, prefix, "/input.schema.json", &t->input_schema_from, r);
+    else if (file_exists(dir, "/input.schema.json"))
+        rt_task_report_add(r,
+                           "%sinput.schema.json: meta.yaml gives the input schema (%s); keep "
+                           "one of them",
+                           prefix, t->input_schema_from);
+    if (!t->output_schema_from)
+        t->output_schema =
+            read_schema(dir, prefix, "/output.schema.json", &t->output_schema_from, r);
+    else if (file_exists(dir, "/output.schema.json"))
+        rt_task_report_add(r,
+                           "%soutput.schema.json: meta.yaml gives the output schema (%s); "
+                           "keep one of them",
+                           prefix, t->output_schema_from);
     rt_task_load_tests(t, dir, prefix, r);
+    char *name = t->entry && t->tmpdir ? join(prefix, t->entry) : NULL;
+    t->code_name = name;
+    t->shown = strdup(prefix);
+}
+
+const char *rt_task_code_name(const rt_task *t)
+{
+    return t->code_name ? t->code_name : t->entry ? t->entry : "main.js";
 }
 
 /* Resolve what the user named into t->dir, the folder to read: the folder itself, or a .zip
@@ -136,7 +192,8 @@ static char *task_open(rt_task *t, const char *path, rt_error *err)
 
 ratchet_status rt_task_compile(rt_task *t, rt_error *err)
 {
-    if (!t->program && !(t->program = rt_program_compile(t->code, t->code_len, err)))
+    if (!t->program &&
+        !(t->program = rt_program_compile_named(t->code, t->code_len, rt_task_code_name(t), err)))
         return RATCHET_ERR;
     return RATCHET_OK;
 }
@@ -152,6 +209,7 @@ void rt_task_free(rt_task *t)
         json_object_put(t->tests[i].input);
         json_object_put(t->tests[i].expect);
         json_object_put(t->tests[i].mock);
+        json_object_put(t->tests[i].expect_error);
     }
     free(t->tests);
     for (size_t i = 0; i < t->ntags; i++)
@@ -168,6 +226,10 @@ void rt_task_free(rt_task *t)
     free(t->version);
     free(t->uuid);
     free(t->description);
+    free(t->shown);
+    free(t->entry);
+    free(t->meta_file);
+    free(t->code_name);
     if (t->tmpdir)
         rt_task_rmtree(t->tmpdir);
     free(t->tmpdir);
@@ -197,23 +259,35 @@ rt_task *rt_task_load(const char *path, rt_error *err)
     return t;
 }
 
-size_t rt_task_check(const char *path, rt_task_problem_fn fn, void *data)
+rt_task *rt_task_scan(const char *path, rt_task_problem_fn fn, void *data, size_t *count)
 {
     rt_task_report r = {fn, data, NULL, 0};
     rt_task *t = calloc(1, sizeof *t);
-    if (!t) {
+    if (!t || !(t->source = strdup(path))) {
+        free(t);
         rt_task_report_add(&r, "%s: out of memory", path);
-        return r.count;
+        *count = r.count;
+        return NULL;
     }
     rt_error err;
     char *prefix = task_open(t, path, &err);
-    if (!prefix)
+    if (!prefix) {
         rt_task_report_add(&r, "%s", err.msg);
-    else
+        rt_task_free(t);
+        t = NULL;
+    } else {
         task_scan(t, t->dir, prefix, &r);
+    }
     free(prefix);
-    rt_task_free(t);
-    return r.count;
+    *count = r.count;
+    return t;
+}
+
+size_t rt_task_check(const char *path, rt_task_problem_fn fn, void *data)
+{
+    size_t count;
+    rt_task_free(rt_task_scan(path, fn, data, &count));
+    return count;
 }
 
 /* ---- collections ---------------------------------------------------------------------------- */
@@ -247,13 +321,9 @@ static int has_zip_suffix(const char *name)
     return n > 4 && strcasecmp(name + n - 4, ".zip") == 0;
 }
 
-static int has_metadata(const char *dir)
+int rt_task_is_folder(const char *dir)
 {
-    char *p = join(dir, "/metadata.json");
-    struct stat st;
-    int yes = p && stat(p, &st) == 0;
-    free(p);
-    return yes;
+    return file_exists(dir, "/metadata.json") || file_exists(dir, "/meta.yaml");
 }
 
 static ratchet_status find_in(const char *dir, int depth, found *f, rt_error *err);
@@ -272,7 +342,7 @@ static ratchet_status find_entry(const char *dir, const char *name, int depth, f
         rc = rt_fail(err, "%s: %s", full, strerror(errno));
     } else if (S_ISDIR(st.st_mode)) {
         /* A task folder is not descended into: its tests/ are not tasks. */
-        rc = has_metadata(full) ? found_add(f, full, err) : find_in(full, depth + 1, f, err);
+        rc = rt_task_is_folder(full) ? found_add(f, full, err) : find_in(full, depth + 1, f, err);
     } else if (has_zip_suffix(name)) {
         /* A symlinked .zip is a file like any other; symlinked folders are not followed, which
          * rules out cycles. */
@@ -331,7 +401,7 @@ ratchet_status rt_task_find(const char *path, char ***out, size_t *count, rt_err
         return rt_fail(err, "%s: %s", path, strerror(errno));
     found f = {NULL, 0, 0};
     ratchet_status rc;
-    if (S_ISREG(st.st_mode) || (S_ISDIR(st.st_mode) && has_metadata(path)))
+    if (S_ISREG(st.st_mode) || (S_ISDIR(st.st_mode) && rt_task_is_folder(path)))
         rc = found_add(&f, path, err);
     else if (S_ISDIR(st.st_mode))
         rc = find_collection(path, &f, err);

@@ -50,20 +50,37 @@ int rt_task_parse_json(const char *text, size_t len, const char *disp, struct js
 void rt_task_parse_metadata(rt_task *t, struct json_object *meta, const char *disp,
                             rt_task_report *r);
 
+/* The registry's rule for task names: ^[A-Za-z0-9_-]+$ */
+int rt_task_valid_name(const char *s);
+
+/* Append one test named `name` (copied) read from `file` (copied; the test file, or meta.yaml)
+ * to t->tests, from a parsed test document (borrowed); `disp` names it in messages. */
+void rt_task_add_test(rt_task *t, const char *name, const char *file, struct json_object *doc,
+                      const char *disp, rt_task_report *r);
+
 /* The UUID used when metadata.json has none: FNV-1a 128 over name, a NUL byte and version,
  * formatted as an RFC 9562 version-8 UUID (lowercase, 36 characters plus NUL). */
 void rt_task_uuid_from(const char *name, const char *version, char out[37]);
 
-/* Read and check <dir>/tests/\*.json (sorted by file name) into t->tests; `prefix` is what
- * messages put before "tests/<file>". A missing tests folder is no problem. */
+/* Read and check <dir>/tests/\*.json (sorted by file name), appended to t->tests; `prefix` is
+ * what messages put before "tests/<file>". A missing tests folder is no problem. */
 void rt_task_load_tests(rt_task *t, const char *dir, const char *prefix, rt_task_report *r);
+
+/* task_yaml.c */
+
+/* Read <dir>/meta.yaml into t (see task_yaml.c): the metadata fields, t->entry, the schemas
+ * it gives and its test_cases, reporting each problem as "<prefix>meta.yaml:LINE: KEY: what". */
+void rt_task_read_meta_yaml(rt_task *t, const char *dir, const char *prefix, rt_task_report *r);
+
+/* A YAML tree as JSON (plain scalars typed by YAML 1.2's core schema); NULL for null. */
+struct json_object *rt_task_yaml_json(const rt_node *n);
 
 /* task_zip.c */
 
 /* Extract a task .zip into a new private folder (mode 0700 under $TMPDIR or /tmp). Every entry
  * is checked before anything is written. On success *tmpdir is that folder and *root the task
  * folder inside it (the folder itself, or its single top folder) plus the message prefix for
- * its files ("x.zip:" or "x.zip:top/"), all malloc'd. On error nothing is left on disk. */
+ * its files ("x.zip!" or "x.zip!top/"), all malloc'd. On error nothing is left on disk. */
 ratchet_status rt_task_zip_extract(const char *zip, char **tmpdir, char **root, char **prefix,
                                    rt_error *err);
 

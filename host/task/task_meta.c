@@ -1,6 +1,10 @@
 /*
  * host/task/task_meta.c - reading a task's files: bounded reads, JSON with line/column errors,
  * metadata.json (the union of what the original's loaders accept) and tests/\*.json.
+ *
+ * A test checks one of: expected_output (or `expected`, what the original's MCP tools write),
+ * expected_error (the run must fail that way), should_fail (the run must fail). A test with
+ * none of them is kept but skipped, with the reason, as the original's library runner did.
  */
 #include "task_int.h"
 
@@ -196,8 +200,7 @@ static int meta_string(struct json_object *m, const char *key, int null_is_absen
     return 1;
 }
 
-/* The registry's rule for task names: ^[A-Za-z0-9_-]+$ */
-static int valid_name(const char *s)
+int rt_task_valid_name(const char *s)
 {
     if (!*s)
         return 0;
@@ -312,7 +315,7 @@ void rt_task_parse_metadata(rt_task *t, struct json_object *meta, const char *di
         rt_task_report_add(r, "%s: missing required field 'name' (or 'label')", disp);
     /* A name that came from the label is a display string ("Addition Task"), so only an
      * explicit name must be an identifier. */
-    if (has_name == 1 && !valid_name(name))
+    if (has_name == 1 && !rt_task_valid_name(name))
         rt_task_report_add(r, "%s: 'name' must match ^[A-Za-z0-9_-]+$, not \"%.64s\"", disp, name);
     if (has_label == 1 && !*label)
         rt_task_report_add(r, "%s: 'label' must not be empty", disp);
@@ -408,6 +411,23 @@ static int list_tests(const char *dir, const char *disp, char ***names, size_t *
     return rc;
 }
 
+/* expected_error: "Name or message part", or {name?: "...", message?: "..."} with at least one,
+ * each a non-empty string. */
+static int expected_error_ok(struct json_object *v)
+{
+    if (json_object_is_type(v, json_type_string))
+        return json_object_get_string_len(v) > 0;
+    if (!json_object_is_type(v, json_type_object) || json_object_object_length(v) == 0)
+        return 0;
+    json_object_object_foreach(v, key, val)
+    {
+        if ((strcmp(key, "name") != 0 && strcmp(key, "message") != 0) ||
+            !json_object_is_type(val, json_type_string) || json_object_get_string_len(val) == 0)
+            return 0;
+    }
+    return 1;
+}
+
 /* Check the shape of one parsed test file and take references to its parts. */
 static void parse_test(rt_task_test *tt, struct json_object *doc, const char *disp,
                        rt_task_report *r)
@@ -423,8 +443,9 @@ static void parse_test(rt_task_test *tt, struct json_object *doc, const char *di
     else if (!(tt->input = json_object_new_object()))
         rt_task_report_add(r, "out of memory");
     /* "expected" is what the original's MCP tools write. */
-    if (json_object_object_get_ex(doc, "expected_output", &v) ||
-        json_object_object_get_ex(doc, "expected", &v))
+    int has_expect = json_object_object_get_ex(doc, "expected_output", &v) ||
+                     json_object_object_get_ex(doc, "expected", &v);
+    if (has_expect)
         tt->expect = json_object_get(v);
     if (json_object_object_get_ex(doc, "should_fail", &v) && v) {
         if (json_object_is_type(v, json_type_boolean))
@@ -432,6 +453,22 @@ static void parse_test(rt_task_test *tt, struct json_object *doc, const char *di
         else
             rt_task_report_add(r, "%s: 'should_fail' must be true or false", disp);
     }
+    if (json_object_object_get_ex(doc, "expected_error", &v) && v) {
+        if (expected_error_ok(v))
+            tt->expect_error = json_object_get(v);
+        else
+            rt_task_report_add(r,
+                               "%s: 'expected_error' must be a non-empty string (an error name "
+                               "or a part of its message) or an object {name, message}",
+                               disp);
+        if (has_expect)
+            rt_task_report_add(r,
+                               "%s: has both 'expected_output' and 'expected_error'; a test "
+                               "expects either an output or an error",
+                               disp);
+    }
+    if (!has_expect && !tt->expect_error && !tt->should_fail)
+        tt->skip = "no expected_output (or expected) or expected_error to check the run against";
     if (!json_object_object_get_ex(doc, "mock", &v) || !v)
         return;
     if (!json_object_is_type(v, json_type_object)) {
@@ -464,29 +501,63 @@ static char *join3(const char *a, const char *b, const char *c)
     return s;
 }
 
-static void load_test(rt_task_test *tt, const char *tdir, const char *tdisp, const char *fname,
+/* One more slot at the end of t->tests (zeroed), or NULL after reporting. */
+static rt_task_test *test_slot(rt_task *t, rt_task_report *r)
+{
+    if (t->ntests >= RT_TASK_TESTS_MAX) {
+        rt_task_report_add(r, "more than %d tests", RT_TASK_TESTS_MAX);
+        return NULL;
+    }
+    rt_task_test *grown = realloc(t->tests, (t->ntests + 1) * sizeof *grown);
+    if (!grown) {
+        rt_task_report_add(r, "out of memory");
+        return NULL;
+    }
+    t->tests = grown;
+    memset(&grown[t->ntests], 0, sizeof *grown);
+    return &grown[t->ntests++];
+}
+
+void rt_task_add_test(rt_task *t, const char *name, const char *file, struct json_object *doc,
+                      const char *disp, rt_task_report *r)
+{
+    rt_task_test *tt = test_slot(t, r);
+    if (!tt)
+        return;
+    tt->name = strdup(name);
+    tt->file = strdup(file);
+    if (!tt->name || !tt->file)
+        rt_task_report_add(r, "out of memory");
+    else
+        parse_test(tt, doc, disp, r);
+}
+
+static void load_test(rt_task *t, const char *tdir, const char *tdisp, const char *fname,
                       rt_task_report *r)
 {
-    tt->file = join3(tdir, "/", fname);
-    char *disp = join3(tdisp, "/", fname);
-    tt->name = strdup(fname);
-    if (!tt->file || !disp || !tt->name) {
+    char *file = join3(tdir, "/", fname), *disp = join3(tdisp, "/", fname);
+    char *name = strdup(fname);
+    if (!file || !disp || !name) {
         rt_task_report_add(r, "out of memory");
+        free(file);
         free(disp);
+        free(name);
         return;
     }
-    tt->name[strlen(fname) - 5] = '\0'; /* ".json" */
+    name[strlen(fname) - 5] = '\0'; /* ".json" */
     char *text;
     size_t len;
     struct json_object *doc;
-    if (rt_task_read_file(tt->file, disp, RT_TASK_JSON_MAX, 0, &text, &len, r) == 1) {
+    if (rt_task_read_file(file, disp, RT_TASK_JSON_MAX, 0, &text, &len, r) == 1) {
         if (rt_task_parse_json(text, len, disp, &doc, r) == 0) {
-            parse_test(tt, doc, disp, r);
+            rt_task_add_test(t, name, file, doc, disp, r);
             json_object_put(doc);
         }
         free(text);
     }
+    free(file);
     free(disp);
+    free(name);
 }
 
 void rt_task_load_tests(rt_task *t, const char *dir, const char *prefix, rt_task_report *r)
@@ -496,14 +567,9 @@ void rt_task_load_tests(rt_task *t, const char *dir, const char *prefix, rt_task
     size_t n = 0;
     if (!tdir || !tdisp) {
         rt_task_report_add(r, "out of memory");
-    } else if (list_tests(tdir, tdisp, &names, &n, r) == 0 && n) {
-        t->tests = calloc(n, sizeof *t->tests);
-        if (!t->tests)
-            rt_task_report_add(r, "out of memory");
-    }
-    for (size_t i = 0; t->tests && i < n; i++) {
-        load_test(&t->tests[i], tdir, tdisp, names[i], r);
-        t->ntests = i + 1;
+    } else if (list_tests(tdir, tdisp, &names, &n, r) == 0) {
+        for (size_t i = 0; i < n; i++)
+            load_test(t, tdir, tdisp, names[i], r);
     }
     for (size_t i = 0; i < n; i++)
         free(names[i]);

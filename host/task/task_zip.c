@@ -57,7 +57,7 @@ typedef struct zjob {
     zip_t *za;
     zentry *e;
     size_t n;
-    int root_meta; /* metadata.json at the root */
+    int root_meta; /* metadata.json or meta.yaml at the root */
     char *top;     /* the single top folder every entry is in, or NULL */
 } zjob;
 
@@ -150,7 +150,7 @@ static void track_top(zjob *j, const zentry *e, int *single, char **tops, size_t
 {
     size_t cl = strcspn(e->rel, "/");
     int nested = e->rel[cl] == '/' || e->is_dir;
-    if (!e->is_dir && strcmp(e->rel, "metadata.json") == 0)
+    if (!e->is_dir && (strcmp(e->rel, "metadata.json") == 0 || strcmp(e->rel, "meta.yaml") == 0))
         j->root_meta = 1;
     if (!nested)
         *single = 0;
@@ -163,7 +163,8 @@ static void track_top(zjob *j, const zentry *e, int *single, char **tops, size_t
         (*ntops)++;
 }
 
-/* Without metadata.json at the root, the task must be in the one top folder of the archive.
+/* Without metadata.json (or meta.yaml) at the root, the task must be in the one top folder of
+ * the archive.
  * tops holds the first (up to 3) distinct top-level names, for the message. */
 static ratchet_status choose_top(zjob *j, int single, char **tops, size_t ntops, rt_error *err)
 {
@@ -171,9 +172,9 @@ static ratchet_status choose_top(zjob *j, int single, char **tops, size_t ntops,
         return rt_fail(err, "%s: the archive holds no files", j->zip);
     if (!single)
         return rt_fail(err,
-                       "%s: no metadata.json at the root, and not a single top folder (the top "
-                       "level holds '%s'%s%s%s%s); put the task at the root of the archive or in "
-                       "one top folder",
+                       "%s: no metadata.json (or meta.yaml) at the root, and not a single top "
+                       "folder (the top level holds '%s'%s%s%s%s); put the task at the root of "
+                       "the archive or in one top folder",
                        j->zip, tops[0], ntops > 1 ? ", '" : "", ntops > 1 ? tops[1] : "",
                        ntops > 1 ? "'" : "", ntops > 2 ? ", ..." : "");
     if (!(j->top = strdup(tops[0])))
@@ -426,7 +427,9 @@ ratchet_status rt_task_zip_extract(const char *zip, char **tmpdir, char **root, 
         st = zip_write(&j, dir, err);
     if (st == RATCHET_OK) {
         *root = j.top ? join(dir, "/", j.top, "") : strdup(dir);
-        *prefix = j.top ? join(zip, ":", j.top, "/") : join(zip, ":", "", "");
+        /* "x.zip!top/main.js": the archive, then the path inside it, as Java names entries of
+         * jars; never the extraction folder, which is gone when the message is read. */
+        *prefix = j.top ? join(zip, "!", j.top, "/") : join(zip, "!", "", "");
         if (!*root || !*prefix)
             st = rt_fail(err, "%s: out of memory", zip);
     }

@@ -37,7 +37,10 @@ static void zip_lib_load(void)
             BIND(lib, get_name) && BIND(lib, file_get_external_attributes) &&
             BIND(lib, fopen_index) && BIND(lib, fread) && BIND(lib, fclose) &&
             BIND(lib, file_strerror) && BIND(lib, strerror) && BIND(lib, discard) &&
-            BIND(lib, error_init_with_code) && BIND(lib, error_strerror) && BIND(lib, error_fini);
+            BIND(lib, error_init_with_code) && BIND(lib, error_strerror) && BIND(lib, error_fini) &&
+            BIND(lib, source_file) && BIND(lib, source_free) && BIND(lib, file_add) &&
+            BIND(lib, file_set_mtime) && BIND(lib, file_set_external_attributes) &&
+            BIND(lib, close);
 }
 
 const rt_zip_lib *rt_zip_lib_get(const char **why)

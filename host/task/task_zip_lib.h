@@ -26,6 +26,14 @@ typedef struct rt_zip_lib {
     void (*error_init_with_code)(zip_error_t *ze, int code);
     const char *(*error_strerror)(zip_error_t *ze);
     void (*error_fini)(zip_error_t *ze);
+    /* Writing (task_zip_write.c). */
+    zip_source_t *(*source_file)(zip_t *za, const char *path, zip_uint64_t start, zip_int64_t len);
+    void (*source_free)(zip_source_t *src);
+    zip_int64_t (*file_add)(zip_t *za, const char *name, zip_source_t *src, zip_flags_t flags);
+    int (*file_set_mtime)(zip_t *za, zip_uint64_t index, time_t mtime, zip_flags_t flags);
+    int (*file_set_external_attributes)(zip_t *za, zip_uint64_t index, zip_flags_t flags,
+                                        zip_uint8_t opsys, zip_uint32_t attributes);
+    int (*close)(zip_t *za);
 } rt_zip_lib;
 
 /* The table, or NULL with the reason (static text) in *why when libzip cannot be loaded. */

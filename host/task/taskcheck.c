@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "jsondiff.h"
 #include "schema.h"
@@ -23,37 +22,38 @@ static void pass_problem(void *data, const char *problem)
     c->count++;
 }
 
-static void problem_in(checker *c, const char *dir, const char *file, const char *what)
+/* "<shown><file>: what": shown is how the task names its folder ("dir/", "x.zip!"). */
+static void problem_in(checker *c, const char *shown, const char *file, const char *what)
 {
     ratchet_buf line = RATCHET_BUF_INIT;
-    rt_buf_printf(&line, "%s/%s: %s", dir, file, what);
+    rt_buf_printf(&line, "%s%s: %s", shown, file, what);
     pass_problem(c, line.data ? line.data : what);
     rt_buf_free(&line);
 }
 
-/* A schema file, when it parses, must itself be a usable JSON Schema. (That it parses, and
- * is an object, is rt_task_check's business.) */
-static void check_schema_file(checker *c, const char *dir, const char *file)
+/* A schema, when it was read, must itself be a usable JSON Schema. (That it parses, and is an
+ * object, is rt_task_check's business.) */
+static void check_schema(checker *c, const rt_task *task, struct json_object *schema,
+                         const char *from)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, file);
-    struct json_object *schema = json_object_from_file(path);
-    if (!schema || !json_object_is_type(schema, json_type_object)) {
-        json_object_put(schema);
+    if (!schema || !json_object_is_type(schema, json_type_object))
         return;
-    }
     rt_error err;
     rt_schema *s = rt_schema_compile(schema, NULL, NULL, NULL, &err);
     if (!s) {
         char line[1200];
-        snprintf(line, sizeof line, "not a usable JSON Schema: %s", err.msg);
-        problem_in(c, dir, file, line);
+        /* from is a file ("input.schema.json") or a key of meta.yaml ("inputs") */
+        if (strchr(from, '.'))
+            snprintf(line, sizeof line, "not a usable JSON Schema: %s", err.msg);
+        else
+            snprintf(line, sizeof line, "%s: not a usable JSON Schema: %s", from, err.msg);
+        problem_in(c, task->shown ? task->shown : "", strchr(from, '.') ? from : task->meta_file,
+                   line);
     }
     rt_schema_free(s);
-    json_object_put(schema);
 }
 
-/* main.js must compile and expose something to call: checked in a child process (compiling
+/* The code must compile and expose something to call: checked in a child process (compiling
  * runs the top level once, which may not terminate). */
 static void check_code(checker *c, rt_run_request *req, const rt_task *task)
 {
@@ -64,44 +64,11 @@ static void check_code(checker *c, rt_run_request *req, const rt_task *task)
     req->compile_only = 0;
     if (res.status != RT_RUN_OK) {
         char *line = rt_run_describe(&res);
-        problem_in(c, task->dir, "main.js", line ? line : "does not compile");
+        problem_in(c, task->shown ? task->shown : "", task->entry,
+                   line ? line : "does not compile");
         free(line);
     }
     rt_run_result_free(&res);
-}
-
-/* A task folder whose metadata is broken can still have its code and schemas checked: build
- * just enough of a task to compile main.js. */
-static void check_folder_parts(checker *c, rt_run_request *req, const char *dir)
-{
-    check_schema_file(c, dir, "input.schema.json");
-    check_schema_file(c, dir, "output.schema.json");
-    char path[4096];
-    snprintf(path, sizeof path, "%s/main.js", dir);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return; /* reported by rt_task_check */
-    ratchet_buf code = RATCHET_BUF_INIT;
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && code.len < (4u << 20))
-        rt_buf_append(&code, chunk, n);
-    fclose(f);
-    rt_task task;
-    memset(&task, 0, sizeof task);
-    task.dir = (char *)dir;
-    task.name = (char *)"task";
-    task.version = (char *)"0";
-    task.code = code.data ? code.data : (char *)"";
-    task.code_len = code.len;
-    check_code(c, req, &task);
-    rt_buf_free(&code);
-}
-
-static int is_dir(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 size_t rt_task_validate(rt_run_request *req, const char *path, rt_task_problem_fn fn, void *data,
@@ -110,21 +77,19 @@ size_t rt_task_validate(rt_run_request *req, const char *path, rt_task_problem_f
     checker c = {fn, data, 0};
     if (loaded)
         *loaded = NULL;
-    rt_task_check(path, pass_problem, &c);
-    if (c.count) {
-        if (is_dir(path))
-            check_folder_parts(&c, req, path);
+    size_t found;
+    rt_task *task = rt_task_scan(path, pass_problem, &c, &found);
+    if (!task)
         return c.count;
+    /* A task whose metadata is broken can still have its code and schemas checked. */
+    check_schema(&c, task, task->input_schema, task->input_schema_from);
+    check_schema(&c, task, task->output_schema, task->output_schema_from);
+    if (task->code && task->entry) {
+        if (!task->name && !(task->name = strdup("task")))
+            pass_problem(&c, "out of memory");
+        else
+            check_code(&c, req, task);
     }
-    rt_error err;
-    rt_task *task = rt_task_load(path, &err);
-    if (!task) {
-        pass_problem(&c, err.msg);
-        return c.count;
-    }
-    check_schema_file(&c, task->dir, "input.schema.json");
-    check_schema_file(&c, task->dir, "output.schema.json");
-    check_code(&c, req, task);
     if (c.count == 0 && loaded)
         *loaded = task;
     else
@@ -139,9 +104,49 @@ static struct json_object *mock_http(const rt_task_test *t)
     return t->mock && json_object_object_get_ex(t->mock, "http", &http) ? http : NULL;
 }
 
-int rt_task_run_test(rt_run_request *req, const rt_task *task, const rt_task_test *t,
-                     rt_run_result *res, ratchet_buf *why)
+/* Whether a failed run failed the way expected_error says (see taskcheck.h). */
+static int error_matches(struct json_object *want, const rt_run_result *res)
 {
+    /* A failure that is not a thrown error is named by its kind ("input invalid"). */
+    const char *name = res->error_name ? res->error_name : rt_run_status_name(res->status);
+    const char *msg = res->message ? res->message : "";
+    if (json_object_is_type(want, json_type_string)) {
+        const char *w = json_object_get_string(want);
+        return strcmp(name, w) == 0 || strstr(msg, w) != NULL;
+    }
+    struct json_object *wn = NULL, *wm = NULL;
+    json_object_object_get_ex(want, "name", &wn);
+    json_object_object_get_ex(want, "message", &wm);
+    return (!wn || strcmp(name, json_object_get_string(wn)) == 0) &&
+           (!wm || strstr(msg, json_object_get_string(wm)) != NULL);
+}
+
+/* Why an expected error did not come, into why. */
+static void expected_error_missed(const rt_task_test *t, const rt_run_result *res, ratchet_buf *why)
+{
+    const char *want = json_object_to_json_string_ext(t->expect_error, JSON_C_TO_STRING_PLAIN);
+    if (res->status == RT_RUN_OK) {
+        rt_buf_printf(why, "  expected_error %s, but the run succeeded with %s\n", want,
+                      json_object_to_json_string_ext(res->output, JSON_C_TO_STRING_PLAIN));
+        return;
+    }
+    char *line = rt_run_describe(res);
+    if (res->status == RT_RUN_HOST_ERROR)
+        rt_buf_printf(why, "  could not run: %s\n", res->message ? res->message : "?");
+    else
+        rt_buf_printf(why, "  expected_error %s, but the run failed otherwise: %s\n", want,
+                      line ? line : "failed");
+    free(line);
+}
+
+rt_test_verdict rt_task_run_test(rt_run_request *req, const rt_task *task, const rt_task_test *t,
+                                 rt_run_result *res, ratchet_buf *why)
+{
+    if (t->skip) {
+        memset(res, 0, sizeof *res);
+        rt_buf_printf(why, "  %s\n", t->skip);
+        return RT_TEST_SKIPPED;
+    }
     req->task = task;
     req->input_json = json_object_to_json_string_ext(t->input, JSON_C_TO_STRING_PLAIN);
     req->mock_http = mock_http(t);
@@ -149,7 +154,11 @@ int rt_task_run_test(rt_run_request *req, const rt_task *task, const rt_task_tes
     req->input_json = NULL;
     req->mock_http = NULL;
     size_t before = why->len;
-    if (t->should_fail) {
+    if (t->expect_error) {
+        if (res->status == RT_RUN_OK || res->status == RT_RUN_HOST_ERROR ||
+            !error_matches(t->expect_error, res))
+            expected_error_missed(t, res, why);
+    } else if (t->should_fail) {
         if (res->status == RT_RUN_OK)
             rt_buf_printf(why, "  should_fail is set, but the run succeeded with %s\n",
                           json_object_to_json_string_ext(res->output, JSON_C_TO_STRING_PLAIN));
@@ -161,10 +170,8 @@ int rt_task_run_test(rt_run_request *req, const rt_task *task, const rt_task_tes
         free(line);
         if (res->stack && *res->stack)
             rt_buf_printf(why, "  %s\n", res->stack);
-    } else if (!t->expect) {
-        rt_buf_printf(why, "  %s has no expected_output (or expected) to compare with\n", t->file);
     } else {
         rt_json_diff(t->expect, res->output, why, 20);
     }
-    return why->len == before;
+    return why->len == before ? RT_TEST_PASSED : RT_TEST_FAILED;
 }

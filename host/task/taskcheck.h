@@ -26,16 +26,29 @@
 size_t rt_task_validate(rt_run_request *req, const char *path, rt_task_problem_fn fn, void *data,
                         rt_task **loaded);
 
+typedef enum rt_test_verdict {
+    RT_TEST_FAILED = 0,
+    RT_TEST_PASSED = 1,
+    RT_TEST_SKIPPED = 2 /* t->skip is set: nothing was run */
+} rt_test_verdict;
+
 /*
  * Run test `t` of `task` as `ratchet test` does: its input (and mocks) through rt_run_task with
- * req's executor and limits (req->task, input_json and mock_http are set here). A test passes
- * when the output equals expected_output as a JSON value; a should_fail test passes when the
- * run fails (any failure but RT_RUN_HOST_ERROR, which means it could not run). `res` is always
- * filled (the caller frees it with rt_run_result_free). Why the test failed is appended to `why`
- * as indented lines ("  runtime error: ...", the differences); nothing is appended when it
- * passed. Returns 1 passed, 0 failed.
+ * req's executor and limits (req->task, input_json and mock_http are set here). `res` is always
+ * filled (the caller frees it with rt_run_result_free; zeroed for a skipped test). Why the test
+ * failed, or why it was skipped, is appended to `why` as indented lines ("  runtime error:
+ * ...", the differences); nothing is appended when it passed. A test
+ *   - with t->skip set is not run: RT_TEST_SKIPPED;
+ *   - with expected_error passes when the run fails (any failure but RT_RUN_HOST_ERROR, which
+ *     means it could not run) and the error matches: a string matches when it EQUALS the
+ *     error's name (the thrown constructor: "ValidationError", "TypeError"; for a failure that
+ *     is not a thrown error, its kind: "input invalid", "timeout", rt_run_status_name) or is
+ *     CONTAINED in its message (case-sensitive); an object {name, message} needs both (each
+ *     one given);
+ *   - with should_fail passes when the run fails in any way (but RT_RUN_HOST_ERROR);
+ *   - else passes when the output equals expected_output as a JSON value.
  */
-int rt_task_run_test(rt_run_request *req, const rt_task *task, const rt_task_test *t,
-                     rt_run_result *res, ratchet_buf *why);
+rt_test_verdict rt_task_run_test(rt_run_request *req, const rt_task *task, const rt_task_test *t,
+                                 rt_run_result *res, ratchet_buf *why);
 
 #endif

@@ -150,8 +150,8 @@ struct json_object *mcp_tool_validate_task(mcp_call *c, struct json_object *args
     return mcp_tool_ok(r);
 }
 
-/* The original's test entry: {name, status, duration_ms, input, actual_output, expected_output,
- * error?}. */
+/* The original's test entry: {name, status (passed, failed, skipped), duration_ms, input,
+ * actual_output, expected_output, expected_error, reason (of a skip), error?}. */
 static struct json_object *original_test(struct json_object *e)
 {
     static const struct {
@@ -164,6 +164,8 @@ static struct json_object *original_test(struct json_object *e)
         {"actualOutput", "actual_output"},
         {"expectedOutput", "expected_output"},
         {"shouldFail", "should_fail"},
+        {"expectedError", "expected_error"},
+        {"reason", "reason"},
         {"error", "error"},
     };
     struct json_object *t = json_object_new_object(), *v;
@@ -177,7 +179,9 @@ static struct json_object *original_test(struct json_object *e)
 static struct json_object *tests_result(struct json_object *ans)
 {
     struct json_object *r = json_object_new_object(), *v, *list = json_object_new_array();
-    int64_t total = 0, passed = 0, failed = 0;
+    int64_t total = 0, passed = 0, failed = 0, skipped = 0;
+    if (json_object_object_get_ex(ans, "skipped", &v))
+        skipped = json_object_get_int64(v);
     if (json_object_object_get_ex(ans, "total", &v))
         total = json_object_get_int64(v);
     if (json_object_object_get_ex(ans, "passed", &v))
@@ -192,6 +196,9 @@ static struct json_object *tests_result(struct json_object *ans)
     const char *note = mcp_get_string(ans, "message");
     if (note)
         snprintf(msg, sizeof msg, "%s", note);
+    else if (skipped)
+        snprintf(msg, sizeof msg, "%lld passed, %lld failed, %lld skipped (of %lld tests)",
+                 (long long)passed, (long long)failed, (long long)skipped, (long long)total);
     else
         snprintf(msg, sizeof msg, "%lld of %lld tests passed", (long long)passed, (long long)total);
     time_t now = time(NULL);
@@ -208,7 +215,7 @@ static struct json_object *tests_result(struct json_object *ans)
     json_object_object_add(r, "total_tests", json_object_new_int64(total));
     json_object_object_add(r, "passed", json_object_new_int64(passed));
     json_object_object_add(r, "failed", json_object_new_int64(failed));
-    json_object_object_add(r, "skipped", json_object_new_int64(0));
+    json_object_object_add(r, "skipped", json_object_new_int64(skipped));
     json_object_object_add(r, "success_rate",
                            json_object_new_double(total ? (double)passed / (double)total : 0.0));
     json_object_object_add(r, "all_passed", json_object_new_boolean(total > 0 && failed == 0));

@@ -41,8 +41,9 @@ typedef struct tool {
     "\"enabled\":{\"type\":\"boolean\"},\"metadata\":{\"type\":\"object\"},\"test_cases\":{"       \
     "\"type\":\"array\",\"maxItems\":100,\"items\":{\"type\":\"object\",\"properties\":{"          \
     "\"name\":{\"type\":\"string\"},\"input\":{},\"expected_output\":{},\"should_fail\":{"         \
-    "\"type\":\"boolean\"},\"description\":{\"type\":\"string\"}},\"required\":[\"name\","         \
-    "\"input\"]}}"
+    "\"type\":\"boolean\"},\"expected_error\":{\"description\":\"The run must fail: an error "     \
+    "name (exact) or a part of its message, or {name, message}\"},\"description\":{\"type\":"      \
+    "\"string\"}},\"required\":[\"name\",\"input\"]}}"
 
 static const tool tools[] = {
     {"ratchet_execute_task", "Execute a task",

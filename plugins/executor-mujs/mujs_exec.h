@@ -8,6 +8,7 @@
  *   mujs_arena.c    its small blocks: size classes in chunks, all returned at the run's end
  *   mujs_errors.c   the ten error constructors and Error.prototype.stack
  *   mujs_console.c  console.log/info/warn/error/debug
+ *   mujs_module.c   CommonJS: module.exports / exports.main as the entry point
  *   mujs_fetch.c    fetch(url, options, body) through the host
  *   mujs_json.c     JSON in and out with the state's own JSON.parse/stringify
  *   mujs_async.c    compiled tasks: their runtime, the microtask queue, main's promise
@@ -231,6 +232,12 @@ void jsx_errors_define(js_State *J);
 void jsx_console_define(js_State *J);
 void jsx_fetch_define(js_State *J);
 void jsx_json_define(js_State *J);
+
+/* CommonJS (mujs_module.c): define the globals `module` ({exports: {}}) and `exports`; after
+ * the top level ran, push [entry function, this] for what the script exported and return 1,
+ * or push nothing and return 0. */
+void jsx_module_define(js_State *J);
+int jsx_module_entry(js_State *J);
 
 /* Push `new <name>(message)` (HttpError: new HttpError(status, message)) using the
  * constructors saved at setup, whatever the script did to the globals; an unknown name gives

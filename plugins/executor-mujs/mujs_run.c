@@ -2,12 +2,13 @@
  * mujs_run.c - one run of a task in a fresh js_State.
  *
  *   1. js_newstate with the capped allocator (cap off), the panic guard, then the globals:
- *      console, fetch, the ten error constructors, saved JSON functions; for a compiled
- *      task, its runtime (mujs_async.c).
+ *      console, module and exports, fetch, the ten error constructors, saved JSON functions;
+ *      for a compiled task, its runtime (mujs_async.c).
  *   2. Cap on. JSON.parse(input); the context object; load main.js; run its top level.
  *   3. Call the global `main` if it is a function, else the top level's completion value if
  *      that is one (a file that is `(function (input, context) {...})`, or ends in `main;`),
- *      with (input, context). Neither: RATCHET_EXEC_NO_ENTRY.
+ *      else what the script exported (module.exports = { main }, mujs_module.c), with
+ *      (input, context). None: RATCHET_EXEC_NO_ENTRY.
  *   4. A compiled task's microtask queue runs; main's promise gives the result
  *      (mujs_async.c). JSON.stringify(result) is the output.
  *   5. js_freestate: every byte goes back (the allocator counts it).
@@ -47,6 +48,7 @@ static void jsx_setup(js_State *J, jsx_run *run)
     jsx_json_define(J);
     jsx_errors_define(J);
     jsx_console_define(J);
+    jsx_module_define(J);
     jsx_fetch_define(J);
     jsx_runtime_load(J, run->prog);
 }
@@ -92,17 +94,22 @@ static void jsx_execute_body(js_State *J, jsx_run *run)
     jsx_push_context(J, run->exec);
     jsx_load_and_run(J, run); /* input context completion main */
     if (js_iscallable(J, -1)) {
-        js_rot2(J);
-        js_pop(J, 1);
+        js_rot2pop1(J);
+        js_pushundefined(J);
     } else {
         js_pop(J, 1);
-        if (!js_iscallable(J, -1)) {
-            snprintf(msg, sizeof msg, JSX_MSG_NO_ENTRY, run->prog->filename);
-            (void)jsx_outcome_set(run, RATCHET_EXEC_NO_ENTRY, NULL, msg);
-            return;
+        if (js_iscallable(J, -1)) {
+            js_pushundefined(J);
+        } else {
+            js_pop(J, 1);
+            if (!jsx_module_entry(J)) { /* module.exports and the like (mujs_module.c) */
+                snprintf(msg, sizeof msg, JSX_MSG_NO_ENTRY, run->prog->filename);
+                (void)jsx_outcome_set(run, RATCHET_EXEC_NO_ENTRY, NULL, msg);
+                return;
+            }
         }
     }
-    js_pushundefined(J); /* input context fn this */
+    /* input context fn this */
     js_copy(J, -4);
     js_copy(J, -4);
     js_call(J, 2); /* input context result */
@@ -135,7 +142,7 @@ static void jsx_check_body(js_State *J, jsx_run *run)
 {
     run->mem.capped = 1;
     jsx_load_and_run(J, run);
-    run->callable = js_iscallable(J, -1) || js_iscallable(J, -2);
+    run->callable = js_iscallable(J, -1) || js_iscallable(J, -2) || jsx_module_entry(J);
     run->phase = JSX_PHASE_DONE;
 }
 

@@ -2,7 +2,8 @@
  * tests/fuzz/fuzz_task_dir.c - task folders (host/task/task.c, task_meta.c): write the fields
  * as a package's files, then load and check it. Input fields, separated by FUZZ_SEP lines:
  * metadata.json, main.js, input.schema.json, output.schema.json, tests/a.json, tests/b.json;
- * a missing field leaves that file out.
+ * a missing field leaves that file out. A first field starting with "---" (a YAML document) is
+ * written as meta.yaml instead, and the second as task.js (task_yaml.c's default entry).
  */
 #include <stdio.h>
 #include <string.h>
@@ -33,8 +34,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_empty_dir(dir);
     snprintf(path, sizeof path, "%s/tests", dir);
     mkdir(path, 0700);
+    int yaml = ff.n > 0 && ff.len[0] >= 3 && memcmp(ff.f[0], "---", 3) == 0;
     for (size_t i = 0; i < ff.n && i < NFILES; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        const char *name = yaml && i == 0 ? "meta.yaml" : yaml && i == 1 ? "task.js" : files[i];
+        snprintf(path, sizeof path, "%s/%s", dir, name);
         FUZZ_CHECK(fuzz_write_file(path, ff.f[i], ff.len[i]) == 0);
     }
 
@@ -46,7 +49,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (t) {
         FUZZ_CHECK(t->name && t->version && t->uuid && t->code);
         FUZZ_CHECK(strlen(t->uuid) == 36);
-        for (size_t i = 1; i < t->ntests; i++)
+        /* tests/ is read in name order (meta.yaml's test_cases come first, as written) */
+        for (size_t i = 1; !yaml && i < t->ntests; i++)
             FUZZ_CHECK(strcmp(t->tests[i - 1].name, t->tests[i].name) < 0);
         rt_task_free(t);
     } else {

@@ -257,6 +257,13 @@ post_json /api/v1/schedules '{"name": "bad", "taskName": "addition", "cron": "61
 expect 400 "bad cron" '"VALIDATION_ERROR"'
 post_json /api/v1/schedules '{"name": "bad", "taskName": "addition", "cron": 5}'
 expect 400 "cron of the wrong type" "field 'cron' must be a string, not an integer"
+# an expression cronie reads otherwise is kept, with both readings in cronWarning
+post_json /api/v1/schedules '{"name": "odd", "taskName": "addition", "cron": "0 0 */2 * MON", "input": {"num1": 1, "num2": 2}}'
+expect 201 "a schedule cronie reads otherwise is created" "is read differently by cronie and Vixie cron"
+expect_eq "$(jget '"EITHER field matches" in d["data"]["cronWarning"] and "write it '"'"'0 0 1-31/2 * MON'"'"'" in d["data"]["cronWarning"]')" \
+  "True" "cronWarning gives both readings and the portable spelling"
+save ScheduleEnvelope
+call DELETE /api/v1/schedules/odd; expect 200 "delete it" '"success":true'
 call GET /api/v1/schedules/yearly; expect 200 "schedule by name" "\"id\":$SCHED"
 call GET "/api/v1/schedules/$SCHED"; expect 200 "schedule by id" '"cron":"0 0 1 1 *"'
 call PATCH "/api/v1/schedules/$SCHED" -H 'Content-Type: application/json' --data-binary '{"cron": "0 0 2 1 *"}'

@@ -411,6 +411,33 @@ static void test_schedule_lifecycle(void **state)
                "no schedule 'hourly'", NULL);
 }
 
+/* A cron expression cronie reads differently is kept, with both readings in cronWarning. */
+static void test_schedule_cron_warning(void **state)
+{
+    fixture *f = *state;
+    ratchet_buf out = RATCHET_BUF_INIT;
+    json_object *s = answer(f->eng->schedule_create("{\"name\":\"odd\",\"taskName\":"
+                                                    "\"addition\",\"cron\":\"0 0 */2 * MON\","
+                                                    "\"input\":{\"num1\":1,\"num2\":2}}",
+                                                    &out),
+                            RATCHET_OK, &out);
+    assert_string_equal(str(s, "cron"), "0 0 */2 * MON");
+    const char *w = str(s, "cronWarning");
+    assert_non_null(w);
+    assert_non_null(strstr(w, "cron expression '0 0 */2 * MON' is read differently by cronie"));
+    assert_non_null(strstr(w, "\n  here (the reading this schedule keeps): a day matches when "
+                              "EITHER field matches"));
+    assert_non_null(strstr(w, "write it '0 0 1-31/2 * MON'"));
+    json_object_put(s);
+    s = answer(f->eng->schedule_get("odd", &out), RATCHET_OK, &out); /* reads show it too */
+    assert_non_null(str(s, "cronWarning"));
+    json_object_put(s);
+    s = answer(f->eng->schedule_update("odd", "{\"cron\":\"0 0 1-31/2 * MON\"}", &out), RATCHET_OK,
+               &out);
+    assert_false(json_object_object_get_ex(s, "cronWarning", NULL));
+    json_object_put(s);
+}
+
 /* ---- events, service ---------------------------------------------------------------------- */
 
 typedef struct got {
@@ -529,6 +556,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_jobs_list_query, setup, teardown),
         cmocka_unit_test_setup_teardown(test_schedule_checks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_schedule_lifecycle, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_schedule_cron_warning, setup, teardown),
         cmocka_unit_test_setup_teardown(test_events_from_api, setup, teardown),
         cmocka_unit_test_setup_teardown(test_service_without_engine, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unpublished_is_unavailable, setup, teardown),

@@ -116,6 +116,51 @@ static void test_calling_conventions(void **state)
     inst_close(&in);
 }
 
+/* module.exports / exports.main (mujs_module.c), as the original's newer task.js files and
+ * code shared with Node are written. */
+static void test_commonjs_entries(void **state)
+{
+    (void)state;
+    inst in;
+    inst_open(&in, "");
+    /* module.exports = { main }, the original's meta.yaml samples */
+    expect_output(&in,
+                  "function main(input) { return {sum: input.a + input.b}; }\n"
+                  "module.exports = { main: main };",
+                  "{\"a\":2,\"b\":3}", "{\"sum\":5}");
+    /* an object whose main is not a global, called with the object as `this` */
+    expect_output(&in,
+                  "module.exports = {\n  k: 'id-',\n  main: function (i) { return this.tag(i); },\n"
+                  "  tag: function (i) { return this.k + i; }\n};\nvar after = 1;",
+                  "7", "\"id-7\"");
+    /* module.exports = function, with a statement after it (the completion value is not it) */
+    expect_output(&in, "module.exports = function (i) { return i * 2; };\nvar loaded = true;", "21",
+                  "42");
+    /* exports.main, and exports rebound to another object */
+    expect_output(&in, "exports.main = function (i) { return [i]; };\nexports.other = 1;", "1",
+                  "[1]");
+    expect_output(&in, "exports = { main: function () { return 'rebound'; } };\nvar z = 0;", "null",
+                  "\"rebound\"");
+    /* a global main still wins, and module and exports start out as {exports: {}} */
+    expect_output(&in,
+                  "function main() { return [typeof module, module.exports === exports]; }\n"
+                  "module.exports = { main: function () { return 'not me'; } };",
+                  "null", "[\"object\",false]");
+    expect_output(&in, "function main() { return [module.exports === exports, exports]; }", "null",
+                  "[true,{}]");
+    /* nothing callable exported: refused at compile time as before */
+    void *prog = NULL;
+    ratchet_task_source src = {.abi = RATCHET_ABI_INIT(ratchet_task_source),
+                               .task_name = "t",
+                               .filename = "task.js",
+                               .code = "module.exports = { main: 42 };\nvar x;",
+                               .code_len = 37};
+    assert_int_equal(in.ex->compile(in.self, &src, &prog), RATCHET_ERR);
+    assert_string_equal(rt_error_peek(),
+                        "task.js defines no main function and does not evaluate to a function");
+    inst_close(&in);
+}
+
 static void test_input_is_data_not_code(void **state)
 {
     (void)state;
@@ -267,9 +312,9 @@ static void test_thrown_values(void **state)
     assert_non_null(strstr(r.error_stack, "main.js:2"));
     result_free(&r);
 
-    /* The original's globals that are absent are absent here too. */
-    static const char *const absent[] = {"require('x')", "process.env", "setTimeout(main, 1)",
-                                         "module.exports"};
+    /* The original's globals that are absent are absent here too (but `module` and `exports`
+     * are there: CommonJS entry points, test_commonjs_entries). */
+    static const char *const absent[] = {"require('x')", "process.env", "setTimeout(main, 1)"};
     for (size_t i = 0; i < sizeof absent / sizeof absent[0]; i++) {
         char code[256];
         snprintf(code, sizeof code, "function main() { return %s; }", absent[i]);
@@ -477,6 +522,7 @@ int main(void)
         cmocka_unit_test(test_context),
         cmocka_unit_test(test_error_constructors),
         cmocka_unit_test(test_thrown_values),
+        cmocka_unit_test(test_commonjs_entries),
         cmocka_unit_test(test_compile_errors),
         cmocka_unit_test(test_no_entry_at_execute),
         cmocka_unit_test(test_output_errors),

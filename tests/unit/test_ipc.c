@@ -122,7 +122,7 @@ static void test_round_trip_coordinator_messages(void **state)
     m.execute.job_id = 42;
     m.execute.execution_id = "e-17";
     m.execute.task = (rt_ipc_task_ref){"addition", "1.0.0", "bd6c6f98-4896-44cc-8c82-30328c3aefda",
-                                       "/srv/tasks/addition", NULL, NULL, NULL};
+                                       "/srv/tasks/addition", NULL, NULL, NULL, NULL};
     m.execute.input.obj = parse("{\"num1\":1,\"num2\":2}");
     m.execute.timeout_ms = 30000;
     m.execute.memory_bytes = (int64_t)64 << 20;
@@ -145,7 +145,7 @@ static void test_round_trip_coordinator_messages(void **state)
     /* Inline code with quotes and newlines, no dir, no ids, input as verbatim text. */
     const char *code = "(function (input) {\n  return {\"q\": 'it\\'s', t: '\\t'};\n})\n";
     m.execute.execution_id = NULL;
-    m.execute.task = (rt_ipc_task_ref){"inline", "0.1.0", NULL, NULL, code, NULL, NULL};
+    m.execute.task = (rt_ipc_task_ref){"inline", "0.1.0", NULL, NULL, code, NULL, NULL, NULL};
     m.execute.input = json_text("[1, \"two\", {\"3\": null}]");
     m.execute.job_id = -1;
     m.execute.timeout_ms = 0;
@@ -358,7 +358,7 @@ static void test_values_survive(void **state)
         const char *in = cases[i].in, *want = cases[i].out ? cases[i].out : in;
         rt_ipc_msg m = {0}, d;
         m.type = RT_IPC_EXECUTE;
-        m.execute.task = (rt_ipc_task_ref){"t", "1", NULL, "/t", NULL, NULL, NULL};
+        m.execute.task = (rt_ipc_task_ref){"t", "1", NULL, "/t", NULL, NULL, NULL, NULL};
         m.execute.input.obj = parse(in);
         round_trip(&m, &b, &d);
         assert_value(&d.execute.input, want);

@@ -58,7 +58,8 @@ static void three_messages(ratchet_buf *stream)
     assert_int_equal(rt_ipc_encode(&m, stream, &err), RATCHET_OK);
     m.type = RT_IPC_EXECUTE;
     m.id = 2;
-    m.execute.task = (rt_ipc_task_ref){"addition", "1.0.0", NULL, "/srv/tasks/addition", NULL, NULL, NULL};
+    m.execute.task =
+        (rt_ipc_task_ref){"addition", "1.0.0", NULL, "/srv/tasks/addition", NULL, NULL, NULL, NULL};
     m.execute.input = json_text("{\"num1\":1,\"num2\":\"a\\nb\"}");
     assert_int_equal(rt_ipc_encode(&m, stream, &err), RATCHET_OK);
     memset(&m, 0, sizeof m);
@@ -335,7 +336,7 @@ static void big_execute(rt_ipc_msg *m, struct json_object **input, size_t n)
     memset(m, 0, sizeof *m);
     m->type = RT_IPC_EXECUTE;
     m->id = 1;
-    m->execute.task = (rt_ipc_task_ref){"t", "1", NULL, "/t", NULL, NULL, NULL};
+    m->execute.task = (rt_ipc_task_ref){"t", "1", NULL, "/t", NULL, NULL, NULL, NULL};
     m->execute.input.obj = *input;
 }
 
@@ -533,7 +534,7 @@ static void test_speed(void **state)
     ex.execute.job_id = 987654;
     ex.execute.execution_id = "0f8e2b4c-1d3a-4e5f-9a7b-6c5d4e3f2a1b";
     ex.execute.task = (rt_ipc_task_ref){"addition", "1.0.0", "bd6c6f98-4896-44cc-8c82-30328c3aefda",
-                                        "/srv/ratchet/tasks/addition", NULL, NULL, NULL};
+                                        "/srv/ratchet/tasks/addition", NULL, NULL, NULL, NULL};
     ex.execute.input.obj = input;
     ex.execute.timeout_ms = 300000;
     ex.execute.memory_bytes = (int64_t)64 << 20;

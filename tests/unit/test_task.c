@@ -543,7 +543,7 @@ static void test_zip_layouts(void **state)
     assert_int_equal(run("cd '%s/src' && zip -qr ../top.zip addition", f->dir), 0);
     char msg[2048];
     snprintf(msg, sizeof msg,
-             "%s/top.zip:addition/metadata.json: missing required field "
+             "%s/top.zip!addition/metadata.json: missing required field "
              "'version'",
              f->dir);
     load_fails(path_of(f, "top.zip"), msg);
@@ -672,15 +672,15 @@ static void test_zip_not_a_task(void **state)
           "    task(z, 'b/')\n"
           "    task(z, 'c/')\n");
     snprintf(msg, sizeof msg,
-             "%s/two.zip: no metadata.json at the root, and not a single top folder (the top "
-             "level holds 'a', 'b', ...); put the task at the root of the archive or in one top "
-             "folder",
+             "%s/two.zip: no metadata.json (or meta.yaml) at the root, and not a single top "
+             "folder (the top level holds 'a', 'b', ...); put the task at the root of the "
+             "archive or in one top folder",
              f->dir);
     load_fails(path_of(f, "two.zip"), msg);
     py(f, "with zipfile.ZipFile('empty.zip', 'w') as z:\n"
           "    entry(z, 'dir/')\n"
           "    z.writestr('__MACOSX/x', 'x')\n");
-    snprintf(msg, sizeof msg, "%s/empty.zip:dir/metadata.json: file not found", f->dir);
+    snprintf(msg, sizeof msg, "%s/empty.zip!dir/metadata.json: file not found", f->dir);
     load_fails(path_of(f, "empty.zip"), msg);
     py(f, "zipfile.ZipFile('none.zip', 'w').close()\n");
     snprintf(msg, sizeof msg, "%s/none.zip: the archive holds no files", f->dir);
