@@ -120,7 +120,7 @@ void rest_system_handler(void *user, ratchet_http_request *req)
         send_metrics(r, req);
         return;
     case REST_OPENAPI:
-        r->http->respond(req, 200, "application/json", rest_openapi_json, rest_openapi_len);
+        r->http->respond(req, 200, "application/json", rest_openapi, rest_openapi_len);
         return;
     case REST_READY:
         if (!r->eng->ready()) {

@@ -56,3 +56,9 @@ ratchet_integration_test(tasks_sync)
 ratchet_integration_test(registry_config)
 ratchet_integration_test(registry_http)
 ratchet_integration_test(registry_serve)
+
+# GraphQL (api-graphql) on the real server: curl, and graphql-js when Node is there.
+if(TARGET plugin_api_graphql OR "api-graphql" IN_LIST RATCHET_STATIC_PLUGINS)
+  ratchet_integration_test(graphql_api)
+  set_tests_properties(integration.graphql_api PROPERTIES SKIP_RETURN_CODE 77)
+endif()

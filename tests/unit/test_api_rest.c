@@ -26,7 +26,7 @@
 #include "hostapi.h"
 
 const ratchet_plugin_desc *ratchet_plugin_entry_api_rest(const ratchet_host_api *api);
-extern const char rest_openapi_json[];
+extern const char rest_openapi[];
 
 static const ratchet_plugin_desc *desc;
 static ratchet_ctx *ctx;
@@ -77,7 +77,7 @@ static void assert_has(const char *text, const char *needle)
 static void test_routes_match_openapi(void **state)
 {
     (void)state;
-    struct json_object *doc = json_tokener_parse(rest_openapi_json), *paths = NULL;
+    struct json_object *doc = json_tokener_parse(rest_openapi), *paths = NULL;
     assert_non_null(doc);
     assert_true(json_object_object_get_ex(doc, "paths", &paths));
     size_t documented = 0;
