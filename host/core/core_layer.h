@@ -9,6 +9,7 @@
 #include "app.h"       /* rt_app, exit statuses, loading settings and plugins */
 #include "buf.h"       /* growable buffers, JSON helpers */
 #include "error.h"     /* rt_error */
+#include "files.h"     /* mkdir -p */
 #include "hostapi.h"   /* the host API handed to plugins, contexts */
 #include "instances.h" /* configured plugin instances */
 #include "json_num.h"  /* integer literals json-c or JavaScript would change */

@@ -63,24 +63,6 @@ static int cancelled(const pull *p)
 
 /* ---- files ------------------------------------------------------------------------------- */
 
-static int make_dirs(const char *path)
-{
-    char buf[4096];
-    size_t len = strlen(path);
-    if (len == 0 || len >= sizeof buf)
-        return -1;
-    memcpy(buf, path, len + 1);
-    for (char *q = buf + 1; *q; q++) {
-        if (*q != '/')
-            continue;
-        *q = '\0';
-        if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-            return -1;
-        *q = '/';
-    }
-    return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
-}
-
 /* Write `len` bytes to `path` through a temporary file renamed over it. 0 or -1 (errno). */
 static int write_file(const char *path, const char *data, size_t len)
 {
@@ -510,7 +492,7 @@ void rt_registry_pull(const rt_app *app, const rt_source_spec *spec, int online,
     p.dir = dir.data;
     char zips[4200];
     snprintf(zips, sizeof zips, "%s/zips", p.dir ? p.dir : ".");
-    if (!p.dir || make_dirs(zips) != 0) {
+    if (!p.dir || rt_make_dirs(zips) != 0) {
         report(&p, NULL, "cannot create the cache folder %s: %s", zips, strerror(errno));
         rt_buf_free(&dir);
         return;

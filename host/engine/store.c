@@ -24,25 +24,6 @@ int rt_store_fail(ratchet_status rc, const char *what)
     return status;
 }
 
-/* mkdir -p for the data directory. */
-static int make_dirs(const char *path)
-{
-    char buf[4096];
-    size_t len = strlen(path);
-    if (len == 0 || len >= sizeof buf)
-        return -1;
-    memcpy(buf, path, len + 1);
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
-}
-
 /* The configured storage instance, if any: its plugin and validated options. */
 static int configured_storage(rt_app *app, rt_store *st)
 {
@@ -75,7 +56,7 @@ static int default_storage(rt_app *app, rt_store *st)
     if (!st->plugin || !st->plugin->vtable[RT_KIND_STORAGE])
         return rt_cli_fail("no storage: configure an instance of a storage plugin, or install "
                            "storage-sqlite (see `ratchet plugins list`)");
-    if (make_dirs(dir) != 0)
+    if (rt_make_dirs(dir) != 0)
         return rt_cli_fail("cannot create the data directory %s: %s", dir, strerror(errno));
     ratchet_buf path = RATCHET_BUF_INIT;
     rt_buf_printf(&path, "%s/ratchet.db", dir);
@@ -493,7 +474,7 @@ static int sync_all(rt_app *app, rt_store *st, const rt_sync_report *report, siz
     const char *writable = rt_store_writable_tasks(app);
     if (writable && !source_listed(app, list, writable)) {
         run.quiet_empty = 1;
-        if (make_dirs(writable) != 0)
+        if (rt_make_dirs(writable) != 0)
             rc = rt_sync_fail(&run, writable, "engine.writable_tasks: cannot create %s: %s",
                               writable, strerror(errno));
         else if (sync_source(st, writable, &run) != RT_EXIT_OK)
