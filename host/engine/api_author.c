@@ -249,9 +249,12 @@ static struct json_object *build_spec(struct json_object *req, struct json_objec
     struct json_object *spec = json_object_new_object();
     json_object_object_add(spec, "metadata", m);
     static const char *const parts[] = {"code", "inputSchema", "outputSchema"};
-    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
-        if ((v = req_or_base(req, base, parts[i])))
-            json_object_object_add(spec, parts[i], json_object_get(v));
+    /* Copied: `base` is a record of the shared version cache (rt_api_member_copy). */
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+        struct json_object *c = NULL;
+        if ((v = req_or_base(req, base, parts[i])) && json_object_deep_copy(v, &c, NULL) == 0)
+            json_object_object_add(spec, parts[i], c);
+    }
     if (tests)
         json_object_object_add(spec, "tests", tests);
     return spec;

@@ -254,7 +254,13 @@ static ratchet_status place_for(struct json_object *rec, checked_place *pl, ratc
     snprintf(pl->sub, sizeof pl->sub, "%s/%s", pl->tmp, name ? name : "task");
     pl->dir = pl->sub;
     rt_error err;
-    if (rt_author_write_folder(pl->sub, rec, &err) != RATCHET_OK)
+    /* rec is the shared version cache's: written from a copy (rt_api_member_copy). */
+    struct json_object *copy = NULL;
+    if (json_object_deep_copy(rec, &copy, NULL) != 0)
+        return rt_api_fail(out, mark, "INTERNAL_ERROR", NULL, "out of memory");
+    ratchet_status rc = rt_author_write_folder(pl->sub, copy, &err);
+    json_object_put(copy);
+    if (rc != RATCHET_OK)
         return rt_api_fail(out, mark, "INTERNAL_ERROR", NULL, "%s", err.msg);
     return RATCHET_OK;
 }
@@ -312,11 +318,11 @@ static ratchet_status stored_check_run(const char *ref, const char *mode, const 
         rc = RATCHET_ERR;
     if (rc == RATCHET_OK) {
         struct json_object *o = json_object_new_object();
-        json_object_object_add(o, "task", json_object_get(rt_api_member(c.v->rec, "name")));
-        json_object_object_add(o, "version", json_object_get(rt_api_member(c.v->rec, "version")));
+        json_object_object_add(o, "task", rt_api_member_copy(c.v->rec, "name"));
+        json_object_object_add(o, "version", rt_api_member_copy(c.v->rec, "version"));
         json_object_object_add(o, "checked",
                                json_object_new_string(c.place.tmp ? "stored" : "source"));
-        json_object_object_add(o, "source", json_object_get(rt_api_member(c.v->rec, "source")));
+        json_object_object_add(o, "source", rt_api_member_copy(c.v->rec, "source"));
         if (json_object_is_type(part, json_type_array)) { /* problems */
             json_object_object_add(o, "valid",
                                    json_object_new_boolean(json_object_array_length(part) == 0));

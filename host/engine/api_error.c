@@ -102,6 +102,14 @@ struct json_object *rt_api_member(struct json_object *o, const char *key)
     return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
 }
 
+struct json_object *rt_api_member_copy(struct json_object *o, const char *key)
+{
+    struct json_object *v = rt_api_member(o, key), *copy = NULL;
+    if (v && json_object_deep_copy(v, &copy, NULL) != 0)
+        return NULL;
+    return copy;
+}
+
 const char *rt_api_str(struct json_object *o, const char *key)
 {
     struct json_object *v = rt_api_member(o, key);

@@ -16,7 +16,11 @@
 /* A stored task version as the API uses it (versions never change, so it is kept). */
 typedef struct api_version {
     int64_t id;
-    struct json_object *rec; /* task_version_get record, program removed */
+    /* task_version_get record, program removed. Shared by every thread: read its members,
+     * copy them (rt_api_member_copy), never json_object_get or serialise it (json-c's
+     * reference counts and print buffers are not thread-safe); `text` is its JSON. */
+    struct json_object *rec;
+    char *text;
     rt_schema *input;        /* compiled input schema; NULL when none or unusable */
     char *input_error;       /* why the input schema is unusable, or NULL */
 } api_version;
@@ -92,6 +96,11 @@ struct json_object *rt_api_parse_object(const char *json, const char *what, ratc
 const char *rt_api_str(struct json_object *o, const char *key);
 /* Member, or NULL when absent or null. */
 struct json_object *rt_api_member(struct json_object *o, const char *key);
+/* A deep copy of a member (the caller owns it), or NULL when absent, null or out of memory.
+ * For records other threads read at the same time (the task-version cache): json-c's
+ * reference counts are not atomic, so such a record's values are copied, never shared with
+ * json_object_get. */
+struct json_object *rt_api_member_copy(struct json_object *o, const char *key);
 /* Append `v` (borrowed) as plain JSON text. */
 ratchet_status rt_api_put(ratchet_buf *out, struct json_object *v);
 

@@ -237,7 +237,7 @@ static ratchet_status schedule_create(const char *schedule_json, ratchet_buf *ou
     if (rc == RATCHET_OK) {
         ratchet_buf at = RATCHET_BUF_INIT;
         rt_buf_time_iso8601(&at, next_ms * 1000);
-        json_object_object_add(rec, "taskName", json_object_get(rt_api_member(v->rec, "name")));
+        json_object_object_add(rec, "taskName", rt_api_member_copy(v->rec, "name"));
         json_object_object_add(rec, "taskVersion",
                                version ? json_object_new_string(version) : NULL);
         json_object_object_add(rec, "input", json_object_get(input ? input : empty));

@@ -26,6 +26,7 @@ static void version_free(api_version *v)
     if (!v)
         return;
     json_object_put(v->rec);
+    free(v->text);
     rt_schema_free(v->input);
     free(v->input_error);
     free(v);
@@ -88,6 +89,8 @@ static const api_version *version_get(rt_api *a, int64_t id, ratchet_buf *out, s
     }
     v->id = id;
     v->rec = rec;
+    v->text = strdup(
+        json_object_to_json_string_ext(rec, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
     struct json_object *schema = rt_api_member(rec, "inputSchema");
     rt_error err;
     if (schema && !(v->input = rt_schema_compile(schema, NULL, NULL, NULL, &err)))
@@ -178,8 +181,9 @@ static struct json_object *task_record(rt_api *a, struct json_object *t, ratchet
     json_object_object_add(r, "enabled", copy_member(t, "enabled"));
     json_object_object_add(r, "tags", copy_member(t, "tags"));
     json_object_object_add(r, "availableVersions", names);
-    json_object_object_add(r, "inputSchema", copy_member(latest->rec, "inputSchema"));
-    json_object_object_add(r, "outputSchema", copy_member(latest->rec, "outputSchema"));
+    /* latest->rec is the shared cache's: copied, not referenced (rt_api_member_copy). */
+    json_object_object_add(r, "inputSchema", rt_api_member_copy(latest->rec, "inputSchema"));
+    json_object_object_add(r, "outputSchema", rt_api_member_copy(latest->rec, "outputSchema"));
     json_object_object_add(r, "createdAt", created ? json_object_new_string(created) : NULL);
     json_object_object_add(r, "updatedAt", updated ? json_object_new_string(updated) : NULL);
     return r;
@@ -248,7 +252,9 @@ static ratchet_status task_version(const char *ref, const char *version, ratchet
         return RATCHET_ERR;
     const api_version *v;
     ratchet_status rc = rt_api_resolve(a, ref, version, NULL, &v, out, mark);
-    return rc == RATCHET_OK && v ? rt_api_put(out, v->rec) : rc;
+    if (rc == RATCHET_OK && v && !v->text)
+        return rt_api_fail(out, mark, "INTERNAL_ERROR", NULL, "out of memory");
+    return rc == RATCHET_OK && v ? rt_buf_puts(out, v->text) : rc;
 }
 
 static ratchet_status task_set_enabled(const char *ref, int enabled, ratchet_buf *out)
