@@ -64,6 +64,9 @@ static int add_defaults(rt_app *app, rt_serve_frontends *fe)
     int rc = add_instance(app, fe, "http", "http", NULL, NULL);
     if (rc == RT_EXIT_OK)
         rc = add_instance(app, fe, "api", "api-rest", NULL, NULL);
+    /* GraphQL at /graphql on the same port, when the build has it. */
+    if (rc == RT_EXIT_OK && offers_frontend(app, "api-graphql"))
+        rc = add_instance(app, fe, "graphql", "api-graphql", NULL, NULL);
     return rc;
 }
 

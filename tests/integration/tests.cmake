@@ -60,5 +60,7 @@ ratchet_integration_test(registry_serve)
 # GraphQL (api-graphql) on the real server: curl, and graphql-js when Node is there.
 if(TARGET plugin_api_graphql OR "api-graphql" IN_LIST RATCHET_STATIC_PLUGINS)
   ratchet_integration_test(graphql_api)
-  set_tests_properties(integration.graphql_api PROPERTIES SKIP_RETURN_CODE 77)
+  ratchet_integration_test(readme_graphql)
+  set_tests_properties(integration.graphql_api integration.readme_graphql PROPERTIES
+    SKIP_RETURN_CODE 77)
 endif()

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The README's "Using the GraphQL API" examples, run as written against a real `ratchet serve
+# --tasks sample` (its default front ends) on a fresh data directory: only the port differs (a
+# free one instead of 8080) and curl is told to fail on an HTTP error (-f). Each command must
+# succeed, and the answers must say what the comments say.
+source "$RATCHET_SOURCE_DIR/tests/integration/lib.sh"
+command -v curl >/dev/null || { echo "SKIP: curl is not installed"; exit 77; }
+
+awk '/<!-- readme-test: graphql -->/ {on = 1; next} on && /^```sh/ {inblock = 1; next}
+     inblock && /^```/ {exit} inblock {print}' "$RATCHET_SOURCE_DIR/README.md" >"$WORK/examples.sh"
+CHECKS=$((CHECKS + 1))
+if [ "$(grep -c 'curl' "$WORK/examples.sh")" -ge 6 ]; then pass "README block found"; else
+  fail "README block not found or too short"; finish; fi
+
+"$RATCHET_BIN" --data-dir "$WORK/data" --tasks "$RATCHET_SOURCE_DIR/sample" serve --workers 2 \
+  --listen 127.0.0.1:0 2>"$WORK/serve.err" &
+SERVE=$!
+cleanup_hooks+=("kill -9 $SERVE 2>/dev/null")
+wait_for 20 grep -q 'listening on http://127.0.0.1:' "$WORK/serve.err" || { fail "no listening line"; finish; }
+PORT=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$WORK/serve.err" | head -1 | sed 's/.*://')
+wait_for 20 curl -sf "http://127.0.0.1:$PORT/ready" || fail "never ready"
+
+sed -e "s/127\.0\.0\.1:8080/127.0.0.1:$PORT/g" -e 's/curl -s /curl -sSf /; s/curl -sN /curl -sSfN /' \
+  "$WORK/examples.sh" >"$WORK/run.sh"
+run bash -e -o pipefail "$WORK/run.sh"
+expect_rc 0 "every README example succeeds"
+expect_out_contains '"name":"addition"' "the tasks query lists the samples"
+expect_out_contains '"output":{"sum":42}' "executeTaskSync answers the task's output"
+expect_out_contains '"status":"COMPLETED"' "the job ends completed"
+expect_out_contains 'event: next' "the subscription's events arrive as SSE"
+expect_out_contains '"workers":[' "a GET query answers"
+CHECKS=$((CHECKS + 1))
+errors=$(grep -o '"errors"' <<<"$OUT" | wc -l)
+[ "$errors" = 1 ] && pass "only the deliberate mistake is an error" || fail "$errors answers with errors: $OUT"
+expect_out_contains 'Cannot query field \"nmae\" on type \"TaskList\".' "a mistake is a GraphQL error"
+expect_out_contains '"locations":[{"line":1,"column":11}]' "the error says where"
+
+kill -TERM "$SERVE"
+wait "$SERVE" && RC=0 || RC=$?
+expect_rc 0 "serve exits 0 on SIGTERM"
+finish
