@@ -6,10 +6,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_pkgs=(build-essential cmake pkg-config libyaml-dev libjson-c-dev libmujs-dev
-  libmicrohttpd-dev libsqlite3-dev libcurl4-openssl-dev libzip-dev libseccomp-dev dpkg-dev)
+  libmicrohttpd-dev libsqlite3-dev libcurl4-openssl-dev libzip-dev libseccomp-dev dpkg-dev
+  libpq-dev) # storage-postgres (built when pkg-config finds libpq)
 test_pkgs=(libcmocka-dev json-schema-test-suite python3 zip unzip mujs tzdata nodejs
   clang libclang-rt-dev # clang + libFuzzer: the fuzz stage of tests/run-all.sh
-  curl openssl wrk) # the HTTP tests (curl, a self-signed TLS certificate) and bench_http
+  curl openssl wrk # the HTTP tests (curl, a self-signed TLS certificate) and bench_http
+  postgresql) # storage.conformance.postgres: a throwaway cluster (tests/pg_cluster.sh)
 # nodejs brings npm here (the MCP tests install the official MCP SDK and conformance suite
 # into .cache/ from the npm registry); Debian's separate `npm` package would conflict with it.
 pkgs=("${build_pkgs[@]}")

@@ -242,5 +242,6 @@ RATCHET_PLUGIN_ENTRY(storage_sqlite)
     if (api->abi.abi_major != RATCHET_ABI_MAJOR || api->abi.abi_minor < 2)
         return NULL;
     sq_host = api;
+    rs_init(api);
     return &sqlite_desc;
 }

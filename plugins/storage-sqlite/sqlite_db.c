@@ -78,7 +78,7 @@ static int busy_handler(void *arg, int count)
 static int semver_collate(void *unused, int alen, const void *a, int blen, const void *b)
 {
     (void)unused;
-    return sq_version_cmp(a, (size_t)alen, b, (size_t)blen);
+    return rs_version_cmp(a, (size_t)alen, b, (size_t)blen);
 }
 
 ratchet_status sq_fail(sq_inst *in, sq_conn *c, int rc, const char *what)
@@ -415,4 +415,93 @@ char *sq_col_dup(sqlite3_stmt *st, int i, int *oom)
     if (!d)
         *oom = 1;
     return d;
+}
+
+/* ---- rows for storage-common's emitters ------------------------------------------------- */
+
+static sqlite3_stmt *row_stmt(const rs_row *r)
+{
+    return (sqlite3_stmt *)(uintptr_t)r->src; /* a stepped statement, see sq_row */
+}
+
+static int row_is_null(const rs_row *r, int col)
+{
+    return sqlite3_column_type(row_stmt(r), col) == SQLITE_NULL;
+}
+
+static int64_t row_int64(const rs_row *r, int col)
+{
+    return sqlite3_column_int64(row_stmt(r), col);
+}
+
+static const char *row_text(const rs_row *r, int col)
+{
+    return (const char *)sqlite3_column_text(row_stmt(r), col);
+}
+
+static int row_boolean(const rs_row *r, int col)
+{
+    return sqlite3_column_int(row_stmt(r), col) != 0;
+}
+
+static double row_real(const rs_row *r, int col)
+{
+    return sqlite3_column_double(row_stmt(r), col);
+}
+
+const rs_row_ops sq_row_ops = {row_is_null, row_int64, row_text, row_boolean, row_real};
+
+ratchet_status sq_emit_rows(sq_inst *in, sq_conn *c, sqlite3_stmt *st, rs_emit_fn emit,
+                            const char *what, ratchet_buf *out)
+{
+    rs_out o;
+    rs_out_init(&o, out);
+    rs_out_begin(&o, NULL, '[');
+    rs_row row = sq_row(st);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        emit(&o, &row);
+    rs_out_end(&o, ']');
+    sq_reset(st);
+    if (rc != SQLITE_DONE)
+        return sq_fail(in, c, rc, what);
+    return rs_out_done(in->ctx, &o);
+}
+
+static ratchet_status pool_ready(void *inst)
+{
+    return sq_ready(inst);
+}
+
+static ratchet_status pool_acquire(void *inst, int begin, void **conn)
+{
+    sq_conn *c = NULL;
+    ratchet_status s = begin ? sq_acquire_begin(inst, &c) : sq_acquire(inst, &c);
+    *conn = c;
+    return s;
+}
+
+static ratchet_status pool_end(void *inst, void *conn, ratchet_status s)
+{
+    if (s == RATCHET_OK)
+        return sq_commit(inst, conn);
+    sq_rollback(inst, conn);
+    return s;
+}
+
+static void pool_release(void *inst, void *conn)
+{
+    sq_release(inst, conn);
+}
+
+static const rs_pool_ops pool_ops = {pool_ready, pool_acquire, pool_end, pool_release};
+
+ratchet_status sq_with_conn(void *inst, rs_conn_fn fn, void *arg)
+{
+    return rs_with_conn(&pool_ops, inst, fn, arg);
+}
+
+ratchet_status sq_with_tx(void *inst, rs_conn_fn fn, void *arg)
+{
+    return rs_with_tx(&pool_ops, inst, fn, arg);
 }

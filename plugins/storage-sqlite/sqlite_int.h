@@ -9,13 +9,15 @@
  *   sqlite_jobs.c    the queue's write side: submit, claim, renew, finish, requeue, cancel, retry
  *   sqlite_query.c   the read side: job/execution get and list, next_due, cancel requests
  *   sqlite_sched.c   schedules and delivery results
- *   sqlite_json.c    JSON in (json-c, bounded) and out (host buffers), times, UUIDs
  *   sqlite_wait.c    wait()/notify(): the change counter, the inotify/poll watcher
  *   sqlite_prune.c   prune(): delete finished jobs, vacuum, checkpoint
- *   sqlite_where.c   the query form of lists: fields, ops, sort, pages, as bound SQL
+ *   sqlite_where.c   lists of the query form (storage-common's rs_where) run on SQLite
  *   sqlite_logs.c    execution_logs: rows written by job_finish, read back as a list
  *   sqlite_keys.c    API keys: create, list, revoke, find by hash
  *   sqlite_stats.c   stats(): counts for statistics and metrics
+ *
+ * JSON in and out, times, UUIDs, the query form of lists and the records written from rows
+ * are storage-common's (plugins/storage-common), shared with storage-postgres.
  *
  * Concurrency model. Connections are pooled per instance (opened on demand up to the
  * `connections` option) and each is used by one thread at a time, so they are opened with
@@ -38,8 +40,17 @@
 
 #include <ratchet/plugin.h>
 
-/* The latest time JSON can show (9999-12-31T23:59:59.999Z); later ones are refused on input. */
-#define SQ_TIME_MAX_MS INT64_C(253402300799999)
+/* storage-common, by path: tests and benchmarks compile these files without its target. */
+#include "../storage-common/rs_calls.h"
+#include "../storage-common/rs_docs.h"
+#include "../storage-common/rs_json.h"
+#include "../storage-common/rs_keys.h"
+#include "../storage-common/rs_log_src.h"
+#include "../storage-common/rs_out.h"
+#include "../storage-common/rs_pool.h"
+#include "../storage-common/rs_records.h"
+#include "../storage-common/rs_sched.h"
+#include "../storage-common/rs_where.h"
 
 /* The host table, set by the entry function (sqlite.c). */
 extern const ratchet_host_api *sq_host;
@@ -248,77 +259,27 @@ ratchet_status sq_migrate(sq_inst *in, sq_conn *c);
 /* The schema version this build writes. */
 int sq_schema_version(void);
 
-/* ---- sqlite_json.c -------------------------------------------------------------------- */
+/* ---- rows for storage-common's emitters (sqlite_db.c) ------------------------------- */
 
-/* JSON writer over a host buffer; the first failure sticks in `st`. */
-typedef struct sq_out {
-    ratchet_buf *buf;
-    ratchet_status st;
-    int comma; /* a value was written in the current object/array */
-} sq_out;
+/* Column readers over a stepped statement (rs_row.src is the sqlite3_stmt). */
+extern const rs_row_ops sq_row_ops;
+static inline rs_row sq_row(sqlite3_stmt *st)
+{
+    rs_row r = {&sq_row_ops, st, 0};
+    return r;
+}
 
-void sq_out_init(sq_out *o, ratchet_buf *buf);
-void sq_out_raw(sq_out *o, const char *s);
-/* Open '{' or '[' under `key` (NULL: an array item or the top level). */
-void sq_out_begin(sq_out *o, const char *key, char bracket);
-void sq_out_end(sq_out *o, char bracket);
-void sq_out_key(sq_out *o, const char *key);                /* NULL: an array item (comma only) */
-void sq_out_str(sq_out *o, const char *key, const char *s); /* null when s is NULL */
-void sq_out_int(sq_out *o, const char *key, int64_t v);
-void sq_out_bool(sq_out *o, const char *key, int v);
-void sq_out_json(sq_out *o, const char *key, const char *json); /* raw JSON; null when NULL */
-void sq_out_time(sq_out *o, const char *key, int64_t ms);       /* RFC 3339; null when 0 */
-/* Column forms: SQL NULL gives JSON null. */
-void sq_out_col_str(sq_out *o, const char *key, sqlite3_stmt *st, int i);
-void sq_out_col_int(sq_out *o, const char *key, sqlite3_stmt *st, int i);
-void sq_out_col_json(sq_out *o, const char *key, sqlite3_stmt *st, int i);
-void sq_out_col_time(sq_out *o, const char *key, sqlite3_stmt *st, int i);
-/* The writer's status; on failure set_error. */
-ratchet_status sq_out_done(sq_inst *in, sq_out *o);
-
-/* Parse `text` (not NULL) as one JSON value, bounded as below; the caller puts *out (which is
- * NULL for the JSON null). RATCHET_ERR after set_error naming `what`. */
-ratchet_status sq_parse_value(sq_inst *in, const char *text, const char *what, json_object **out);
-/* Parse `text` as one JSON object (what names it in messages). NULL text reads as {} when
- * allow_null. Sizes and depth are bounded. RATCHET_ERR after set_error. */
-ratchet_status sq_parse_object(sq_inst *in, const char *text, const char *what, int allow_null,
-                               json_object **out);
-/* Typed members. Absent or null leaves *out unchanged (the caller's default) unless
- * `required`; a wrong type is RATCHET_ERR naming what.key and the type expected. */
-ratchet_status sq_get_str(sq_inst *in, json_object *o, const char *what, const char *key,
-                          int required, const char **out);
-ratchet_status sq_get_int(sq_inst *in, json_object *o, const char *what, const char *key,
-                          int required, int64_t *out);
-ratchet_status sq_get_bool(sq_inst *in, json_object *o, const char *what, const char *key,
-                           int *out);
-/* A time: RFC 3339 text ("2026-11-26T06:40:45.123Z", any offset) or integer milliseconds. */
-ratchet_status sq_get_time(sq_inst *in, json_object *o, const char *what, const char *key,
-                           int64_t *out);
-/* The member re-serialised as compact JSON text (host->free), or NULL when absent/null. */
-ratchet_status sq_get_json(sq_inst *in, json_object *o, const char *key, char **out);
-
-/* Parse RFC 3339 into ms since the epoch; -1 when malformed. */
-int sq_parse_rfc3339(const char *s, int64_t *ms);
-/* Check one JSON value; the message names it "call[index]: field". NULL passes. */
-ratchet_status sq_check_json(sq_inst *in, const char *json, const char *call, size_t index,
-                             const char *field);
-/* A random (version 4) UUID, 36 characters + NUL. */
-void sq_uuid(char out[37]);
-/* Semantic version order: numeric dot-separated parts compare as numbers, a pre-release
- * ("1.0.0-rc1") sorts before its release. Registered as the collation "semver". */
-int sq_version_cmp(const char *a, size_t alen, const char *b, size_t blen);
-
-/* Statuses and priorities as text. */
-const char *sq_priority_name(int64_t p);
+/* Step st (bound by the caller) through its rows into a JSON array written by emit, then
+ * sq_reset it; sq_fail(..., what) when stepping fails. */
+ratchet_status sq_emit_rows(sq_inst *in, sq_conn *c, sqlite3_stmt *st, rs_emit_fn emit,
+                            const char *what, ratchet_buf *out);
+/* fn on a pooled connection (sq_ready first), or inside a write transaction of its own that
+ * commits when fn succeeds and rolls back otherwise (no wake-ups). fn's status. */
+ratchet_status sq_with_conn(void *inst, rs_conn_fn fn, void *arg);
+ratchet_status sq_with_tx(void *inst, rs_conn_fn fn, void *arg);
 
 /* ---- shared by jobs and schedules (sqlite_jobs.c) ------------------------------------- */
 
-/* Stride of a caller's array of ABI structs: the first entry's struct_size when it covers
- * ours (a newer host appends fields), else our own size. */
-size_t sq_stride(const ratchet_abi *first, size_t ours);
-/* Check one submission; RATCHET_ERR after set_error naming "call[index]". */
-ratchet_status sq_job_check(sq_inst *in, const ratchet_job_submit *j, const char *call,
-                            size_t index);
 /* Insert one checked job inside the caller's transaction. */
 ratchet_status sq_job_insert(sq_inst *in, sq_conn *c, const ratchet_job_submit *j, int64_t now,
                              int64_t schedule_id, int64_t *id, int *existed);
@@ -326,73 +287,19 @@ ratchet_status sq_job_insert(sq_inst *in, sq_conn *c, const ratchet_job_submit *
  * ?1) returns; NOTFOUND ("<kind> <id> does not exist") when there is none, sq_fail(..., what)
  * when reading fails. */
 ratchet_status sq_emit_by_id(sq_inst *in, sq_conn *c, sq_slot slot, const char *sql, int64_t id,
-                             const char *kind, const char *what,
-                             void (*emit)(sq_out *, sqlite3_stmt *), ratchet_buf *out);
+                             const char *kind, const char *what, rs_emit_fn emit, ratchet_buf *out);
 /* Append one job's JSON (job_get shape) using connection c. NOTFOUND when unknown. */
 ratchet_status sq_job_emit(sq_inst *in, sq_conn *c, int64_t job_id, ratchet_buf *out);
 
-/* ---- sqlite_where.c: the query form of lists ------------------------------------------- */
+/* ---- sqlite_where.c: lists of the query form (rs_where.h) ----------------------------- */
 
-/* How a field's values are read: integers (also as decimal text), text, times (RFC 3339 or
- * milliseconds), one of a fixed set of words, or a priority (name or 1..4). */
-typedef enum sq_ftype { SQ_FT_INT, SQ_FT_TEXT, SQ_FT_TIME, SQ_FT_ENUM, SQ_FT_PRIORITY } sq_ftype;
-
-/* One field a list filters on. A condition is `pre column <op ?> )` when `pre` is set (a
- * lookup in another table, e.g. "j.task_id IN (SELECT id FROM tasks WHERE "), else
- * `column <op ?>`. All text here is fixed SQL, never the caller's. */
-typedef struct sq_field {
-    const char *name;   /* the record key (camelCase) */
-    const char *column; /* SQL expression over the list's table */
-    sq_ftype type;
-    const char *const *values; /* SQ_FT_ENUM: the words, NULL-terminated */
-    const char *pre;           /* NULL or the lookup's opening, see above */
-    const char *sort_expr;     /* NULL: column (needed when pre is set) */
-    int sort;                  /* 1: may be sorted on */
-} sq_field;
-
-/* A list: its fields, its table, how its rows are read and written out. */
-typedef struct sq_list_spec {
-    const char *what;       /* names the query in messages ("job query") */
-    const sq_field *fields; /* terminated by a NULL name */
-    const char *from;       /* the table and its alias ("jobs j") */
-    const char *id;         /* its primary key ("j.id") */
-    const char *cols;       /* "SELECT ... FROM <table alias> <joins> " (no WHERE) */
-    const char *sort;       /* the default sort field */
-    int desc;               /* the default order */
-    const char *base;       /* NULL or a condition always applied, with one integer `?` */
-    /* NULL, or a check of `base` before listing (RATCHET_NOTFOUND: the parent is unknown) */
-    ratchet_status (*check)(sq_inst *in, sq_conn *c, int64_t base);
-    void (*emit)(sq_out *, sqlite3_stmt *);
-} sq_list_spec;
-
-typedef struct sq_bind {
-    int text;
-    int64_t i;
-    char *s; /* text: owned */
-} sq_bind;
-
-/* A parsed query: WHERE text with its values, ORDER BY text, the page. */
-typedef struct sq_query {
-    ratchet_buf where; /* " WHERE ..." or empty */
-    char order[256];   /* " ORDER BY ..." */
-    sq_bind *binds;
-    size_t nbinds, cap;
-    int64_t limit, offset;
-    ratchet_status st;
-} sq_query;
-
-/* Parse query_json (NULL or "" for defaults) against spec: the query form plus the older keys
- * status, taskName, jobId (each where the list has such a field). `base` is the value of
- * spec->base. RATCHET_ERR after set_error naming what is wrong and what is allowed. Free *q
- * with sq_query_free in every case. */
-ratchet_status sq_query_parse(sq_inst *in, const sq_list_spec *spec, const char *query_json,
-                              int64_t base, sq_query *q);
-void sq_query_free(sq_query *q);
+/* SQLite's LIKE (ASCII case-insensitive) and NULL order. */
+extern const rs_dialect sq_dialect;
 /* Append {items: [...], total} for q, reading on c. */
-ratchet_status sq_query_run(sq_inst *in, sq_conn *c, const sq_list_spec *spec, const sq_query *q,
+ratchet_status sq_query_run(sq_inst *in, sq_conn *c, const rs_list_spec *spec, const rs_query *q,
                             ratchet_buf *out);
-/* A list call: parse, take a pooled connection, run, release. */
-ratchet_status sq_query_list(sq_inst *in, const sq_list_spec *spec, const char *query_json,
+/* A list call: parse, take a pooled connection, check the base, run, release. */
+ratchet_status sq_query_list(sq_inst *in, const rs_list_spec *spec, const char *query_json,
                              int64_t base, ratchet_buf *out);
 
 /* ---- sqlite_logs.c -------------------------------------------------------------------- */

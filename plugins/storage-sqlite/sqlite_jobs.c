@@ -24,54 +24,7 @@
 /* Upper bound on one claim batch (the engine asks for a few dozen). */
 #define SQ_CLAIM_MAX 1024
 
-size_t sq_stride(const ratchet_abi *first, size_t ours)
-{
-    /* Input arrays are filled by the caller, header included; only a plausible header counts,
-     * and one left unset gets our layout. */
-    if (first->abi_major == RATCHET_ABI_MAJOR && first->abi_minor >= 2 &&
-        first->struct_size > ours && first->struct_size <= 4 * ours)
-        return first->struct_size;
-    return ours;
-}
-
-#define NTH(arr, type, i, stride) ((type *)(void *)((char *)(arr) + (i) * (stride)))
-#define NTH_C(arr, type, i, stride)                                                                \
-    ((const type *)(const void *)((const char *)(arr) + (i) * (stride)))
-
 /* ---- submit ----------------------------------------------------------------------------- */
-
-static ratchet_status bad(sq_inst *in, const char *call, size_t i, const char *why)
-{
-    sq_host->set_error(in->ctx, "%s[%zu]: %s", call, i, why);
-    return RATCHET_ERR;
-}
-
-ratchet_status sq_job_check(sq_inst *in, const ratchet_job_submit *j, const char *call, size_t i)
-{
-    if (j->task_version_id <= 0)
-        return bad(in, call, i, "task_version_id must be a stored task version (from task_sync)");
-    if (!j->input_json)
-        return bad(in, call, i, "input_json is NULL (use \"null\" or \"{}\" for no input)");
-    if (j->priority < RATCHET_PRIORITY_LOW || j->priority > RATCHET_PRIORITY_URGENT)
-        return bad(in, call, i, "priority must be 1..4 (low, normal, high, urgent)");
-    if (j->process_at_ms < 0 || j->process_at_ms > SQ_TIME_MAX_MS)
-        return bad(in, call, i, "process_at_ms is outside 1970..9999");
-    if (j->max_retries < 0 || j->retry_base_ms < 0 || j->retry_max_ms < 0)
-        return bad(in, call, i, "max_retries, retry_base_ms and retry_max_ms must not be negative");
-    if (j->idempotency_key && !*j->idempotency_key)
-        return bad(in, call, i, "idempotency_key is empty (NULL means none)");
-    if (j->schedule_id < 0)
-        return bad(in, call, i, "schedule_id must not be negative");
-    if (j->meta_json) {
-        const char *p = j->meta_json + strspn(j->meta_json, " \t\r\n");
-        if (*p != '{')
-            return bad(in, call, i, "meta_json must be a JSON object");
-    }
-    ratchet_status s = sq_check_json(in, j->input_json, call, i, "input_json");
-    if (s == RATCHET_OK)
-        s = sq_check_json(in, j->meta_json, call, i, "meta_json");
-    return s;
-}
 
 ratchet_status sq_job_insert(sq_inst *in, sq_conn *c, const ratchet_job_submit *j, int64_t now,
                              int64_t schedule_id, int64_t *id, int *existed)
@@ -103,7 +56,7 @@ ratchet_status sq_job_insert(sq_inst *in, sq_conn *c, const ratchet_job_submit *
     if (!st)
         return RATCHET_ERR;
     char uuid[37];
-    sq_uuid(uuid);
+    rs_uuid(uuid);
     sq_bind_text(st, 1, uuid);
     sq_bind_opt(st, 2, schedule_id);
     sq_bind_int(st, 3, j->priority);
@@ -144,11 +97,9 @@ ratchet_status sqlite_job_submit(void *instance, const ratchet_job_submit *jobs,
     ratchet_status s = sq_ready(in);
     if (s != RATCHET_OK || n == 0)
         return s;
-    size_t stride = sq_stride(&jobs->abi, sizeof *jobs);
-    for (size_t i = 0; i < n; i++)
-        if ((s = sq_job_check(in, NTH_C(jobs, ratchet_job_submit, i, stride), "job_submit", i)) !=
-            RATCHET_OK)
-            return s;
+    size_t stride = rs_stride(&jobs->abi, sizeof *jobs);
+    if ((s = rs_job_check_all(in->ctx, jobs, n)) != RATCHET_OK)
+        return s;
 
     sq_conn *c = NULL;
     if ((s = sq_acquire_begin(in, &c)) != RATCHET_OK)
@@ -156,7 +107,7 @@ ratchet_status sqlite_job_submit(void *instance, const ratchet_job_submit *jobs,
     int64_t now = sq_now_ms(), seq = 0;
     int any_new = 0;
     for (size_t i = 0; i < n && s == RATCHET_OK; i++) {
-        const ratchet_job_submit *j = NTH_C(jobs, ratchet_job_submit, i, stride);
+        const ratchet_job_submit *j = RS_NTH_C(jobs, ratchet_job_submit, i, stride);
         int ex = 0;
         s = sq_job_insert(in, c, j, now, j->schedule_id, &ids[i], &ex);
         if (existed)
@@ -171,13 +122,6 @@ ratchet_status sqlite_job_submit(void *instance, const ratchet_job_submit *jobs,
 }
 
 /* ---- claim and renew -------------------------------------------------------------------- */
-
-static void claimed_clear(ratchet_claimed_job *cj)
-{
-    sq_host->free(cj->input_json);
-    sq_host->free(cj->meta_json);
-    cj->input_json = cj->meta_json = NULL;
-}
 
 /* Select the ready ids in claim order (before changing any: the scan walks jobs_ready). */
 static ratchet_status claim_ids(sq_inst *in, sq_conn *c, int64_t now, size_t max, int64_t *ids,
@@ -204,7 +148,7 @@ static ratchet_status claim_one(sq_inst *in, sq_conn *c, int64_t id, const char 
                                 int64_t until, ratchet_claimed_job *cj)
 {
     char uuid[37];
-    sq_uuid(uuid);
+    rs_uuid(uuid);
     sqlite3_stmt *st = sq_stmt(in, c, SQ_CLAIM_EXEC,
                                "INSERT INTO executions (uuid, job_id, task_id, task_version_id, "
                                "attempt, status, started_at) SELECT ?2, id, task_id, "
@@ -248,7 +192,7 @@ static ratchet_status claim_one(sq_inst *in, sq_conn *c, int64_t id, const char 
     }
     sq_reset(st);
     if (oom || rc != SQLITE_DONE) {
-        claimed_clear(cj);
+        rs_claimed_clear(cj);
         if (oom) {
             sq_host->set_error(in->ctx, "out of memory");
             return RATCHET_NOMEM;
@@ -266,10 +210,8 @@ ratchet_status sqlite_job_claim(void *instance, const char *owner, int64_t now_m
     ratchet_status s = sq_ready(in);
     if (s != RATCHET_OK)
         return s;
-    if (!owner || !*owner || lease_ms <= 0) {
-        sq_host->set_error(in->ctx, "job_claim needs an owner and a positive lease");
+    if (rs_claim_args(in->ctx, owner, lease_ms) != RATCHET_OK)
         return RATCHET_ERR;
-    }
     if (max == 0)
         return RATCHET_OK;
     if (max > SQ_CLAIM_MAX)
@@ -298,7 +240,7 @@ ratchet_status sqlite_job_claim(void *instance, const char *owner, int64_t now_m
     if (s == RATCHET_OK)
         s = claim_ids(in, c, now_ms, max, ids, &found);
     for (; s == RATCHET_OK && done < found; done++) {
-        ratchet_claimed_job *cj = NTH(out, ratchet_claimed_job, done, stride);
+        ratchet_claimed_job *cj = RS_NTH(out, ratchet_claimed_job, done, stride);
         memset(cj, 0, sizeof *cj);
         cj->abi = (ratchet_abi)RATCHET_ABI_INIT(ratchet_claimed_job);
         s = claim_one(in, c, ids[done], owner, now_ms, now_ms + lease_ms, cj);
@@ -310,7 +252,7 @@ ratchet_status sqlite_job_claim(void *instance, const char *owner, int64_t now_m
     if (s != RATCHET_OK) {
         /* Nothing was claimed after all: hand back no strings. */
         for (size_t i = 0; i < done; i++)
-            claimed_clear(NTH(out, ratchet_claimed_job, i, stride));
+            rs_claimed_clear(RS_NTH(out, ratchet_claimed_job, i, stride));
     } else {
         *n = found;
         sq_wake_seen(in, gen, seq);
@@ -382,24 +324,6 @@ static const struct {
                                 "WHERE job_id = ?1 AND id <> ?2)," FIN_WHERE},
 };
 
-static ratchet_status fin_check(sq_inst *in, const ratchet_job_finish *f, size_t i)
-{
-    if (f->kind < RATCHET_FINISH_COMPLETED || f->kind > RATCHET_FINISH_REQUEUE)
-        return bad(in, "job_finish", i, "unknown finish kind");
-    if (!f->owner || !*f->owner)
-        return bad(in, "job_finish", i, "finish without an owner");
-    if (f->kind == RATCHET_FINISH_RETRY && (f->retry_at_ms < 0 || f->retry_at_ms > SQ_TIME_MAX_MS))
-        return bad(in, "job_finish", i, "retry_at_ms is outside 1970..9999");
-    ratchet_status s = sq_check_json(in, f->output_json, "job_finish", i, "output_json");
-    if (s == RATCHET_OK)
-        s = sq_check_json(in, f->error_json, "job_finish", i, "error_json");
-    if (s == RATCHET_OK)
-        s = sq_check_json(in, f->logs_json, "job_finish", i, "logs_json");
-    if (s == RATCHET_OK)
-        s = sq_check_json(in, f->http_json, "job_finish", i, "http_json");
-    return s;
-}
-
 static ratchet_status fin_exec(sq_inst *in, sq_conn *c, const ratchet_job_finish *f, int64_t now)
 {
     sqlite3_stmt *st;
@@ -463,10 +387,9 @@ ratchet_status sqlite_job_finish(void *instance, const ratchet_job_finish *fins,
     ratchet_status s = sq_ready(in);
     if (s != RATCHET_OK || n == 0)
         return s;
-    size_t stride = sq_stride(&fins->abi, sizeof *fins);
-    for (size_t i = 0; i < n; i++)
-        if ((s = fin_check(in, NTH_C(fins, ratchet_job_finish, i, stride), i)) != RATCHET_OK)
-            return s;
+    size_t stride = rs_stride(&fins->abi, sizeof *fins);
+    if ((s = rs_finish_check_all(in->ctx, fins, n)) != RATCHET_OK)
+        return s;
     sq_conn *c = NULL;
     if ((s = sq_acquire_begin(in, &c)) != RATCHET_OK)
         return s;
@@ -474,7 +397,7 @@ ratchet_status sqlite_job_finish(void *instance, const ratchet_job_finish *fins,
     size_t count = 0;
     for (size_t i = 0; i < n && s == RATCHET_OK; i++) {
         int ok = 0;
-        s = fin_one(in, c, NTH_C(fins, ratchet_job_finish, i, stride), now, &ok);
+        s = fin_one(in, c, RS_NTH_C(fins, ratchet_job_finish, i, stride), now, &ok);
         count += (size_t)ok;
     }
     s = sq_commit_wake(in, c, s, count > 0, &seq);
@@ -510,17 +433,17 @@ static ratchet_status expire_update(sq_inst *in, sq_conn *c, sq_slot slot, const
 static ratchet_status expire_one(sq_inst *in, sq_conn *c, const expired *e, int64_t now)
 {
     ratchet_buf err = RATCHET_BUF_INIT;
-    sq_out o;
-    sq_out_init(&o, &err);
-    sq_out_begin(&o, NULL, '{');
-    sq_out_str(&o, "name", "LeaseExpired");
+    rs_out o;
+    rs_out_init(&o, &err);
+    rs_out_begin(&o, NULL, '{');
+    rs_out_str(&o, "name", "LeaseExpired");
     char msg[160];
     snprintf(msg, sizeof msg, "the attempt did not finish: its lease expired (owner %.80s)",
              e->owner ? e->owner : "?");
-    sq_out_str(&o, "message", msg);
-    sq_out_str(&o, "kind", "lease");
-    sq_out_end(&o, '}');
-    ratchet_status s = sq_out_done(in, &o);
+    rs_out_str(&o, "message", msg);
+    rs_out_str(&o, "kind", "lease");
+    rs_out_end(&o, '}');
+    ratchet_status s = rs_out_done(in->ctx, &o);
 
     if (s == RATCHET_OK)
         s = expire_update(in, c, SQ_EXPIRED_EXEC,

@@ -2,84 +2,15 @@
  * sqlite_query.c - the queue's read side: jobs and executions as JSON (get, filtered lists),
  * the next due time and the cancel requests of an owner.
  *
- * Lists take the query form (sqlite_where.c) with the fields below; newest first (id DESC) by
+ * Lists take the query form (sqlite_where.c) with the fields of rs_records.c; newest first by
  * default, paged with limit/offset; `total` counts every match. Unknown top-level keys are
  * ignored so that a newer engine's extra keys do not break an older plugin; an unknown field
  * inside `where` or `sort` is refused, naming the allowed ones.
  */
 #include "sqlite_int.h"
 
-#define JOB_COLS                                                                                   \
-    "SELECT j.id, j.uuid, j.task_id, t.name, v.version, j.task_version_id, j.status, "             \
-    "j.priority, j.input, j.output, j.error, max(j.attempts - 1, 0), j.max_retries, j.attempts, "  \
-    "j.idempotency_key, j.schedule_id, j.execution_id, j.queued_at, j.process_at, "                \
-    "j.started_at, j.completed_at, j.cancel_requested, j.lease_owner, j.lease_until, j.meta "      \
-    "FROM jobs j JOIN task_versions v ON v.id = j.task_version_id "                                \
-    "JOIN tasks t ON t.id = j.task_id "
-
-#define EXEC_COLS                                                                                  \
-    "SELECT e.id, e.uuid, e.job_id, e.task_id, t.name, v.version, e.status, "                      \
-    "COALESCE(e.input, j.input), e.output, e.error, e.logs, e.http, e.started_at, "                \
-    "e.completed_at, e.duration_ms, e.attempt "                                                    \
-    "FROM executions e JOIN task_versions v ON v.id = e.task_version_id "                          \
-    "JOIN tasks t ON t.id = e.task_id LEFT JOIN jobs j ON j.id = e.job_id "
-
-static void emit_job(sq_out *o, sqlite3_stmt *st)
-{
-    sq_out_begin(o, NULL, '{');
-    sq_out_col_int(o, "id", st, 0);
-    sq_out_col_str(o, "uuid", st, 1);
-    sq_out_col_int(o, "taskId", st, 2);
-    sq_out_col_str(o, "taskName", st, 3);
-    sq_out_col_str(o, "taskVersion", st, 4);
-    sq_out_col_int(o, "taskVersionId", st, 5);
-    sq_out_col_str(o, "status", st, 6);
-    sq_out_str(o, "priority", sq_priority_name(sqlite3_column_int64(st, 7)));
-    sq_out_col_json(o, "input", st, 8);
-    sq_out_col_json(o, "output", st, 9);
-    sq_out_col_json(o, "error", st, 10);
-    sq_out_col_int(o, "retryCount", st, 11);
-    sq_out_col_int(o, "maxRetries", st, 12);
-    sq_out_col_int(o, "attempts", st, 13);
-    sq_out_col_str(o, "idempotencyKey", st, 14);
-    sq_out_col_int(o, "scheduleId", st, 15);
-    sq_out_col_int(o, "executionId", st, 16);
-    sq_out_col_time(o, "queuedAt", st, 17);
-    sq_out_col_time(o, "processAt", st, 18);
-    sq_out_col_time(o, "startedAt", st, 19);
-    sq_out_col_time(o, "completedAt", st, 20);
-    sq_out_bool(o, "cancelRequested", sqlite3_column_int(st, 21));
-    sq_out_col_str(o, "leaseOwner", st, 22);
-    sq_out_col_time(o, "leaseUntil", st, 23);
-    sq_out_col_json(o, "meta", st, 24);
-    sq_out_end(o, '}');
-}
-
-static void emit_exec(sq_out *o, sqlite3_stmt *st)
-{
-    sq_out_begin(o, NULL, '{');
-    sq_out_col_int(o, "id", st, 0);
-    sq_out_col_str(o, "uuid", st, 1);
-    sq_out_col_int(o, "jobId", st, 2);
-    sq_out_col_int(o, "taskId", st, 3);
-    sq_out_col_str(o, "taskName", st, 4);
-    sq_out_col_str(o, "taskVersion", st, 5);
-    sq_out_col_str(o, "status", st, 6);
-    sq_out_col_json(o, "input", st, 7);
-    sq_out_col_json(o, "output", st, 8);
-    sq_out_col_json(o, "error", st, 9);
-    sq_out_col_json(o, "logs", st, 10);
-    sq_out_col_json(o, "http", st, 11);
-    sq_out_col_time(o, "startedAt", st, 12);
-    sq_out_col_time(o, "completedAt", st, 13);
-    sq_out_col_int(o, "durationMs", st, 14);
-    sq_out_col_int(o, "attempt", st, 15);
-    sq_out_end(o, '}');
-}
-
 ratchet_status sq_emit_by_id(sq_inst *in, sq_conn *c, sq_slot slot, const char *sql, int64_t id,
-                             const char *kind, const char *what,
-                             void (*emit)(sq_out *, sqlite3_stmt *), ratchet_buf *out)
+                             const char *kind, const char *what, rs_emit_fn emit, ratchet_buf *out)
 {
     sqlite3_stmt *st = sq_stmt(in, c, slot, sql);
     if (!st)
@@ -88,10 +19,11 @@ ratchet_status sq_emit_by_id(sq_inst *in, sq_conn *c, sq_slot slot, const char *
     int rc = sqlite3_step(st);
     ratchet_status s;
     if (rc == SQLITE_ROW) {
-        sq_out o;
-        sq_out_init(&o, out);
-        emit(&o, st);
-        s = sq_out_done(in, &o);
+        rs_out o;
+        rs_out_init(&o, out);
+        rs_row row = sq_row(st);
+        emit(&o, &row);
+        s = rs_out_done(in->ctx, &o);
     } else if (rc == SQLITE_DONE) {
         sq_host->set_error(in->ctx, "%s %lld does not exist", kind, (long long)id);
         s = RATCHET_NOTFOUND;
@@ -104,8 +36,8 @@ ratchet_status sq_emit_by_id(sq_inst *in, sq_conn *c, sq_slot slot, const char *
 
 ratchet_status sq_job_emit(sq_inst *in, sq_conn *c, int64_t job_id, ratchet_buf *out)
 {
-    return sq_emit_by_id(in, c, SQ_JOB_GET, JOB_COLS "WHERE j.id = ?1", job_id, "job",
-                         "reading a record", emit_job, out);
+    return sq_emit_by_id(in, c, SQ_JOB_GET, RS_JOB_COLS "WHERE j.id = ?1", job_id, "job",
+                         "reading a record", rs_emit_job, out);
 }
 
 /* Borrow a connection for one read-only call. */
@@ -128,8 +60,8 @@ ratchet_status sqlite_job_get(void *instance, int64_t job_id, ratchet_buf *out)
 
 static ratchet_status exec_emit(sq_inst *in, sq_conn *c, int64_t id, ratchet_buf *out)
 {
-    return sq_emit_by_id(in, c, SQ_EXEC_GET, EXEC_COLS "WHERE e.id = ?1", id, "execution",
-                         "reading a record", emit_exec, out);
+    return sq_emit_by_id(in, c, SQ_EXEC_GET, RS_EXEC_COLS "WHERE e.id = ?1", id, "execution",
+                         "reading a record", rs_emit_execution, out);
 }
 
 ratchet_status sqlite_execution_get(void *instance, int64_t execution_id, ratchet_buf *out)
@@ -141,58 +73,14 @@ ratchet_status sqlite_execution_get(void *instance, int64_t execution_id, ratche
 
 /* ---- lists ------------------------------------------------------------------------------ */
 
-static const char *const job_statuses[] = {"queued",    "processing", "completed", "failed",
-                                           "cancelled", "retrying",   NULL};
-static const char *const exec_statuses[] = {"pending", "running",   "completed",
-                                            "failed",  "cancelled", NULL};
-
-/* The task name lives in tasks: filters look it up, sorts read it per row. */
-#define TASK_NAME_FIELD(a)                                                                         \
-    {                                                                                              \
-        "taskName", "name", SQ_FT_TEXT, NULL, a ".task_id IN (SELECT id FROM tasks WHERE ",        \
-            "(SELECT name FROM tasks WHERE id = " a ".task_id)", 1                                 \
-    }
-
-static const sq_field job_fields[] = {
-    {"id", "j.id", SQ_FT_INT, NULL, NULL, NULL, 1},
-    {"status", "j.status", SQ_FT_ENUM, job_statuses, NULL, NULL, 1},
-    {"priority", "j.priority", SQ_FT_PRIORITY, NULL, NULL, NULL, 1},
-    {"taskId", "j.task_id", SQ_FT_INT, NULL, NULL, NULL, 0},
-    TASK_NAME_FIELD("j"),
-    {"scheduleId", "j.schedule_id", SQ_FT_INT, NULL, NULL, NULL, 0},
-    {"queuedAt", "j.queued_at", SQ_FT_TIME, NULL, NULL, NULL, 1},
-    {"startedAt", "j.started_at", SQ_FT_TIME, NULL, NULL, NULL, 1},
-    {"completedAt", "j.completed_at", SQ_FT_TIME, NULL, NULL, NULL, 1},
-    {NULL, NULL, SQ_FT_INT, NULL, NULL, NULL, 0},
-};
-
-static const sq_field exec_fields[] = {
-    {"id", "e.id", SQ_FT_INT, NULL, NULL, NULL, 1},
-    {"jobId", "e.job_id", SQ_FT_INT, NULL, NULL, NULL, 1},
-    {"taskId", "e.task_id", SQ_FT_INT, NULL, NULL, NULL, 1},
-    TASK_NAME_FIELD("e"),
-    {"status", "e.status", SQ_FT_ENUM, exec_statuses, NULL, NULL, 1},
-    {"startedAt", "e.started_at", SQ_FT_TIME, NULL, NULL, NULL, 1},
-    {"completedAt", "e.completed_at", SQ_FT_TIME, NULL, NULL, NULL, 1},
-    {"durationMs", "e.duration_ms", SQ_FT_INT, NULL, NULL, NULL, 1},
-    {NULL, NULL, SQ_FT_INT, NULL, NULL, NULL, 0},
-};
-
 ratchet_status sqlite_job_list(void *instance, const char *filter_json, ratchet_buf *out)
 {
-    static const sq_list_spec spec = {
-        "job query", job_fields, "jobs j", "j.id", JOB_COLS, "id", 1, NULL, NULL, emit_job,
-    };
-    return sq_query_list(instance, &spec, filter_json, 0, out);
+    return sq_query_list(instance, &rs_job_list, filter_json, 0, out);
 }
 
 ratchet_status sqlite_execution_list(void *instance, const char *filter_json, ratchet_buf *out)
 {
-    static const sq_list_spec spec = {
-        "execution query", exec_fields, "executions e", "e.id", EXEC_COLS, "id", 1, NULL, NULL,
-        emit_exec,
-    };
-    return sq_query_list(instance, &spec, filter_json, 0, out);
+    return sq_query_list(instance, &rs_execution_list, filter_json, 0, out);
 }
 
 /* ---- small queries ---------------------------------------------------------------------- */
@@ -227,17 +115,17 @@ static ratchet_status cancel_requests(sq_inst *in, sq_conn *c, const char *owner
     if (!st)
         return RATCHET_ERR;
     sq_bind_text(st, 1, owner);
-    sq_out o;
-    sq_out_init(&o, out);
-    sq_out_begin(&o, NULL, '[');
+    rs_out o;
+    rs_out_init(&o, out);
+    rs_out_begin(&o, NULL, '[');
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        sq_out_int(&o, NULL, sqlite3_column_int64(st, 0));
-    sq_out_end(&o, ']');
+        rs_out_int(&o, NULL, sqlite3_column_int64(st, 0));
+    rs_out_end(&o, ']');
     sq_reset(st);
     if (rc != SQLITE_DONE)
         return sq_fail(in, c, rc, "reading cancel requests");
-    return sq_out_done(in, &o);
+    return rs_out_done(in->ctx, &o);
 }
 
 ratchet_status sqlite_job_cancel_requests(void *instance, const char *owner, ratchet_buf *out)

@@ -13,32 +13,11 @@
     "SELECT id, uuid, name, task_name, task_version, cron, timezone, input, enabled, catch_up, "   \
     "next_run_at, last_run_at, run_count, meta FROM schedules "
 
-static void emit_schedule(sq_out *o, sqlite3_stmt *st)
-{
-    sq_out_begin(o, NULL, '{');
-    sq_out_col_int(o, "id", st, 0);
-    sq_out_col_str(o, "uuid", st, 1);
-    sq_out_col_str(o, "name", st, 2);
-    sq_out_col_str(o, "taskName", st, 3);
-    sq_out_col_str(o, "taskVersion", st, 4);
-    sq_out_col_str(o, "cron", st, 5);
-    sq_out_col_str(o, "timezone", st, 6);
-    sq_out_col_json(o, "input", st, 7);
-    sq_out_bool(o, "enabled", sqlite3_column_int(st, 8));
-    sq_out_col_str(o, "catchUp", st, 9);
-    sq_out_col_time(o, "nextRunAt", st, 10);
-    sq_out_col_time(o, "lastRunAt", st, 11);
-    sq_out_col_int(o, "runCount", st, 12);
-    sq_out_col_json(o, "meta", st, 13);
-    sq_out_end(o, '}');
-}
-
 /* Run a write statement in its own transaction; bump the change counter when it changed a
  * row. *changes receives sqlite3_changes. */
-typedef ratchet_status (*write_fn)(sq_inst *in, sq_conn *c, void *arg, int *changes);
-
-static ratchet_status write_tx(sq_inst *in, write_fn fn, void *arg, int *changes)
+static ratchet_status write_tx(void *inst, rs_write_fn fn, void *arg, int64_t *changes)
 {
+    sq_inst *in = inst;
     sq_conn *c = NULL;
     ratchet_status s = sq_ready(in);
     if (s != RATCHET_OK || (s = sq_acquire_begin(in, &c)) != RATCHET_OK)
@@ -55,79 +34,11 @@ static ratchet_status write_tx(sq_inst *in, write_fn fn, void *arg, int *changes
 
 /* ---- add -------------------------------------------------------------------------------- */
 
-typedef struct sched_doc {
-    json_object *doc;
-    const char *name, *task_name, *task_version, *cron, *timezone, *catch_up;
-    char *input, *meta;
-    int enabled;
-    int64_t next_run;
-    int64_t id; /* out */
-} sched_doc;
-
-/* The values the database does not check itself: catchUp (NULL: unchanged) and meta (NULL:
- * none) of a schedule or a patch named `what`. */
-static ratchet_status sched_check(sq_inst *in, const char *what, const char *catch_up,
-                                  const char *meta)
+static ratchet_status sched_insert(void *inst, void *conn, void *arg, int64_t *changes)
 {
-    if (catch_up && strcmp(catch_up, "once") != 0 && strcmp(catch_up, "skip") != 0) {
-        sq_host->set_error(in->ctx, "%s: \"catchUp\" must be \"once\" or \"skip\", not '%s'", what,
-                           catch_up);
-        return RATCHET_ERR;
-    }
-    if (meta && meta[0] != '{') {
-        sq_host->set_error(in->ctx, "%s: \"meta\" must be an object", what);
-        return RATCHET_ERR;
-    }
-    return RATCHET_OK;
-}
-
-static ratchet_status sched_parse(sq_inst *in, const char *json, sched_doc *d)
-{
-    static const char what[] = "schedule";
-    memset(d, 0, sizeof *d);
-    d->timezone = "UTC";
-    d->catch_up = "once";
-    d->enabled = 1;
-    ratchet_status s = sq_parse_object(in, json, what, 0, &d->doc);
-    if (s == RATCHET_OK)
-        s = sq_get_str(in, d->doc, what, "name", 1, &d->name);
-    if (s == RATCHET_OK)
-        s = sq_get_str(in, d->doc, what, "taskName", 1, &d->task_name);
-    if (s == RATCHET_OK)
-        s = sq_get_str(in, d->doc, what, "taskVersion", 0, &d->task_version);
-    if (s == RATCHET_OK)
-        s = sq_get_str(in, d->doc, what, "cron", 1, &d->cron);
-    if (s == RATCHET_OK)
-        s = sq_get_str(in, d->doc, what, "timezone", 0, &d->timezone);
-    if (s == RATCHET_OK)
-        s = sq_get_str(in, d->doc, what, "catchUp", 0, &d->catch_up);
-    if (s == RATCHET_OK)
-        s = sq_get_bool(in, d->doc, what, "enabled", &d->enabled);
-    if (s == RATCHET_OK)
-        s = sq_get_time(in, d->doc, what, "nextRunAt", &d->next_run);
-    if (s == RATCHET_OK)
-        s = sq_get_json(in, d->doc, "input", &d->input);
-    if (s == RATCHET_OK)
-        s = sq_get_json(in, d->doc, "meta", &d->meta);
-    if (s == RATCHET_OK)
-        s = sched_check(in, "schedule", d->catch_up, d->meta);
-    if (s == RATCHET_OK && d->next_run > SQ_TIME_MAX_MS) {
-        sq_host->set_error(in->ctx, "schedule: \"nextRunAt\" is after the year 9999");
-        s = RATCHET_ERR;
-    }
-    return s;
-}
-
-static void sched_doc_free(sched_doc *d)
-{
-    json_object_put(d->doc);
-    sq_host->free(d->input);
-    sq_host->free(d->meta);
-}
-
-static ratchet_status sched_insert(sq_inst *in, sq_conn *c, void *arg, int *changes)
-{
-    sched_doc *d = arg;
+    sq_inst *in = inst;
+    sq_conn *c = conn;
+    rs_sched_doc *d = arg;
     sqlite3_stmt *st = sq_stmt(in, c, SQ_SCHED_INSERT,
                                "INSERT INTO schedules (uuid, name, task_name, task_version, cron, "
                                "timezone, input, enabled, catch_up, next_run_at, meta, "
@@ -136,7 +47,7 @@ static ratchet_status sched_insert(sq_inst *in, sq_conn *c, void *arg, int *chan
     if (!st)
         return RATCHET_ERR;
     char uuid[37];
-    sq_uuid(uuid);
+    rs_uuid(uuid);
     sq_bind_text(st, 1, uuid);
     sq_bind_text(st, 2, d->name);
     sq_bind_text(st, 3, d->task_name);
@@ -162,34 +73,13 @@ static ratchet_status sched_insert(sq_inst *in, sq_conn *c, void *arg, int *chan
     return RATCHET_OK;
 }
 
-ratchet_status sqlite_schedule_add(void *instance, const char *schedule_json, int64_t *id)
-{
-    sq_inst *in = instance;
-    *id = 0;
-    ratchet_status s = sq_ready(in);
-    if (s != RATCHET_OK)
-        return s;
-    sched_doc d;
-    int changes = 0;
-    s = sched_parse(in, schedule_json, &d);
-    if (s == RATCHET_OK)
-        s = write_tx(in, sched_insert, &d, &changes);
-    if (s == RATCHET_OK)
-        *id = d.id;
-    sched_doc_free(&d);
-    return s;
-}
-
 /* ---- enable, remove --------------------------------------------------------------------- */
 
-typedef struct sched_change {
-    int64_t id, next_run;
-    int enabled;
-} sched_change;
-
-static ratchet_status sched_enable(sq_inst *in, sq_conn *c, void *arg, int *changes)
+static ratchet_status sched_enable(void *inst, void *conn, void *arg, int64_t *changes)
 {
-    sched_change *a = arg;
+    sq_inst *in = inst;
+    sq_conn *c = conn;
+    rs_sched_change *a = arg;
     sqlite3_stmt *st = sq_stmt(in, c, SQ_SCHED_ENABLE,
                                "UPDATE schedules SET enabled = ?2, next_run_at = ?3, "
                                "updated_at = ?4 WHERE id = ?1");
@@ -206,9 +96,11 @@ static ratchet_status sched_enable(sq_inst *in, sq_conn *c, void *arg, int *chan
     return RATCHET_OK;
 }
 
-static ratchet_status sched_remove(sq_inst *in, sq_conn *c, void *arg, int *changes)
+static ratchet_status sched_remove(void *inst, void *conn, void *arg, int64_t *changes)
 {
-    sched_change *a = arg;
+    sq_inst *in = inst;
+    sq_conn *c = conn;
+    rs_sched_change *a = arg;
     /* Jobs it fired stay, with scheduleId null (ON DELETE SET NULL). */
     sqlite3_stmt *st = sq_stmt(in, c, SQ_SCHED_REMOVE, "DELETE FROM schedules WHERE id = ?1");
     if (!st)
@@ -221,88 +113,13 @@ static ratchet_status sched_remove(sq_inst *in, sq_conn *c, void *arg, int *chan
     return RATCHET_OK;
 }
 
-static ratchet_status not_found(sq_inst *in, ratchet_status s, int changes, int64_t id)
-{
-    if (s == RATCHET_OK && changes == 0) {
-        sq_host->set_error(in->ctx, "schedule %lld does not exist", (long long)id);
-        return RATCHET_NOTFOUND;
-    }
-    return s;
-}
-
-ratchet_status sqlite_schedule_set_enabled(void *instance, int64_t id, int enabled,
-                                           int64_t next_run_ms)
-{
-    sq_inst *in = instance;
-    sched_change a = {id, next_run_ms, enabled};
-    int changes = 0;
-    if (next_run_ms < 0 || next_run_ms > SQ_TIME_MAX_MS) {
-        sq_host->set_error(in->ctx, "next_run_ms is outside 1970..9999");
-        return RATCHET_ERR;
-    }
-    ratchet_status s = write_tx(in, sched_enable, &a, &changes);
-    return not_found(in, s, changes, id);
-}
-
-ratchet_status sqlite_schedule_remove(void *instance, int64_t id)
-{
-    sq_inst *in = instance;
-    sched_change a = {id, 0, 0};
-    int changes = 0;
-    ratchet_status s = write_tx(in, sched_remove, &a, &changes);
-    return not_found(in, s, changes, id);
-}
-
 /* ---- update ----------------------------------------------------------------------------- */
 
-/* A patch: each member NULL when absent (unchanged). meta and taskVersion may also be set to
- * null, hence their has_* flags. */
-typedef struct sched_patch {
-    json_object *doc;
-    const char *cron, *timezone, *catch_up, *task_version;
-    char *input, *meta;
-    int enabled; /* -1: unchanged */
-    int has_meta, has_task_version;
-    int64_t id, next_run;
-} sched_patch;
-
-static int has_member(json_object *o, const char *key)
+static ratchet_status sched_patch_apply(void *inst, void *conn, void *arg, int64_t *changes)
 {
-    return json_object_object_get_ex(o, key, NULL);
-}
-
-static ratchet_status patch_parse(sq_inst *in, const char *json, sched_patch *p)
-{
-    static const char what[] = "schedule patch";
-    ratchet_status s = sq_parse_object(in, json, what, 0, &p->doc);
-    if (s == RATCHET_OK)
-        s = sq_get_str(in, p->doc, what, "cron", 0, &p->cron);
-    if (s == RATCHET_OK)
-        s = sq_get_str(in, p->doc, what, "timezone", 0, &p->timezone);
-    if (s == RATCHET_OK)
-        s = sq_get_str(in, p->doc, what, "catchUp", 0, &p->catch_up);
-    if (s == RATCHET_OK)
-        s = sq_get_str(in, p->doc, what, "taskVersion", 0, &p->task_version);
-    if (s == RATCHET_OK)
-        s = sq_get_bool(in, p->doc, what, "enabled", &p->enabled);
-    if (s == RATCHET_OK)
-        s = sq_get_json(in, p->doc, "input", &p->input);
-    if (s == RATCHET_OK)
-        s = sq_get_json(in, p->doc, "meta", &p->meta);
-    if (s == RATCHET_OK && ((p->cron && !*p->cron) || (p->timezone && !*p->timezone))) {
-        sq_host->set_error(in->ctx, "%s: \"cron\" and \"timezone\" must not be empty", what);
-        s = RATCHET_ERR;
-    }
-    if (s == RATCHET_OK)
-        s = sched_check(in, what, p->catch_up, p->meta);
-    p->has_meta = p->doc && has_member(p->doc, "meta");
-    p->has_task_version = p->doc && has_member(p->doc, "taskVersion");
-    return s;
-}
-
-static ratchet_status sched_patch_apply(sq_inst *in, sq_conn *c, void *arg, int *changes)
-{
-    sched_patch *p = arg;
+    sq_inst *in = inst;
+    sq_conn *c = conn;
+    rs_sched_patch *p = arg;
     sqlite3_stmt *st = sq_stmt(
         in, c, SQ_SCHED_UPDATE,
         "UPDATE schedules SET cron = COALESCE(?2, cron), timezone = COALESCE(?3, timezone), "
@@ -331,45 +148,7 @@ static ratchet_status sched_patch_apply(sq_inst *in, sq_conn *c, void *arg, int 
     return s;
 }
 
-ratchet_status sqlite_schedule_update(void *instance, int64_t id, const char *patch_json,
-                                      int64_t next_run_ms)
-{
-    sq_inst *in = instance;
-    sched_patch p;
-    memset(&p, 0, sizeof p);
-    p.enabled = -1;
-    p.id = id;
-    p.next_run = next_run_ms;
-    int changes = 0;
-    if (next_run_ms < 0 || next_run_ms > SQ_TIME_MAX_MS) {
-        sq_host->set_error(in->ctx, "next_run_ms is outside 1970..9999");
-        return RATCHET_ERR;
-    }
-    ratchet_status s = patch_parse(in, patch_json, &p);
-    if (s == RATCHET_OK)
-        s = write_tx(in, sched_patch_apply, &p, &changes);
-    json_object_put(p.doc);
-    sq_host->free(p.input);
-    sq_host->free(p.meta);
-    return not_found(in, s, changes, id);
-}
-
 /* ---- list, due -------------------------------------------------------------------------- */
-
-static ratchet_status sched_emit_all(sq_inst *in, sq_conn *c, sqlite3_stmt *st, ratchet_buf *out)
-{
-    sq_out o;
-    sq_out_init(&o, out);
-    sq_out_begin(&o, NULL, '[');
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        emit_schedule(&o, st);
-    sq_out_end(&o, ']');
-    sq_reset(st);
-    if (rc != SQLITE_DONE)
-        return sq_fail(in, c, rc, "listing schedules");
-    return sq_out_done(in, &o);
-}
 
 static ratchet_status sched_query(sq_inst *in, int due, int64_t now, ratchet_buf *out)
 {
@@ -385,7 +164,7 @@ static ratchet_status sched_query(sq_inst *in, int due, int64_t now, ratchet_buf
     if (st) {
         if (due)
             sq_bind_int(st, 1, now);
-        s = sched_emit_all(in, c, st, out);
+        s = sq_emit_rows(in, c, st, rs_emit_schedule, "listing schedules", out);
     } else {
         s = RATCHET_ERR;
     }
@@ -411,8 +190,10 @@ typedef struct sched_fire {
     int64_t job_id; /* out */
 } sched_fire;
 
-static ratchet_status fire(sq_inst *in, sq_conn *c, void *arg, int *changes)
+static ratchet_status fire(void *inst, void *conn, void *arg, int64_t *changes)
 {
+    sq_inst *in = inst;
+    sq_conn *c = conn;
     sched_fire *a = arg;
     sqlite3_stmt *st = sq_stmt(in, c, SQ_SCHED_FIRE,
                                "UPDATE schedules SET last_run_at = ?3, next_run_at = ?4, "
@@ -449,14 +230,12 @@ ratchet_status sqlite_schedule_fire(void *instance, int64_t id, int64_t expected
         sq_host->set_error(in->ctx, "schedule_fire needs the job to queue");
         return RATCHET_ERR;
     }
-    if (next_run_ms < 0 || next_run_ms > SQ_TIME_MAX_MS) {
-        sq_host->set_error(in->ctx, "next_run_ms is outside 1970..9999");
+    if (rs_time_arg(in->ctx, "next_run_ms", next_run_ms) != RATCHET_OK)
         return RATCHET_ERR;
-    }
-    if ((s = sq_job_check(in, job, "schedule_fire", 0)) != RATCHET_OK)
+    if ((s = rs_job_check(in->ctx, job, "schedule_fire", 0)) != RATCHET_OK)
         return s;
     sched_fire a = {id, expected_next_ms, fired_ms, next_run_ms, job, 0};
-    int changes = 0;
+    int64_t changes = 0;
     s = write_tx(in, fire, &a, &changes);
     if (s == RATCHET_OK)
         *job_id = a.job_id;
@@ -465,57 +244,11 @@ ratchet_status sqlite_schedule_fire(void *instance, int64_t id, int64_t expected
 
 /* ---- delivery results ------------------------------------------------------------------- */
 
-typedef struct delivery {
-    json_object *doc;
-    int64_t job_id, execution_id, attempts, duration_ms, response_status;
-    const char *type, *error;
-    char *destination;
-    int success;
-} delivery;
-
-static ratchet_status delivery_parse(sq_inst *in, const char *json, delivery *d)
+static ratchet_status delivery_insert(void *inst, void *conn, void *arg, int64_t *changes)
 {
-    static const char what[] = "delivery";
-    memset(d, 0, sizeof *d);
-    d->attempts = 1;
-    d->response_status = -1;
-    ratchet_status s = sq_parse_object(in, json, what, 0, &d->doc);
-    if (s == RATCHET_OK)
-        s = sq_get_int(in, d->doc, what, "jobId", 1, &d->job_id);
-    if (s == RATCHET_OK)
-        s = sq_get_int(in, d->doc, what, "executionId", 0, &d->execution_id);
-    if (s == RATCHET_OK)
-        s = sq_get_str(in, d->doc, what, "destinationType", 1, &d->type);
-    if (s == RATCHET_OK)
-        s = sq_get_bool(in, d->doc, what, "success", &d->success);
-    if (s == RATCHET_OK)
-        s = sq_get_int(in, d->doc, what, "attempts", 0, &d->attempts);
-    if (s == RATCHET_OK)
-        s = sq_get_int(in, d->doc, what, "durationMs", 0, &d->duration_ms);
-    if (s == RATCHET_OK)
-        s = sq_get_int(in, d->doc, what, "responseStatus", 0, &d->response_status);
-    if (s == RATCHET_OK)
-        s = sq_get_str(in, d->doc, what, "error", 0, &d->error);
-    if (s == RATCHET_OK) {
-        /* A URL or path as text; an object (a destination's settings) as its JSON. */
-        json_object *v = NULL;
-        if (json_object_object_get_ex(d->doc, "destination", &v) &&
-            json_object_is_type(v, json_type_string)) {
-            d->destination = sq_host->strdup(json_object_get_string(v));
-            if (!d->destination) {
-                sq_host->set_error(in->ctx, "out of memory");
-                s = RATCHET_NOMEM;
-            }
-        } else {
-            s = sq_get_json(in, d->doc, "destination", &d->destination);
-        }
-    }
-    return s;
-}
-
-static ratchet_status delivery_insert(sq_inst *in, sq_conn *c, void *arg, int *changes)
-{
-    delivery *d = arg;
+    sq_inst *in = inst;
+    sq_conn *c = conn;
+    rs_delivery *d = arg;
     sqlite3_stmt *st = sq_stmt(in, c, SQ_DELIVERY_INSERT,
                                "INSERT INTO delivery_results (job_id, execution_id, "
                                "destination_type, destination, success, attempts, duration_ms, "
@@ -545,18 +278,45 @@ static ratchet_status delivery_insert(sq_inst *in, sq_conn *c, void *arg, int *c
     return rc == SQLITE_DONE ? RATCHET_OK : sq_fail(in, c, rc, "recording a delivery");
 }
 
+/* ---- the schedule calls (storage-common's rs_sched.c over the statements above) ---------- */
+
+static ratchet_ctx *inst_ctx(void *inst)
+{
+    return ((sq_inst *)inst)->ctx;
+}
+
+static ratchet_status inst_ready(void *inst)
+{
+    return sq_ready(inst);
+}
+
+static const rs_sched_ops sched_ops = {inst_ready,        inst_ctx,       write_tx,
+                                       sched_insert,      sched_enable,   sched_remove,
+                                       sched_patch_apply, delivery_insert};
+
+ratchet_status sqlite_schedule_add(void *instance, const char *schedule_json, int64_t *id)
+{
+    return rs_schedule_add(&sched_ops, instance, schedule_json, id);
+}
+
+ratchet_status sqlite_schedule_set_enabled(void *instance, int64_t id, int enabled,
+                                           int64_t next_run_ms)
+{
+    return rs_schedule_set_enabled(&sched_ops, instance, id, enabled, next_run_ms);
+}
+
+ratchet_status sqlite_schedule_remove(void *instance, int64_t id)
+{
+    return rs_schedule_remove(&sched_ops, instance, id);
+}
+
+ratchet_status sqlite_schedule_update(void *instance, int64_t id, const char *patch_json,
+                                      int64_t next_run_ms)
+{
+    return rs_schedule_update(&sched_ops, instance, id, patch_json, next_run_ms);
+}
+
 ratchet_status sqlite_delivery_record(void *instance, const char *delivery_json)
 {
-    sq_inst *in = instance;
-    ratchet_status s = sq_ready(in);
-    if (s != RATCHET_OK)
-        return s;
-    delivery d;
-    int changes = 0;
-    s = delivery_parse(in, delivery_json, &d);
-    if (s == RATCHET_OK)
-        s = write_tx(in, delivery_insert, &d, &changes);
-    json_object_put(d.doc);
-    sq_host->free(d.destination);
-    return s;
+    return rs_delivery_record(&sched_ops, instance, delivery_json);
 }

@@ -11,57 +11,8 @@
 
 #include "sqlite_int.h"
 
-/* A task document, parsed. Strings borrow from `doc`; JSON texts are host-allocated. */
-typedef struct task_doc {
-    json_object *doc;
-    const char *name, *version, *uuid, *description, *code, *checksum, *source;
-    char *tags, *metadata, *input_schema, *output_schema, *program;
-} task_doc;
-
-static void task_doc_free(task_doc *t)
-{
-    json_object_put(t->doc);
-    sq_host->free(t->tags);
-    sq_host->free(t->metadata);
-    sq_host->free(t->input_schema);
-    sq_host->free(t->output_schema);
-    sq_host->free(t->program);
-}
-
-static ratchet_status task_doc_parse(sq_inst *in, const char *json, task_doc *t)
-{
-    static const char what[] = "task";
-    memset(t, 0, sizeof *t);
-    ratchet_status s = sq_parse_object(in, json, what, 0, &t->doc);
-    if (s == RATCHET_OK)
-        s = sq_get_str(in, t->doc, what, "name", 1, &t->name);
-    if (s == RATCHET_OK)
-        s = sq_get_str(in, t->doc, what, "version", 1, &t->version);
-    if (s == RATCHET_OK)
-        s = sq_get_str(in, t->doc, what, "code", 1, &t->code);
-    if (s == RATCHET_OK)
-        s = sq_get_str(in, t->doc, what, "checksum", 1, &t->checksum);
-    if (s == RATCHET_OK)
-        s = sq_get_str(in, t->doc, what, "uuid", 0, &t->uuid);
-    if (s == RATCHET_OK)
-        s = sq_get_str(in, t->doc, what, "description", 0, &t->description);
-    if (s == RATCHET_OK)
-        s = sq_get_str(in, t->doc, what, "source", 0, &t->source);
-    if (s == RATCHET_OK)
-        s = sq_get_json(in, t->doc, "tags", &t->tags);
-    if (s == RATCHET_OK)
-        s = sq_get_json(in, t->doc, "metadata", &t->metadata);
-    if (s == RATCHET_OK)
-        s = sq_get_json(in, t->doc, "inputSchema", &t->input_schema);
-    if (s == RATCHET_OK)
-        s = sq_get_json(in, t->doc, "outputSchema", &t->output_schema);
-    if (s == RATCHET_OK)
-        s = sq_get_json(in, t->doc, "program", &t->program);
-    return s;
-}
-
 /* The task row's id, inserting the row when the name is new. */
-static ratchet_status task_row(sq_inst *in, sq_conn *c, const task_doc *t, int64_t now,
+static ratchet_status task_row(sq_inst *in, sq_conn *c, const rs_task_doc *t, int64_t now,
                                int64_t *task_id)
 {
     sqlite3_stmt *st = sq_stmt(in, c, SQ_TASK_FIND, "SELECT id FROM tasks WHERE name = ?1");
@@ -81,7 +32,7 @@ static ratchet_status task_row(sq_inst *in, sq_conn *c, const task_doc *t, int64
     if (!st)
         return RATCHET_ERR;
     char uuid[37];
-    sq_uuid(uuid);
+    rs_uuid(uuid);
     sq_bind_text(st, 1, t->uuid ? t->uuid : uuid);
     sq_bind_text(st, 2, t->name);
     sq_bind_text(st, 3, t->description);
@@ -108,8 +59,8 @@ static ratchet_status version_program(sq_inst *in, sq_conn *c, int64_t id, const
 }
 
 /* An existing version: same checksum -> its id; different -> refused. *id = 0 when new. */
-static ratchet_status version_existing(sq_inst *in, sq_conn *c, int64_t task_id, const task_doc *t,
-                                       int64_t *id)
+static ratchet_status version_existing(sq_inst *in, sq_conn *c, int64_t task_id,
+                                       const rs_task_doc *t, int64_t *id)
 {
     sqlite3_stmt *st = sq_stmt(in, c, SQ_TV_FIND,
                                "SELECT id, checksum FROM task_versions "
@@ -141,7 +92,7 @@ static ratchet_status version_existing(sq_inst *in, sq_conn *c, int64_t task_id,
     return s;
 }
 
-static ratchet_status version_insert(sq_inst *in, sq_conn *c, int64_t task_id, const task_doc *t,
+static ratchet_status version_insert(sq_inst *in, sq_conn *c, int64_t task_id, const rs_task_doc *t,
                                      int64_t now, int64_t *id)
 {
     sqlite3_stmt *st = sq_stmt(in, c, SQ_TV_INSERT,
@@ -191,14 +142,12 @@ ratchet_status sqlite_task_sync(void *instance, const char *task_json, int64_t *
     ratchet_status s = sq_ready(in);
     if (s != RATCHET_OK)
         return s;
-    task_doc t;
-    if ((s = task_doc_parse(in, task_json, &t)) != RATCHET_OK) {
-        task_doc_free(&t);
+    rs_task_doc t;
+    if ((s = rs_task_doc_parse(in->ctx, task_json, &t)) != RATCHET_OK)
         return s;
-    }
     sq_conn *c = NULL;
     if ((s = sq_acquire(in, &c)) != RATCHET_OK) {
-        task_doc_free(&t);
+        rs_task_doc_free(&t);
         return s;
     }
     if ((s = sq_begin(in, c)) == RATCHET_OK) {
@@ -220,7 +169,7 @@ ratchet_status sqlite_task_sync(void *instance, const char *task_json, int64_t *
         }
     }
     sq_release(in, c);
-    task_doc_free(&t);
+    rs_task_doc_free(&t);
     return s;
 }
 
@@ -268,7 +217,7 @@ ratchet_status sqlite_task_set_enabled(void *instance, const char *name, int ena
 
 /* ---- reading ---------------------------------------------------------------------------- */
 
-static ratchet_status emit_versions(sq_inst *in, sq_conn *c, int64_t task_id, sq_out *o)
+static ratchet_status emit_versions(sq_inst *in, sq_conn *c, int64_t task_id, rs_out *o)
 {
     sqlite3_stmt *st = sq_stmt(in, c, SQ_TASK_VERSIONS,
                                "SELECT id, version, checksum, source, created_at "
@@ -277,18 +226,12 @@ static ratchet_status emit_versions(sq_inst *in, sq_conn *c, int64_t task_id, sq
     if (!st)
         return RATCHET_ERR;
     sq_bind_int(st, 1, task_id);
-    sq_out_begin(o, "versions", '[');
+    rs_out_begin(o, "versions", '[');
+    rs_row row = sq_row(st);
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        sq_out_begin(o, NULL, '{');
-        sq_out_col_int(o, "id", st, 0);
-        sq_out_col_str(o, "version", st, 1);
-        sq_out_col_str(o, "checksum", st, 2);
-        sq_out_col_str(o, "source", st, 3);
-        sq_out_col_time(o, "createdAt", st, 4);
-        sq_out_end(o, '}');
-    }
-    sq_out_end(o, ']');
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        rs_emit_version_brief(o, &row, 0);
+    rs_out_end(o, ']');
     sq_reset(st);
     return rc == SQLITE_DONE ? RATCHET_OK : sq_fail(in, c, rc, "listing task versions");
 }
@@ -302,30 +245,26 @@ static ratchet_status task_list(sq_inst *in, sq_conn *c, ratchet_buf *out)
                                "FROM tasks t ORDER BY t.name");
     if (!st)
         return RATCHET_ERR;
-    sq_out o;
-    sq_out_init(&o, out);
-    sq_out_begin(&o, NULL, '[');
+    rs_out o;
+    rs_out_init(&o, out);
+    rs_out_begin(&o, NULL, '[');
     ratchet_status s = RATCHET_OK;
     int rc;
+    rs_row row = sq_row(st);
     while (s == RATCHET_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        sq_out_begin(&o, NULL, '{');
-        sq_out_col_int(&o, "id", st, 0);
-        sq_out_col_str(&o, "uuid", st, 1);
-        sq_out_col_str(&o, "name", st, 2);
-        sq_out_col_str(&o, "description", st, 3);
-        sq_out_col_json(&o, "tags", st, 4);
-        sq_out_col_str(&o, "latestVersion", st, 5);
+        rs_emit_task_open(&o, &row);
+        rs_out_col_str(&o, "latestVersion", &row, 5);
         s = emit_versions(in, c, sqlite3_column_int64(st, 0), &o);
-        sq_out_bool(&o, "enabled", sqlite3_column_int(st, 6));
-        sq_out_end(&o, '}');
+        rs_out_bool(&o, "enabled", sqlite3_column_int(st, 6));
+        rs_out_end(&o, '}');
     }
-    sq_out_end(&o, ']');
+    rs_out_end(&o, ']');
     sq_reset(st);
     if (s != RATCHET_OK)
         return s;
     if (rc != SQLITE_DONE)
         return sq_fail(in, c, rc, "listing tasks");
-    return sq_out_done(in, &o);
+    return rs_out_done(in->ctx, &o);
 }
 
 /* task_changes.seq: bumped by triggers on every change to tasks and task_versions, by any
@@ -382,26 +321,6 @@ ratchet_status sqlite_task_list(void *instance, ratchet_buf *out)
     return s;
 }
 
-static void emit_version(sq_out *o, sqlite3_stmt *st)
-{
-    sq_out_begin(o, NULL, '{');
-    sq_out_col_int(o, "id", st, 0);
-    sq_out_col_int(o, "taskId", st, 1);
-    sq_out_col_str(o, "name", st, 2);
-    sq_out_col_str(o, "version", st, 3);
-    sq_out_col_str(o, "uuid", st, 4);
-    sq_out_col_str(o, "description", st, 12);
-    sq_out_col_str(o, "code", st, 5);
-    sq_out_col_json(o, "inputSchema", st, 6);
-    sq_out_col_json(o, "outputSchema", st, 7);
-    sq_out_col_json(o, "metadata", st, 8);
-    sq_out_col_str(o, "checksum", st, 9);
-    sq_out_col_str(o, "source", st, 10);
-    sq_out_col_time(o, "createdAt", st, 11);
-    sq_out_col_json(o, "program", st, 13);
-    sq_out_end(o, '}');
-}
-
 static ratchet_status version_get(sq_inst *in, sq_conn *c, int64_t id, ratchet_buf *out)
 {
     return sq_emit_by_id(in, c, SQ_TV_GET,
@@ -410,7 +329,7 @@ static ratchet_status version_get(sq_inst *in, sq_conn *c, int64_t id, ratchet_b
                          "v.output_schema, v.metadata, v.checksum, v.source, v.created_at, "
                          "v.description, v.program FROM task_versions v "
                          "JOIN tasks t ON t.id = v.task_id WHERE v.id = ?1",
-                         id, "task version", "reading a task version", emit_version, out);
+                         id, "task version", "reading a task version", rs_emit_task_version, out);
 }
 
 ratchet_status sqlite_task_version_get(void *instance, int64_t tv_id, ratchet_buf *out)

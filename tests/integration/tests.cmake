@@ -17,6 +17,10 @@ ratchet_integration_test(fetch_styles)
 ratchet_integration_test(mujs_depth)
 ratchet_integration_test(console_kept)
 ratchet_integration_test(big_ints)
+# Two `serve` hosts on one PostgreSQL (storage-postgres), on a throwaway cluster.
+if(TARGET plugin_storage_postgres AND NOT "storage-postgres" IN_LIST RATCHET_STATIC_PLUGINS)
+  ratchet_integration_test(postgres_hosts)
+endif()
 # The http plugin's listener behaviour, through a probe front end (tests/fixtures/http-probe).
 if(TARGET plugin_http)
   ratchet_integration_test(http_listener)

@@ -175,8 +175,7 @@ static void test_two_processes_claim(void **state)
     (void)state;
     enum { N = 2000, KIDS = 2 };
     inst in;
-    inst_open(&in, NULL);
-    int64_t tv = sync_task(&in, "t", "1.0.0", "c");
+    int64_t tv = open_with_task(&in);
     static ratchet_job_submit js[N];
     static int64_t ids[N];
     for (int i = 0; i < N; i++)
@@ -328,8 +327,7 @@ static void test_wait_in_process(void **state)
 {
     (void)state;
     inst in;
-    inst_open(&in, NULL);
-    int64_t tv = sync_task(&in, "t", "1.0.0", "c");
+    int64_t tv = open_with_task(&in);
 
     /* Nothing happens: the timeout. */
     int64_t t0 = mono_ms();
@@ -423,8 +421,7 @@ static void test_wait_cross_process(void **state)
     (void)state;
     /* The task exists before the child starts; then nothing of the file is open at fork. */
     inst in;
-    inst_open(&in, NULL);
-    int64_t tv = sync_task(&in, "t", "1.0.0", "c");
+    int64_t tv = open_with_task(&in);
     inst_close(&in, 1);
 
     int go[2], report[2];

@@ -49,9 +49,10 @@ get_property(sqlite_sources GLOBAL PROPERTY RATCHET_STORAGE_SQLITE_SOURCES)
 foreach(t IN ITEMS storage_sqlite storage_sqlite_jobs storage_sqlite_concurrency
     storage_sqlite_api)
   if("storage-sqlite" IN_LIST RATCHET_STATIC_PLUGINS)
-    ratchet_unit_test(${t} SOURCES unit/sqlite_testing.c LIBS PkgConfig::SQLITE PkgConfig::JSONC)
+    ratchet_unit_test(${t} SOURCES unit/sqlite_testing.c unit/storage_testing.c
+      LIBS PkgConfig::SQLITE PkgConfig::JSONC)
   elseif(sqlite_sources)
-    ratchet_unit_test(${t} SOURCES unit/sqlite_testing.c ${sqlite_sources}
+    ratchet_unit_test(${t} SOURCES unit/sqlite_testing.c unit/storage_testing.c ${sqlite_sources}
       LIBS PkgConfig::SQLITE PkgConfig::JSONC Threads::Threads)
     target_compile_definitions(test_${t} PRIVATE RATCHET_STATIC_PLUGIN)
   endif()
@@ -80,9 +81,10 @@ endif()
 # executor from the build's plugin directory.
 foreach(t IN ITEMS api api_engine)
   if("storage-sqlite" IN_LIST RATCHET_STATIC_PLUGINS)
-    ratchet_unit_test(${t} SOURCES unit/sqlite_testing.c LIBS PkgConfig::SQLITE PkgConfig::JSONC)
+    ratchet_unit_test(${t} SOURCES unit/sqlite_testing.c unit/storage_testing.c
+      LIBS PkgConfig::SQLITE PkgConfig::JSONC)
   elseif(sqlite_sources)
-    ratchet_unit_test(${t} SOURCES unit/sqlite_testing.c ${sqlite_sources}
+    ratchet_unit_test(${t} SOURCES unit/sqlite_testing.c unit/storage_testing.c ${sqlite_sources}
       LIBS PkgConfig::SQLITE PkgConfig::JSONC Threads::Threads)
     target_compile_definitions(test_${t} PRIVATE RATCHET_STATIC_PLUGIN)
   endif()
@@ -102,3 +104,30 @@ if(watcher_pure_sources)
   target_include_directories(test_watcher_burst PRIVATE ${CMAKE_SOURCE_DIR}/plugins/watcher-inotify)
 endif()
 ratchet_unit_test(registry_index)
+# The storage conformance suite: one program, the storage plugin a parameter (loaded by path
+# as the host loads it), run against every storage plugin this build makes. The PostgreSQL
+# run starts its own throwaway cluster (tests/pg_cluster.sh).
+add_executable(test_storage_conformance unit/test_storage_conformance.c unit/plugin_harness.c
+  unit/storage_testing.c unit/conformance_testing.c unit/conformance_lists.c
+  unit/conformance_more.c unit/conformance_postgres.c)
+target_compile_options(test_storage_conformance PRIVATE ${RATCHET_WARNINGS})
+target_link_libraries(test_storage_conformance PRIVATE ratchet_core PkgConfig::CMOCKA
+  PkgConfig::JSONC Threads::Threads)
+target_include_directories(test_storage_conformance PRIVATE ${CMAKE_SOURCE_DIR}/host
+  ${CMAKE_SOURCE_DIR}/host/core)
+set(conformance_env "RATCHET_TEST_TMP=${CMAKE_CURRENT_BINARY_DIR}/tmp;CMOCKA_MESSAGE_OUTPUT=stdout")
+if(TARGET plugin_storage_sqlite AND NOT "storage-sqlite" IN_LIST RATCHET_STATIC_PLUGINS)
+  add_dependencies(test_storage_conformance plugin_storage_sqlite)
+  add_test(NAME storage.conformance.sqlite COMMAND test_storage_conformance
+    $<TARGET_FILE:plugin_storage_sqlite> "path: {tmp}/conformance.db")
+  set_tests_properties(storage.conformance.sqlite PROPERTIES ENVIRONMENT "${conformance_env}"
+    TIMEOUT 300)
+endif()
+if(TARGET plugin_storage_postgres AND NOT "storage-postgres" IN_LIST RATCHET_STATIC_PLUGINS)
+  add_dependencies(test_storage_conformance plugin_storage_postgres)
+  add_test(NAME storage.conformance.postgres COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/pg_cluster.sh
+    $<TARGET_FILE:test_storage_conformance> $<TARGET_FILE:plugin_storage_postgres>
+    "url: {env:RATCHET_PG_URL}\nschema: {unique}")
+  set_tests_properties(storage.conformance.postgres PROPERTIES ENVIRONMENT "${conformance_env}"
+    TIMEOUT 300)
+endif()

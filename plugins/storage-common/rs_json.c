@@ -1,156 +1,36 @@
 /*
- * sqlite_json.c - JSON in (json-c, bounded) and out (host buffers), RFC 3339 times, UUIDs and
- * version ordering.
- *
- * Records leave the plugin as JSON written straight from columns; JSON-valued columns are
- * stored exactly as the engine gave them (checked well-formed on the way in), so they are
- * spliced into the output unparsed.
+ * rs_json.c - JSON in (json-c, bounded) and out (host buffers), RFC 3339 times, UUIDs and
+ * version ordering, shared by the storage plugins so that both read and
+ * refuse the same inputs with the same messages.
  */
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
 
-#include "sqlite_int.h"
+#include "rs_json.h"
+#include "rs_out.h"
 
 /* Inputs the plugin parses itself (task documents, schedules, filters, deliveries). A task
  * document carries its code and schemas, hence the generous size; the depth allows deeply
  * nested JSON Schemas while keeping json-c's recursion bounded. */
-#define SQ_JSON_MAX_BYTES ((size_t)64 << 20)
-#define SQ_JSON_MAX_DEPTH 256
-
-/* ---- output ----------------------------------------------------------------------------- */
-
-void sq_out_init(sq_out *o, ratchet_buf *buf)
-{
-    o->buf = buf;
-    o->st = RATCHET_OK;
-    o->comma = 0;
-}
-
-static void put(sq_out *o, const char *s, size_t len)
-{
-    if (o->st == RATCHET_OK)
-        o->st = sq_host->buf_append(o->buf, s, len);
-}
-
-void sq_out_raw(sq_out *o, const char *s)
-{
-    put(o, s, strlen(s));
-}
-
-void sq_out_begin(sq_out *o, const char *key, char bracket)
-{
-    sq_out_key(o, key);
-    put(o, &bracket, 1);
-    o->comma = 0;
-}
-
-void sq_out_end(sq_out *o, char bracket)
-{
-    put(o, &bracket, 1);
-    o->comma = 1;
-}
-
-void sq_out_key(sq_out *o, const char *key)
-{
-    if (o->comma)
-        put(o, ",", 1);
-    o->comma = 1;
-    if (!key)
-        return; /* an array item */
-    put(o, "\"", 1);
-    sq_out_raw(o, key);
-    put(o, "\":", 2);
-}
-
-void sq_out_str(sq_out *o, const char *key, const char *s)
-{
-    sq_out_key(o, key);
-    if (!s)
-        put(o, "null", 4);
-    else if (o->st == RATCHET_OK)
-        o->st = sq_host->buf_json_string(o->buf, s);
-}
-
-void sq_out_int(sq_out *o, const char *key, int64_t v)
-{
-    char num[32];
-    int n = snprintf(num, sizeof num, "%lld", (long long)v);
-    sq_out_key(o, key);
-    put(o, num, (size_t)n);
-}
-
-void sq_out_bool(sq_out *o, const char *key, int v)
-{
-    sq_out_key(o, key);
-    sq_out_raw(o, v ? "true" : "false");
-}
-
-void sq_out_json(sq_out *o, const char *key, const char *json)
-{
-    sq_out_key(o, key);
-    sq_out_raw(o, json ? json : "null");
-}
-
-void sq_out_time(sq_out *o, const char *key, int64_t ms)
-{
-    sq_out_key(o, key);
-    if (ms == 0) {
-        put(o, "null", 4);
-        return;
-    }
-    put(o, "\"", 1);
-    if (o->st == RATCHET_OK)
-        o->st = sq_host->buf_time_iso8601(o->buf, ms * 1000);
-    put(o, "\"", 1);
-}
-
-void sq_out_col_str(sq_out *o, const char *key, sqlite3_stmt *st, int i)
-{
-    sq_out_str(o, key, (const char *)sqlite3_column_text(st, i));
-}
-
-void sq_out_col_int(sq_out *o, const char *key, sqlite3_stmt *st, int i)
-{
-    if (sqlite3_column_type(st, i) == SQLITE_NULL)
-        sq_out_json(o, key, NULL);
-    else
-        sq_out_int(o, key, sqlite3_column_int64(st, i));
-}
-
-void sq_out_col_json(sq_out *o, const char *key, sqlite3_stmt *st, int i)
-{
-    sq_out_json(o, key, (const char *)sqlite3_column_text(st, i));
-}
-
-void sq_out_col_time(sq_out *o, const char *key, sqlite3_stmt *st, int i)
-{
-    sq_out_time(o, key, sqlite3_column_int64(st, i));
-}
-
-ratchet_status sq_out_done(sq_inst *in, sq_out *o)
-{
-    if (o->st == RATCHET_NOMEM)
-        sq_host->set_error(in->ctx, "out of memory writing JSON");
-    else if (o->st != RATCHET_OK) /* buf_time_iso8601 writes four-digit years only */
-        sq_host->set_error(in->ctx, "a stored time lies outside the years 0000-9999");
-    return o->st;
-}
+#define RS_JSON_MAX_BYTES ((size_t)64 << 20)
+#define RS_JSON_MAX_DEPTH 256
 
 /* ---- input ------------------------------------------------------------------------------ */
 
-ratchet_status sq_parse_value(sq_inst *in, const char *text, const char *what, json_object **out)
+ratchet_status rs_parse_value(ratchet_ctx *ctx, const char *text, const char *what,
+                              json_object **out)
 {
     *out = NULL;
     size_t len = strlen(text);
-    if (len > SQ_JSON_MAX_BYTES) {
-        sq_host->set_error(in->ctx, "%s: %zu bytes of JSON, more than the %zu allowed", what, len,
-                           SQ_JSON_MAX_BYTES);
+    if (len > RS_JSON_MAX_BYTES) {
+        rs_host->set_error(ctx, "%s: %zu bytes of JSON, more than the %zu allowed", what, len,
+                           RS_JSON_MAX_BYTES);
         return RATCHET_ERR;
     }
-    json_tokener *tok = json_tokener_new_ex(SQ_JSON_MAX_DEPTH);
+    json_tokener *tok = json_tokener_new_ex(RS_JSON_MAX_DEPTH);
     if (!tok) {
-        sq_host->set_error(in->ctx, "out of memory");
+        rs_host->set_error(ctx, "out of memory");
         return RATCHET_NOMEM;
     }
     json_object *v = json_tokener_parse_ex(tok, text, (int)len);
@@ -160,7 +40,7 @@ ratchet_status sq_parse_value(sq_inst *in, const char *text, const char *what, j
     while (jerr == json_tokener_success && end < len && strchr(" \t\r\n", text[end]))
         end++;
     if (jerr != json_tokener_success || end < len) {
-        sq_host->set_error(in->ctx, "%s: not valid JSON at byte %zu: %s", what, end,
+        rs_host->set_error(ctx, "%s: not valid JSON at byte %zu: %s", what, end,
                            jerr == json_tokener_success    ? "text after the value"
                            : jerr == json_tokener_continue ? "unexpected end"
                                                            : json_tokener_error_desc(jerr));
@@ -171,28 +51,28 @@ ratchet_status sq_parse_value(sq_inst *in, const char *text, const char *what, j
     return RATCHET_OK;
 }
 
-ratchet_status sq_parse_object(sq_inst *in, const char *text, const char *what, int allow_null,
+ratchet_status rs_parse_object(ratchet_ctx *ctx, const char *text, const char *what, int allow_null,
                                json_object **out)
 {
     *out = NULL;
     if (!text || !*text) {
         if (!allow_null) {
-            sq_host->set_error(in->ctx, "%s: no JSON given", what);
+            rs_host->set_error(ctx, "%s: no JSON given", what);
             return RATCHET_ERR;
         }
         *out = json_object_new_object();
         if (!*out) {
-            sq_host->set_error(in->ctx, "out of memory");
+            rs_host->set_error(ctx, "out of memory");
             return RATCHET_NOMEM;
         }
         return RATCHET_OK;
     }
     json_object *v = NULL;
-    ratchet_status s = sq_parse_value(in, text, what, &v);
+    ratchet_status s = rs_parse_value(ctx, text, what, &v);
     if (s != RATCHET_OK)
         return s;
     if (!json_object_is_type(v, json_type_object)) {
-        sq_host->set_error(in->ctx, "%s: expected a JSON object", what);
+        rs_host->set_error(ctx, "%s: expected a JSON object", what);
         json_object_put(v);
         return RATCHET_ERR;
     }
@@ -206,51 +86,52 @@ static json_object *member(json_object *o, const char *key)
     return json_object_object_get_ex(o, key, &v) ? v : NULL; /* JSON null reads as NULL */
 }
 
-static ratchet_status wrong(sq_inst *in, const char *what, const char *key, const char *expect)
+static ratchet_status wrong(ratchet_ctx *ctx, const char *what, const char *key, const char *expect)
 {
-    sq_host->set_error(in->ctx, "%s: \"%s\" must be %s", what, key, expect);
+    rs_host->set_error(ctx, "%s: \"%s\" must be %s", what, key, expect);
     return RATCHET_ERR;
 }
 
-ratchet_status sq_get_str(sq_inst *in, json_object *o, const char *what, const char *key,
+ratchet_status rs_get_str(ratchet_ctx *ctx, json_object *o, const char *what, const char *key,
                           int required, const char **out)
 {
     json_object *v = member(o, key);
     if (!v)
-        return required ? wrong(in, what, key, "given (a string)") : RATCHET_OK;
+        return required ? wrong(ctx, what, key, "given (a string)") : RATCHET_OK;
     if (!json_object_is_type(v, json_type_string))
-        return wrong(in, what, key, "a string");
+        return wrong(ctx, what, key, "a string");
     const char *s = json_object_get_string(v);
     if (required && !*s)
-        return wrong(in, what, key, "a non-empty string");
+        return wrong(ctx, what, key, "a non-empty string");
     *out = s;
     return RATCHET_OK;
 }
 
-ratchet_status sq_get_int(sq_inst *in, json_object *o, const char *what, const char *key,
+ratchet_status rs_get_int(ratchet_ctx *ctx, json_object *o, const char *what, const char *key,
                           int required, int64_t *out)
 {
     json_object *v = member(o, key);
     if (!v)
-        return required ? wrong(in, what, key, "given (an integer)") : RATCHET_OK;
+        return required ? wrong(ctx, what, key, "given (an integer)") : RATCHET_OK;
     if (!json_object_is_type(v, json_type_int))
-        return wrong(in, what, key, "an integer");
+        return wrong(ctx, what, key, "an integer");
     *out = json_object_get_int64(v);
     return RATCHET_OK;
 }
 
-ratchet_status sq_get_bool(sq_inst *in, json_object *o, const char *what, const char *key, int *out)
+ratchet_status rs_get_bool(ratchet_ctx *ctx, json_object *o, const char *what, const char *key,
+                           int *out)
 {
     json_object *v = member(o, key);
     if (!v)
         return RATCHET_OK;
     if (!json_object_is_type(v, json_type_boolean))
-        return wrong(in, what, key, "true or false");
+        return wrong(ctx, what, key, "true or false");
     *out = json_object_get_boolean(v) ? 1 : 0;
     return RATCHET_OK;
 }
 
-ratchet_status sq_get_time(sq_inst *in, json_object *o, const char *what, const char *key,
+ratchet_status rs_get_time(ratchet_ctx *ctx, json_object *o, const char *what, const char *key,
                            int64_t *out)
 {
     json_object *v = member(o, key);
@@ -259,16 +140,16 @@ ratchet_status sq_get_time(sq_inst *in, json_object *o, const char *what, const 
     if (json_object_is_type(v, json_type_int)) {
         *out = json_object_get_int64(v);
         if (*out < 0)
-            return wrong(in, what, key, "a time (milliseconds since 1970 are never negative)");
+            return wrong(ctx, what, key, "a time (milliseconds since 1970 are never negative)");
         return RATCHET_OK;
     }
     if (json_object_is_type(v, json_type_string) &&
-        sq_parse_rfc3339(json_object_get_string(v), out) == 0)
+        rs_parse_rfc3339(json_object_get_string(v), out) == 0)
         return RATCHET_OK;
-    return wrong(in, what, key, "an RFC 3339 time such as \"2026-11-26T06:40:45.123Z\"");
+    return wrong(ctx, what, key, "an RFC 3339 time such as \"2026-11-26T06:40:45.123Z\"");
 }
 
-ratchet_status sq_get_json(sq_inst *in, json_object *o, const char *key, char **out)
+ratchet_status rs_get_json(ratchet_ctx *ctx, json_object *o, const char *key, char **out)
 {
     *out = NULL;
     json_object *v = member(o, key);
@@ -276,25 +157,25 @@ ratchet_status sq_get_json(sq_inst *in, json_object *o, const char *key, char **
         return RATCHET_OK;
     const char *text =
         json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-    *out = text ? sq_host->strdup(text) : NULL;
+    *out = text ? rs_host->strdup(text) : NULL;
     if (!*out) {
-        sq_host->set_error(in->ctx, "out of memory");
+        rs_host->set_error(ctx, "out of memory");
         return RATCHET_NOMEM;
     }
     return RATCHET_OK;
 }
 
-ratchet_status sq_check_json(sq_inst *in, const char *json, const char *call, size_t index,
+ratchet_status rs_check_json(ratchet_ctx *ctx, const char *json, const char *call, size_t index,
                              const char *field)
 {
     if (!json)
         return RATCHET_OK;
     ratchet_buf why = RATCHET_BUF_INIT;
-    if (sq_host->json_check(json, strlen(json), &why) == RATCHET_OK)
+    if (rs_host->json_check(json, strlen(json), &why) == RATCHET_OK)
         return RATCHET_OK;
-    sq_host->set_error(in->ctx, "%s[%zu]: %s is not valid JSON: %s", call, index, field,
+    rs_host->set_error(ctx, "%s[%zu]: %s is not valid JSON: %s", call, index, field,
                        why.data ? why.data : "");
-    sq_host->buf_free(&why);
+    rs_host->buf_free(&why);
     return RATCHET_ERR;
 }
 
@@ -323,7 +204,7 @@ static int64_t days_from_civil(int64_t y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
-int sq_parse_rfc3339(const char *s, int64_t *ms)
+int rs_parse_rfc3339(const char *s, int64_t *ms)
 {
     static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int y, mo, d, h, mi, sec, frac = 0;
@@ -373,18 +254,18 @@ int sq_parse_rfc3339(const char *s, int64_t *ms)
 
 /* ---- identifiers and versions ----------------------------------------------------------- */
 
-void sq_uuid(char out[37])
+void rs_uuid(char out[37])
 {
     unsigned char b[16];
-    /* getrandom, not SQLite's PRNG: after fork() that PRNG continues identically in parent
-     * and child, and both may create jobs in the same file. */
+    /* getrandom, not a library PRNG: after fork() such a PRNG (SQLite's) continues
+     * identically in parent and child, and both may create jobs in the same database. */
     size_t got = 0;
     while (got < sizeof b) {
         ssize_t n = getrandom(b + got, sizeof b - got, 0);
         if (n <= 0) {
             /* Never fails on Linux >= 3.17 for 16 bytes; a monotonic fallback keeps ids
              * distinct rather than giving up on the job. */
-            int64_t t = sq_host->monotonic_ns();
+            int64_t t = rs_host->monotonic_ns();
             for (; got < sizeof b; got++, t >>= 3)
                 b[got] = (unsigned char)(t ^ (int64_t)got * 131);
             break;
@@ -404,7 +285,7 @@ void sq_uuid(char out[37])
     *p = '\0';
 }
 
-int sq_version_cmp(const char *a, size_t alen, const char *b, size_t blen)
+int rs_version_cmp(const char *a, size_t alen, const char *b, size_t blen)
 {
     size_t i = 0, j = 0;
     while (i < alen && j < blen) {
@@ -447,7 +328,7 @@ int sq_version_cmp(const char *a, size_t alen, const char *b, size_t blen)
     return 0;
 }
 
-const char *sq_priority_name(int64_t p)
+const char *rs_priority_name(int64_t p)
 {
     static const char *const names[] = {"low", "normal", "high", "urgent"};
     return p >= 1 && p <= 4 ? names[p - 1] : "normal";
