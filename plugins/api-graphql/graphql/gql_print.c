@@ -44,43 +44,25 @@ static void puts_(out *o, const char *s)
 static void put_string(out *o, const char *s, size_t n)
 {
     put(o, "\"", 1);
+    /* The characters with a short escape, and theirs. */
+    static const char shorts[] = "\"\\\b\f\n\r\t", escapes[] = "\"\\bfnrt";
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
+        const char *k = c ? strchr(shorts, c) : NULL;
         char e[8];
-        switch (c) {
-        case '"':
-            puts_(o, "\\\"");
-            break;
-        case '\\':
-            puts_(o, "\\\\");
-            break;
-        case '\b':
-            puts_(o, "\\b");
-            break;
-        case '\f':
-            puts_(o, "\\f");
-            break;
-        case '\n':
-            puts_(o, "\\n");
-            break;
-        case '\r':
-            puts_(o, "\\r");
-            break;
-        case '\t':
-            puts_(o, "\\t");
-            break;
-        default:
-            if (c < 0x20 || c == 0x7f) {
-                snprintf(e, sizeof e, "\\u%04X", c);
-                puts_(o, e);
-            } else if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
-                       (unsigned char)s[i + 1] <= 0x9f) {
-                snprintf(e, sizeof e, "\\u%04X", (unsigned char)s[i + 1]);
-                puts_(o, e);
-                i++;
-            } else {
-                put(o, (const char *)&s[i], 1);
-            }
+        if (k) {
+            char pair[2] = {'\\', escapes[k - shorts]};
+            put(o, pair, 2);
+        } else if (c < 0x20 || c == 0x7f) {
+            snprintf(e, sizeof e, "\\u%04X", c);
+            puts_(o, e);
+        } else if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
+                   (unsigned char)s[i + 1] <= 0x9f) {
+            snprintf(e, sizeof e, "\\u%04X", (unsigned char)s[i + 1]);
+            puts_(o, e);
+            i++;
+        } else {
+            put(o, (const char *)&s[i], 1);
         }
     }
     put(o, "\"", 1);
