@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "log.h"
+#include "log_filter.h"
 #include "options.h"
 #include "rt_yaml.h"
 
@@ -257,6 +258,17 @@ static const ratchet_host_api host_api = {
     .unpublish = api_unpublish,
     .lookup = api_lookup,
     .request_stop = api_request_stop,
+    .log_event = rt_api_log_event,
+    .log_context_get = rt_api_log_context_get,
+    .log_context_set = rt_api_log_context_set,
+    .logger_wrap = rt_api_logger_wrap,
+    .logger_write = rt_api_logger_write,
+    .logger_flush = rt_api_logger_flush,
+    .log_filter_new = rt_log_filter_new,
+    .log_filter_match = rt_log_filter_match,
+    .log_filter_free = rt_log_filter_free,
+    .metric_register = rt_api_metric_register,
+    .metric_unregister = rt_api_metric_unregister,
 };
 
 const ratchet_host_api *rt_host_api(void)

@@ -19,6 +19,19 @@ const ratchet_host_api *rt_host_api(void);
 ratchet_ctx *rt_ctx_new(const char *instance, const char *plugin);
 void rt_ctx_free(ratchet_ctx *ctx);
 
+/* The calls of ABI 1.6 (hostapi_log.c), as the table holds them (see ratchet/host.h). */
+void rt_api_log_event(ratchet_ctx *ctx, ratchet_log_level level, const ratchet_log_context *lc,
+                      const ratchet_log_field *fields, size_t nfields, const char *fmt, ...)
+    RATCHET_PRINTF(6, 7);
+void rt_api_log_context_get(ratchet_log_context *out);
+void rt_api_log_context_set(const ratchet_log_context *lc);
+ratchet_logger_ref *rt_api_logger_wrap(ratchet_ctx *ctx, const char *name, const ratchet_node *at);
+void rt_api_logger_write(ratchet_logger_ref *ref, const struct ratchet_log_event *ev);
+void rt_api_logger_flush(ratchet_logger_ref *ref);
+ratchet_status rt_api_metric_register(ratchet_ctx *ctx, const char *name, const char *type,
+                                      const char *help, ratchet_metric_read_fn read, void *arg);
+void rt_api_metric_unregister(ratchet_ctx *ctx);
+
 /* The text last passed to set_error() on this thread ("" if none), and reset it. The host
  * calls rt_error_peek() right after a plugin callback returns a failure. */
 const char *rt_error_peek(void);

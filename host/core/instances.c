@@ -117,6 +117,27 @@ static ratchet_status callback_failed(rt_instance *inst, const char *what, rt_er
     return RATCHET_ERR;
 }
 
+/* The set rt_instances_start is starting, for logger_wrap (start() runs on that thread). */
+static rt_instance_set *starting_set;
+
+/* start() one created instance; a logger joins the fan-out unless another one wrapped it. */
+static ratchet_status start_one(rt_instance *inst, rt_error *err)
+{
+    rt_error_clear();
+    inst->starting = 1;
+    ratchet_status st = inst->life->start ? inst->life->start(inst->handle) : RATCHET_OK;
+    inst->starting = 0;
+    if (st != RATCHET_OK)
+        return callback_failed(inst, "start", err);
+    inst->state = RT_INST_STARTED;
+    if (inst->kind == RT_KIND_LOGGER && !inst->wrapped_by &&
+        rt_log_attach(inst->plugin->vtable[RT_KIND_LOGGER], inst->handle) != RATCHET_OK)
+        return rt_fail(err, "instance '%s': too many loggers", inst->spec->name);
+    rt_log(RATCHET_LOG_DEBUG, "started instance '%s' (%s %s)", inst->spec->name,
+           rt_kind_name(inst->kind), inst->plugin->desc->name);
+    return RATCHET_OK;
+}
+
 /* create() then start() the instances of `kind`, in file order. */
 static ratchet_status start_kind(rt_instance_set *set, rt_kind kind, rt_error *err)
 {
@@ -132,21 +153,68 @@ static ratchet_status start_kind(rt_instance_set *set, rt_kind kind, rt_error *e
             return callback_failed(inst, "create", err);
         inst->state = RT_INST_CREATED;
     }
-    for (size_t i = 0; i < set->count; i++) {
-        rt_instance *inst = &set->items[i];
-        if (inst->state != RT_INST_CREATED)
-            continue;
-        rt_error_clear();
-        if (inst->life->start && inst->life->start(inst->handle) != RATCHET_OK)
-            return callback_failed(inst, "start", err);
-        inst->state = RT_INST_STARTED;
-        if (inst->kind == RT_KIND_LOGGER &&
-            rt_log_attach(inst->plugin->vtable[RT_KIND_LOGGER], inst->handle) != RATCHET_OK)
-            return rt_fail(err, "instance '%s': too many loggers", inst->spec->name);
-        rt_log(RATCHET_LOG_DEBUG, "started instance '%s' (%s %s)", inst->spec->name,
-               rt_kind_name(inst->kind), inst->plugin->desc->name);
+    starting_set = set;
+    ratchet_status st = RATCHET_OK;
+    for (size_t i = 0; i < set->count && st == RATCHET_OK; i++)
+        if (set->items[i].state == RT_INST_CREATED)
+            st = start_one(&set->items[i], err);
+    starting_set = NULL;
+    return st;
+}
+
+/* Why `name` cannot be wrapped by `by` (into err), or NULL-safe success with *out set. */
+static ratchet_status check_wrap(const ratchet_ctx *by, const char *name, rt_instance **out,
+                                 rt_error *err)
+{
+    rt_instance *inst = NULL;
+    for (size_t i = 0; starting_set && name && i < starting_set->count; i++)
+        if (strcmp(starting_set->items[i].spec->name, name) == 0)
+            inst = &starting_set->items[i];
+    if (!starting_set)
+        return rt_fail(err, "a logger can be wrapped only from start()");
+    if (!inst || inst->kind != RT_KIND_LOGGER) {
+        ratchet_buf names = RATCHET_BUF_INIT;
+        for (size_t i = 0; i < starting_set->count; i++)
+            if (starting_set->items[i].kind == RT_KIND_LOGGER && starting_set->items[i].ctx != by)
+                rt_buf_printf(&names, "%s%s", names.len ? ", " : "",
+                              starting_set->items[i].spec->name);
+        rt_fail(err, "%s '%s' (logger instances: %s)",
+                inst ? "not a logger instance:" : "no instance named", name ? name : "",
+                names.data ? names.data : "none");
+        rt_buf_free(&names);
+        return RATCHET_ERR;
     }
+    if (inst->ctx == by || inst->starting)
+        return rt_fail(err, "logger '%s' cannot wrap %s", name,
+                       inst->ctx == by ? "itself" : "the logger that wraps it (a cycle)");
+    if (inst->wrapped_by)
+        return rt_fail(err, "logger '%s' is already wrapped by '%s'", name,
+                       inst->wrapped_by->instance);
+    *out = inst;
     return RATCHET_OK;
+}
+
+struct ratchet_logger_ref *rt_instances_wrap_logger(ratchet_ctx *by, const char *name,
+                                                    const ratchet_node *at)
+{
+    rt_instance *inst = NULL;
+    rt_error err;
+    ratchet_status st = check_wrap(by, name, &inst, &err);
+    if (st == RATCHET_OK) {
+        inst->wrapped_by = by;
+        if (inst->state == RT_INST_STARTED)
+            rt_log_detach(inst->handle);
+        else
+            st = start_one(inst, &err);
+    }
+    if (st != RATCHET_OK) {
+        rt_host_api()->set_error(by, "%s%s%s", at ? rt_node_where(at) : "", at ? ": " : "",
+                                 err.msg);
+        return NULL;
+    }
+    inst->ref.vt = inst->plugin->vtable[RT_KIND_LOGGER];
+    inst->ref.handle = inst->handle;
+    return &inst->ref;
 }
 
 ratchet_status rt_instances_start(rt_instance_set *set, rt_error *err)
@@ -182,14 +250,15 @@ size_t rt_instances_count_kind(const rt_instance_set *set, rt_kind kind)
     return n;
 }
 
-void rt_instances_shutdown(rt_instance_set *set)
+/* stop() the started instances, in reverse order, that are (not) wrapped by another. */
+static void stop_pass(rt_instance_set *set, int wrapped)
 {
     for (size_t i = set->count; i-- > 0;) {
         rt_instance *inst = &set->items[i];
-        if (inst->state != RT_INST_STARTED)
+        if (inst->state != RT_INST_STARTED || !inst->wrapped_by != !wrapped)
             continue;
         rt_log(RATCHET_LOG_DEBUG, "stopping instance '%s'", inst->spec->name);
-        if (inst->kind == RT_KIND_LOGGER) {
+        if (inst->kind == RT_KIND_LOGGER && !inst->wrapped_by) {
             rt_log_flush();
             rt_log_detach(inst->handle);
         }
@@ -197,6 +266,13 @@ void rt_instances_shutdown(rt_instance_set *set)
             inst->life->stop(inst->handle);
         inst->state = RT_INST_STOPPED;
     }
+}
+
+void rt_instances_shutdown(rt_instance_set *set)
+{
+    /* A wrapping logger drains into the one it wraps when it stops: that one stops after. */
+    stop_pass(set, 0);
+    stop_pass(set, 1);
     for (size_t i = set->count; i-- > 0;) {
         rt_instance *inst = &set->items[i];
         if (inst->state == RT_INST_CREATED || inst->state == RT_INST_STARTED ||

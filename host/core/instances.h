@@ -17,6 +17,12 @@ typedef enum rt_instance_state {
     RT_INST_STOPPED
 } rt_instance_state;
 
+/* What ratchet_host_api.logger_wrap hands out: the wrapped logger's vtable and handle. */
+struct ratchet_logger_ref {
+    const ratchet_logger_vtable *vt;
+    void *handle;
+};
+
 typedef struct rt_instance {
     const rt_instance_spec *spec;
     const rt_plugin *plugin;
@@ -26,6 +32,9 @@ typedef struct rt_instance {
     ratchet_ctx *ctx;
     void *handle; /* what create() returned */
     rt_instance_state state;
+    int starting;                  /* inside its start() (a wrap cycle shows up as this) */
+    const ratchet_ctx *wrapped_by; /* a logger taken over by another (logger_wrap), or NULL */
+    struct ratchet_logger_ref ref; /* what logger_wrap returned for it */
 } rt_instance;
 
 typedef struct rt_instance_set {
@@ -49,7 +58,13 @@ ratchet_status rt_instances_start_frontends(rt_instance_set *set, rt_error *err)
 void rt_instances_stop_frontends(rt_instance_set *set);
 /* How many configured instances are of `kind`. */
 size_t rt_instances_count_kind(const rt_instance_set *set, rt_kind kind);
-/* stop() in reverse order, then destroy() in reverse order. Safe after a failed start. */
+/* ratchet_host_api.logger_wrap: during rt_instances_start, let the logger instance `by` take
+ * over the logger instance `name` (started now if it was not yet; detached from the fan-out).
+ * NULL with the reason through set_error, after the place of `at` (see host.h). */
+struct ratchet_logger_ref *rt_instances_wrap_logger(ratchet_ctx *by, const char *name,
+                                                    const ratchet_node *at);
+/* stop() in reverse order (a wrapped logger after every other instance), then destroy() in
+ * reverse order. Safe after a failed start. */
 void rt_instances_shutdown(rt_instance_set *set);
 void rt_instances_free(rt_instance_set *set);
 

@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "hostapi.h"
+#include "log_mask.h"
 
 #define RT_MAX_LOGGERS 32
 
@@ -119,44 +120,146 @@ static void log_to_stderr(const ratchet_log_event *ev)
         fprintf(stderr, "ratchet: %s: %s\n", rt_log_level_name(ev->level), ev->message);
 }
 
-void rt_log_emit(const char *source, const char *plugin, ratchet_log_level level,
-                 const ratchet_log_field *fields, size_t nfields, const char *fmt, va_list ap)
+/* Fields with their values masked (log_mask.h); `owned` holds the masked copies. */
+typedef struct masked_fields {
+    ratchet_log_field stack[8];
+    ratchet_log_field *items;
+    char *owned_stack[8];
+    char **owned;
+    size_t nowned;
+} masked_fields;
+
+static void masked_fields_free(masked_fields *m)
+{
+    for (size_t i = 0; i < m->nowned; i++)
+        free(m->owned[i]);
+    if (m->items != m->stack)
+        free(m->items);
+    if (m->owned != m->owned_stack)
+        free(m->owned);
+}
+
+/* Copy `fields` with secrets masked. RATCHET_NOMEM: drop the event rather than leak. */
+static ratchet_status mask_fields(masked_fields *m, const ratchet_log_field *fields, size_t n)
+{
+    m->items = n <= 8 ? m->stack : malloc(n * sizeof *m->items);
+    m->owned = n <= 8 ? m->owned_stack : malloc(n * sizeof *m->owned);
+    m->nowned = 0;
+    if (!m->items || !m->owned)
+        return RATCHET_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        m->items[i] = fields[i];
+        const char *v = fields[i].value;
+        if (!v)
+            continue;
+        if (rt_mask_key_is_secret(fields[i].key)) {
+            m->items[i].value = RT_MASK_REDACTED;
+            continue;
+        }
+        int failed = 0;
+        char *masked = rt_mask_text(v, &failed);
+        if (failed)
+            return RATCHET_NOMEM;
+        if (masked)
+            m->items[i].value = m->owned[m->nowned++] = masked;
+    }
+    return RATCHET_OK;
+}
+
+/* Hand one finished event to the loggers (or to stderr when there are none, or when this
+ * thread is inside a logger already). */
+static void fan_out(const ratchet_log_event *ev)
+{
+    if (in_logger) {
+        log_to_stderr(ev);
+        return;
+    }
+    pthread_rwlock_rdlock(&sinks_lock);
+    if (nsinks == 0)
+        log_to_stderr(ev);
+    for (size_t i = 0; i < nsinks; i++) {
+        pthread_mutex_lock(&sinks[i].lock);
+        in_logger = 1;
+        sinks[i].vt->log(sinks[i].instance, ev);
+        in_logger = 0;
+        pthread_mutex_unlock(&sinks[i].lock);
+    }
+    pthread_rwlock_unlock(&sinks_lock);
+}
+
+void rt_log_call_logger(const ratchet_logger_vtable *vt, void *instance,
+                        const ratchet_log_event *ev)
+{
+    int was = in_logger;
+    in_logger = 1;
+    if (ev)
+        vt->log(instance, ev);
+    else if (vt->flush)
+        vt->flush(instance);
+    in_logger = was;
+}
+
+void rt_log_emit_ctx(const char *source, const char *plugin, ratchet_log_level level,
+                     const rt_log_ctx *ctx, const ratchet_log_field *fields, size_t nfields,
+                     const char *fmt, va_list ap)
 {
     if (!rt_log_enabled(level) && !(in_logger && level >= RATCHET_LOG_WARN))
         return;
-    ratchet_buf msg = RATCHET_BUF_INIT;
-    if (rt_buf_vprintf(&msg, fmt, ap) != RATCHET_OK)
+    /* Most messages fit the stack buffer: no allocation on the common path. */
+    char stack[512];
+    char *text = stack, *heap = NULL;
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(stack, sizeof stack, fmt, copy);
+    va_end(copy);
+    if (n < 0)
         return;
+    if ((size_t)n >= sizeof stack) {
+        if (!(heap = malloc((size_t)n + 1)))
+            return;
+        vsnprintf(heap, (size_t)n + 1, fmt, ap);
+        text = heap;
+    }
     /* One line per event: a trailing newline from printf-style callers is dropped. */
-    while (msg.len && (msg.data[msg.len - 1] == '\n' || msg.data[msg.len - 1] == '\r'))
-        msg.data[--msg.len] = '\0';
+    while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r'))
+        text[--n] = '\0';
+    int failed = 0;
+    char *masked = rt_mask_text(text, &failed);
+    masked_fields mf;
+    if (!failed && nfields > 0 && fields && mask_fields(&mf, fields, nfields) != RATCHET_OK)
+        failed = 1, masked_fields_free(&mf);
+    if (failed) { /* out of memory: drop the event rather than let a secret through */
+        free(heap);
+        return;
+    }
+    if (!ctx)
+        ctx = rt_log_ctx_get();
     ratchet_log_event ev = {
         .abi = RATCHET_ABI_INIT(ratchet_log_event),
         .time_us = rt_host_api()->now_us(),
         .level = level,
         .source = source,
         .plugin = plugin,
-        .message = msg.data,
-        .fields = fields,
-        .nfields = nfields,
+        .message = masked ? masked : text,
+        .fields = nfields > 0 && fields ? mf.items : NULL,
+        .nfields = fields ? nfields : 0,
+        .trace_id = ctx->trace_id,
+        .span_id = ctx->span_id,
+        .job_id = ctx->job_id,
+        .execution_id = ctx->execution_id,
+        .task_name = ctx->task_name,
     };
-    if (in_logger) {
-        log_to_stderr(&ev);
-        rt_buf_free(&msg);
-        return;
-    }
-    pthread_rwlock_rdlock(&sinks_lock);
-    if (nsinks == 0)
-        log_to_stderr(&ev);
-    for (size_t i = 0; i < nsinks; i++) {
-        pthread_mutex_lock(&sinks[i].lock);
-        in_logger = 1;
-        sinks[i].vt->log(sinks[i].instance, &ev);
-        in_logger = 0;
-        pthread_mutex_unlock(&sinks[i].lock);
-    }
-    pthread_rwlock_unlock(&sinks_lock);
-    rt_buf_free(&msg);
+    fan_out(&ev);
+    if (nfields > 0 && fields)
+        masked_fields_free(&mf);
+    free(masked);
+    free(heap);
+}
+
+void rt_log_emit(const char *source, const char *plugin, ratchet_log_level level,
+                 const ratchet_log_field *fields, size_t nfields, const char *fmt, va_list ap)
+{
+    rt_log_emit_ctx(source, plugin, level, NULL, fields, nfields, fmt, ap);
 }
 
 void rt_log(ratchet_log_level level, const char *fmt, ...)

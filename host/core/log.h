@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 
+#include "log_ctx.h"
 #include "ratchet/logger.h"
 
 /* Global threshold (logging.level); events below it are dropped before formatting. */
@@ -28,5 +29,15 @@ void rt_log_flush(void);
 void rt_log(ratchet_log_level level, const char *fmt, ...) RATCHET_PRINTF(2, 3);
 void rt_log_emit(const char *source, const char *plugin, ratchet_log_level level,
                  const ratchet_log_field *fields, size_t nfields, const char *fmt, va_list ap);
+/* As rt_log_emit, with the context `ctx` (NULL: this thread's, log_ctx.h). The message and
+ * the field values are masked (log_mask.h) before any logger sees them. */
+void rt_log_emit_ctx(const char *source, const char *plugin, ratchet_log_level level,
+                     const rt_log_ctx *ctx, const ratchet_log_field *fields, size_t nfields,
+                     const char *fmt, va_list ap);
+/* Call a logger outside the fan-out (a wrapped logger, ratchet_host_api.logger_write):
+ * its log(ev), or its flush() when ev is NULL, with this thread marked as inside a logger
+ * so that what the logger logs goes to stderr. The caller serialises calls per instance. */
+void rt_log_call_logger(const ratchet_logger_vtable *vt, void *instance,
+                        const ratchet_log_event *ev);
 
 #endif

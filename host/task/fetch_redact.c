@@ -13,14 +13,11 @@
 
 #include "fetch_internal.h"
 
-static const char *const always_redacted[] = {"Authorization", "Cookie", "Set-Cookie",
-                                              "Proxy-Authorization"};
-
 int rt_fetch_header_is_secret(const rt_fetcher *f, const char *name)
 {
-    for (size_t i = 0; i < sizeof always_redacted / sizeof *always_redacted; i++)
-        if (rt_fetch_strcaseeq(name, always_redacted[i]))
-            return 1;
+    /* The always-secret names are the ones the log masks too (core/log_mask.c). */
+    if (rt_mask_is_secret_header(name))
+        return 1;
     for (size_t i = 0; f && i < f->nredact; i++)
         if (rt_fetch_strcaseeq(name, f->redact[i]))
             return 1;

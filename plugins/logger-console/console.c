@@ -3,6 +3,10 @@
  *
  *     2026-11-26T06:40:45.123Z INFO  [source] message key=value key2="value with spaces"
  *
+ * and, when the event was logged while the engine worked on a job (ABI 1.6 context), that
+ * context in braces at the end: {task=addition job=12 exec=34 trace=4bf92f35} (the trace id's
+ * first 8 hex digits; enough to grep the file logger's full traceId).
+ *
  * Each event is built completely in a buffer and written with one write(2), so lines from
  * several threads or processes sharing the terminal do not interleave mid-line (a pipe keeps
  * writes up to PIPE_BUF atomic; a tty or file in practice keeps a single write together).
@@ -33,6 +37,8 @@ typedef struct console {
     int timestamps;
     int use_color;    /* decided at start(): colour is a property of where stderr points */
     ratchet_buf line; /* reused between events; log() calls are serialised per instance */
+    /* The `filter` option compiled (an empty one passes everything). */
+    ratchet_log_filter *filter;
 } console;
 
 static const ratchet_host_api *host;
@@ -65,6 +71,15 @@ static ratchet_status console_create(ratchet_ctx *ctx, const ratchet_config *cfg
                : strcmp(color, "always") == 0       ? CONSOLE_COLOR_ALWAYS
                                                     : CONSOLE_COLOR_NEVER;
     c->timestamps = host->cfg_bool(cfg, "timestamps");
+    ratchet_buf why = RATCHET_BUF_INIT;
+    c->filter = host->log_filter_new(host->cfg_string(cfg, "filter"), &why);
+    if (!c->filter) {
+        host->set_error(ctx, "%s: filter: %s", host->node_where(host->cfg_node(cfg, "filter")),
+                        why.data ? why.data : "out of memory");
+        host->buf_free(&why);
+        host->free(c);
+        return RATCHET_ERR;
+    }
     *out = c;
     return RATCHET_OK;
 }
@@ -129,6 +144,38 @@ static int console_needs_quotes(const char *v)
     return 0;
 }
 
+/* " {task=NAME job=N exec=N trace=8HEX}" for an event logged in a job's context. */
+static ratchet_status console_context(ratchet_buf *b, const ratchet_log_event *ev)
+{
+    if (!RATCHET_HAS_FIELD(ev, ratchet_log_event, task_name))
+        return RATCHET_OK;
+    const char *task = ev->task_name ? ev->task_name : "";
+    const char *trace = ev->trace_id ? ev->trace_id : "";
+    if (!*task && !ev->job_id && !ev->execution_id && !*trace)
+        return RATCHET_OK;
+    const char *sep = "";
+    ratchet_status st = host->buf_append(b, " {", 2);
+    if (st == RATCHET_OK && *task) {
+        st = host->buf_append(b, "task=", 5);
+        if (st == RATCHET_OK)
+            st = console_put_escaped(b, task, 0);
+        sep = " ";
+    }
+    if (st == RATCHET_OK && ev->job_id) {
+        st = host->buf_printf(b, "%sjob=%lld", sep, (long long)ev->job_id);
+        sep = " ";
+    }
+    if (st == RATCHET_OK && ev->execution_id) {
+        st = host->buf_printf(b, "%sexec=%lld", sep, (long long)ev->execution_id);
+        sep = " ";
+    }
+    if (st == RATCHET_OK && *trace)
+        st = host->buf_printf(b, "%strace=%.8s", sep, trace);
+    if (st == RATCHET_OK)
+        st = host->buf_append(b, "}", 1);
+    return st;
+}
+
 static ratchet_status console_format(console *c, const ratchet_log_event *ev)
 {
     ratchet_buf *b = &c->line;
@@ -175,6 +222,8 @@ static ratchet_status console_format(console *c, const ratchet_log_event *ev)
             st = host->buf_append(b, "\"", 1);
     }
     if (st == RATCHET_OK)
+        st = console_context(b, ev);
+    if (st == RATCHET_OK)
         st = host->buf_append(b, "\n", 1);
     return st;
 }
@@ -182,7 +231,7 @@ static ratchet_status console_format(console *c, const ratchet_log_event *ev)
 static void console_log(void *instance, const ratchet_log_event *ev)
 {
     console *c = instance;
-    if (ev->level < c->level)
+    if (ev->level < c->level || !host->log_filter_match(c->filter, ev))
         return;
     if (console_format(c, ev) != RATCHET_OK) {
         host->buf_free(&c->line);
@@ -215,6 +264,7 @@ static void console_destroy(void *instance)
     if (!c)
         return;
     host->buf_free(&c->line);
+    host->log_filter_free(c->filter);
     host->free(c);
 }
 
@@ -226,6 +276,7 @@ static const ratchet_option console_options[] = {
                      "is unset or empty"),
     RATCHET_OPT("timestamps", RATCHET_OPT_BOOL, "true",
                 "start each line with the UTC time (turn off under journald)"),
+    RATCHET_OPT_LOG_FILTER,
     RATCHET_OPT_END,
 };
 
@@ -242,7 +293,7 @@ static const ratchet_logger_vtable console_logger = {
 static const ratchet_plugin_desc console_desc = {
     .abi = RATCHET_ABI_INIT(ratchet_plugin_desc),
     .name = "logger-console",
-    .version = "1.0.0",
+    .version = "1.1.0",
     .description = "human-readable log lines on stderr",
     .license = NULL,
     .options = console_options,

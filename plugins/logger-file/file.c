@@ -1,10 +1,14 @@
 /*
- * logger-file - JSON lines in a file, rotated by size.
+ * logger-file - JSON lines in a file, rotated by size and age, rotated copies optionally
+ * gzipped.
  *
- *     {"time":"2026-11-26T06:40:45.123Z","level":"info","source":"host","plugin":null,
- *      "message":"listening","fields":{"port":"8080"}}
+ *     {"timestamp":"2026-11-26T06:40:45.123Z","level":"info","source":"host","plugin":null,
+ *      "message":"listening","fields":{"port":"8080"},"traceId":null,"spanId":null,
+ *      "jobId":null,"executionId":null,"taskName":null}
  *
- * (one line per event; "fields" is left out when there are none). Each line is built in full
+ * (one line per event; "fields" is left out when there are none; the context members are
+ * null when the event was not logged for a job, or by a host older than ABI 1.6 would not
+ * say). Each line is built in full
  * and written with one write(2) on an O_APPEND descriptor, so several processes appending to
  * the same file do not split each other's lines. A line never straddles two files: rotation
  * happens before a line that would take the file past max_size.
@@ -54,9 +58,23 @@ static ratchet_status flog_create(ratchet_ctx *ctx, const ratchet_config *cfg, v
     f->max_files = (int)flog_host->cfg_int(cfg, "max_files");
     f->fsync_policy = (flog_fsync)flog_pick(flog_host->cfg_string(cfg, "fsync"), fsync_names, 3,
                                             FLOG_FSYNC_NEVER);
+    f->max_age_ms = flog_host->cfg_int(cfg, "max_age");
+    f->compress = flog_host->cfg_bool(cfg, "compress");
     f->fd = -1;
-    if (!f->path || !*f->path) {
+    ratchet_buf why = RATCHET_BUF_INIT;
+    if (!f->path || !*f->path)
         flog_host->set_error(ctx, "option 'path' is empty");
+    else if (f->compress && !flog_can_compress())
+        flog_host->set_error(ctx,
+                             "%s: compress: this build has no zlib (install zlib1g-dev and "
+                             "rebuild), so rotated files cannot be compressed",
+                             flog_host->node_where(flog_host->cfg_node(cfg, "compress")));
+    else if (!(f->filter = flog_host->log_filter_new(flog_host->cfg_string(cfg, "filter"), &why)))
+        flog_host->set_error(ctx, "%s: filter: %s",
+                             flog_host->node_where(flog_host->cfg_node(cfg, "filter")),
+                             why.data ? why.data : "out of memory");
+    flog_host->buf_free(&why);
+    if (!f->filter) {
         flog_host->free(f);
         return RATCHET_ERR;
     }
@@ -91,6 +109,35 @@ static void flog_stop(void *instance)
     f->fd = -1;
 }
 
+/* ,"NAME":"text" or ,"NAME":null for an empty one. */
+static ratchet_status flog_put_str(ratchet_buf *b, const char *name, const char *v)
+{
+    ratchet_status st = flog_host->buf_printf(b, ",\"%s\":", name);
+    if (st == RATCHET_OK)
+        st = v && *v ? flog_host->buf_json_string(b, v) : flog_host->buf_append(b, "null", 4);
+    return st;
+}
+
+static ratchet_status flog_put_id(ratchet_buf *b, const char *name, int64_t id)
+{
+    if (id)
+        return flog_host->buf_printf(b, ",\"%s\":%lld", name, (long long)id);
+    return flog_host->buf_printf(b, ",\"%s\":null", name);
+}
+
+/* The context members (ABI 1.6), null where the event has none. */
+static ratchet_status flog_format_context(ratchet_buf *b, const ratchet_log_event *ev)
+{
+    int has = RATCHET_HAS_FIELD(ev, ratchet_log_event, task_name);
+    int bad = 0;
+    bad |= flog_put_str(b, "traceId", has ? ev->trace_id : NULL) != RATCHET_OK;
+    bad |= flog_put_str(b, "spanId", has ? ev->span_id : NULL) != RATCHET_OK;
+    bad |= flog_put_id(b, "jobId", has ? ev->job_id : 0) != RATCHET_OK;
+    bad |= flog_put_id(b, "executionId", has ? ev->execution_id : 0) != RATCHET_OK;
+    bad |= flog_put_str(b, "taskName", has ? ev->task_name : NULL) != RATCHET_OK;
+    return bad ? RATCHET_NOMEM : RATCHET_OK;
+}
+
 /* Build the event's JSON line (with its newline) in f->line. */
 static ratchet_status flog_format(flog *f, const ratchet_log_event *ev)
 {
@@ -100,7 +147,7 @@ static ratchet_status flog_format(flog *f, const ratchet_log_event *ev)
 
     /* Keep going after a failed append (each is harmless); one check at the end. */
     b->len = 0;
-    bad |= flog_host->buf_append(b, "{\"time\":\"", 9) != RATCHET_OK;
+    bad |= flog_host->buf_append(b, "{\"timestamp\":\"", 14) != RATCHET_OK;
     bad |= flog_host->buf_time_iso8601(b, ev->time_us) != RATCHET_OK;
     bad |= flog_host->buf_printf(b, "\",\"level\":\"%s\",\"source\":", flog_level_names[lvl]) !=
            RATCHET_OK;
@@ -124,6 +171,7 @@ static ratchet_status flog_format(flog *f, const ratchet_log_event *ev)
         }
         bad |= flog_host->buf_append(b, "}", 1) != RATCHET_OK;
     }
+    bad |= flog_format_context(b, ev) != RATCHET_OK;
     bad |= flog_host->buf_append(b, "}\n", 2) != RATCHET_OK;
     return bad ? RATCHET_NOMEM : RATCHET_OK;
 }
@@ -184,7 +232,7 @@ static void flog_write_line(flog *f, const char *data, size_t len)
         }
     }
     /* A line longer than max_size still goes into a file of its own rather than nowhere. */
-    if (f->fd >= 0 && f->rotatable && f->size > 0 && f->size + (int64_t)len > f->max_size) {
+    if (f->fd >= 0 && flog_due(f, len)) {
         if (flog_rotate(f, why, sizeof why) != 0)
             ok = 0; /* still write to the old file (if open): losing lines is worse */
     }
@@ -214,7 +262,7 @@ static void flog_write_line(flog *f, const char *data, size_t len)
 static void flog_log(void *instance, const ratchet_log_event *ev)
 {
     flog *f = instance;
-    if (ev->level < f->level)
+    if (ev->level < f->level || !flog_host->log_filter_match(f->filter, ev))
         return;
     if (flog_format(f, ev) != RATCHET_OK)
         flog_failed(f, "out of memory formatting a log line", 1);
@@ -238,6 +286,7 @@ static void flog_destroy(void *instance)
     if (f->fd >= 0)
         close(f->fd); /* start() succeeded but stop() was not reached */
     flog_host->buf_free(&f->line);
+    flog_host->log_filter_free(f->filter);
     flog_host->free(f);
 }
 
@@ -251,6 +300,12 @@ static const ratchet_option flog_options[] = {
                       "rotated files kept (path.1 newest); 0 truncates the file in place"),
     RATCHET_OPT_ENUM("fsync", "never|always|rotate", "never",
                      "when to fsync: after every line, or before each rotation and at stop"),
+    RATCHET_OPT_RANGE("max_age", RATCHET_OPT_DURATION, "0", 0, INT64_C(366) * 86400000,
+                      "also rotate a file once it is this old (counted from when it was "
+                      "opened); 0: only by size"),
+    RATCHET_OPT("compress", RATCHET_OPT_BOOL, "false",
+                "gzip rotated files (path.1.gz ... path.N.gz); needs a build with zlib"),
+    RATCHET_OPT_LOG_FILTER,
     RATCHET_OPT_END,
 };
 
@@ -267,8 +322,8 @@ static const ratchet_logger_vtable flog_logger = {
 static const ratchet_plugin_desc flog_desc = {
     .abi = RATCHET_ABI_INIT(ratchet_plugin_desc),
     .name = "logger-file",
-    .version = "1.0.0",
-    .description = "JSON lines in a file, rotated by size",
+    .version = "1.1.0",
+    .description = "JSON lines in a file, rotated by size and age, optionally gzipped",
     .license = NULL,
     .options = flog_options,
     .logger = &flog_logger,

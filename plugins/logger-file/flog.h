@@ -1,5 +1,6 @@
 /*
- * flog.h - internals shared by file.c (the plugin) and rotate.c (size-based rotation).
+ * flog.h - internals shared by file.c (the plugin), rotate.c (rotation by size and age) and
+ * compress.c (gzip of rotated files).
  */
 #ifndef FLOG_H
 #define FLOG_H
@@ -18,13 +19,18 @@ typedef struct flog {
     int64_t max_size;        /* bytes; rotate before a line would pass it */
     int max_files;           /* rotated copies kept; 0: truncate in place */
     flog_fsync fsync_policy;
+    int64_t max_age_ms;         /* rotate a file older than this; 0: never by age */
+    int compress;               /* gzip rotated files: path.1.gz ... path.N.gz */
+    int compress_failed;        /* the last rotation could not gzip path.1 (it stays) */
+    ratchet_log_filter *filter; /* the `filter` option compiled; NULL: everything passes */
 
-    int fd;           /* -1 when closed (before start, after stop, after a failed reopen) */
-    int rotatable;    /* a regular file: devices and FIFOs are never rotated or truncated */
-    int64_t size;     /* bytes in the current file, counting what was there at open */
-    int failing;      /* inside a failure streak: one report per streak, not per line */
-    uint64_t dropped; /* lines lost during the current streak */
-    ratchet_buf line; /* reused between events; log() calls are serialised per instance */
+    int fd;            /* -1 when closed (before start, after stop, after a failed reopen) */
+    int rotatable;     /* a regular file: devices and FIFOs are never rotated or truncated */
+    int64_t size;      /* bytes in the current file, counting what was there at open */
+    int64_t opened_ms; /* monotonic time the current file was opened (its age for max_age) */
+    int failing;       /* inside a failure streak: one report per streak, not per line */
+    uint64_t dropped;  /* lines lost during the current streak */
+    ratchet_buf line;  /* reused between events; log() calls are serialised per instance */
 } flog;
 
 /* The host table, set by the entry function in file.c. */
@@ -45,5 +51,19 @@ int flog_open(flog *f, int truncate);
  * could not move first.
  */
 int flog_rotate(flog *f, char *why, size_t whylen);
+
+/* Whether the current file is due for rotation before a line of `len` bytes: past max_size,
+ * or older than max_age (a file is never rotated while empty). */
+int flog_due(const flog *f, size_t len);
+
+/* Monotonic milliseconds. */
+int64_t flog_now_ms(void);
+
+/* Whether this build can compress (zlib was found at configure time). */
+int flog_can_compress(void);
+
+/* gzip `from` into `to` (created 0640; replaced if it exists) and remove `from`. On failure
+ * returns -1 with the reason in `why`, `from` left in place and no partial `to`. */
+int flog_gzip(const char *from, const char *to, char *why, size_t whylen);
 
 #endif

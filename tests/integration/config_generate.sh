@@ -24,9 +24,11 @@ expect_rc 0 "--force overwrites"
 # uncommented.
 sed -e 's/^  # \(- name: \)/  \1/' -e '/^  #   /s/^  #   /    /' "$WORK/g.yaml" >"$WORK/u.yaml"
 sed -i "s|^\(      \)# path: .*|\1path: $WORK/x.log|" "$WORK/u.yaml"
+sed -i "s|^\(      \)# inner: .*|\1inner: file|" "$WORK/u.yaml"
 run "$RATCHET_BIN" config validate "$WORK/u.yaml"
 expect_rc 0 "uncommented example validates"
 expect_out_contains "file: logger logger-file" "uncommented example has the file logger"
+expect_out_contains "fast: logger logger-buffered" "uncommented example has the buffered logger"
 expect_out_contains "http: frontend http" "uncommented example has the http listener"
 expect_out_contains "mcp: frontend api-mcp" "uncommented example has the MCP front end"
 finish

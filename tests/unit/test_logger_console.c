@@ -140,6 +140,33 @@ static void test_line_format(void **state)
                 "m", NULL, 0, "TRACE [host] m\n");
 }
 
+/* An event logged for a job ends with its context; a filter keeps only what it matches. */
+static void test_context_and_filter(void **state)
+{
+    (void)state;
+    capture c;
+    inst in = {0};
+    capture_begin(&c);
+    inst_open(&in, "color: never\ntimestamps: false\nfilter: \"source!=noise\"");
+    ratchet_log_event ev = harness_event(RATCHET_LOG_INFO, "task", NULL, "hi", NULL, 0);
+    ev.task_name = "addition";
+    ev.job_id = 12;
+    ev.execution_id = 34;
+    ev.trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+    ev.span_id = "";
+    in.desc->logger->log(in.self, &ev);
+    ev.task_name = "";
+    ev.trace_id = "";
+    ev.execution_id = 0;
+    in.desc->logger->log(in.self, &ev); /* only a job id */
+    emit(&in, RATCHET_LOG_ERROR, "noise", NULL, "filtered out", NULL, 0);
+    inst_done(&in);
+    char *got = capture_end(&c);
+    assert_string_equal(got, "INFO  [task] hi {task=addition job=12 exec=34 trace=4bf92f35}\n"
+                             "INFO  [task] hi {job=12}\n");
+    free(got);
+}
+
 static void test_escaping(void **state)
 {
     (void)state;
@@ -237,6 +264,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_line_format),
+        cmocka_unit_test(test_context_and_filter),
         cmocka_unit_test(test_escaping),
         cmocka_unit_test(test_level_filter),
         cmocka_unit_test(test_color),

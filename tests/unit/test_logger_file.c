@@ -21,6 +21,10 @@
 #include <unistd.h>
 
 #include <json-c/json.h>
+#include <time.h>
+#ifdef RATCHET_HAVE_ZLIB
+#include <zlib.h>
+#endif
 
 #include "hostapi.h"
 #include "options.h"
@@ -314,13 +318,16 @@ static void test_json_lines(void **state)
     assert_int_equal(text[len - 1], '\n');
 
     json_object *o = parse_line(l1, (size_t)(l2 - 1 - l1)), *v = NULL;
-    assert_string_equal(get_str(o, "time"), "2026-11-26T06:40:45.123Z");
+    assert_string_equal(get_str(o, "timestamp"), "2026-11-26T06:40:45.123Z");
     assert_string_equal(get_str(o, "level"), "info");
     assert_string_equal(get_str(o, "source"), "host");
     assert_true(json_object_object_get_ex(o, "plugin", &v) && v == NULL); /* null */
     assert_string_equal(get_str(o, "message"), "plain");
     assert_false(json_object_object_get_ex(o, "fields", NULL));
-    assert_int_equal(json_object_object_length(o), 5);
+    /* timestamp level source plugin message, and the five context members (null here) */
+    assert_int_equal(json_object_object_length(o), 10);
+    assert_true(json_object_object_get_ex(o, "jobId", &v) && v == NULL);
+    assert_true(json_object_object_get_ex(o, "taskName", &v) && v == NULL);
     json_object_put(o);
 
     o = parse_line(l2, (size_t)(l3 - 1 - l2));
@@ -345,7 +352,7 @@ static void test_json_lines(void **state)
     free(path);
 }
 
-/* Writes 200 lines of ~150 bytes with max_size 1KiB; checks what is on disk afterwards. */
+/* Writes 200 lines of ~225 bytes with max_size 1KiB; checks what is on disk afterwards. */
 static void rotate_run(const char *dir, int max_files, const char *fsync_policy)
 {
     char *path = path_in(dir, "r.log");
@@ -557,10 +564,11 @@ static void test_reopen_after_directory_returns(void **state)
     assert_int_equal(mkdir(sub, 0700), 0);
 
     inst in = {0};
-    inst_create(&in, "path: %s\nmax_size: 1KiB\nmax_files: 1", path);
+    /* Lines of 225 bytes: 7 fit in 1600, the 8th does not. */
+    inst_create(&in, "path: %s\nmax_size: 1600\nmax_files: 1", path);
     inst_start(&in);
     int saved = capture_begin(cap);
-    for (int i = 0; i < 6; i++) /* about 900 bytes: no rotation yet */
+    for (int i = 0; i < 6; i++) /* 1350 bytes: no rotation yet */
         emit_seq(&in, i);
     assert_int_equal(rename(sub, moved), 0);
     /* Line 6 still fits the open (moved) file; 7-9 need a rotation, which finds no file to
@@ -594,11 +602,129 @@ static void test_reopen_after_directory_returns(void **state)
     free(cap);
 }
 
+/* An event logged for a job: its context members carry the values. */
+static void test_context_members(void **state)
+{
+    char *path = path_in(*state, "c.log");
+    inst in = {0};
+    inst_create(&in, "path: %s", path);
+    inst_start(&in);
+    ratchet_log_event ev = harness_event(RATCHET_LOG_INFO, "task", NULL, "hello", NULL, 0);
+    ev.trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+    ev.span_id = "00f067aa0ba902b7";
+    ev.job_id = 12;
+    ev.execution_id = 34;
+    ev.task_name = "addition";
+    in.desc->logger->log(in.self, &ev);
+    inst_done(&in, 1);
+    char *text = slurp(path, NULL);
+    json_object *o = parse_line(text, strlen(text) - 1), *v = NULL;
+    assert_string_equal(get_str(o, "traceId"), "4bf92f3577b34da6a3ce929d0e0e4736");
+    assert_string_equal(get_str(o, "spanId"), "00f067aa0ba902b7");
+    assert_true(json_object_object_get_ex(o, "jobId", &v) && json_object_get_int64(v) == 12);
+    assert_true(json_object_object_get_ex(o, "executionId", &v) && json_object_get_int64(v) == 34);
+    assert_string_equal(get_str(o, "taskName"), "addition");
+    json_object_put(o);
+    free(text);
+    free(path);
+}
+
+/* compress: rotated copies are gzip files (read back with zlib); no plain copy is left. */
+static void test_compressed_rotation(void **state)
+{
+#ifdef RATCHET_HAVE_ZLIB
+    char *path = path_in(*state, "z.log"), *one = path_in(*state, "z.log.1"),
+         *gz1 = path_in(*state, "z.log.1.gz"), *gz3 = path_in(*state, "z.log.3.gz");
+    inst in = {0};
+    inst_create(&in, "path: %s\nmax_size: 1KiB\nmax_files: 2\ncompress: true", path);
+    inst_start(&in);
+    for (int i = 0; i < 40; i++)
+        emit_seq(&in, i);
+    inst_done(&in, 1);
+    struct stat st;
+    assert_int_equal(stat(one, &st), -1);
+    assert_int_equal(stat(gz3, &st), -1); /* max_files 2 */
+    gzFile gz = gzopen(gz1, "rb");
+    assert_non_null(gz);
+    char buf[4096];
+    int n = gzread(gz, buf, sizeof buf - 1);
+    gzclose(gz);
+    assert_true(n > 0);
+    buf[n] = '\0';
+    assert_non_null(strstr(buf, "\"message\":\"line 00"));
+    assert_int_equal(buf[n - 1], '\n');
+    free(path);
+    free(one);
+    free(gz1);
+    free(gz3);
+#else
+    (void)state;
+    skip();
+#endif
+}
+
+/* max_age: a file older than that is rotated before the next line, even when small. */
+static void test_age_rotation(void **state)
+{
+    char *path = path_in(*state, "a.log"), *one = path_in(*state, "a.log.1");
+    inst in = {0};
+    inst_create(&in, "path: %s\nmax_age: 20ms", path);
+    inst_start(&in);
+    emit_seq(&in, 0);
+    struct timespec t0, t;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    do { /* let the file age: time passing is what is tested, not another thread */
+        struct timespec pause = {0, 5000000};
+        nanosleep(&pause, NULL);
+        clock_gettime(CLOCK_MONOTONIC, &t);
+    } while ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 < 25);
+    emit_seq(&in, 1);
+    inst_done(&in, 1);
+    int seqs[4];
+    assert_int_equal(check_lines(one, seqs, 4), 1);
+    assert_int_equal(seqs[0], 0);
+    assert_int_equal(check_lines(path, seqs, 4), 1);
+    assert_int_equal(seqs[0], 1);
+    free(path);
+    free(one);
+}
+
+/* filter: only matching events are written; a bad filter fails create() with its place. */
+static void test_filter(void **state)
+{
+    char *path = path_in(*state, "f.log");
+    inst in = {0};
+    inst_create(&in, "path: %s\nfilter: \"source=web* level>=warn\"", path);
+    inst_start(&in);
+    emit_full(&in, RATCHET_LOG_ERROR, "host", NULL, "not me", NULL, 0);
+    emit_full(&in, RATCHET_LOG_INFO, "web", NULL, "nor me", NULL, 0);
+    emit_full(&in, RATCHET_LOG_WARN, "webhook", NULL, "me", NULL, 0);
+    inst_done(&in, 1);
+    char *text = slurp(path, NULL);
+    assert_int_equal(count_substr(text, "\n"), 1);
+    assert_non_null(strstr(text, "\"message\":\"me\""));
+    free(text);
+    inst bad = {0};
+    rt_error err = {{0}};
+    assert_non_null(inst_config(&bad, "path: /tmp/x\nfilter: \"level>=loud\"", &err));
+    bad.ctx = rt_ctx_new("file", "logger-file");
+    rt_error_clear();
+    assert_int_equal(bad.desc->logger->life.create(bad.ctx, bad.cfg, &bad.self), RATCHET_ERR);
+    assert_non_null(strstr(rt_error_peek(), ":2:9: filter: term 1 'level>=loud': unknown level"));
+    harness_options_free(bad.cfg, bad.map);
+    rt_ctx_free(bad.ctx);
+    free(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_option_table),
         cmocka_unit_test_setup_teardown(test_json_lines, dir_setup, dir_teardown),
+        cmocka_unit_test_setup_teardown(test_context_members, dir_setup, dir_teardown),
+        cmocka_unit_test_setup_teardown(test_compressed_rotation, dir_setup, dir_teardown),
+        cmocka_unit_test_setup_teardown(test_age_rotation, dir_setup, dir_teardown),
+        cmocka_unit_test_setup_teardown(test_filter, dir_setup, dir_teardown),
         cmocka_unit_test_setup_teardown(test_rotation, dir_setup, dir_teardown),
         cmocka_unit_test_setup_teardown(test_rotation_one_copy, dir_setup, dir_teardown),
         cmocka_unit_test_setup_teardown(test_max_files_zero_truncates, dir_setup, dir_teardown),

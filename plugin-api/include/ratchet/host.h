@@ -37,6 +37,34 @@ typedef struct ratchet_log_field {
 } ratchet_log_field;
 
 /*
+ * The log context of a thread (since 1.6): the trace, span, job, execution and task that the
+ * work running on the thread belongs to. Every event logged on that thread carries a copy
+ * (ratchet_log_event's trailing fields, logger.h). Empty strings and zero ids mean "none".
+ * Fill `abi` with RATCHET_ABI_INIT(ratchet_log_context) before passing one to the host: the
+ * host reads and writes only the fields its struct_size covers.
+ */
+typedef struct ratchet_log_context {
+    ratchet_abi abi;
+    char trace_id[33];    /* W3C trace id: 32 lowercase hex digits, or "" */
+    char span_id[17];     /* W3C span id: 16 lowercase hex digits, or "" */
+    int64_t job_id;       /* 0: none */
+    int64_t execution_id; /* 0: none */
+    char task_name[128];  /* "" : none; longer names are cut to 127 bytes */
+} ratchet_log_context;
+
+/* A logger instance taken over by another logger (logger_wrap, since 1.6). Opaque. */
+typedef struct ratchet_logger_ref ratchet_logger_ref;
+
+/* A compiled per-sink event filter (log_filter_new, since 1.6). Opaque. */
+typedef struct ratchet_log_filter ratchet_log_filter;
+
+/* Reads a metric's current value (metric_register, since 1.6). Called from any thread, often
+ * concurrently with the instance's own work: read an atomic, never block. */
+typedef double (*ratchet_metric_read_fn)(void *arg);
+
+struct ratchet_log_event; /* logger.h */
+
+/*
  * The host's handle on one plugin instance (or, when NULL, on "the plugin as a whole" before
  * any instance exists). Opaque; passed to create() and given back by plugins in log(),
  * set_error() and publish() so that messages carry the plugin and instance names. Valid from
@@ -264,6 +292,77 @@ typedef struct ratchet_host_api {
      * stdin of an MCP stdio session reaches EOF. `why` (copied) is logged. Returns at once;
      * safe from any thread, also more than once. */
     void (*request_stop)(ratchet_ctx *ctx, const char *why);
+
+    /* ---- since 1.6 (check RATCHET_HAS_FIELD(host, ratchet_host_api, log_event)) --------- */
+
+    /* As log_fields(), with an explicit context: the event carries `lc` (borrowed for the
+     * call) instead of the calling thread's context; NULL: the thread's context. For a
+     * plugin thread that logs on behalf of a job it did not start work for on this thread
+     * (a front end answering about an execution, say). Never fails; any thread. */
+    void (*log_event)(ratchet_ctx *ctx, ratchet_log_level level, const ratchet_log_context *lc,
+                      const ratchet_log_field *fields, size_t nfields, const char *fmt, ...)
+        RATCHET_PRINTF(6, 7);
+
+    /* Copy the calling thread's log context into *out (which the caller owns; set out->abi
+     * first). Never fails. */
+    void (*log_context_get)(ratchet_log_context *out);
+
+    /* Replace the calling thread's log context by a copy of *lc (NULL: clear it). Affects only
+     * this thread, until the next set. A plugin that sets it around a unit of work restores
+     * what it found (get before, set after). Never fails. */
+    void (*log_context_set)(const ratchet_log_context *lc);
+
+    /*
+     * Take over the logger instance named `name` (another entry of `instances:`), for a
+     * logger that forwards events to another one (logger-buffered). `at` is the configuration
+     * node that names it (cfg_node of the option; may be NULL): an error message starts with
+     * its file:line:column. Call from start() only.
+     * From then on the host no longer sends events to that instance itself; they reach it
+     * only through logger_write() by the caller. The host starts it first when it had not
+     * started it yet, and at shutdown stops it after the caller's stop(). Returns NULL with
+     * a message through set_error when there is no such instance, it is not a logger, it is
+     * the caller itself, it wraps the caller (a cycle), or another instance took it already.
+     * The reference (owned by the host) stays valid until the caller's stop() returns.
+     */
+    ratchet_logger_ref *(*logger_wrap)(ratchet_ctx *ctx, const char *name, const ratchet_node *at);
+
+    /* Hand `ev` (borrowed for the call) to the wrapped logger's log(). The caller serialises
+     * calls per reference (one thread at a time, as the host does for its loggers); anything
+     * the wrapped logger logs from inside goes to stderr. */
+    void (*logger_write)(ratchet_logger_ref *ref, const struct ratchet_log_event *ev);
+
+    /* Call the wrapped logger's flush() (if it has one); same serialisation as logger_write. */
+    void (*logger_flush)(ratchet_logger_ref *ref);
+
+    /*
+     * Compile a sink filter: whitespace-separated terms that must all hold,
+     *     source=GLOB  source!=GLOB  task=GLOB  message=GLOB  field.KEY=GLOB  field.KEY!=GLOB
+     *     level=L  level!=L  level>=L  level>L  level<=L  level<L
+     * where GLOB may use * (any run) and ? (one character), and L is trace|debug|info|warn|
+     * error. An empty text matches every event. Returns NULL on a bad filter with the reason
+     * appended to `why` (may be NULL); the caller frees the filter with log_filter_free.
+     * The filter is immutable: log_filter_match may run on several threads at once.
+     */
+    ratchet_log_filter *(*log_filter_new)(const char *text, ratchet_buf *why);
+    /* Nonzero when `ev` passes `f` (a NULL filter passes everything). */
+    int (*log_filter_match)(const ratchet_log_filter *f, const struct ratchet_log_event *ev);
+    /* Release a filter from log_filter_new (NULL is ignored). */
+    void (*log_filter_free)(ratchet_log_filter *f);
+
+    /*
+     * Export a number in the Prometheus text of GET /metrics as
+     *     NAME{instance="<instance name>"} <read(arg)>
+     * with `# HELP NAME help` and `# TYPE NAME type` once per name. `name` matches
+     * [a-z_][a-z0-9_]* and should start with "ratchet_"; `type` is "counter" or "gauge";
+     * all strings are copied. `read` is called while /metrics is answered, from the HTTP
+     * thread, until metric_unregister(ctx) returns (call it from stop()). RATCHET_ERR (with
+     * set_error) on a bad name or type or when this instance already registered `name`;
+     * RATCHET_NOMEM. Any thread.
+     */
+    ratchet_status (*metric_register)(ratchet_ctx *ctx, const char *name, const char *type,
+                                      const char *help, ratchet_metric_read_fn read, void *arg);
+    /* Withdraw every metric `ctx` registered; once it returns, no read() runs any more. */
+    void (*metric_unregister)(ratchet_ctx *ctx);
 } ratchet_host_api;
 
 #endif /* RATCHET_HOST_H */
