@@ -38,10 +38,13 @@ int rt_ops_submit(rt_app *app, rt_store *st, int64_t version_id, struct json_obj
     ratchet_job_submit *jobs = calloc(n, sizeof *jobs);
     int64_t *ids = calloc(n, sizeof *ids);
     int *existed = calloc(n, sizeof *existed);
-    if (!jobs || !ids || !existed) {
+    char **traced = calloc(n, sizeof *traced);
+    int64_t now_ms = rt_host_api()->now_us() / 1000;
+    if (!jobs || !ids || !existed || !traced) {
         free(jobs);
         free(ids);
         free(existed);
+        free(traced);
         return rt_cli_fail("out of memory");
     }
     for (size_t i = 0; i < n; i++) {
@@ -57,10 +60,15 @@ int rt_ops_submit(rt_app *app, rt_store *st, int64_t version_id, struct json_obj
         j->retry_base_ms = rt_cfg_int(engine, "retry_base");
         j->retry_max_ms = rt_cfg_int(engine, "retry_max");
         j->idempotency_key = idempotency_key;
-        j->meta_json = meta_json;
+        /* Each job a trace of its own (out of memory: the job goes without one). */
+        traced[i] = rt_trace_stamp_text(meta_json, now_ms);
+        j->meta_json = traced[i] ? traced[i] : meta_json;
     }
     rt_error_clear();
     ratchet_status s = st->vt->job_submit(st->inst, jobs, n, ids, existed);
+    for (size_t i = 0; i < n; i++)
+        free(traced[i]);
+    free(traced);
     int rc = RT_EXIT_OK;
     if (s != RATCHET_OK) {
         rc = rt_store_fail(s, "submitting");
@@ -161,6 +169,7 @@ static int list_args(int argc, char **argv, const char *cmd, rt_ops_list_kind ki
         const char *a = argv[i];
         const char *key = strcmp(a, "--status") == 0                             ? "status"
                           : strcmp(a, "--task") == 0                             ? "taskName"
+                          : strcmp(a, "--trace") == 0 && kind == RT_OPS_JOBS     ? "traceId"
                           : strcmp(a, "--job") == 0 && kind == RT_OPS_EXECUTIONS ? "jobId"
                           : strcmp(a, "--limit") == 0                            ? "limit"
                           : strcmp(a, "--offset") == 0                           ? "offset"
@@ -174,6 +183,15 @@ static int list_args(int argc, char **argv, const char *cmd, rt_ops_list_kind ki
         if (i + 1 >= argc)
             return rt_usage_error(cmd, "%s needs a value", a);
         const char *v = argv[++i];
+        if (strcmp(key, "traceId") == 0) { /* not a legacy key: a condition of the query form */
+            struct json_object *where = json_object_new_array(), *c = json_object_new_object();
+            json_object_object_add(c, "field", json_object_new_string("traceId"));
+            json_object_object_add(c, "op", json_object_new_string("eq"));
+            json_object_object_add(c, "value", json_object_new_string(v));
+            json_object_array_add(where, c);
+            json_object_object_add(filter, "where", where);
+            continue;
+        }
         if (strcmp(key, "status") == 0 || strcmp(key, "taskName") == 0) {
             json_object_object_add(filter, key, json_object_new_string(v));
             continue;

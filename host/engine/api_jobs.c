@@ -9,6 +9,7 @@
 #include "api_int.h"
 #include "core/core_layer.h"
 #include "schedule.h"
+#include "trace.h"
 
 struct json_object *rt_api_stored(ratchet_status rc, ratchet_buf *buf, const char *what,
                                   ratchet_buf *out, size_t mark)
@@ -43,9 +44,15 @@ ratchet_status rt_api_queue_job(rt_api *a, const ratchet_job_submit *job, const 
 {
     int64_t id = 0;
     int existed = 0;
+    /* Every job gets its trace (a meta that has one keeps it: a traceparent's). */
+    ratchet_job_submit traced = *job;
+    char *meta = rt_trace_stamp_text(job->meta_json, rt_api_now_ms());
+    if (meta)
+        traced.meta_json = meta;
     rt_error_clear();
     rt_events_lock_emits(); /* "queued" before anything the engine reports of the job */
-    ratchet_status rc = a->vt->job_submit(a->si, job, 1, &id, &existed);
+    ratchet_status rc = a->vt->job_submit(a->si, &traced, 1, &id, &existed);
+    free(meta);
     if (rc == RATCHET_OK && !existed)
         rt_events_emit_status(id, 0, task_name, "queued", 0, NULL, NULL);
     rt_events_unlock_emits();
@@ -117,6 +124,11 @@ static void read_options(struct json_object *req, submit_req *r, struct json_obj
     rt_error err;
     if (outputs && rt_outputs_meta(outputs, NULL, &r->meta, &err) != RATCHET_OK)
         rt_api_detail(details, "/outputDestinations", err.msg);
+    /* W3C trace context of the caller (REST passes its traceparent header here): the job
+     * joins that trace. */
+    const char *tp = string_member(req, "traceparent", "/traceparent", details);
+    if (tp && rt_trace_stamp(&r->meta, tp, rt_api_now_ms(), &err) != RATCHET_OK)
+        rt_api_detail(details, "/traceparent", err.msg);
 }
 
 /* The request's fields into r; VALIDATION_ERROR naming each bad one. */
@@ -302,7 +314,7 @@ ratchet_status rt_api_list_stored(rt_api *a, const char *query_json, const char 
 
 static const char *const job_filters[] = {"id",          "status",     "priority", "taskId",
                                           "taskName",    "scheduleId", "queuedAt", "startedAt",
-                                          "completedAt", NULL};
+                                          "completedAt", "traceId",    NULL};
 static const char *const job_sorts[] = {"id",       "status",    "priority",    "taskName",
                                         "queuedAt", "startedAt", "completedAt", NULL};
 

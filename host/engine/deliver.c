@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 
 #include "core/core_layer.h"
+#include "breaker.h"
 #include "deliver.h"
 #include "task/task_layer.h"
 
@@ -395,11 +396,22 @@ typedef struct outcome {
     int failed; /* err is set */
 } outcome;
 
-static int64_t mono_ms(void)
+static int64_t clock_ms(clockid_t clock)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(clock, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t mono_ms(void)
+{
+    return clock_ms(CLOCK_MONOTONIC);
+}
+
+/* The breakers' times are wall clock: their refusals name a time of day. */
+static int64_t wall_ms(void)
+{
+    return clock_ms(CLOCK_REALTIME);
 }
 
 static struct json_object *record(const rt_delivery_job *job, const outcome *o, int64_t ms)
@@ -645,7 +657,19 @@ static void webhook(struct json_object *d, const rt_delivery_job *job, const rt_
         o->attempts = attempt;
         int retry = 0;
         int64_t retry_after = 0;
+        rt_breaker_pass pass;
+        rt_breaker_enter(RT_BREAKER_WEBHOOK, url, wall_ms(), &pass);
+        if (!pass.allowed) { /* fail fast: the host keeps failing */
+            rt_breaker_refusal(&pass, wall_ms(), o->err.msg, sizeof o->err.msg);
+            o->failed = 1;
+            break;
+        }
         ratchet_status sent = rt_fetch_live(f, &req, &resp, &fault);
+        rt_breaker_leave(RT_BREAKER_WEBHOOK, &pass,
+                         sent == RATCHET_NOMEM ? -1
+                         : sent == RATCHET_OK  ? resp.status >= 500
+                                               : 1,
+                         wall_ms());
         if (sent == RATCHET_OK) {
             o->status = resp.status;
             o->success = resp.status >= 200 && resp.status < 300;

@@ -54,9 +54,16 @@
  * Secrets: auth tokens, passwords, keys and header values never appear in records or
  * messages (a header template's message quotes only the name of an unknown variable);
  * user:password@ in a URL is removed from the record and from error messages.
- * Nothing here logs.
+ * Nothing here logs but the circuit breakers' transitions.
  *
- * Threading: every function may be called from any thread; calls share no state. rt_deliver
+ * Circuit breaker (breaker.h, scope "webhook"): every attempt first asks the breaker of the
+ * webhook's host; while it is open the delivery fails at once, without retries, with the
+ * breaker's message ("circuit breaker open for HOST after N consecutive failures: not
+ * calling it until TIME (in S s)"). Network errors, timeouts and 5xx answers count as
+ * failures of the host; any other answer as a success.
+ *
+ * Threading: every function may be called from any thread; calls share only the breakers
+ * (locked). rt_deliver
  * blocks for the whole delivery, retries and waits included (the engine calls it on a delivery
  * thread); policy->cancelled lets the caller cut the waits short.
  *

@@ -26,7 +26,10 @@
  *                        modules:string|null, map:string|null}  (the compiled program's runtime
  *                                              modules and line map, as in host/task/program.h;
  *                                              absent: none),
- *                  input:value, timeout_ms:int>=0, memory_bytes:int>=0   (0: no limit)
+ *                  input:value, timeout_ms:int>=0, memory_bytes:int>=0   (0: no limit),
+ *                  trace_id:string|null, span_id:string|null   (optional: the job's W3C
+ *                                              trace and its run span, for the worker's log
+ *                                              context)
  *     ping         (no payload)
  *     fetch_result response:value  (the {ok, status, statusText, headers, body} object)
  *                  | error:{name:string|null, message:string, stack:string|null, status:int}
@@ -155,6 +158,8 @@ typedef struct rt_ipc_execute {
     rt_ipc_json input;
     int64_t timeout_ms;   /* 0: none (the coordinator's kill is the hard limit anyway) */
     int64_t memory_bytes; /* 0: the executor's default */
+    const char *trace_id; /* the job's trace (32 hex digits), or NULL */
+    const char *span_id;  /* the run span (16 hex digits), or NULL */
 } rt_ipc_execute;
 
 typedef struct rt_ipc_result {

@@ -285,6 +285,10 @@ static void put_payload(enc *e, const rt_ipc_msg *m)
         put_i64(e, x->timeout_ms);
         PUT_LIT(e, ",\"memory_bytes\":");
         put_i64(e, x->memory_bytes);
+        PUT_LIT(e, ",\"trace_id\":");
+        put_str(e, x->trace_id);
+        PUT_LIT(e, ",\"span_id\":");
+        put_str(e, x->span_id);
         break;
     }
     case RT_IPC_RESULT: {
@@ -586,7 +590,9 @@ static ratchet_status decode_execute(const dec *d, struct json_object *o, rt_ipc
         get_str(d, t, "task", "file", NULLABLE, &x->task.file) != RATCHET_OK ||
         get_value(d, o, "input", REQUIRED, &x->input) != RATCHET_OK ||
         get_int(d, o, "", "timeout_ms", 0, &x->timeout_ms) != RATCHET_OK ||
-        get_int(d, o, "", "memory_bytes", 0, &x->memory_bytes) != RATCHET_OK)
+        get_int(d, o, "", "memory_bytes", 0, &x->memory_bytes) != RATCHET_OK ||
+        get_str(d, o, "", "trace_id", NULLABLE, &x->trace_id) != RATCHET_OK ||
+        get_str(d, o, "", "span_id", NULLABLE, &x->span_id) != RATCHET_OK)
         return RATCHET_ERR;
     if (!x->task.dir && !x->task.code)
         return rt_fail(d->err, "invalid execute message: field \"task.dir\" or \"task.code\" is "

@@ -2,6 +2,7 @@
 #include "outbox.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,6 +15,7 @@ typedef struct parcel {
     struct json_object *output, *error;
     int64_t job_id, execution_id, finished_ms;
     char *task, *version, *status;
+    rt_job_trace trace; /* trace_id "" when none */
     struct parcel *next;
 } parcel;
 
@@ -55,8 +57,39 @@ static int past_grace(void *data)
     return over;
 }
 
+static const char *rec_str(struct json_object *rec, const char *key)
+{
+    struct json_object *v = NULL;
+    return json_object_object_get_ex(rec, key, &v) && json_object_is_type(v, json_type_string)
+               ? json_object_get_string(v)
+               : NULL;
+}
+
+/* The delivery's span under the job's root: destination, attempts, last status, error. */
+static void delivery_span(const parcel *p, struct json_object *rec, int64_t start_ns)
+{
+    struct json_object *v = NULL;
+    char name[48];
+    snprintf(name, sizeof name, "deliver %s",
+             rec_str(rec, "destinationType") ? rec_str(rec, "destinationType") : "output");
+    int64_t attempts =
+        json_object_object_get_ex(rec, "attempts", &v) ? json_object_get_int64(v) : 0;
+    int64_t status =
+        json_object_object_get_ex(rec, "responseStatus", &v) && v ? json_object_get_int64(v) : 0;
+    const char *dest = rec_str(rec, "destination");
+    ratchet_span_attr attrs[] = {
+        {"ratchet.destination", dest ? dest : "", 0},
+        {"ratchet.delivery.attempts", NULL, attempts},
+        {"http.response.status_code", NULL, status},
+    };
+    rt_job_trace_child(&p->trace, 0, NULL, name, RATCHET_SPAN_CLIENT, start_ns, rt_trace_now_ns(),
+                       rec_str(rec, "error"), attrs, sizeof attrs / sizeof attrs[0]);
+}
+
 static void deliver_parcel(rt_outbox *ob, parcel *p)
 {
+    rt_log_ctx_set_job(p->job_id, p->execution_id, p->task);
+    rt_log_ctx_set_trace(p->trace.trace_id, p->trace.root);
     rt_delivery_policy policy = rt_delivery_policy_defaults();
     policy.cancelled = past_grace;
     policy.cancel_data = ob;
@@ -64,10 +97,12 @@ static void deliver_parcel(rt_outbox *ob, parcel *p)
                            p->status, p->output,       p->error, p->finished_ms};
     size_t n = json_object_array_length(p->outputs);
     for (size_t i = 0; i < n; i++) {
+        int64_t start_ns = rt_trace_now_ns();
         struct json_object *rec =
             rt_deliver(json_object_array_get_idx(p->outputs, i), &job, &policy, ob->base_dir);
         if (!rec)
             continue;
+        delivery_span(p, rec, start_ns);
         struct json_object *ok;
         if (json_object_object_get_ex(rec, "success", &ok) && !json_object_get_boolean(ok))
             rt_log(RATCHET_LOG_WARN, "job %lld: output %zu not delivered: %s", (long long)p->job_id,
@@ -79,6 +114,7 @@ static void deliver_parcel(rt_outbox *ob, parcel *p)
                    (long long)p->job_id, rt_error_peek());
         json_object_put(rec);
     }
+    rt_log_ctx_clear();
 }
 
 static void *outbox_main(void *arg)
@@ -127,7 +163,7 @@ static struct json_object *parse_or_null(const char *text)
 
 void rt_outbox_push(rt_outbox *ob, struct json_object *outputs, int64_t job_id,
                     int64_t execution_id, const char *task, const char *version, const char *status,
-                    const char *output_json, const char *error_json)
+                    const char *output_json, const char *error_json, const rt_job_trace *trace)
 {
     parcel *p = calloc(1, sizeof *p);
     if (!p)
@@ -141,6 +177,8 @@ void rt_outbox_push(rt_outbox *ob, struct json_object *outputs, int64_t job_id,
     p->task = strdup(task ? task : "?");
     p->version = strdup(version ? version : "?");
     p->status = strdup(status);
+    if (trace)
+        p->trace = *trace;
     pthread_mutex_lock(&ob->lock);
     if (ob->tail)
         ob->tail->next = p;

@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include "ipc.h"
+#include "jobtrace.h"
 #include "ratchet/storage.h"
 #include "task/task_layer.h"
 
@@ -43,6 +44,7 @@ typedef struct rt_slot {
     void *fetcher;   /* rt_fetcher for the job's HTTP calls */
     struct json_object *logs;  /* its console lines so far (`log` messages); NULL: none */
     rt_console_budget console; /* bounds them, as the worker does (a worker is not trusted) */
+    rt_job_trace trace;        /* the job's trace: ids, phases (jobtrace.h) */
     int64_t executed;
     /* health, for the API: replaced when a ping goes unanswered */
     int64_t ping_sent_ms; /* 0: no ping outstanding */

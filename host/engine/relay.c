@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/core_layer.h"
+#include "breaker.h"
 #include "events.h"
 
 /* Shared by the slot and the fetch threads working for its job, freed by whoever lets go
@@ -70,7 +72,51 @@ typedef struct fetch_job {
     int64_t id;
     int64_t job_id, execution_id; /* for the "fetch" event */
     char *url, *options, *body;
+    rt_job_trace trace;            /* the job's, as the fetch began */
+    char span[RT_SPAN_ID_LEN + 1]; /* this call's span, sent as traceparent */
+    int64_t start_ns;
 } fetch_job;
+
+/* The HTTP status of a call that ended: from its response, or from the error a non-2xx
+ * answer threw ("HTTP 503: ..."; HttpError also carries it); 0 for a network error. The
+ * response is {ok, status, statusText, headers, body}: read the status from its head rather
+ * than parse a body that may be megabytes. */
+static int call_status(const ratchet_fetch_call *call)
+{
+    int status = call->error_status;
+    char head[96] = "";
+    if (call->response_json)
+        snprintf(head, sizeof head, "%s", call->response_json);
+    const char *at = strstr(head, "\"status\":");
+    if (at)
+        status = (int)strtol(at + 9, NULL, 10);
+    else if (!status && call->error_message && strncmp(call->error_message, "HTTP ", 5) == 0)
+        status = (int)strtol(call->error_message + 5, NULL, 10);
+    return status;
+}
+
+/* The call's span (kind CLIENT) under the job's run span; its id went out as traceparent. */
+static void fetch_span(const fetch_job *fj, const ratchet_fetch_call *call, const char *method,
+                       int status)
+{
+    char name[48], host[RT_BREAKER_MAX_HOST], error[640];
+    snprintf(name, sizeof name, "fetch %s", method);
+    if (rt_breaker_host(fj->url, host) != RATCHET_OK)
+        host[0] = '\0';
+    if (call->error_name)
+        snprintf(error, sizeof error, "%s: %s", call->error_name,
+                 call->error_message ? call->error_message : "");
+    ratchet_span_attr attrs[] = {
+        {"http.request.method", method, 0},
+        {"url.full", fj->url, 0},
+        {"server.address", host, 0},
+        {"http.response.status_code", NULL, status},
+        {"error.type", call->error_name ? call->error_name : "", 0},
+    };
+    rt_job_trace_child(&fj->trace, 1, fj->span, name, RATCHET_SPAN_CLIENT, fj->start_ns,
+                       rt_trace_now_ns(), call->error_name ? error : NULL, attrs,
+                       call->error_name ? 5 : 4);
+}
 
 /* The "fetch" event of a call that ended: method from its options, status from its response
  * (or the HttpError's; 0 for a network error). Built from the call, not the shared call list,
@@ -81,27 +127,95 @@ static void announce_fetch(const fetch_job *fj, const ratchet_fetch_call *call, 
     struct json_object *v = NULL, *rec = json_object_new_object();
     const char *method =
         json_object_object_get_ex(options, "method", &v) && v ? json_object_get_string(v) : "GET";
-    int status = call->error_status;
-    /* The response is {ok, status, statusText, headers, body}: read the status from its head
-     * rather than parse a body that may be megabytes. */
-    char head[96] = "";
-    if (call->response_json)
-        snprintf(head, sizeof head, "%s", call->response_json);
-    const char *at = strstr(head, "\"status\":");
-    if (at)
-        status = (int)strtol(at + 9, NULL, 10);
+    int status = call_status(call);
     json_object_object_add(rec, "method", json_object_new_string(method));
     json_object_object_add(rec, "url", json_object_new_string(fj->url));
     json_object_object_add(rec, "status", json_object_new_int(status));
     json_object_object_add(rec, "durationMs", json_object_new_int64(ms));
     rt_events_emit_fetch(fj->job_id, fj->execution_id, rec);
+    fetch_span(fj, call, method, status);
     json_object_put(rec);
     json_object_put(options);
+}
+
+/* Add `traceparent: 00-<trace>-<this call's span>-01` to the call's headers, unless the
+ * script sent one itself (its own trace wins) or its options are not an object (the fetcher
+ * reports that). */
+static void add_traceparent(fetch_job *fj)
+{
+    struct json_object *opts =
+        fj->options ? json_tokener_parse(fj->options) : json_object_new_object();
+    struct json_object *headers = NULL;
+    if (!json_object_is_type(opts, json_type_object) ||
+        (json_object_object_get_ex(opts, "headers", &headers) &&
+         !json_object_is_type(headers, json_type_object))) {
+        json_object_put(opts);
+        return;
+    }
+    if (!headers) {
+        headers = json_object_new_object();
+        json_object_object_add(opts, "headers", headers);
+    }
+    int present = 0;
+    json_object_object_foreach(headers, name, value)
+    {
+        (void)value;
+        present |= strcasecmp(name, "traceparent") == 0;
+    }
+    if (!present) {
+        char tp[56];
+        rt_traceparent_format(fj->trace.trace_id, fj->span, tp);
+        json_object_object_add(headers, "traceparent", json_object_new_string(tp));
+        char *text = strdup(json_object_to_json_string_ext(opts, JSON_C_TO_STRING_PLAIN));
+        if (text) {
+            free(fj->options);
+            fj->options = text;
+        }
+    }
+    json_object_put(opts);
+}
+
+static int64_t wall_ms(void)
+{
+    return rt_host_api()->now_us() / 1000;
+}
+
+/* How a call's outcome counts for its host's breaker: 1 failed (network error, timeout, 5xx),
+ * 0 answered, -1 never sent (refused for its arguments). */
+static int breaker_outcome(const ratchet_fetch_call *call)
+{
+    if (!call->error_name)
+        return 0;
+    if (!strcmp(call->error_name, "NetworkError") || !strcmp(call->error_name, "TimeoutError") ||
+        !strcmp(call->error_name, "ServiceUnavailableError"))
+        return 1;
+    return strcmp(call->error_name, "Error") == 0 ? -1 : 0;
+}
+
+/* The call through its host's circuit breaker: refused at once, with ServiceUnavailableError
+ * saying so, while the breaker is open. */
+static void guarded_fetch(fetch_job *fj, ratchet_fetch_call *call)
+{
+    rt_breaker_pass pass;
+    rt_breaker_enter(RT_BREAKER_FETCH, fj->url, wall_ms(), &pass);
+    if (pass.allowed) {
+        rt_fetch_callback(fj->http->fetcher, call);
+        rt_breaker_leave(RT_BREAKER_FETCH, &pass, breaker_outcome(call), wall_ms());
+        return;
+    }
+    char msg[512];
+    rt_breaker_refusal(&pass, wall_ms(), msg, sizeof msg);
+    call->error_name = strdup("ServiceUnavailableError");
+    call->error_message = strdup(msg);
 }
 
 static void *fetch_thread(void *arg)
 {
     fetch_job *fj = arg;
+    rt_log_ctx_set_job(fj->job_id, fj->execution_id, fj->trace.task);
+    rt_log_ctx_set_trace(fj->trace.trace_id, fj->span);
+    if (fj->trace.trace_id[0])
+        add_traceparent(fj);
     ratchet_fetch_call call;
     memset(&call, 0, sizeof call);
     call.abi = (ratchet_abi)RATCHET_ABI_INIT(ratchet_fetch_call);
@@ -109,7 +223,7 @@ static void *fetch_thread(void *arg)
     call.options_json = fj->options;
     call.body_json = fj->body;
     int64_t t0 = rt_host_api()->monotonic_ns();
-    rt_fetch_callback(fj->http->fetcher, &call);
+    guarded_fetch(fj, &call);
     announce_fetch(fj, &call, (rt_host_api()->monotonic_ns() - t0) / 1000000);
     pthread_mutex_lock(&fj->http->lock);
     fj->http->inflight--;
@@ -172,6 +286,9 @@ void rt_relay_fetch(rt_slot *s, const rt_ipc_msg *m)
     fj->id = m->id;
     fj->job_id = s->job.job_id;
     fj->execution_id = s->job.execution_id;
+    fj->trace = s->trace;
+    rt_trace_new_span(fj->span);
+    fj->start_ns = rt_trace_now_ns();
     fj->url = strdup(m->fetch.url);
     fj->options = json_text(&m->fetch.options);
     fj->body = json_text(&m->fetch.body);

@@ -5,6 +5,11 @@
  *
  * A job's client (job_http) is shared by the slot and its fetch threads and freed by whoever
  * lets go last, since a job can end (timeout, cancel, crash) while a fetch for it still runs.
+ *
+ * Every fetch goes through its host's circuit breaker (breaker.h, scope "fetch", shared by all
+ * workers): while it is open the worker gets ServiceUnavailableError with the breaker's
+ * message at once. Each call is a span of the job's trace (a child of its run span) and sends
+ * `traceparent: 00-<trace>-<the call's span>-01` unless the script set that header itself.
  */
 #ifndef RT_RELAY_H
 #define RT_RELAY_H

@@ -83,6 +83,26 @@ YAML
   wait_for 20 grep -q "ratchet serve: ready" "$WORK/serve.jsonl" || fail "serve did not start"
 }
 
+# serve_listening CONFIG: `ratchet serve` with that file (its instances: a logger-file writing
+# serve.jsonl next to it, the http plugin on 127.0.0.1:0 and front ends), the tasks in
+# $WORK/tasks and the data in $WORK/data; waits until it listens and is ready. Sets OPS (the
+# operator commands' ratchet and flags), SERVE (its pid, killed at exit) and BASE
+# (http://127.0.0.1:PORT). Returns 1 (after a failure) when it does not come up.
+serve_address() {
+  local line
+  line=$(grep -ho 'listening on http://127.0.0.1:[0-9]*' "$WORK/serve.jsonl" 2>/dev/null | head -1)
+  [ -n "$line" ] && echo "${line#listening on }"
+}
+serve_listening() {
+  OPS=("$RATCHET_BIN" --config "$1" --data-dir "$WORK/data" --tasks "$WORK/tasks")
+  "${OPS[@]}" serve 2>>"$WORK/serve.err" &
+  SERVE=$!
+  cleanup_hooks+=("kill -9 $SERVE 2>/dev/null")
+  wait_for 20 serve_address || { fail "serve is not listening"; return 1; }
+  BASE=$(serve_address)
+  wait_for 20 curl -sf "$BASE/ready" || { fail "serve is not ready"; return 1; }
+}
+
 # finish: print the summary line and exit non-zero on any failure.
 finish() {
   echo "$TEST_NAME: $CHECKS checks, $FAILURES failed"

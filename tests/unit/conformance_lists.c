@@ -161,7 +161,8 @@ static void test_query_errors(void **state)
     query_fixture(&in);
     expect_list_error(&in, 0, "{\"where\":[{\"field\":\"nope\",\"op\":\"eq\",\"value\":1}]}",
                       "job query: where[0]: unknown field 'nope' (filters on id, status, "
-                      "priority, taskId, taskName, scheduleId, queuedAt, startedAt, completedAt)");
+                      "priority, taskId, taskName, scheduleId, traceId, queuedAt, startedAt, "
+                      "completedAt)");
     expect_list_error(&in, 0, "{\"where\":[{\"field\":\"status; DROP TABLE jobs\",\"value\":1}]}",
                       "unknown field 'status; DROP TABLE jobs'");
     expect_list_error(&in, 0,

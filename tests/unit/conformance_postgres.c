@@ -115,6 +115,10 @@ static void test_pg_wrong_password(void **state)
     inst_close(&in);
 }
 
+/* The schema version a fresh start migrates to: the number of entries of `migrations` in
+ * plugins/storage-postgres/pg_migrate.c. */
+#define PG_SCHEMA_VERSION "3"
+
 static void test_pg_newer_schema_refused(void **state)
 {
     (void)state;
@@ -125,7 +129,8 @@ static void test_pg_newer_schema_refused(void **state)
     snprintf(sql, sizeof sql, "UPDATE %s.ratchet_meta SET schema_version = 99", conf_unique);
     psql(sql, NULL, 0);
     assert_int_equal(inst_try(&in, NULL), RATCHET_ERR);
-    expect_error("has schema version 99, newer than this storage-postgres understands (1)");
+    expect_error("has schema version 99, newer than this storage-postgres understands "
+                 "(" PG_SCHEMA_VERSION ")");
     expect_error(conf_unique);
     inst_close(&in);
 }
@@ -194,7 +199,7 @@ static void test_pg_concurrent_first_start(void **state)
     char sql[256], out[64];
     snprintf(sql, sizeof sql, "SELECT schema_version FROM %s.ratchet_meta", conf_unique);
     psql(sql, out, sizeof out);
-    assert_string_equal(out, "1");
+    assert_string_equal(out, PG_SCHEMA_VERSION);
 }
 
 /* Hold `conf_unique`.jobs locked for `seconds` from another session, in the background;

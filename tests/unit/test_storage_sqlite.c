@@ -53,6 +53,11 @@ static void test_descriptor(void **state)
     rt_node_free(map);
 }
 
+/* The schema version a fresh database migrates to: the number of entries of `migrations` in
+ * plugins/storage-sqlite/sqlite_schema.c. */
+#define SQ_SCHEMA_VERSION 6
+#define SQ_SCHEMA_TEXT    "6"
+
 static void test_migrate_and_reopen(void **state)
 {
     (void)state;
@@ -61,7 +66,7 @@ static void test_migrate_and_reopen(void **state)
     int64_t tv = sync_task(&in, "addition", "1.0.0", "c1");
     inst_close(&in, 1);
 
-    assert_int_equal(sql_int("PRAGMA user_version"), 4);
+    assert_int_equal(sql_int("PRAGMA user_version"), SQ_SCHEMA_VERSION);
     assert_int_equal(sql_int("PRAGMA auto_vacuum"), 2); /* incremental */
     assert_int_equal(sql_int("PRAGMA application_id"), 0x52544348);
     assert_int_equal(sql_int("SELECT count(*) FROM sqlite_schema WHERE name = 'jobs_ready'"), 1);
@@ -70,7 +75,7 @@ static void test_migrate_and_reopen(void **state)
     inst_open(&in, NULL);
     assert_int_equal(sync_task(&in, "addition", "1.0.0", "c1"), tv);
     inst_close(&in, 1);
-    assert_int_equal(sql_int("PRAGMA user_version"), 4);
+    assert_int_equal(sql_int("PRAGMA user_version"), SQ_SCHEMA_VERSION);
     assert_int_equal(sql_int("SELECT count(*) FROM task_versions"), 1);
 }
 
@@ -82,7 +87,8 @@ static void test_refuses_newer_and_foreign(void **state)
     inst_close(&in, 1);
     sql_exec("PRAGMA user_version = 99");
     assert_int_equal(inst_try(&in, NULL), RATCHET_ERR);
-    expect_error("schema version 99, newer than this storage-sqlite understands (4)");
+    expect_error("schema version 99, newer than this storage-sqlite understands "
+                 "(" SQ_SCHEMA_TEXT ")");
     inst_close(&in, 0);
 
     unlink(db_path());

@@ -274,7 +274,10 @@ static void test_migrate_from_version_2(void **state)
     int64_t tv = open_with_task(&in);
     int64_t job = submit_simple(&in, tv, "{\"n\":1}");
     inst_close(&in, 1);
-    /* Take the file back to what version 2 wrote: without migration 3's and 4's objects. */
+    /* Take the file back to what version 2 wrote: without the objects of migrations 3 to 6
+     * (6: analysis, server_logs, the log_events view; 5: the jobs' trace_id). */
+    sql_exec("DROP VIEW log_events; DROP TABLE server_logs; ALTER TABLE executions DROP COLUMN "
+             "analysis; DROP INDEX jobs_trace_id; ALTER TABLE jobs DROP COLUMN trace_id;");
     sql_exec("DROP TABLE execution_logs; DROP TABLE api_keys; DROP INDEX jobs_priority;"
              "DROP INDEX jobs_queued_at; DROP INDEX jobs_completed_at;"
              "DROP INDEX executions_started_at; DROP TABLE task_changes;"
@@ -285,13 +288,14 @@ static void test_migrate_from_version_2(void **state)
     assert_int_equal(sql_int("SELECT count(*) FROM sqlite_schema WHERE name = 'api_keys'"), 0);
 
     inst_open(&in, NULL);
-    assert_int_equal(sql_int("PRAGMA user_version"), 4);
+    assert_int_equal(sql_int("PRAGMA user_version"), 6);
     assert_int_equal(sql_int("SELECT count(*) FROM sqlite_schema WHERE name IN ('api_keys', "
                              "'execution_logs', 'api_keys_live_name', 'execution_logs_seq', "
                              "'jobs_priority')"),
                      5);
     json_object *j = job_json(&in, job);
     assert_string_equal(str(j, "status"), "queued");
+    assert_true(json_object_get_type(get(j, "traceId")) == json_type_null); /* meta has none */
     json_object_put(j);
     key_create(&in, "k", "read", hash_of('f'), RATCHET_OK);
     ratchet_claimed_job c[1];

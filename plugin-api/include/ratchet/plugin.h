@@ -36,6 +36,7 @@
 #include "watcher.h"
 #include "engine.h"
 #include "http.h"
+#include "trace.h"
 
 /* The descriptor a plugin returns from its entry function. Must stay valid and unchanged
  * until the process exits (make it `static const`). */
