@@ -167,9 +167,11 @@ static int executions_run(rt_app *app, int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "list") == 0)
         return rt_ops_list(app, argc, argv, "executions", RT_OPS_EXECUTIONS);
+    if (argc >= 2 && strcmp(argv[1], "analyze") == 0)
+        return rt_executions_analyze(app, argc, argv);
     if (argc < 3 || strcmp(argv[1], "show") != 0)
         return rt_usage_error("executions", "usage: ratchet executions list [...] | executions "
-                                            "show ID [--json]");
+                                            "show ID [--json] | executions analyze ID [...]");
     int json = argc == 4 && strcmp(argv[3], "--json") == 0;
     char *end;
     errno = 0;
@@ -195,6 +197,13 @@ const rt_command rt_cmd_executions = {
     "executions",
     "List or show task executions (input, output, error, logs, HTTP calls)",
     "Usage: ratchet executions list [--status S] [--task NAME] [--job ID] [--limit N] [--json]\n"
-    "       ratchet executions show ID [--json]\n",
+    "       ratchet executions show ID [--json]\n"
+    "       ratchet executions analyze ID [--format markdown|json] [--max-tokens N]\n\n"
+    "`analyze` writes the error report of a failed execution for a person or an LLM: summary,\n"
+    "error with the stack in main.js's own lines, context (attempt, retries, input with\n"
+    "secrets masked), the matched error patterns and their suggestions, the system state at\n"
+    "the failure, suggested prompts and the related console lines and fetch calls. It is cut\n"
+    "to --max-tokens (default 8000, estimated as characters / 4) by dropping the least useful\n"
+    "parts first (README: Error analysis).\n",
     executions_run,
 };

@@ -5,6 +5,12 @@
  *
  * A rule table, first match wins: each rule matches on the error's kind, its name, words of its
  * message, or a failed fetch in the logs. Called on a call thread; no state.
+ *
+ * Beside that summary (kept as the tool always answered it), the result carries the engine's
+ * error report (execution_analyze, the same as `ratchet executions analyze` and GET
+ * /api/v1/executions/{id}/analysis) as `report` (JSON, or markdown text with format
+ * "markdown"), and its matched patterns and their suggestions flattened as
+ * `matched_patterns` and `suggestions`.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -171,6 +177,50 @@ struct json_object *mcp_analyze_error(struct json_object *error, struct json_obj
     return a;
 }
 
+/* The engine's report into r: report, matched_patterns, suggestions. An engine without
+ * execution_analyze (before minor 2) adds nothing. */
+static struct json_object *add_report(mcp_call *c, int64_t id, struct json_object *args,
+                                      struct json_object *r)
+{
+    const ratchet_engine_api *eng = c->m->eng;
+    if (!RATCHET_HAS_FIELD(eng, ratchet_engine_api, execution_analyze))
+        return NULL;
+    const char *format = mcp_get_string(args, "format");
+    int64_t tokens = mcp_arg_int(args, "max_tokens", 0);
+    if (tokens < 0)
+        return mcp_tool_error(NULL, "max_tokens must be a number of tokens (100..1000000)");
+    int markdown = format && strcmp(format, "markdown") == 0;
+    ratchet_buf out = RATCHET_BUF_INIT, js = RATCHET_BUF_INIT;
+    struct json_object *err = NULL;
+    ratchet_status st = eng->execution_analyze(id, format ? format : "json", tokens, &out);
+    if (st != RATCHET_OK)
+        return mcp_engine_json(st, &out, "analysis", &err) ? NULL : err;
+    /* The patterns come from the JSON report also when the answer is markdown. */
+    struct json_object *rep = markdown ? NULL : mcp_engine_json(st, &out, "analysis", &err);
+    if (markdown) {
+        json_object_object_add(r, "report", json_object_new_string_len(out.data, (int)out.len));
+        rep = mcp_engine_json(eng->execution_analyze(id, "json", 0, &js), &js, "analysis", &err);
+    }
+    struct json_object *pats = NULL, *sugg = json_object_new_array();
+    json_object_object_get_ex(rep, "patterns", &pats);
+    for (size_t i = 0; i < mcp_array_len(pats); i++) {
+        struct json_object *s = NULL, *p = json_object_array_get_idx(pats, i);
+        json_object_object_get_ex(p, "suggestions", &s);
+        for (size_t k = 0; k < mcp_array_len(s); k++)
+            json_object_array_add(sugg, json_object_get(json_object_array_get_idx(s, k)));
+    }
+    json_object_object_add(r, "matched_patterns",
+                           pats ? json_object_get(pats) : json_object_new_array());
+    json_object_object_add(r, "suggestions", sugg);
+    if (!markdown && rep)
+        json_object_object_add(r, "report", json_object_get(rep));
+    json_object_put(rep);
+    json_object_put(err);
+    mcp_host->buf_free(&out);
+    mcp_host->buf_free(&js);
+    return NULL;
+}
+
 struct json_object *mcp_tool_analyze(mcp_call *c, struct json_object *args)
 {
     struct json_object *err = NULL, *error = NULL, *items = NULL;
@@ -200,5 +250,10 @@ struct json_object *mcp_tool_analyze(mcp_call *c, struct json_object *args)
         json_object_put(logs);
     }
     json_object_put(rec);
+    struct json_object *failed = add_report(c, id, args, r);
+    if (failed) {
+        json_object_put(r);
+        return failed;
+    }
     return mcp_tool_ok(r);
 }

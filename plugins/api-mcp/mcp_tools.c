@@ -82,9 +82,16 @@ static const tool tools[] = {
      0, mcp_tool_trace},
     {"ratchet_analyze_execution_error", "Analyze a failed execution",
      "Explain why an execution failed: the kind of error, where (main.js:line), the likely "
-     "cause and a suggested fix.",
-     EXEC_ID ",\"include_suggestions\":{\"type\":\"boolean\"}},\"required\":[\"execution_id\"]}", 0,
-     mcp_tool_analyze},
+     "cause and a suggested fix; the matched error patterns with their suggestions; and the "
+     "full error report (stack in main.js's lines, context, system state, related console "
+     "lines and fetch calls, suggested prompts), cut to max_tokens.",
+     EXEC_ID ",\"include_suggestions\":{\"type\":\"boolean\"},\"format\":{\"type\":"
+             "\"string\",\"enum\":[\"json\",\"markdown\"],\"description\":\"The report as "
+             "JSON (default) or markdown text\"},\"max_tokens\":{\"type\":\"integer\","
+             "\"minimum\":100,\"maximum\":1000000,\"description\":\"Token budget of the "
+             "report (default 8000; estimated as characters / 4)\"}},\"required\":["
+             "\"execution_id\"]}",
+     0, mcp_tool_analyze},
     {"ratchet_list_executions", "List executions", "Executions, newest first.",
      "{\"type\":\"object\",\"properties\":{\"task_id\":{\"type\":[\"string\",\"integer\"]},"
      "\"status\":{\"type\":\"string\",\"enum\":[\"running\",\"completed\",\"failed\","

@@ -77,7 +77,14 @@ ratchet_status rs_finish_check(ratchet_ctx *ctx, const ratchet_job_finish *f, si
         s = rs_check_json(ctx, f->logs_json, "job_finish", i, "logs_json");
     if (s == RATCHET_OK)
         s = rs_check_json(ctx, f->http_json, "job_finish", i, "http_json");
+    if (s == RATCHET_OK)
+        s = rs_check_json(ctx, rs_finish_analysis(f), "job_finish", i, "analysis_json");
     return s;
+}
+
+const char *rs_finish_analysis(const ratchet_job_finish *f)
+{
+    return RATCHET_HAS_FIELD(f, ratchet_job_finish, analysis_json) ? f->analysis_json : NULL;
 }
 
 ratchet_status rs_time_arg(ratchet_ctx *ctx, const char *name, int64_t ms)

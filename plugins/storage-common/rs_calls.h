@@ -29,6 +29,8 @@ ratchet_status rs_finish_check(ratchet_ctx *ctx, const ratchet_job_finish *f, si
  * array; the first failure. */
 ratchet_status rs_job_check_all(ratchet_ctx *ctx, const ratchet_job_submit *jobs, size_t n);
 ratchet_status rs_finish_check_all(ratchet_ctx *ctx, const ratchet_job_finish *fins, size_t n);
+/* The finish's analysis_json (since 1.8), NULL when the caller's struct predates it. */
+const char *rs_finish_analysis(const ratchet_job_finish *f);
 /* Free a claimed job's host-allocated texts (input_json, meta_json) and clear them. */
 void rs_claimed_clear(ratchet_claimed_job *cj);
 /* RATCHET_OK when ms (the argument called `name`) is a time 1970..9999, else RATCHET_ERR after

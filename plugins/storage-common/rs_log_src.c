@@ -57,3 +57,45 @@ const char *rs_log_text(json_object *o, const char *key)
                ? json_object_get_string(v)
                : json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
 }
+
+/* ---- log_append's server events ------------------------------------------------------- */
+
+static int64_t int_member(json_object *o, const char *key)
+{
+    json_object *v = rs_log_field(o, key);
+    return json_object_is_type(v, json_type_int) ? json_object_get_int64(v) : 0;
+}
+
+ratchet_status rs_server_events_open(ratchet_ctx *ctx, const char *json, json_object **arr)
+{
+    *arr = json ? json_tokener_parse(json) : NULL;
+    size_t n = json_object_is_type(*arr, json_type_array) ? json_object_array_length(*arr) : 0;
+    const char *why = !json_object_is_type(*arr, json_type_array) ? "not a JSON array"
+                      : n > RS_SERVER_EVENTS_MAX                  ? "more than 10000 events"
+                                                                  : NULL;
+    for (size_t i = 0; !why && i < n; i++) {
+        json_object *e = json_object_array_get_idx(*arr, i);
+        if (int_member(e, "time") <= 0 || !rs_log_text(e, "level") || !rs_log_text(e, "message"))
+            why = "an event without time (ms), level or message";
+    }
+    if (!why)
+        return RATCHET_OK;
+    json_object_put(*arr);
+    *arr = NULL;
+    rs_host->set_error(ctx, "log_append: events_json: %s", why);
+    return RATCHET_ERR;
+}
+
+void rs_server_event_at(json_object *arr, size_t i, rs_server_event *ev)
+{
+    json_object *e = json_object_array_get_idx(arr, i);
+    ev->time = int_member(e, "time");
+    ev->level = rs_log_text(e, "level");
+    ev->source = rs_log_text(e, "source") ? rs_log_text(e, "source") : "host";
+    ev->message = rs_log_text(e, "message");
+    ev->fields = rs_log_text(e, "fields");
+    ev->trace_id = rs_log_text(e, "traceId");
+    ev->job_id = int_member(e, "jobId");
+    ev->execution_id = int_member(e, "executionId");
+    ev->task_name = rs_log_text(e, "taskName");
+}

@@ -33,4 +33,21 @@ json_object *rs_log_field(json_object *o, const char *key);
  * belongs to o (json-c keeps it until o or its next serialisation). */
 const char *rs_log_text(json_object *o, const char *key);
 
+/* One event of log_append's events_json (texts borrowed from the parsed array; fields as
+ * JSON text or NULL; ids 0 when absent). */
+typedef struct rs_server_event {
+    int64_t time;
+    const char *level, *source, *message, *fields, *trace_id, *task_name;
+    int64_t job_id, execution_id;
+} rs_server_event;
+
+#define RS_SERVER_EVENTS_MAX 10000 /* events in one log_append */
+
+/* Parse and check events_json into *arr (an array; json_object_put it): RATCHET_ERR after
+ * set_error "log_append: events_json: ..." when it is not an array of at most 10000 events
+ * each with time (ms), level and message. */
+ratchet_status rs_server_events_open(ratchet_ctx *ctx, const char *json, json_object **arr);
+/* Event i of a checked array. */
+void rs_server_event_at(json_object *arr, size_t i, rs_server_event *ev);
+
 #endif /* RS_LOG_SRC_H */

@@ -79,6 +79,7 @@ static const rs_col job_cols[] = {
     {"leaseOwner", 22, COL_STR},
     {"leaseUntil", 23, COL_TIME},
     {"meta", 24, COL_JSON},
+    {"traceId", 25, COL_STR},
     {NULL, 0, COL_INT},
 };
 
@@ -91,7 +92,7 @@ static const rs_col execution_cols[] = {
     {"logs", 10, COL_JSON},      {"http", 11, COL_JSON},
     {"startedAt", 12, COL_TIME}, {"completedAt", 13, COL_TIME},
     {"durationMs", 14, COL_INT}, {"attempt", 15, COL_INT},
-    {NULL, 0, COL_INT},
+    {"analysis", 16, COL_JSON},  {NULL, 0, COL_INT},
 };
 
 static const rs_col log_cols[] = {
@@ -99,6 +100,14 @@ static const rs_col log_cols[] = {
     {"level", 3, COL_STR}, {"message", 4, COL_STR}, {"method", 5, COL_STR},
     {"url", 6, COL_STR},   {"status", 7, COL_INT},  {"durationMs", 8, COL_INT},
     {NULL, 0, COL_INT},
+};
+
+static const rs_col log_event_cols[] = {
+    {"time", 0, COL_TIME},       {"level", 1, COL_STR},       {"source", 2, COL_STR},
+    {"kind", 3, COL_STR},        {"message", 4, COL_STR},     {"executionId", 5, COL_INT},
+    {"jobId", 6, COL_INT},       {"taskName", 7, COL_STR},    {"traceId", 8, COL_STR},
+    {"method", 9, COL_STR},      {"url", 10, COL_STR},        {"status", 11, COL_INT},
+    {"durationMs", 12, COL_INT}, {NULL, 0, COL_INT},
 };
 
 static const rs_col schedule_cols[] = {
@@ -209,6 +218,7 @@ const rs_field rs_job_fields[] = {
     {"taskId", "j.task_id", RS_FT_INT, NULL, NULL, NULL, 0},
     TASK_NAME_FIELD("j"),
     {"scheduleId", "j.schedule_id", RS_FT_INT, NULL, NULL, NULL, 0},
+    {"traceId", "j.trace_id", RS_FT_TEXT, NULL, NULL, NULL, 0},
     {"queuedAt", "j.queued_at", RS_FT_TIME, NULL, NULL, NULL, 1},
     {"startedAt", "j.started_at", RS_FT_TIME, NULL, NULL, NULL, 1},
     {"completedAt", "j.completed_at", RS_FT_TIME, NULL, NULL, NULL, 1},
@@ -234,6 +244,41 @@ const rs_field rs_log_fields[] = {
     {"kind", "l.kind", RS_FT_ENUM, log_kinds, NULL, NULL, 1},
     {"level", "l.level", RS_FT_TEXT, NULL, NULL, NULL, 1},
     {NULL, NULL, RS_FT_INT, NULL, NULL, NULL, 0},
+};
+
+static const char *const log_origins[] = {"execution", "server", NULL};
+
+/* `level` filters on the level's number (gte 3: warn and error). */
+const rs_field rs_log_event_fields[] = {
+    {"time", "g.time", RS_FT_TIME, NULL, NULL, NULL, 1},
+    {"level", "g.level_num", RS_FT_INT, NULL, NULL, NULL, 0},
+    {"origin", "g.origin", RS_FT_ENUM, log_origins, NULL, NULL, 0},
+    {"text", "(COALESCE(g.message, '') || ' ' || COALESCE(g.url, ''))", RS_FT_TEXT, NULL, NULL,
+     NULL, 0},
+    {"traceId", "g.trace_id", RS_FT_TEXT, NULL, NULL, NULL, 0},
+    {"taskName", "g.task_name", RS_FT_TEXT, NULL, NULL, NULL, 0},
+    {"executionId", "g.execution_id", RS_FT_INT, NULL, NULL, NULL, 0},
+    {"jobId", "g.job_id", RS_FT_INT, NULL, NULL, NULL, 0},
+    {NULL, NULL, RS_FT_INT, NULL, NULL, NULL, 0},
+};
+
+static void emit_log_event(rs_out *o, const rs_row *r)
+{
+    write_record(o, log_event_cols, r);
+}
+
+const rs_list_spec rs_log_search_list = {
+    "log search",
+    rs_log_event_fields,
+    "log_events g",
+    "g.key",
+    "SELECT g.time, g.level, g.source, g.kind, g.message, g.execution_id, g.job_id, g.task_name, "
+    "g.trace_id, g.method, g.url, g.status, g.duration_ms FROM log_events g ",
+    "time",
+    1,
+    NULL,
+    NULL,
+    emit_log_event,
 };
 
 const rs_list_spec rs_job_list = {

@@ -240,6 +240,8 @@ static const ratchet_storage_vtable pg_storage = {
     .key_list = pgs_key_list,
     .key_revoke = pgs_key_revoke,
     .key_find = pgs_key_find,
+    .log_append = pgs_log_append,
+    .log_search = pgs_log_search,
 };
 
 static const ratchet_plugin_desc pg_desc = {

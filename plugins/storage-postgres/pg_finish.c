@@ -27,7 +27,8 @@
                "UPDATE executions SET status = $7, output = CASE WHEN $7 = 'completed' THEN $5 "   \
                "END, "                                                                             \
                "error = $6, logs = $8, http = $9, started_at = COALESCE($10, started_at), "        \
-               "completed_at = $4, duration_ms = $11 WHERE id = $2 AND EXISTS (SELECT 1 FROM j) "  \
+               "completed_at = $4, duration_ms = $11, analysis = $13 WHERE id = $2 AND EXISTS "    \
+               "(SELECT 1 FROM j) "                                                                \
                "RETURNING id"
 
 static const struct {
@@ -42,7 +43,7 @@ static const struct {
                               "WITH j AS (UPDATE jobs SET status = CASE WHEN cancel_requested "
                               "THEN 'cancelled' ELSE 'retrying' END, error = $6, "
                               "process_at = CASE WHEN cancel_requested THEN process_at "
-                              "ELSE $13::bigint END, completed_at = CASE WHEN cancel_requested "
+                              "ELSE $14::bigint END, completed_at = CASE WHEN cancel_requested "
                               "THEN $4::bigint END," FIN_WHERE FIN_EXEC},
     [RATCHET_FINISH_FAILED] = {PG_FIN_FAILED, "failed",
                                "WITH j AS (UPDATE jobs SET status = 'failed', error = $6, "
@@ -87,6 +88,7 @@ static int fin_send(pg_inst *in, pg_pipe *pp, const ratchet_job_finish *f, int64
         pp_opt(&p, f->started_ms);
         pp_int(&p, f->duration_ms > 0 ? f->duration_ms : 0);
         pp_text(&p, rows.data);
+        pp_text(&p, rs_finish_analysis(f));
     }
     if (f->kind == RATCHET_FINISH_RETRY)
         pp_int(&p, f->retry_at_ms);

@@ -125,6 +125,10 @@ typedef enum pg_slot {
     PG_KEY_REVOKE_NAME,
     PG_KEY_FIND,
     PG_KEY_TOUCH,
+    /* since ABI 1.8 */
+    PG_SERVER_LOG_APPEND,
+    PG_SERVER_LOG_TRIM,
+    PG_SERVER_LOG_PRUNE,
     PG_SLOT_COUNT
 } pg_slot;
 
@@ -406,6 +410,10 @@ ratchet_status pgs_key_create(void *instance, const char *key_json, int64_t *id)
 ratchet_status pgs_key_list(void *instance, ratchet_buf *out);
 ratchet_status pgs_key_revoke(void *instance, const char *ref, int64_t now_ms);
 ratchet_status pgs_key_find(void *instance, const char *hash, int64_t now_ms, ratchet_buf *out);
+ratchet_status pgs_log_append(void *instance, const char *events_json, int64_t max_rows);
+ratchet_status pgs_log_search(void *instance, const char *query_json, ratchet_buf *out);
+/* prune(): delete the server's events older than cutoff (pg_logs.c). */
+ratchet_status pg_server_logs_prune(pg_inst *in, pg_conn *c, int64_t cutoff);
 ratchet_status pgs_wait(void *instance, int64_t timeout_ms);
 void pgs_notify(void *instance);
 

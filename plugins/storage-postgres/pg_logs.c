@@ -124,3 +124,59 @@ ratchet_status pgs_execution_logs(void *instance, int64_t execution_id, const ch
 {
     return pg_query_list(instance, &log_spec, query_json, execution_id, out);
 }
+
+/* ---- the server's events (log_append) and the search over both (log_search) ------------- */
+
+/* The events as a record set in one statement; then (a second statement: a data-modifying
+ * WITH would not see the rows it inserts) the oldest rows beyond max_rows. */
+#define PG_SERVER_LOG_APPEND_SQL                                                                   \
+    "INSERT INTO server_logs (time, level, source, message, fields, trace_id, job_id, "            \
+    "execution_id, task_name) SELECT x.time, x.level, COALESCE(x.source, 'host'), "                \
+    "x.message, x.fields::text, x.\"traceId\", NULLIF(x.\"jobId\", 0), "                           \
+    "NULLIF(x.\"executionId\", 0), x.\"taskName\" FROM json_to_recordset($1::json) AS "            \
+    "x(time bigint, level text, source text, message text, fields json, \"traceId\" text, "        \
+    "\"jobId\" bigint, \"executionId\" bigint, \"taskName\" text)"
+#define PG_SERVER_LOG_TRIM_SQL                                                                     \
+    "DELETE FROM server_logs WHERE id <= (SELECT max(id) FROM server_logs) - $1"
+
+ratchet_status pgs_log_append(void *instance, const char *events_json, int64_t max_rows)
+{
+    pg_inst *in = instance;
+    json_object *arr = NULL;
+    ratchet_status s = pg_ready(in);
+    if (s == RATCHET_OK)
+        s = rs_server_events_open(in->ctx, events_json, &arr);
+    json_object_put(arr);
+    pg_conn *c = NULL;
+    if (s != RATCHET_OK || (s = pg_acquire(in, &c)) != RATCHET_OK)
+        return s;
+    pg_params p;
+    pp_init(&p);
+    pp_text(&p, events_json);
+    int64_t changed = 0;
+    s = pg_run_cmd(in, c, PG_SERVER_LOG_APPEND, PG_SERVER_LOG_APPEND_SQL, &p,
+                   "keeping server log events", &changed);
+    if (s == RATCHET_OK && max_rows > 0) {
+        pp_init(&p);
+        pp_int(&p, max_rows);
+        s = pg_run_cmd(in, c, PG_SERVER_LOG_TRIM, PG_SERVER_LOG_TRIM_SQL, &p,
+                       "bounding server log events", &changed);
+    }
+    pg_release(in, c);
+    return s;
+}
+
+ratchet_status pg_server_logs_prune(pg_inst *in, pg_conn *c, int64_t cutoff)
+{
+    pg_params p;
+    pp_init(&p);
+    pp_int(&p, cutoff);
+    int64_t n = 0;
+    return pg_run_cmd(in, c, PG_SERVER_LOG_PRUNE, "DELETE FROM server_logs WHERE time < $1", &p,
+                      "pruning server log events", &n);
+}
+
+ratchet_status pgs_log_search(void *instance, const char *query_json, ratchet_buf *out)
+{
+    return pg_query_list(instance, &rs_log_search_list, query_json, 0, out);
+}

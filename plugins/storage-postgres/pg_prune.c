@@ -1,6 +1,7 @@
 /*
  * pg_prune.c - prune(): delete finished jobs; their executions, execution log rows and
- * delivery results go with them (ON DELETE CASCADE).
+ * delivery results go with them (ON DELETE CASCADE); and the server's log events older than
+ * the cutoff.
  *
  * Deleted in chunks, each its own statement (and transaction), so that other hosts' writes
  * get in between and no transaction holds thousands of row locks. The space is reused by
@@ -31,6 +32,8 @@ static ratchet_status prune_run(pg_inst *in, int64_t cutoff, size_t *removed)
                        &p, "pruning jobs", &n);
         *removed += (size_t)n;
     }
+    if (s == RATCHET_OK)
+        s = pg_server_logs_prune(in, c, cutoff);
     pg_release(in, c);
     return s;
 }

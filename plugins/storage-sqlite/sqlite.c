@@ -224,6 +224,8 @@ static const ratchet_storage_vtable sqlite_storage = {
     .key_list = sqlite_key_list,
     .key_revoke = sqlite_key_revoke,
     .key_find = sqlite_key_find,
+    .log_append = sqlite_log_append,
+    .log_search = sqlite_log_search,
 };
 
 static const ratchet_plugin_desc sqlite_desc = {

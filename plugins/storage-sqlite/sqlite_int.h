@@ -126,6 +126,10 @@ typedef enum sq_slot {
     SQ_KEY_REVOKE_NAME,
     SQ_KEY_FIND,
     SQ_KEY_TOUCH,
+    /* since ABI 1.8 */
+    SQ_SERVER_LOG_INSERT,
+    SQ_SERVER_LOG_TRIM,
+    SQ_SERVER_LOG_PRUNE,
     SQ_SLOT_COUNT
 } sq_slot;
 
@@ -311,6 +315,8 @@ ratchet_status sq_query_list(sq_inst *in, const rs_list_spec *spec, const char *
 #define SQ_LOG_ROWS_MAX 10000
 ratchet_status sq_logs_record(sq_inst *in, sq_conn *c, int64_t execution_id, const char *logs_json,
                               const char *http_json, int64_t fallback_ms);
+/* prune(): delete the server's events older than cutoff, in a transaction of its own. */
+ratchet_status sq_server_logs_prune(sq_inst *in, sq_conn *c, int64_t cutoff);
 
 /* ---- sqlite_wait.c -------------------------------------------------------------------- */
 
@@ -398,6 +404,8 @@ ratchet_status sqlite_key_create(void *instance, const char *key_json, int64_t *
 ratchet_status sqlite_key_list(void *instance, ratchet_buf *out);
 ratchet_status sqlite_key_revoke(void *instance, const char *ref, int64_t now_ms);
 ratchet_status sqlite_key_find(void *instance, const char *hash, int64_t now_ms, ratchet_buf *out);
+ratchet_status sqlite_log_append(void *instance, const char *events_json, int64_t max_rows);
+ratchet_status sqlite_log_search(void *instance, const char *query_json, ratchet_buf *out);
 ratchet_status sqlite_wait(void *instance, int64_t timeout_ms);
 void sqlite_notify(void *instance);
 

@@ -337,7 +337,7 @@ static ratchet_status fin_exec(sq_inst *in, sq_conn *c, const ratchet_job_finish
         st = sq_stmt(in, c, SQ_FIN_EXEC,
                      "UPDATE executions SET status = ?2, output = ?3, error = ?4, logs = ?5, "
                      "http = ?6, started_at = COALESCE(?7, started_at), completed_at = ?8, "
-                     "duration_ms = ?9 WHERE id = ?1");
+                     "duration_ms = ?9, analysis = ?10 WHERE id = ?1");
         if (!st)
             return RATCHET_ERR;
         sq_bind_int(st, 1, f->execution_id);
@@ -349,6 +349,7 @@ static ratchet_status fin_exec(sq_inst *in, sq_conn *c, const ratchet_job_finish
         sq_bind_opt(st, 7, f->started_ms);
         sq_bind_int(st, 8, now);
         sq_bind_int(st, 9, f->duration_ms > 0 ? f->duration_ms : 0);
+        sq_bind_text(st, 10, rs_finish_analysis(f));
     }
     ratchet_status s = sq_step_done(in, c, st, "recording an execution");
     if (s == RATCHET_OK && f->kind != RATCHET_FINISH_REQUEUE)

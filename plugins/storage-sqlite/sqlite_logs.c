@@ -117,3 +117,88 @@ ratchet_status sqlite_execution_logs(void *instance, int64_t execution_id, const
 {
     return sq_query_list(instance, &log_spec, query_json, execution_id, out);
 }
+
+/* ---- the server's events (log_append) and the search over both (log_search) ------------- */
+
+static ratchet_status server_insert(sq_inst *in, sq_conn *c, const rs_server_event *ev)
+{
+    sqlite3_stmt *st = sq_stmt(in, c, SQ_SERVER_LOG_INSERT,
+                               "INSERT INTO server_logs (time, level, source, message, fields, "
+                               "trace_id, job_id, execution_id, task_name) "
+                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    if (!st)
+        return RATCHET_ERR;
+    sq_bind_int(st, 1, ev->time);
+    sq_bind_text(st, 2, ev->level);
+    sq_bind_text(st, 3, ev->source);
+    sq_bind_text(st, 4, ev->message);
+    sq_bind_text(st, 5, ev->fields);
+    sq_bind_text(st, 6, ev->trace_id);
+    sq_bind_opt(st, 7, ev->job_id);
+    sq_bind_opt(st, 8, ev->execution_id);
+    sq_bind_text(st, 9, ev->task_name);
+    return sq_step_done(in, c, st, "keeping server log events");
+}
+
+/* Delete the oldest rows beyond max_rows (ids grow with time). */
+static ratchet_status server_trim(sq_inst *in, sq_conn *c, int64_t max_rows)
+{
+    sqlite3_stmt *st = sq_stmt(in, c, SQ_SERVER_LOG_TRIM,
+                               "DELETE FROM server_logs WHERE id <= (SELECT max(id) FROM "
+                               "server_logs) - ?1");
+    if (!st)
+        return RATCHET_ERR;
+    sq_bind_int(st, 1, max_rows);
+    return sq_step_done(in, c, st, "bounding server log events");
+}
+
+ratchet_status sqlite_log_append(void *instance, const char *events_json, int64_t max_rows)
+{
+    sq_inst *in = instance;
+    json_object *arr = NULL;
+    ratchet_status s = rs_server_events_open(in->ctx, events_json, &arr);
+    sq_conn *c = NULL;
+    if (s == RATCHET_OK)
+        s = sq_acquire_begin(in, &c);
+    for (size_t i = 0; s == RATCHET_OK && i < json_object_array_length(arr); i++) {
+        rs_server_event ev;
+        rs_server_event_at(arr, i, &ev);
+        s = server_insert(in, c, &ev);
+    }
+    if (s == RATCHET_OK && max_rows > 0)
+        s = server_trim(in, c, max_rows);
+    if (c) {
+        if (s == RATCHET_OK)
+            s = sq_commit(in, c);
+        else
+            sq_rollback(in, c);
+        sq_release(in, c);
+    }
+    json_object_put(arr);
+    return s;
+}
+
+ratchet_status sq_server_logs_prune(sq_inst *in, sq_conn *c, int64_t cutoff)
+{
+    ratchet_status s = sq_begin(in, c);
+    if (s != RATCHET_OK)
+        return s;
+    sqlite3_stmt *st =
+        sq_stmt(in, c, SQ_SERVER_LOG_PRUNE, "DELETE FROM server_logs WHERE time < ?1");
+    if (!st) {
+        sq_rollback(in, c);
+        return RATCHET_ERR;
+    }
+    sq_bind_int(st, 1, cutoff);
+    s = sq_step_done(in, c, st, "pruning server log events");
+    if (s != RATCHET_OK) {
+        sq_rollback(in, c);
+        return s;
+    }
+    return sq_commit(in, c);
+}
+
+ratchet_status sqlite_log_search(void *instance, const char *query_json, ratchet_buf *out)
+{
+    return sq_query_list(instance, &rs_log_search_list, query_json, 0, out);
+}

@@ -1,6 +1,6 @@
 /*
  * sqlite_prune.c - prune(): delete finished jobs (their executions, execution log rows and
- * delivery results go with them) and give the space back: PRAGMA incremental_vacuum returns
+ * delivery results go with them) and the server's log events older than the cutoff, and give the space back: PRAGMA incremental_vacuum returns
  * free pages to the file system (files are created with auto_vacuum=INCREMENTAL unless
  * `vacuum: none`), and wal_checkpoint(TRUNCATE) empties the WAL, so the files really shrink.
  */
@@ -72,6 +72,8 @@ static ratchet_status prune_run(sq_inst *in, int64_t older_than_ms, size_t *remo
         s = prune_chunk(in, c, older_than_ms, &n);
         *removed += n;
     }
+    if (s == RATCHET_OK)
+        s = sq_server_logs_prune(in, c, older_than_ms);
     if (s == RATCHET_OK)
         s = reclaim(in, c);
     sq_release(in, c);

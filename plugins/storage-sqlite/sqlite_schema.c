@@ -199,6 +199,30 @@ static const char *const migrations[] = {
     "  BEGIN UPDATE task_changes SET seq = seq + 1 WHERE id = 1; END;"
     "CREATE TRIGGER task_versions_delete_changes AFTER DELETE ON task_versions"
     "  BEGIN UPDATE task_changes SET seq = seq + 1 WHERE id = 1; END;",
+    /* 5: the job's W3C trace id (the engine keeps it in meta.traceId), as a column computed
+     * from meta, so that the job record shows it and jobs can be found by trace. */
+    "ALTER TABLE jobs ADD COLUMN trace_id TEXT GENERATED ALWAYS AS "
+    "  (CASE WHEN json_valid(meta) THEN json_extract(meta, '$.traceId') END) VIRTUAL;"
+    "CREATE INDEX jobs_trace_id ON jobs (trace_id) WHERE trace_id IS NOT NULL;",
+    /* 6: error analysis and finding events. What the engine found when an execution failed
+     * (matched error patterns, system state: JSON); the server's own log events, kept for
+     * `logs search` (bounded by count and pruned with the rest); execution log lines by time
+     * for the same search. */
+    "ALTER TABLE executions ADD COLUMN analysis TEXT;"
+    "CREATE TABLE server_logs ("
+    "  id INTEGER PRIMARY KEY,"
+    "  time INTEGER NOT NULL,"
+    "  level TEXT NOT NULL,"
+    "  source TEXT NOT NULL,"
+    "  message TEXT NOT NULL,"
+    "  fields TEXT,"
+    "  trace_id TEXT,"
+    "  job_id INTEGER,"
+    "  execution_id INTEGER,"
+    "  task_name TEXT"
+    ") STRICT;"
+    "CREATE INDEX server_logs_time ON server_logs (time);"
+    "CREATE INDEX execution_logs_time ON execution_logs (time);" RS_LOG_EVENTS_VIEW ";",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof *migrations))

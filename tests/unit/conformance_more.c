@@ -216,14 +216,14 @@ static void test_json_shapes(void **state)
     expect_keys(o, "id,uuid,taskId,taskName,taskVersion,taskVersionId,status,priority,input,"
                    "output,error,retryCount,maxRetries,attempts,idempotencyKey,scheduleId,"
                    "executionId,queuedAt,processAt,startedAt,completedAt,cancelRequested,"
-                   "leaseOwner,leaseUntil,meta");
+                   "leaseOwner,leaseUntil,meta,traceId");
     assert_string_equal(str(o, "priority"), "normal");
     assert_true(json_object_get_type(get(o, "output")) == json_type_null); /* JSON null output */
     json_object_put(o);
     assert_int_equal(in.vt->execution_get(in.self, c[0].execution_id, &b), RATCHET_OK);
     o = reply(&b);
     expect_keys(o, "id,uuid,jobId,taskId,taskName,taskVersion,status,input,output,error,logs,"
-                   "http,startedAt,completedAt,durationMs,attempt");
+                   "http,startedAt,completedAt,durationMs,attempt,analysis");
     assert_int_equal(num(o, "durationMs"), 7);
     json_object_put(o);
     o = tasks_of(&in);

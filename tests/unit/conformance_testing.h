@@ -51,6 +51,7 @@ void *wait_thread(void *waiter_arg);
  * how many. */
 size_t conformance_lists(struct CMUnitTest *out, size_t max);
 size_t conformance_more(struct CMUnitTest *out, size_t max);
+size_t conformance_logs(struct CMUnitTest *out, size_t max);
 size_t conformance_postgres(struct CMUnitTest *out, size_t max);
 
 #endif

@@ -89,7 +89,20 @@ static void test_claim_order_and_delay(void **state)
     assert_int_equal(claim(&in, "w1", wall_ms(), 30000, c, 8), 1);
     assert_string_equal(c[0].meta_json, "{\"outputs\":[{\"type\":\"file\"}]}");
     assert_string_equal(c[0].input_json, "[1,2]");
+    json_object *o = job_json(&in, c[0].job_id);
+    assert_true(json_object_get_type(get(o, "traceId")) == json_type_null); /* none in meta */
+    json_object_put(o);
     claimed_free(c, 1);
+    /* the job's traceId is its meta's (since 1.6), and jobs are found by it */
+    m.meta_json = "{\"traceId\":\"4bf92f3577b34da6a3ce929d0e0e4736\",\"queuedAtMs\":1}";
+    int64_t traced = submit(&in, &m, NULL);
+    o = job_json(&in, traced);
+    assert_string_equal(str(o, "traceId"), "4bf92f3577b34da6a3ce929d0e0e4736");
+    json_object_put(o);
+    assert_int_equal(list_total(&in, 0,
+                                "{\"where\":[{\"field\":\"traceId\",\"op\":\"eq\","
+                                "\"value\":\"4bf92f3577b34da6a3ce929d0e0e4736\"}]}"),
+                     1);
     inst_close(&in);
 }
 
@@ -624,6 +637,7 @@ int main(int argc, char **argv)
     size_t n = 11;
     n += conformance_lists(tests + n, 64 - n);
     n += conformance_more(tests + n, 64 - n);
+    n += conformance_logs(tests + n, 64 - n);
     if (conf_is("storage-postgres"))
         n += conformance_postgres(tests + n, 64 - n);
     return _cmocka_run_group_tests(conf_desc->name, tests, n, NULL, NULL);

@@ -56,8 +56,8 @@ typedef struct ratchet_job_submit {
     const char *idempotency_key; /* NULL = none; a second submit with the same key returns the
                                   * first job's id (existed = 1) and queues nothing */
     int64_t schedule_id;         /* the schedule that fired it, 0 = none */
-    const char *meta_json;       /* engine data kept with the job (e.g. output destinations),
-                                  * a JSON object or NULL */
+    const char *meta_json;       /* engine data kept with the job (e.g. output destinations,
+                                  * the W3C trace: "traceId"), a JSON object or NULL */
 } ratchet_job_submit;
 
 /* A job handed to the engine by job_claim(). Strings are the host's to free. */
@@ -96,6 +96,11 @@ typedef struct ratchet_job_finish {
     int64_t started_ms;
     int64_t duration_ms;
     int64_t retry_at_ms; /* RETRY */
+    /* Since 1.8 (read it when RATCHET_HAS_FIELD covers it): what the engine found when the
+     * attempt failed, a JSON object {patterns: [{id, name, category, severity, confidence,
+     * description, suggestions}], system: {queueDepth, workerMemoryKb, worker}} kept with the
+     * execution and answered as its `analysis` member; NULL when none. */
+    const char *analysis_json;
 } ratchet_job_finish;
 
 typedef struct ratchet_storage_vtable {
@@ -155,7 +160,8 @@ typedef struct ratchet_storage_vtable {
     ratchet_status (*job_cancel_requests)(void *instance, const char *owner, ratchet_buf *out);
     /* {id, uuid, taskId, taskName, taskVersion, taskVersionId, status, priority, input,
      * output, error, retryCount, maxRetries, idempotencyKey, scheduleId, executionId,
-     * queuedAt, processAt, startedAt, completedAt, cancelRequested, meta}. */
+     * queuedAt, processAt, startedAt, completedAt, cancelRequested, meta, traceId (since 1.6:
+     * meta's "traceId", a string, or null)}. */
     ratchet_status (*job_get)(void *instance, int64_t job_id, ratchet_buf *out);
     /* Jobs matching filter_json {status?, taskName?, limit? (default 100, max 1000),
      * offset?}: {items: [job...], total}. Newest first. */
@@ -167,7 +173,8 @@ typedef struct ratchet_storage_vtable {
     /* ---- executions ------------------------------------------------------------------ */
 
     /* {id, uuid, jobId, taskId, taskName, taskVersion, status (running|completed|failed|
-     * cancelled), input, output, error, logs, http, startedAt, completedAt, durationMs}. */
+     * cancelled), input, output, error, logs, http, startedAt, completedAt, durationMs,
+     * analysis (since 1.8: the finish's analysis_json, or null)}. */
     ratchet_status (*execution_get)(void *instance, int64_t execution_id, ratchet_buf *out);
     /* filter_json {jobId?, taskName?, status?, limit?, offset?} -> {items, total}. */
     ratchet_status (*execution_list)(void *instance, const char *filter_json, ratchet_buf *out);
@@ -249,6 +256,25 @@ typedef struct ratchet_storage_vtable {
      * lastUsedAt at most once a minute per key. */
     ratchet_status (*key_find)(void *instance, const char *hash, int64_t now_ms,
                                ratchet_buf *out);
+
+    /* ---- since 1.8: finding log events ----------------------------------------------------
+     * Optional (the host checks RATCHET_HAS_FIELD and answers "not supported by this storage
+     * plugin"). */
+
+    /* Keep the server's own log events: events_json = [{time (ms), level, source, message,
+     * fields (object or null), traceId, jobId, executionId, taskName}] in one transaction;
+     * then, when more than max_rows are kept, the oldest beyond max_rows are deleted (a bound,
+     * not a target: the plugin may delete in batches). prune() deletes those older than its
+     * cutoff. Called from the host's log writer thread, never the engine's. */
+    ratchet_status (*log_append)(void *instance, const char *events_json, int64_t max_rows);
+    /* Search the execution log rows (execution_logs) and the server's events together.
+     * query_json (checked by the engine): {minLevel (0 trace .. 4 error; fetch rows count as
+     * info, or error when their status is >= 400 or absent), since, until (ms, 0: open), text
+     * (case-insensitive substring of message or url), traceId, taskName, executionId, jobId,
+     * source ("all"|"execution"|"server"), limit, offset}. Answers {items: [{time, level,
+     * source, kind, message, executionId, jobId, taskName, traceId, method, url, status,
+     * durationMs}], total} newest first (time, then insertion order). */
+    ratchet_status (*log_search)(void *instance, const char *query_json, ratchet_buf *out);
 } ratchet_storage_vtable;
 
 #endif /* RATCHET_STORAGE_H */
