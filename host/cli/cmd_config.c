@@ -2,10 +2,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "core/core_layer.h"
+#include "engine/engine_layer.h"
 #include "cli.h"
 #include "config_migrate.h"
 
@@ -62,8 +64,11 @@ static rt_node *effective_options(const ratchet_option *table, const ratchet_con
             const rt_node *set = rt_node_get(given, o->name);
             const char *s =
                 o->type == RATCHET_OPT_PATH ? rt_cfg_string(cfg, o->name) : rt_node_scalar(set);
-            if (s && (v = rt_node_new_scalar(s, "effective")) != NULL)
+            /* A password inside a URL (a storage url, a webhook) is never printed. */
+            char *masked = rt_url_mask(s);
+            if (masked && (v = rt_node_new_scalar(masked, "effective")) != NULL)
                 v->plain = set ? set->plain : 1; /* keep 3 a number and "3" a string */
+            free(masked);
         } else if (o->default_value && (v = rt_node_new_scalar(o->default_value, "effective"))) {
             v->plain = 1; /* defaults are written as YAML would read them */
         }
@@ -106,6 +111,12 @@ static int config_show(rt_app *app)
     for (size_t i = 0; i < app->settings.nignored_env; i++)
         rt_buf_printf(&out, "# ignored %s: no section or instance by that name\n",
                       app->settings.ignored_env[i]);
+    if (app->storage_url) {
+        char *masked = rt_url_mask(app->storage_url);
+        rt_buf_printf(&out, "# storage: %s from %s, in place of a storage instance below\n",
+                      masked ? masked : "?", app->storage_url_from);
+        free(masked);
+    }
     if (rt_yaml_emit(root, &out) == RATCHET_OK && out.data)
         fputs(out.data, stdout);
     else
@@ -198,6 +209,35 @@ static void generate_source_example(ratchet_buf *out)
     rt_buf_free(&b);
 }
 
+/* One custom error pattern with every key, as a comment at the left margin (as the source
+ * example above). */
+static void generate_pattern_example(ratchet_buf *out)
+{
+    ratchet_buf b = RATCHET_BUF_INIT;
+    rt_buf_puts(&b, "An error pattern of your own (README: Error analysis). Put it under\n"
+                    "`logging:` in place of `patterns: []`. The keys of one pattern:\n");
+    RT_OPT_FOREACH(o, rt_pattern_options)
+    {
+        rt_buf_printf(&b, "  %-12s %s%s%s%s\n", o->name, o->doc, o->choices ? " (one of " : "",
+                      o->choices ? o->choices : "", o->choices ? ")" : "");
+    }
+    rt_buf_puts(&b, "  patterns:\n"
+                    "    - id: payment_declined\n"
+                    "      name: Payment declined\n"
+                    "      category: http\n"
+                    "      severity: high\n"
+                    "      confidence: 0.9\n"
+                    "      suggestions: [Check the card processor's status page]\n"
+                    "      match:\n"
+                    "        and:\n"
+                    "          - level: error\n"
+                    "          - message_regex: 'card .*declined'\n"
+                    "          - field_equals: {field: errorName, value: HttpError}\n"
+                    "          - not: {field_contains: {field: url, value: /sandbox}}\n");
+    append_commented(out, b.data, "");
+    rt_buf_free(&b);
+}
+
 static int config_generate(rt_app *app, const char *output, int force)
 {
     int rc = rt_app_load_plugins(app, 0);
@@ -217,6 +257,8 @@ static int config_generate(rt_app *app, const char *output, int force)
         rt_options_generate(rt_core_sections[i].options, 2, &out);
         if (strcmp(rt_core_sections[i].name, "registry") == 0)
             generate_source_example(&out);
+        if (strcmp(rt_core_sections[i].name, "logging") == 0)
+            generate_pattern_example(&out);
     }
     rt_buf_puts(&out,
                 "\n# Plugin instances, started in this order and stopped in reverse. Each names\n"
@@ -228,6 +270,8 @@ static int config_generate(rt_app *app, const char *output, int force)
     generate_instance(&out, &app->reg, "console", "logger-console", 0);
     rt_buf_puts(&out, "  # A JSON-lines log file with rotation; uncomment to enable:\n");
     generate_instance(&out, &app->reg, "file", "logger-file", 1);
+    rt_buf_puts(&out, "  # The file above behind a ring and a writer thread (inner: file):\n");
+    generate_instance(&out, &app->reg, "fast", "logger-buffered", 1);
     rt_buf_puts(&out, "  # Front ends. With none named here, `serve` runs the http listener on\n"
                       "  # 127.0.0.1:8080 with the REST API on it; uncomment to choose:\n");
     generate_instance(&out, &app->reg, "http", "http", 1);

@@ -8,9 +8,13 @@
 #include "core/core_layer.h"
 #include "cron.h"
 #include "events.h"
+#include "trace.h"
 #include "tz.h"
 
 #define RT_MISSED_MS 2000 /* a fire later than this counts as missed (downtime) */
+/* A wake-up says only that something in storage changed, mostly jobs: the schedules are read
+ * again at most this often for it (and whenever one is due), not after every wake-up. */
+#define RT_RESCAN_MS 1000
 
 static int64_t clock_now_ms(void)
 {
@@ -79,8 +83,10 @@ struct rt_scheduler {
     const ratchet_storage_vtable *vt;
     void *si;
     rt_schedule_policy policy;
-    int64_t next_ms; /* earliest nextRunAt of an enabled schedule; 0 = unknown */
-    int dirty;
+    int64_t next_ms;     /* earliest nextRunAt of an enabled schedule; 0 = none */
+    int dirty;           /* storage changed since the last read: read again by read_ms + RESCAN */
+    int64_t read_ms;     /* when the schedules were last read (0: never) */
+    unsigned long reads; /* how many times (for the tests, through rt_scheduler_reads) */
 };
 
 rt_scheduler *rt_scheduler_new(const ratchet_storage_vtable *vt, void *instance,
@@ -108,7 +114,17 @@ void rt_scheduler_invalidate(rt_scheduler *s)
 
 int64_t rt_scheduler_next_ms(const rt_scheduler *s)
 {
-    return s->dirty ? 0 : s->next_ms;
+    int64_t rescan = s->dirty ? s->read_ms + RT_RESCAN_MS : 0;
+    if (s->dirty && !s->read_ms)
+        return 1; /* never read: at once */
+    if (!rescan || (s->next_ms && s->next_ms < rescan))
+        return s->next_ms;
+    return rescan;
+}
+
+unsigned long rt_scheduler_reads(const rt_scheduler *s)
+{
+    return s->reads;
 }
 
 static const char *str(struct json_object *o, const char *key)
@@ -210,8 +226,13 @@ static int fire(rt_scheduler *s, struct json_object *sch, int64_t now)
         id,
         meta ? json_object_to_json_string_ext(meta, JSON_C_TO_STRING_PLAIN) : NULL};
     int64_t job_id = 0;
+    char *traced = rt_trace_stamp_text(job.meta_json, now); /* each fire: a trace of its own */
+    if (traced)
+        job.meta_json = traced;
     rt_error_clear();
-    if (s->vt->schedule_fire(s->si, id, expected, now, next, &job, &job_id) != RATCHET_OK) {
+    ratchet_status fired = s->vt->schedule_fire(s->si, id, expected, now, next, &job, &job_id);
+    free(traced);
+    if (fired != RATCHET_OK) {
         rt_log(RATCHET_LOG_ERROR, "schedule '%s': firing failed: %s", str(sch, "name"),
                rt_error_peek());
         return -1;
@@ -226,8 +247,11 @@ static int fire(rt_scheduler *s, struct json_object *sch, int64_t now)
 
 void rt_scheduler_run(rt_scheduler *s, int64_t now)
 {
-    if (!s->dirty && (s->next_ms == 0 || now < s->next_ms))
+    int is_due = s->next_ms != 0 && now >= s->next_ms;
+    if (!is_due && !(s->dirty && (!s->read_ms || now >= s->read_ms + RT_RESCAN_MS)))
         return;
+    s->read_ms = now;
+    s->reads++;
     ratchet_buf out = RATCHET_BUF_INIT;
     struct json_object *due = list_json(s->vt->schedule_due(s->si, now, &out), &out);
     size_t ndue = due ? json_object_array_length(due) : 0;

@@ -21,12 +21,16 @@ typedef struct rt_schedule_policy {
 
 rt_scheduler *rt_scheduler_new(const ratchet_storage_vtable *vt, void *instance,
                                const rt_schedule_policy *policy);
-/* Fire what is due at now_ms (cheap when nothing can be due yet). */
+/* Fire what is due at now_ms. Reads the schedules from storage only when one is due, or when
+ * invalidated and the last read is at least a second old (storage wake-ups come with every
+ * job change; a schedule another process added or changed is seen within a second). */
 void rt_scheduler_run(rt_scheduler *s, int64_t now_ms);
-/* When the scheduler next needs to run (ms since the epoch; 0 = as soon as possible). */
+/* When the scheduler next needs to run (ms since the epoch; 0 = no schedule to wait for). */
 int64_t rt_scheduler_next_ms(const rt_scheduler *s);
-/* Schedules may have changed (another process added one): look again on the next run. */
+/* Schedules may have changed (a storage wake-up): read them again within a second. */
 void rt_scheduler_invalidate(rt_scheduler *s);
+/* How many times the schedules were read from storage (for tests and statistics). */
+unsigned long rt_scheduler_reads(const rt_scheduler *s);
 void rt_scheduler_free(rt_scheduler *s);
 
 /* A time as `jobs submit --at` and one-off schedules write it: "2026-12-01T09:00:00Z" (RFC 3339,

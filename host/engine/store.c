@@ -41,6 +41,10 @@ static int configured_storage(rt_app *app, rt_store *st)
             return rt_cli_fail("%s", err.msg);
         st->plugin = p;
         st->ctx = rt_ctx_new(spec->name, p->desc->name);
+        const char *loc = rt_cfg_string(st->cfg, "url");
+        char *masked = rt_url_mask(loc ? loc : rt_cfg_string(st->cfg, "path"));
+        rt_buf_printf(&st->where, "%s (instance %s)", masked ? masked : "-", spec->name);
+        free(masked);
         return RT_EXIT_OK;
     }
     return -1;
@@ -68,6 +72,7 @@ static int default_storage(rt_app *app, rt_store *st)
     if (!st->cfg)
         return rt_cli_fail("%s", err.msg);
     st->ctx = rt_ctx_new("storage", st->plugin->desc->name);
+    rt_buf_printf(&st->where, "%s/ratchet.db (engine.data_dir)", dir);
     return RT_EXIT_OK;
 }
 
@@ -77,7 +82,7 @@ int rt_store_open(rt_app *app, rt_store *st)
     int rc = rt_app_load_plugins(app, 1);
     if (rc != RT_EXIT_OK)
         return rc;
-    rc = configured_storage(app, st);
+    rc = app->storage_url ? rt_store_from_url(app, st) : configured_storage(app, st);
     if (rc < 0)
         rc = default_storage(app, st);
     if (rc != RT_EXIT_OK)
@@ -106,6 +111,7 @@ void rt_store_close(rt_store *st)
     rt_config_free(st->cfg);
     rt_node_free(st->opts);
     rt_ctx_free(st->ctx);
+    rt_buf_free(&st->where);
     memset(st, 0, sizeof *st);
 }
 

@@ -1,7 +1,8 @@
 /*
  * host/engine/store.h - the engine's storage instance and the task registry kept in it.
  *
- * The storage is the first configured instance of kind storage, else the plugin
+ * The storage is the one a storage URL names (--storage-url, else RATCHET_STORAGE_URL:
+ * store_url.c), else the first configured instance of kind storage, else the plugin
  * storage-sqlite with its database in engine.data_dir (or --data-dir). Operator commands
  * (`jobs`, `tasks`, `schedules`, `executions`) open it the same way `serve` does, so they work
  * on the same data, also while `serve` runs.
@@ -22,11 +23,25 @@ typedef struct rt_store {
     ratchet_config *cfg;
     rt_node *opts; /* options built for the default instance, or NULL */
     int started;
+    ratchet_buf where; /* where the data is, for the log: a path or a URL with its password
+                        * masked, and what chose it */
 } rt_store;
 
 /* Open and start the storage. Prints the error and returns RT_EXIT_FAIL on failure. */
 int rt_store_open(rt_app *app, rt_store *st);
 void rt_store_close(rt_store *st);
+
+/* A storage URL: "postgresql://..." or "postgres://..." selects storage-postgres (*location
+ * is the URL, for its `url` option); "sqlite:PATH", "sqlite://PATH" or a bare PATH selects
+ * storage-sqlite (*location is PATH, for its `path` option; borrowed from `url`). -1 with a
+ * message in *err for an empty URL, an unknown scheme or an SQLite URL without a path. */
+int rt_store_url_parse(const char *url, const char **plugin, const char **location, rt_error *err);
+
+/* `text` with every password it holds replaced by "***": the password of a URI's userinfo
+ * (postgresql://u:***@h/db) and the value of a password= keyword (a URI query parameter or a
+ * libpq "key=value" string). A malloc'd copy the caller frees; NULL for NULL or when out of
+ * memory. */
+char *rt_url_mask(const char *text);
 
 /* After a storage call returned `rc` (not OK): print "ratchet: <what>: <reason>" and return
  * the exit status (RT_EXIT_FAIL). */

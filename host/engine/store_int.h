@@ -42,4 +42,9 @@ int rt_sync_task(rt_store *st, rt_sync_run *run, const rt_sync_item *item);
  * (store_registry.c). RT_EXIT_OK, or RT_EXIT_FAIL when something was reported. */
 int rt_sync_registries(rt_app *app, rt_store *st, rt_sync_run *run);
 
+/* Choose the storage from app->storage_url (store_url.c): its plugin, the other options of a
+ * configured instance of that plugin with `url`/`path` replaced, st->where. Prints the error
+ * and returns RT_EXIT_FAIL (bad URL, plugin not installed, bad options). */
+int rt_store_from_url(rt_app *app, rt_store *st);
+
 #endif

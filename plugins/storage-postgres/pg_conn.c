@@ -129,6 +129,17 @@ static void pq_message(PGconn *pg, char *out, size_t len)
     *w = '\0';
 }
 
+/* The server's notices and the errors it sends outside a query ("FATAL: terminating connection
+ * due to administrator command" when it shuts down) go to the log at debug level instead of
+ * libpq's default, stderr: the lost connection is logged once where it is noticed. */
+static void pg_notice(void *arg, const char *message)
+{
+    pg_inst *in = arg;
+    if (pg_host->log_enabled(RATCHET_LOG_DEBUG))
+        pg_host->log(in->ctx, RATCHET_LOG_DEBUG, "PostgreSQL at %s: %.*s", in->where,
+                     (int)strcspn(message, "\n"), message);
+}
+
 ratchet_status pg_open(pg_inst *in, PGconn **out)
 {
     *out = NULL;
@@ -166,6 +177,7 @@ ratchet_status pg_open(pg_inst *in, PGconn **out)
         PQfinish(pg);
         return s;
     }
+    PQsetNoticeProcessor(pg, pg_notice, in);
     char sql[160];
     snprintf(sql, sizeof sql, "SET search_path TO %s; SET statement_timeout = %lld", in->schema,
              (long long)in->statement_timeout_ms);
