@@ -5,8 +5,10 @@
  *
  * create() builds the schema from the embedded SDL and registers the resolvers, so that a
  * broken schema is an error at configuration time; start() finds "ratchet.engine" and
- * "ratchet.http" and mounts GET and POST /graphql; stop() unmounts (waiting for running
- * requests) and ends the subscriptions' event streams (graphql_sse.c).
+ * "ratchet.http" and mounts GET and POST /graphql, GET /graphql/ws and GET /graphiql (and
+ * its assets); stop() unmounts (waiting for running requests), ends the subscriptions
+ * (graphql_sub.c), closes the WebSocket connections (graphql_ws.c) and answers the
+ * executeTaskSync requests still waiting (graphql_defer.c).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -26,11 +28,13 @@ static ratchet_status graphql_create(ratchet_ctx *ctx, const ratchet_config *cfg
     g->ctx = ctx;
     pthread_mutex_init(&g->lock, NULL);
     pthread_cond_init(&g->idle, NULL);
+    fe_reaper_init(&g->reaper, graphql_host, ctx);
     g->max_subs = (size_t)graphql_host->cfg_int(cfg, "max_subscriptions");
     char err[512];
     g->schema = gql_schema_parse(graphql_schema, graphql_schema_len, err, sizeof err);
     if (!g->schema) {
         graphql_host->set_error(ctx, "schema.graphql: %s", err);
+        fe_reaper_destroy(&g->reaper);
         pthread_mutex_destroy(&g->lock);
         pthread_cond_destroy(&g->idle);
         graphql_host->free(g);
@@ -39,6 +43,7 @@ static ratchet_status graphql_create(ratchet_ctx *ctx, const ratchet_config *cfg
     if (graphql_query_install(g->schema) < 0 || graphql_mutation_install(g->schema) < 0) {
         graphql_host->set_error(ctx, "schema.graphql lacks a field the resolvers serve");
         gql_schema_free(g->schema);
+        fe_reaper_destroy(&g->reaper);
         pthread_mutex_destroy(&g->lock);
         pthread_cond_destroy(&g->idle);
         graphql_host->free(g);
@@ -50,6 +55,12 @@ static ratchet_status graphql_create(ratchet_ctx *ctx, const ratchet_config *cfg
     g->limits.max_aliases = (uint32_t)graphql_host->cfg_int(cfg, "max_aliases");
     g->limits.max_root_fields = (uint32_t)graphql_host->cfg_int(cfg, "max_root_fields");
     g->limits.no_introspection = !graphql_host->cfg_bool(cfg, "introspection");
+    g->max_subs_per_conn = (size_t)graphql_host->cfg_int(cfg, "max_subscriptions_per_connection");
+    g->ws_max_message = (size_t)graphql_host->cfg_int(cfg, "max_message_size");
+    g->ws_init_timeout_ms = graphql_host->cfg_int(cfg, "connection_init_timeout");
+    g->graphiql = graphql_host->cfg_bool(cfg, "graphiql");
+    if (g->graphiql)
+        graphql_graphiql_load(g, graphql_host->cfg_string(cfg, "graphiql_dir"));
     *out = g;
     return RATCHET_OK;
 }
@@ -80,9 +91,24 @@ static ratchet_status graphql_start(void *instance)
          graphql_handle, g},
         {RATCHET_ABI_INIT(ratchet_http_route), "POST", GRAPHQL_PATH, RATCHET_HTTP_READ,
          graphql_handle, g},
+        /* public: browsers cannot send a key with a WebSocket; graphql_ws.c asks for one */
+        {RATCHET_ABI_INIT(ratchet_http_route), "GET", GRAPHQL_WS_PATH, RATCHET_HTTP_PUBLIC,
+         graphql_ws_handle, g},
+        /* the page and its assets (also /graphiql itself) are public; the queries it sends
+         * carry the user's key */
+        {RATCHET_ABI_INIT(ratchet_http_route), "GET", "/graphiql/*", RATCHET_HTTP_PUBLIC,
+         graphql_graphiql_handle, g},
+        /* the original served its playground here: it is GraphiQL now */
+        {RATCHET_ABI_INIT(ratchet_http_route), "GET", "/playground", RATCHET_HTTP_PUBLIC,
+         graphql_playground_handle, g},
     };
-    ratchet_status st = g->http->mount(g->ctx, routes, sizeof routes / sizeof *routes);
+    if (fe_reaper_start(&g->reaper, g->eng) != RATCHET_OK)
+        return RATCHET_ERR;
+    size_t nroutes = sizeof routes / sizeof *routes - (g->graphiql ? 0 : 2);
+    ratchet_status st = g->http->mount(g->ctx, routes, nroutes);
     g->mounted = st == RATCHET_OK;
+    if (st != RATCHET_OK)
+        fe_reaper_stop(&g->reaper);
     return st;
 }
 
@@ -92,13 +118,17 @@ static void graphql_stop(void *instance)
     if (g->mounted)
         g->http->unmount(g->ctx);
     g->mounted = 0;
-    graphql_sse_stop(g);
+    graphql_sub_stop(g); /* each gets its `complete` while its connection is still open */
+    graphql_ws_stop(g);
+    fe_reaper_stop(&g->reaper);
 }
 
 static void graphql_destroy(void *instance)
 {
     graphql *g = instance;
     gql_schema_free(g->schema);
+    graphql_graphiql_free(g);
+    fe_reaper_destroy(&g->reaper);
     pthread_mutex_destroy(&g->lock);
     pthread_cond_destroy(&g->idle);
     graphql_host->free(g);
@@ -122,6 +152,16 @@ static const ratchet_option graphql_options[] = {
                       "the most fields an operation's root selection set may hold"),
     RATCHET_OPT_RANGE("max_subscriptions", RATCHET_OPT_INT, "100", 1, 100000,
                       "the most subscriptions (event streams) served at once"),
+    RATCHET_OPT_RANGE("max_subscriptions_per_connection", RATCHET_OPT_INT, "25", 1, 100000,
+                      "the most subscriptions one WebSocket connection may run at once"),
+    RATCHET_OPT_RANGE("max_message_size", RATCHET_OPT_SIZE, "1MiB", 1024, 67108864,
+                      "the largest WebSocket message accepted (larger: close 1009)"),
+    RATCHET_OPT_RANGE("connection_init_timeout", RATCHET_OPT_DURATION, "10s", 100, 3600000,
+                      "how long a WebSocket client has to send connection_init (else 4408)"),
+    RATCHET_OPT("graphiql", RATCHET_OPT_BOOL, "true",
+                "serve GraphiQL (built offline into the plugin's folder) at /graphiql"),
+    RATCHET_OPT("graphiql_dir", RATCHET_OPT_PATH, NULL,
+                "where GraphiQL's built files are (default: api-graphql/graphiql by the plugin)"),
     RATCHET_OPT("introspection", RATCHET_OPT_BOOL, "true",
                 "answer __schema and __type (GraphiQL and code generators need them)"),
     RATCHET_OPT_END,

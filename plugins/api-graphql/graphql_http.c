@@ -7,7 +7,8 @@
  * well-formed request, as legacy clients expect).
  *
  * With Accept: text/event-stream the request is answered as a stream (graphql-sse, see
- * graphql_sse.c): that is how subscriptions are served.
+ * graphql_sse.c); with Upgrade: websocket it becomes a WebSocket (graphql-transport-ws, see
+ * graphql_ws.c): that is how subscriptions are served.
  *
  * Mutations need an API key with the write scope; the route itself asks for read.
  */
@@ -18,6 +19,7 @@
 #include <strings.h>
 
 #include "graphql.h"
+#include "ws_conn.h"
 
 #define MEDIA_GRAPHQL "application/graphql-response+json"
 #define MEDIA_JSON    "application/json"
@@ -167,15 +169,46 @@ static void send_errors(reply_ctx *rc, json_object *errors)
     json_object_put(body);
 }
 
-/* `params` is borrowed (the caller puts it). */
-static void run(reply_ctx *rc, int get, json_object *params)
+void graphql_request_init(gql_request *r, json_object *params, graphql_call *call)
 {
-    graphql *g = rc->g;
+    memset(r, 0, sizeof *r);
+    r->query = param_string(params, "query");
+    r->query_len = r->query ? strlen(r->query) : 0;
+    r->operation_name = param_string(params, "operationName");
+    json_object_object_get_ex(params, "variables", &r->variables);
+    r->context = call;
+}
+
+json_object *graphql_execute(graphql_call *call, const gql_doc *doc, json_object *params,
+                             json_object *root, gql_outcome *oc)
+{
+    gql_request r;
+    graphql_request_init(&r, params, call);
+    r.root.json = root;
+    return gql_execute(call->g->schema, doc, &r, oc);
+}
+
+void graphql_execute_send(graphql_call *call, const gql_doc *doc, json_object *params,
+                          int graphql_media)
+{
+    reply_ctx rc = {call->g, call->req, graphql_media, 0};
+    gql_outcome oc;
+    json_object *reply = graphql_execute(call, doc, params, NULL, &oc);
+    if (!call->defer_job) /* else the answer comes later (graphql_defer.c) */
+        send_json(&rc,
+                  oc == GQL_OUT_DATA       ? 200
+                  : oc == GQL_OUT_INTERNAL ? 500
+                  : graphql_media          ? 400
+                                           : 200,
+                  reply);
+    json_object_put(reply);
+}
+
+gql_doc *graphql_prepare(graphql *g, json_object *params, const gql_node **op, json_object *errors)
+{
     const char *query = param_string(params, "query");
     const char *op_name = param_string(params, "operationName");
     size_t qlen = strlen(query);
-    json_object *errors = json_object_new_array();
-    gql_doc *doc = NULL;
     char msg[512];
     if (g->limits.max_bytes && qlen > g->limits.max_bytes) {
         snprintf(msg, sizeof msg,
@@ -185,42 +218,68 @@ static void run(reply_ctx *rc, int get, json_object *params)
         json_object_object_add(ext, "code", json_object_new_string("LIMIT_EXCEEDED"));
         json_object_object_add(e, "extensions", ext);
         json_object_array_add(errors, e);
-        goto failed;
+        return NULL;
     }
     gql_syntax_error se;
     gql_parse_limits pl = {128, 100000};
-    doc = gql_parse(query, qlen, &pl, &se);
+    gql_doc *doc = gql_parse(query, qlen, &pl, &se);
     if (!doc) {
         json_object_array_add(errors, gql_error_new(se.message, se.line, se.col, NULL));
-        goto failed;
+        return NULL;
     }
     if (gql_validate(g->schema, doc, errors) > 0 ||
-        gql_check_limits(g->schema, doc, op_name, &g->limits, errors) > 0)
-        goto failed;
-    const gql_node *op = gql_find_operation(doc, op_name, msg, sizeof msg);
-    if (!op) {
-        json_object_array_add(errors, gql_error_new(msg, 0, 0, NULL));
-        goto failed;
+        gql_check_limits(g->schema, doc, op_name, &g->limits, errors) > 0) {
+        gql_doc_free(doc);
+        return NULL;
     }
+    *op = gql_find_operation(doc, op_name, msg, sizeof msg);
+    if (!*op) {
+        json_object_array_add(errors, gql_error_new(msg, 0, 0, NULL));
+        gql_doc_free(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+int graphql_scope_refused(const gql_node *op, ratchet_http_scope scope, json_object *errors)
+{
+    if (op->flag != GQL_MUTATION || scope >= RATCHET_HTTP_WRITE)
+        return 0;
+    json_object_array_add(errors, gql_error_new("Mutations need an API key with the write scope.",
+                                                op->line, op->col, NULL));
+    return 1;
+}
+
+/* Answer {"errors": errors} with `status` (a 405 or 403). */
+static void send_refusal(reply_ctx *rc, int status, json_object *errors)
+{
+    json_object *body = json_object_new_object();
+    json_object_object_add(body, "errors", json_object_get(errors));
+    send_json(rc, status, body);
+    json_object_put(body);
+}
+
+/* `params` is borrowed (the caller puts it). */
+static void run(reply_ctx *rc, int get, json_object *params)
+{
+    graphql *g = rc->g;
+    json_object *errors = json_object_new_array();
+    const gql_node *op = NULL;
+    gql_doc *doc = graphql_prepare(g, params, &op, errors);
+    if (!doc)
+        goto failed;
     if (op->flag == GQL_MUTATION && get) {
         g->http->add_header(rc->req, "Allow", "POST");
         json_object_array_add(errors, gql_error_new("Mutations are sent with POST, not GET.",
                                                     op->line, op->col, NULL));
-        json_object *body = json_object_new_object();
-        json_object_object_add(body, "errors", errors);
-        send_json(rc, 405, body);
-        json_object_put(body);
+        send_refusal(rc, 405, errors);
+        json_object_put(errors);
         gql_doc_free(doc);
         return;
     }
-    if (op->flag == GQL_MUTATION && g->http->key_scope(rc->req) < RATCHET_HTTP_WRITE) {
-        json_object_array_add(errors,
-                              gql_error_new("Mutations need an API key with the write scope.",
-                                            op->line, op->col, NULL));
-        json_object *body = json_object_new_object();
-        json_object_object_add(body, "errors", errors);
-        send_json(rc, 403, body);
-        json_object_put(body);
+    if (graphql_scope_refused(op, g->http->key_scope(rc->req), errors)) {
+        send_refusal(rc, 403, errors);
+        json_object_put(errors);
         gql_doc_free(doc);
         return;
     }
@@ -236,24 +295,17 @@ static void run(reply_ctx *rc, int get, json_object *params)
                                   op->line, op->col, NULL));
         goto failed;
     }
-    graphql_call call = {g, rc->req};
-    gql_request r;
-    memset(&r, 0, sizeof r);
-    r.query = query;
-    r.query_len = qlen;
-    r.operation_name = op_name;
-    json_object_object_get_ex(params, "variables", &r.variables);
-    r.context = &call;
-    gql_outcome oc;
-    json_object *reply = gql_execute(g->schema, doc, &r, &oc);
-    send_json(rc,
-              oc == GQL_OUT_DATA       ? 200
-              : oc == GQL_OUT_INTERNAL ? 500
-              : rc->graphql_media      ? 400
-                                       : 200,
-              reply);
-    json_object_put(reply);
     json_object_put(errors);
+    graphql_call call = {.g = g, .req = rc->req, .may_defer = graphql_defer_eligible(op)};
+    if (call.may_defer) {
+        graphql_execute_send(&call, doc, params, rc->graphql_media);
+        if (call.defer_job) /* the job runs; the answer comes when it ends */
+            graphql_defer_answer(&call, doc, json_object_get(params), rc->graphql_media);
+        else
+            gql_doc_free(doc);
+        return;
+    }
+    graphql_execute_send(&call, doc, params, rc->graphql_media);
     gql_doc_free(doc);
     return;
 failed:
@@ -265,6 +317,10 @@ failed:
 void graphql_handle(void *user, ratchet_http_request *req)
 {
     graphql *g = user;
+    if (ws_conn_requested(g->http, req)) { /* WebSocket with the key in the headers */
+        graphql_ws_handle(g, req);
+        return;
+    }
     reply_ctx rc = {g, req, 0, 0};
     const char *accept = g->http->header(req, "Accept");
     rc.graphql_media = accepts(accept, MEDIA_GRAPHQL, 0);

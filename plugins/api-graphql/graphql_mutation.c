@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -173,19 +174,10 @@ static int on_event(void *user, uint64_t seq, const char *event_json)
     return 1;
 }
 
-static int r_execute_sync(gql_resolve_info *info, gql_value *out)
+/* Block this thread until the job ends or `wait_s` pass; 1 when it ended. For a document that
+ * cannot be answered later (a mutation with other fields, a stream). */
+static int wait_blocking(const ratchet_engine_api *eng, int64_t id, int64_t wait_s)
 {
-    json_object *job = submit(info, "inputData");
-    if (!job)
-        return -1;
-    const ratchet_engine_api *eng = graphql_eng(info);
-    int64_t id = json_object_get_int64(member(job, "id"));
-    json_object *t = arg(info, "timeoutSeconds");
-    int64_t wait_s = t ? json_object_get_int64(t) : 30;
-    if (wait_s < 0)
-        wait_s = 0;
-    if (wait_s > GRAPHQL_SYNC_WAIT_MAX)
-        wait_s = GRAPHQL_SYNC_WAIT_MAX;
     waiter w;
     pthread_mutex_init(&w.lock, NULL);
     pthread_condattr_t ca;
@@ -208,7 +200,13 @@ static int r_execute_sync(gql_resolve_info *info, gql_value *out)
     int done = w.done;
     pthread_cond_destroy(&w.cond);
     pthread_mutex_destroy(&w.lock);
-    json_object_put(job);
+    return done;
+}
+
+/* TaskRunResult of job `id` from its record; `done`: it ended within the wait. */
+static int sync_result(gql_resolve_info *info, int64_t id, int done, gql_value *out)
+{
+    const ratchet_engine_api *eng = graphql_eng(info);
     ratchet_buf buf = RATCHET_BUF_INIT;
     json_object *rec = graphql_answer(info, eng->job_get(id, &buf), &buf, 0);
     if (!rec)
@@ -232,6 +230,37 @@ static int r_execute_sync(gql_resolve_info *info, gql_value *out)
     json_object_put(rec);
     out->json = res;
     return 0;
+}
+
+/* executeTaskSync. Three ways (graphql_defer.c): answering a deferred request, the job is
+ * known and over (or the wait is); a request that may be deferred, the job is submitted and
+ * noted, and the null answered now is thrown away; otherwise submit and wait here. */
+static int r_execute_sync(gql_resolve_info *info, gql_value *out)
+{
+    graphql_call *call = info->context;
+    if (call->resume_job)
+        return sync_result(info, call->resume_job, call->resume_done, out);
+    json_object *job = submit(info, "inputData");
+    if (!job)
+        return -1;
+    int64_t id = json_object_get_int64(member(job, "id"));
+    json_object *t = arg(info, "timeoutSeconds");
+    int64_t wait_s = t ? json_object_get_int64(t) : 30;
+    if (wait_s < 0)
+        wait_s = 0;
+    if (wait_s > GRAPHQL_SYNC_WAIT_MAX)
+        wait_s = GRAPHQL_SYNC_WAIT_MAX;
+    if (call->may_defer) {
+        call->defer_job = id;
+        call->defer_wait_s = wait_s;
+        json_object *st = member(job, "status");
+        snprintf(call->defer_status, sizeof call->defer_status, "%s",
+                 st ? json_object_get_string(st) : "queued");
+        json_object_put(job);
+        return 0;
+    }
+    json_object_put(job);
+    return sync_result(info, id, wait_blocking(graphql_eng(info), id, wait_s), out);
 }
 
 /* ---- jobs, executions, tasks, schedules ---------------------------------------------------- */

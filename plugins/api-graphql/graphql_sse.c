@@ -6,62 +6,29 @@
  *     data: {"data": ...}
  *
  * per result and `event: complete` (with an empty data line) at the end. A query or mutation
- * is one result; a subscription is one per engine event:
+ * is one result; a subscription (graphql_sub.c) is one per engine event, written by its
+ * thread through the sink below.
  *
- *   jobStatus(jobId)            the job's status events, until its final status
- *   taskExecutions(taskId)      the status events of the task's jobs (all tasks without taskId)
- *   executionLogs(executionId)  the execution's console lines and HTTP calls, until it ends
- *   workerStatus(workerId)      the workers' states: all at the start, then each change (read
- *                               when a job changes status, as that is when a worker does)
- *
- * Threading. Each subscription has a thread of its own: the engine's callback (on an engine
- * thread, with the subscription's lock held) only queues a copy of the event and wakes it; the
- * thread shapes the event, executes the operation's selection set on it with gql_execute
- * (resolvers may call the engine: never from the callback, engine.h) and writes the result.
- * The thread alone unsubscribes and closes the stream; the http plugin's on_close only marks
- * the subscription closed, finding it by its stream in the instance's list under the
- * instance's lock (a late on_close finds nothing, as http.h asks). stop() marks them all and
- * waits for the threads.
+ * The stream is the subscription's handle: the http plugin's on_close cancels it by the
+ * stream (graphql_sub_cancel, under the instance's lock, so a late on_close finds nothing, as
+ * http.h asks), and the subscription's thread alone closes the stream.
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "graphql.h"
 
-#define STOP_WAIT_S 5
-
-typedef struct event_item {
-    char *json;
-    struct event_item *next;
-} event_item;
-
-typedef enum sub_kind { SUB_JOB, SUB_TASK, SUB_LOGS, SUB_WORKERS } sub_kind;
-
-struct graphql_sub {
+/* The sink of one subscription over SSE. */
+typedef struct sse_sink {
     graphql *g;
+    ratchet_http_request *req;
     ratchet_http_stream *stream;
-    ratchet_engine_sub *sub;
-    gql_doc *doc;
-    json_object *params; /* the request's query, operationName and variables */
-    sub_kind kind;
-    const char *field;    /* the root field (the schema's string) */
-    char *task_name;      /* taskExecutions(taskId:): its name, else NULL */
-    char *worker_id;      /* workerStatus(workerId:), else NULL */
-    json_object *workers; /* workerStatus: the last state seen per worker id */
-    int64_t execution_id;
-    pthread_cond_t wake;
-    event_item *head, *tail; /* guarded by g->lock */
-    int closed;              /* the client went away (on_close) */
-    graphql_sub *next;       /* in g->subs */
-};
+} sse_sink;
 
-/* ---- writing --------------------------------------------------------------------------- */
-
-static void write_event(graphql_sub *s, const char *event, json_object *data)
+static void write_event(const sse_sink *k, const char *event, json_object *data)
 {
     ratchet_buf b = RATCHET_BUF_INIT;
     const char *text = data ? json_object_to_json_string_ext(
@@ -70,284 +37,42 @@ static void write_event(graphql_sub *s, const char *event, json_object *data)
     /* JSON text written PLAIN holds no raw newline: one data line */
     if (graphql_host->buf_printf(&b, "event: %s\ndata:%s%s\n\n", event, text ? " " : "",
                                  text ? text : "") == RATCHET_OK)
-        s->g->http->stream_write(s->stream, b.data, b.len);
+        k->g->http->stream_write(k->stream, b.data, b.len);
     graphql_host->buf_free(&b);
-}
-
-/* Execute the operation on a root value (borrowed) and write the result as `next`. */
-static void emit(graphql_sub *s, json_object *root)
-{
-    graphql_call call = {s->g, NULL};
-    json_object *q = NULL, *op = NULL, *vars = NULL;
-    json_object_object_get_ex(s->params, "query", &q);
-    json_object_object_get_ex(s->params, "operationName", &op);
-    json_object_object_get_ex(s->params, "variables", &vars);
-    gql_request r;
-    memset(&r, 0, sizeof r);
-    r.query = json_object_get_string(q);
-    r.query_len = strlen(r.query);
-    r.operation_name = op ? json_object_get_string(op) : NULL;
-    r.variables = vars;
-    r.root.json = root;
-    r.context = &call;
-    json_object *result = gql_execute(s->g->schema, s->doc, &r, NULL);
-    write_event(s, "next", result);
-    json_object_put(result);
-}
-
-/* ---- events in the schema's shapes ----------------------------------------------------- */
-
-static json_object *member(json_object *o, const char *k)
-{
-    json_object *v = NULL;
-    json_object_object_get_ex(o, k, &v);
-    return v;
-}
-
-static void copy(json_object *to, json_object *from, const char *k)
-{
-    json_object *v = member(from, k);
-    if (v)
-        json_object_object_add(to, k, json_object_get(v));
-}
-
-static json_object *seq_string(uint64_t seq)
-{
-    char buf[32];
-    snprintf(buf, sizeof buf, "%llu", (unsigned long long)seq);
-    return json_object_new_string(buf);
-}
-
-static json_object *status_event(json_object *ev, uint64_t seq)
-{
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "seq", seq_string(seq));
-    json_object_object_add(o, "jobId", graphql_id(member(ev, "jobId")));
-    json_object_object_add(o, "executionId", graphql_id(member(ev, "executionId")));
-    json_object_object_add(o, "status", graphql_enum(member(ev, "status")));
-    json_object_object_add(o, "error", graphql_job_error(member(ev, "error")));
-    static const char *const same[] = {"taskName", "attempt", "time",
-                                       "final",    "output",  "durationMs"};
-    for (size_t i = 0; i < sizeof same / sizeof *same; i++)
-        copy(o, ev, same[i]);
-    return o;
-}
-
-static json_object *log_event(json_object *ev, uint64_t seq)
-{
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "seq", seq_string(seq));
-    json_object_object_add(o, "jobId", graphql_id(member(ev, "jobId")));
-    json_object_object_add(o, "executionId", graphql_id(member(ev, "executionId")));
-    json_object_object_add(o, "kind", graphql_enum(member(ev, "type")));
-    static const char *const same[] = {"time", "level",  "message",   "method",
-                                       "url",  "status", "durationMs"};
-    for (size_t i = 0; i < sizeof same / sizeof *same; i++)
-        copy(o, ev, same[i]);
-    return o;
-}
-
-/* workerStatus: a `next` per worker whose state differs from the last one seen. */
-static void workers_changed(graphql_sub *s)
-{
-    ratchet_buf b = RATCHET_BUF_INIT;
-    if (s->g->eng->workers_list(&b) != RATCHET_OK) {
-        graphql_host->buf_free(&b);
-        return;
-    }
-    json_object *list = json_tokener_parse(b.data);
-    graphql_host->buf_free(&b);
-    char now[32];
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    for (size_t i = 0; list && i < json_object_array_length(list); i++) {
-        json_object *w = graphql_worker(json_object_array_get_idx(list, i));
-        const char *id = json_object_get_string(member(w, "id"));
-        const char *state = json_object_get_string(member(w, "status"));
-        json_object *last = member(s->workers, id);
-        int same = last && state && strcmp(json_object_get_string(last), state) == 0;
-        if (!same && (!s->worker_id || strcmp(s->worker_id, id) == 0)) {
-            json_object_object_add(s->workers, id, json_object_new_string(state ? state : ""));
-            json_object *root = json_object_new_object(), *ev = json_object_new_object();
-            json_object_object_add(ev, "worker", json_object_get(w));
-            json_object_object_add(ev, "time", json_object_new_string(now));
-            json_object_object_add(root, s->field, ev);
-            emit(s, root);
-            json_object_put(root);
-        }
-        json_object_put(w);
-    }
-    json_object_put(list);
-}
-
-/* One engine event: answered (maybe) and whether the stream ends with it. */
-static int handle(graphql_sub *s, const char *text)
-{
-    json_object *item = json_tokener_parse(text);
-    json_object *ev = member(item, "event");
-    uint64_t seq = (uint64_t)json_object_get_int64(member(item, "seq"));
-    const char *type = json_object_get_string(member(ev, "type"));
-    const char *status = json_object_get_string(member(ev, "status"));
-    int is_status = type && strcmp(type, "status") == 0;
-    int end = 0;
-    json_object *shaped = NULL;
-    switch (s->kind) {
-    case SUB_JOB:
-        if (is_status) {
-            shaped = status_event(ev, seq);
-            end = json_object_get_boolean(member(ev, "final"));
-        }
-        break;
-    case SUB_TASK:
-        if (is_status && (!s->task_name || strcmp(s->task_name, json_object_get_string(
-                                                                    member(ev, "taskName"))) == 0))
-            shaped = status_event(ev, seq);
-        break;
-    case SUB_LOGS:
-        if (is_status) /* the execution's run is over past running */
-            end = status && strcmp(status, "running") != 0 && strcmp(status, "queued") != 0;
-        else if (type)
-            shaped = log_event(ev, seq);
-        break;
-    case SUB_WORKERS:
-        if (is_status)
-            workers_changed(s);
-        break;
-    }
-    if (shaped) {
-        json_object *root = json_object_new_object();
-        json_object_object_add(root, s->field, shaped);
-        emit(s, root);
-        json_object_put(root);
-    }
-    json_object_put(item);
-    return end;
-}
-
-/* ---- the subscription's life ---------------------------------------------------------- */
-
-/* The engine's callback: queue a copy {seq, event} and wake the thread. Quick, no engine call. */
-static int on_event(void *user, uint64_t seq, const char *event_json)
-{
-    graphql_sub *s = user;
-    size_t n = strlen(event_json);
-    event_item *it = malloc(sizeof *it);
-    char *json = malloc(n + 48);
-    if (!it || !json) {
-        free(it);
-        free(json);
-        return 0;
-    }
-    snprintf(json, n + 48, "{\"seq\": %llu, \"event\": %s}", (unsigned long long)seq, event_json);
-    it->json = json;
-    it->next = NULL;
-    pthread_mutex_lock(&s->g->lock);
-    if (s->tail)
-        s->tail->next = it;
-    else
-        s->head = it;
-    s->tail = it;
-    pthread_cond_signal(&s->wake);
-    pthread_mutex_unlock(&s->g->lock);
-    return 0;
-}
-
-static void sub_free(graphql_sub *s)
-{
-    for (event_item *it = s->head, *nx; it; it = nx) {
-        nx = it->next;
-        free(it->json);
-        free(it);
-    }
-    pthread_cond_destroy(&s->wake);
-    gql_doc_free(s->doc);
-    json_object_put(s->params);
-    json_object_put(s->workers);
-    free(s->task_name);
-    free(s->worker_id);
-    free(s);
-}
-
-static void *sub_main(void *arg)
-{
-    graphql_sub *s = arg;
-    graphql *g = s->g;
-    if (s->kind == SUB_WORKERS)
-        workers_changed(s); /* the states as they are now */
-    pthread_mutex_lock(&g->lock);
-    for (;;) {
-        while (!s->head && !s->closed && !g->stopping)
-            pthread_cond_wait(&s->wake, &g->lock);
-        event_item *it = s->head;
-        if (!it)
-            break;
-        s->head = it->next;
-        if (!s->head)
-            s->tail = NULL;
-        pthread_mutex_unlock(&g->lock);
-        int end = s->closed ? 0 : handle(s, it->json);
-        free(it->json);
-        free(it);
-        pthread_mutex_lock(&g->lock);
-        if (end || s->closed)
-            break;
-    }
-    /* out of the list first: a late on_close must not find us */
-    for (graphql_sub **p = &g->subs; *p; p = &(*p)->next) {
-        if (*p == s) {
-            *p = s->next;
-            break;
-        }
-    }
-    int closed = s->closed;
-    pthread_mutex_unlock(&g->lock);
-    g->eng->unsubscribe(s->sub);
-    if (!closed)
-        write_event(s, "complete", NULL);
-    g->http->stream_close(s->stream);
-    sub_free(s);
-    pthread_mutex_lock(&g->lock);
-    g->live--;
-    pthread_cond_broadcast(&g->idle);
-    pthread_mutex_unlock(&g->lock);
-    return NULL;
 }
 
 static void on_close(void *user, ratchet_http_stream *stream, ratchet_http_end why)
 {
-    graphql *g = user;
-    pthread_mutex_lock(&g->lock);
-    for (graphql_sub *s = g->subs; s; s = s->next) {
-        if (s->stream == stream) {
-            /* the server is stopping: what is written now is still sent (http.h), later
-             * writes are not, so the stream's `complete` goes out from here */
-            if (why == RATCHET_HTTP_END_SHUTDOWN)
-                write_event(s, "complete", NULL);
-            s->closed = 1;
-            pthread_cond_signal(&s->wake);
-            break;
-        }
-    }
-    pthread_mutex_unlock(&g->lock);
+    /* the server is stopping: what is written now is still sent (http.h), later writes are
+     * not, so the stream's `complete` goes out from here */
+    graphql_sub_cancel(user, stream, why == RATCHET_HTTP_END_SHUTDOWN);
 }
 
-void graphql_sse_stop(graphql *g)
+static int sink_open(void *user, const void **handle)
 {
-    pthread_mutex_lock(&g->lock);
-    g->stopping = 1;
-    for (graphql_sub *s = g->subs; s; s = s->next)
-        pthread_cond_signal(&s->wake);
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += STOP_WAIT_S;
-    while (g->live > 0 && pthread_cond_timedwait(&g->idle, &g->lock, &until) == 0)
-        ;
-    pthread_mutex_unlock(&g->lock);
+    sse_sink *k = user;
+    k->stream =
+        k->g->http->stream_open(k->req, 200, "text/event-stream; charset=utf-8", on_close, k->g);
+    *handle = k->stream;
+    return k->stream ? 0 : -1;
 }
 
-/* ---- setting up ------------------------------------------------------------------------ */
+static void sink_next(void *user, json_object *result)
+{
+    write_event(user, "next", result);
+}
+
+static void sink_complete(void *user)
+{
+    write_event(user, "complete", NULL);
+}
+
+static void sink_release(void *user)
+{
+    sse_sink *k = user;
+    k->g->http->stream_close(k->stream);
+    free(k);
+}
 
 static void answer_error(graphql *g, ratchet_http_request *req, int status, const char *msg)
 {
@@ -359,182 +84,37 @@ static void answer_error(graphql *g, ratchet_http_request *req, int status, cons
     json_object_put(body);
 }
 
-/* The id (a positive integer) of ApiId argument `name`, 0 when absent or not one. */
-static int64_t id_of(json_object *args, const char *name)
-{
-    json_object *v = member(args, name);
-    if (!v)
-        return 0;
-    char *end;
-    const char *t = json_object_get_string(v);
-    long long n = strtoll(t, &end, 10);
-    return end != t && !*end && n > 0 ? n : -1;
-}
-
-static int fail(char *msg, size_t size, const char *what, const char *which, json_object *v)
-{
-    snprintf(msg, size, "%s: no %s %s", what, which, v ? json_object_get_string(v) : "");
-    return -1;
-}
-
-/* What the subscription follows, from its root field and arguments. 0, or -1 with msg. */
-static int plan(graphql_sub *s, json_object *args, int64_t *job, char *msg, size_t size)
-{
-    const ratchet_engine_api *eng = s->g->eng;
-    *job = 0;
-    if (strcmp(s->field, "jobStatus") == 0) {
-        s->kind = SUB_JOB;
-        *job = id_of(args, "jobId");
-        ratchet_buf b = RATCHET_BUF_INIT;
-        ratchet_status st = *job > 0 ? eng->job_get(*job, &b) : RATCHET_NOTFOUND;
-        graphql_host->buf_free(&b);
-        if (st != RATCHET_OK)
-            return fail(msg, size, "jobStatus", "job", member(args, "jobId"));
-    } else if (strcmp(s->field, "executionLogs") == 0) {
-        s->kind = SUB_LOGS;
-        s->execution_id = id_of(args, "executionId");
-        ratchet_buf b = RATCHET_BUF_INIT;
-        ratchet_status st =
-            s->execution_id > 0 ? eng->execution_get(s->execution_id, &b) : RATCHET_NOTFOUND;
-        graphql_host->buf_free(&b);
-        if (st != RATCHET_OK)
-            return fail(msg, size, "executionLogs", "execution", member(args, "executionId"));
-    } else if (strcmp(s->field, "taskExecutions") == 0) {
-        s->kind = SUB_TASK;
-        json_object *id = member(args, "taskId");
-        if (id) {
-            ratchet_buf b = RATCHET_BUF_INIT;
-            ratchet_status st = eng->task_get(json_object_get_string(id), &b);
-            json_object *task = st == RATCHET_OK ? json_tokener_parse(b.data) : NULL;
-            graphql_host->buf_free(&b);
-            const char *name = json_object_get_string(member(task, "name"));
-            s->task_name = name ? strdup(name) : NULL;
-            json_object_put(task);
-            if (!s->task_name)
-                return fail(msg, size, "taskExecutions", "task", id);
-        }
-    } else {
-        s->kind = SUB_WORKERS;
-        json_object *id = member(args, "workerId");
-        s->worker_id = id ? strdup(json_object_get_string(id)) : NULL;
-        s->workers = json_object_new_object();
-    }
-    return 0;
-}
-
 static void subscribe(graphql *g, ratchet_http_request *req, gql_doc *doc, json_object *params)
 {
-    graphql_sub *s = calloc(1, sizeof *s);
-    if (!s) {
-        answer_error(g, req, 500, "out of memory");
-        gql_doc_free(doc);
-        json_object_put(params);
-        return;
-    }
-    s->g = g;
-    s->doc = doc;
-    s->params = params;
-    pthread_cond_init(&s->wake, NULL);
-    graphql_call call = {g, req};
-    json_object *q = member(params, "query"), *op = member(params, "operationName");
-    gql_request r;
-    memset(&r, 0, sizeof r);
-    r.query = json_object_get_string(q);
-    r.query_len = strlen(r.query);
-    r.operation_name = op ? json_object_get_string(op) : NULL;
-    r.variables = member(params, "variables");
-    r.context = &call;
-    json_object *errors = json_object_new_array(), *args = NULL;
-    char msg[512];
-    int64_t job = 0;
-    int ok = gql_subscription_source(g->schema, doc, &r, &s->field, &args, errors) == 0;
-    if (!ok) {
-        json_object *e0 = json_object_array_get_idx(errors, 0);
-        snprintf(msg, sizeof msg, "%s", json_object_get_string(member(e0, "message")));
-    } else if (plan(s, args, &job, msg, sizeof msg) < 0) {
-        ok = 0;
-    }
-    json_object_put(args);
-    json_object_put(errors);
-    pthread_mutex_lock(&g->lock);
-    int full = g->live >= g->max_subs, stopping = g->stopping;
-    if (ok && !full && !stopping)
-        g->live++; /* counted before the stream exists, so stop() waits for it */
-    pthread_mutex_unlock(&g->lock);
-    if (!ok || full || stopping) {
-        if (ok)
-            snprintf(msg, sizeof msg,
-                     stopping ? "The server is stopping."
-                              : "Too many subscriptions: the server serves at most %zu at once.",
-                     g->max_subs);
-        answer_error(g, req, ok ? 503 : 400, msg);
-        sub_free(s);
-        return;
-    }
-    /* on_close finds the subscription by its stream: it is listed before on_close can look
-     * (on_close is called on a plugin thread, outside the plugin's lock, so holding ours
-     * here cannot deadlock) */
-    pthread_mutex_lock(&g->lock);
-    s->stream = g->http->stream_open(req, 200, "text/event-stream; charset=utf-8", on_close, g);
-    if (s->stream) {
-        s->next = g->subs;
-        g->subs = s;
-    }
-    pthread_mutex_unlock(&g->lock);
-    if (s->stream) {
-        /* events held by the engine are delivered from inside subscribe(): queued for the
-         * thread, which starts after the subscription is in place */
-        s->sub = g->eng->subscribe(s->kind == SUB_JOB ? job : 0,
-                                   s->kind == SUB_LOGS ? s->execution_id : 0, 0, on_event, s);
-        pthread_t t;
-        pthread_attr_t attr;
-        pthread_attr_init(&attr);
-        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-        int started = s->sub && pthread_create(&t, &attr, sub_main, s) == 0;
-        pthread_attr_destroy(&attr);
-        if (started)
+    sse_sink *k = calloc(1, sizeof *k);
+    char msg[512] = "out of memory";
+    int status = 500;
+    if (k) {
+        *k = (sse_sink){g, req, NULL};
+        graphql_sink sink = {sink_open, sink_next, sink_complete, sink_release, k, NULL};
+        if (graphql_sub_start(g, req, doc, params, &sink, msg, sizeof msg, &status) == 0)
             return;
-        pthread_mutex_lock(&g->lock);
-        for (graphql_sub **p = &g->subs; *p; p = &(*p)->next)
-            if (*p == s) {
-                *p = s->next;
-                break;
-            }
-        pthread_mutex_unlock(&g->lock);
-        if (s->sub)
-            g->eng->unsubscribe(s->sub);
-        write_event(s, "complete", NULL);
-        g->http->stream_close(s->stream);
-    } else {
-        answer_error(g, req, 500, "cannot open the event stream");
+        free(k);
     }
-    sub_free(s);
-    pthread_mutex_lock(&g->lock);
-    g->live--;
-    pthread_cond_broadcast(&g->idle);
-    pthread_mutex_unlock(&g->lock);
+    answer_error(g, req, status, msg);
+    gql_doc_free(doc);
+    json_object_put(params);
 }
 
 void graphql_sse_serve(graphql *g, ratchet_http_request *req, gql_doc *doc, json_object *params)
 {
     char msg[256];
-    const gql_node *op = gql_find_operation(
-        doc, json_object_get_string(member(params, "operationName")), msg, sizeof msg);
+    json_object *opn = NULL;
+    json_object_object_get_ex(params, "operationName", &opn);
+    const gql_node *op =
+        gql_find_operation(doc, opn ? json_object_get_string(opn) : NULL, msg, sizeof msg);
     if (op && op->flag == GQL_SUBSCRIPTION) {
         subscribe(g, req, doc, params);
         return;
     }
     /* a query or mutation: one result, then complete */
-    graphql_call call = {g, req};
-    json_object *q = member(params, "query"), *opn = member(params, "operationName");
-    gql_request r;
-    memset(&r, 0, sizeof r);
-    r.query = json_object_get_string(q);
-    r.query_len = strlen(r.query);
-    r.operation_name = opn ? json_object_get_string(opn) : NULL;
-    r.variables = member(params, "variables");
-    r.context = &call;
-    json_object *result = gql_execute(g->schema, doc, &r, NULL);
+    graphql_call call = {.g = g, .req = req};
+    json_object *result = graphql_execute(&call, doc, params, NULL, NULL);
     ratchet_buf b = RATCHET_BUF_INIT;
     graphql_host->buf_printf(&b, "event: next\ndata: %s\n\nevent: complete\ndata:\n\n",
                              json_object_to_json_string_ext(

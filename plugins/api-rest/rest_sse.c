@@ -11,6 +11,9 @@
  * longer ago than the engine keeps events gets one status event built from its record. On
  * server shutdown the stream ends with `event: end`.
  *
+ * GET /api/v1/logs/stream is the same stream over every job, kept to its log and fetch events
+ * (?level= the lowest written), and without an end of its own.
+ *
  * Threading: events are written from the engine's callback (one at a time per subscription),
  * with the session lock held so that on_close and stop() see a consistent state. The stream
  * is closed by the reaper after unsubscribe() (never from the callback, engine.h), and without
@@ -31,8 +34,10 @@
 typedef struct sse_session {
     rest_session base;
     ratchet_http_stream *stream;
-    int job;     /* 1: a job's events; 0: an execution's */
-    int closing; /* the reaper is closing the stream: no more writes */
+    int job;       /* 1: a job's events; 0: an execution's */
+    int closing;   /* the reaper is closing the stream: no more writes */
+    int logs;      /* GET /logs/stream: every job's log and fetch events, no end */
+    int min_level; /* /logs/stream?level=: the lowest level of log events written */
 } sse_session;
 
 /* Write one event; "id:" only when seq > 0. JSON text never needs a raw newline, so any is
@@ -70,26 +75,56 @@ static int is_last(const sse_session *s, struct json_object *ev)
     return strcmp(st, "queued") != 0 && strcmp(st, "running") != 0 && strcmp(st, "processing") != 0;
 }
 
+static const char *const level_names[] = {"trace", "debug", "info", "warn", "error", NULL};
+
+/* A level name's rank (trace 0 .. error 4); info for anything else. */
+static int level_rank(const char *name)
+{
+    for (int i = 0; name && level_names[i]; i++)
+        if (strcmp(name, level_names[i]) == 0)
+            return i;
+    return 2;
+}
+
+/* /logs/stream writes log and fetch events at or above its level (a fetch that failed or got
+ * a status >= 400 counts as error), nothing else. */
+static int logs_skip(const sse_session *s, const char *type, struct json_object *ev)
+{
+    struct json_object *v = NULL;
+    if (strcmp(type, "fetch") == 0) {
+        int status = json_object_object_get_ex(ev, "status", &v) ? json_object_get_int(v) : 0;
+        return (status > 0 && status < 400 ? 2 : 4) < s->min_level;
+    }
+    if (strcmp(type, "log") != 0)
+        return 1;
+    return level_rank(json_object_object_get_ex(ev, "level", &v) ? json_object_get_string(v)
+                                                                 : NULL) < s->min_level;
+}
+
 static int sse_event(void *user, uint64_t seq, const char *event_json)
 {
     sse_session *s = user;
     struct json_object *ev = rest_parse(event_json), *type = NULL;
     const char *t =
         json_object_object_get_ex(ev, "type", &type) ? json_object_get_string(type) : "message";
+    if (s->logs && logs_skip(s, t, ev)) {
+        json_object_put(ev);
+        return 0;
+    }
     int queue = 0;
-    pthread_mutex_lock(&s->base.lock);
-    int end = s->base.ended;
+    pthread_mutex_lock(&s->base.fe.lock);
+    int end = s->base.fe.ended;
     if (!end) {
         /* A gone client (ERR) or one reading too slowly (RETRY) ends the stream. */
         end = write_event(s, seq, t, event_json) != RATCHET_OK ||
-              (strcmp(t, "status") == 0 && is_last(s, ev));
+              (!s->logs && strcmp(t, "status") == 0 && is_last(s, ev));
         if (end)
-            queue = rest_session_end_locked(&s->base);
+            queue = fe_session_end_locked(&s->base.fe);
     }
-    pthread_mutex_unlock(&s->base.lock);
+    pthread_mutex_unlock(&s->base.fe.lock);
     json_object_put(ev);
     if (queue)
-        rest_reaper_push(&s->base);
+        fe_reaper_push(&s->base.fe);
     return end;
 }
 
@@ -101,55 +136,58 @@ static void write_end(sse_session *s, const char *reason)
     rest_host->buf_free(&b);
 }
 
-/* The http plugin's on_close (`user` is the instance; see rest.h for why). No session: we
+/* The http plugin's on_close (`user` is the instance; see fe_session.h for why). No session: we
  * closed the stream already. */
 static void sse_close(void *user, ratchet_http_stream *stream, ratchet_http_end why)
 {
-    rest_session *base = rest_session_claim(user, stream);
+    rest *r = user;
+    fe_session *base = fe_session_claim(&r->reaper, stream);
     if (!base)
         return;
     if (why == RATCHET_HTTP_END_SHUTDOWN && !base->ended)
         write_end((sse_session *)base, "shutdown");
-    int queue = rest_session_end_locked(base);
+    int queue = fe_session_end_locked(base);
     pthread_mutex_unlock(&base->lock);
     if (queue)
-        rest_reaper_push(base);
+        fe_reaper_push(base);
 }
 
-void rest_sse_reaped(rest_session *base)
+static void sse_reaped(fe_session *base)
 {
     sse_session *s = (sse_session *)base;
     pthread_mutex_lock(&base->lock);
     s->closing = 1;
     pthread_mutex_unlock(&base->lock);
-    base->r->http->stream_close(s->stream);
+    s->base.r->http->stream_close(s->stream);
 }
 
-int rest_sse_abort(rest_session *base)
+static int sse_abort(fe_session *base)
 {
     sse_session *s = (sse_session *)base;
     pthread_mutex_lock(&base->lock);
     if (!base->ended)
         write_end(s, "shutdown");
-    int queue = rest_session_end_locked(base);
+    int queue = fe_session_end_locked(base);
     pthread_mutex_unlock(&base->lock);
     return queue;
 }
 
-void rest_sse_free(rest_session *base)
+static void sse_free(fe_session *base)
 {
     rest_host->free(base);
 }
+
+const fe_session_ops rest_sse_ops = {sse_reaped, sse_abort, sse_free};
 
 /* The first write: a comment naming the stream. It also finds a client that left between
  * stream_open() and the session being findable (its on_close found no session): the write
  * fails, and the session ends at once. */
 static void open_stream(sse_session *s)
 {
-    pthread_mutex_lock(&s->base.lock);
+    pthread_mutex_lock(&s->base.fe.lock);
     if (s->base.r->http->stream_write(s->stream, ":\n\n", 3) != RATCHET_OK)
-        s->base.ended = 1;
-    pthread_mutex_unlock(&s->base.lock);
+        s->base.fe.ended = 1;
+    pthread_mutex_unlock(&s->base.fe.lock);
 }
 
 /* Last-Event-ID (header) or ?lastEventId=: the seq to resume after; 0 when absent; -1 after
@@ -200,7 +238,7 @@ static struct json_object *final_from_record(const sse_session *s, const char *r
 }
 
 /* Subscribe; when the replay did not end the stream and the record says the job (execution)
- * is over, send the record's status and end. Before rest_session_subscribed() nobody else
+ * is over, send the record's status and end. Before fe_session_subscribed() nobody else
  * queues or frees the session, so this step needs no care beyond the lock. */
 static void follow(sse_session *s, int64_t id, long long after, const char *record)
 {
@@ -208,14 +246,14 @@ static void follow(sse_session *s, int64_t id, long long after, const char *reco
     ratchet_engine_sub *sub =
         eng->subscribe(s->job ? id : 0, s->job ? 0 : id, (uint64_t)after, sse_event, s);
     struct json_object *fin = final_from_record(s, record);
-    pthread_mutex_lock(&s->base.lock);
-    if (!s->base.ended && fin) {
+    pthread_mutex_lock(&s->base.fe.lock);
+    if (!s->base.fe.ended && fin) {
         write_event(s, 0, "status", rest_json_text(fin));
-        s->base.ended = 1;
+        s->base.fe.ended = 1;
     }
-    pthread_mutex_unlock(&s->base.lock);
+    pthread_mutex_unlock(&s->base.fe.lock);
     json_object_put(fin);
-    rest_session_subscribed(&s->base, sub);
+    fe_session_subscribed(&s->base.fe, sub);
 }
 
 void rest_events_handler(void *user, ratchet_http_request *req)
@@ -237,13 +275,50 @@ void rest_events_handler(void *user, ratchet_http_request *req)
                !(s->stream = r->http->stream_open(req, 200, "text/event-stream", sse_close, r))) {
         rest_host->free(s);
         r->http->respond_error(req, 500, "INTERNAL_ERROR", "cannot open the event stream");
-    } else if (rest_session_add(r, &s->base, REST_SESSION_EVENTS, s->stream) != RATCHET_OK) {
+    } else if (fe_session_add(&r->reaper, &s->base.fe, &rest_sse_ops, s->stream) != RATCHET_OK) {
         r->http->stream_close(s->stream); /* stopping */
         rest_host->free(s);
     } else {
+        s->base.r = r;
         s->job = bind->op->flag;
         open_stream(s);
         follow(s, id, after, rec.data);
     }
     rest_host->buf_free(&rec);
+}
+
+/* GET /api/v1/logs/stream[?level=warn]: the log and fetch events of every job as they happen
+ * (those the engine still holds after Last-Event-ID first), until the client leaves or the
+ * server stops. */
+void rest_logs_stream_handler(void *user, ratchet_http_request *req)
+{
+    const rest_binding *bind = user;
+    rest *r = bind->r;
+    const char *level = r->http->query(req, "level");
+    int min = level ? level_rank(level) : 0;
+    if (level && min == 2 && strcmp(level, "info") != 0) {
+        rest_invalid(r, req, "level must be one of trace, debug, info, warn, error, not '%s'",
+                     level);
+        return;
+    }
+    long long after = resume_point(r, req);
+    if (after < 0)
+        return;
+    sse_session *s = rest_host->calloc(1, sizeof *s);
+    if (!s || !(s->stream = r->http->stream_open(req, 200, "text/event-stream", sse_close, r))) {
+        rest_host->free(s);
+        r->http->respond_error(req, 500, "INTERNAL_ERROR", "cannot open the event stream");
+        return;
+    }
+    if (fe_session_add(&r->reaper, &s->base.fe, &rest_sse_ops, s->stream) != RATCHET_OK) {
+        r->http->stream_close(s->stream); /* stopping */
+        rest_host->free(s);
+        return;
+    }
+    s->base.r = r;
+    s->logs = 1;
+    s->min_level = min;
+    open_stream(s);
+    ratchet_engine_sub *sub = r->eng->subscribe(0, 0, (uint64_t)after, sse_event, s);
+    fe_session_subscribed(&s->base.fe, sub);
 }

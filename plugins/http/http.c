@@ -96,6 +96,7 @@ static void api_init(void)
     mhd_request_api(&http_api);
     mhd_respond_api(&http_api);
     mhd_stream_api(&http_api);
+    mhd_upgrade_api(&http_api);
     http_api.metrics = api_metrics;
     http_api.routes = api_routes;
 }

@@ -4,9 +4,10 @@
  *
  * Positive answers are cached for MHD_KEY_TTL_NS so a busy client does not cost a storage
  * lookup per request; a revoked key therefore keeps working for up to that long in this
- * process. Unknown keys are not cached (a flood of bad keys costs lookups; the rate limit
- * bounds it). The cache holds a 64-bit FNV-1a hash of the secret plus its length, never the
- * secret itself, and compares the secret's hash again on a hit.
+ * process - unless it was revoked through the engine of this process (keys_generation, engine
+ * minor 2), which empties the cache at once. Unknown keys are not cached (a flood of bad keys
+ * costs lookups; the rate limit bounds it). The cache holds a 64-bit FNV-1a hash of the secret
+ * plus its length, never the secret itself, and compares the secret's hash again on a hit.
  */
 #include <string.h>
 #include <strings.h>
@@ -21,6 +22,7 @@ typedef struct key_slot {
     uint64_t hash;
     size_t len;
     int64_t expires_ns;
+    uint64_t generation; /* the engine's keys_generation() when cached */
     ratchet_http_scope scope;
     char name[128];
 } key_slot;
@@ -72,13 +74,23 @@ static const char *presented(ratchet_http_request *req)
     return k && *k ? k : NULL;
 }
 
-static int cache_get(mhd_key_cache *c, uint64_t h, size_t len, ratchet_http_request *req)
+/* The engine's count of revocations (0 before engine minor 2). */
+static uint64_t keys_generation(const mhd_server *srv)
+{
+    const ratchet_engine_api *e = srv->engine;
+    return e && RATCHET_HAS_FIELD(e, ratchet_engine_api, keys_generation) && e->keys_generation
+               ? e->keys_generation()
+               : 0;
+}
+
+static int cache_get(mhd_key_cache *c, uint64_t h, size_t len, uint64_t gen,
+                     ratchet_http_request *req)
 {
     int64_t now = mhd_now_ns();
     int hit = 0;
     pthread_mutex_lock(&c->mu);
     key_slot *s = &c->slot[h % MHD_KEY_SLOTS];
-    if (s->hash == h && s->len == len && s->expires_ns > now) {
+    if (s->hash == h && s->len == len && s->expires_ns > now && s->generation == gen) {
         req->key_name = mhd_host->strdup(s->name);
         req->key_scope = s->scope;
         hit = req->key_name != NULL;
@@ -87,12 +99,13 @@ static int cache_get(mhd_key_cache *c, uint64_t h, size_t len, ratchet_http_requ
     return hit;
 }
 
-static void cache_put(mhd_key_cache *c, uint64_t h, size_t len, const char *name,
+static void cache_put(mhd_key_cache *c, uint64_t h, size_t len, uint64_t gen, const char *name,
                       ratchet_http_scope scope)
 {
     pthread_mutex_lock(&c->mu);
     key_slot *s = &c->slot[h % MHD_KEY_SLOTS];
     s->hash = h;
+    s->generation = gen;
     s->len = len;
     s->scope = scope;
     s->expires_ns = mhd_now_ns() + MHD_KEY_TTL_NS;
@@ -118,8 +131,8 @@ mhd_auth_result mhd_auth_check(mhd_server *srv, ratchet_http_request *req)
     size_t len = strlen(secret);
     if (len > MHD_KEY_MAX)
         return MHD_AUTH_BAD;
-    uint64_t h = fnv1a(secret, len);
-    if (!cache_get(srv->keys, h, len, req)) {
+    uint64_t h = fnv1a(secret, len), gen = keys_generation(srv);
+    if (!cache_get(srv->keys, h, len, gen, req)) {
         if (!srv->engine || !srv->engine->key_verify)
             return MHD_AUTH_ERROR;
         ratchet_buf name = RATCHET_BUF_INIT;
@@ -127,7 +140,7 @@ mhd_auth_result mhd_auth_check(mhd_server *srv, ratchet_http_request *req)
         ratchet_status st = srv->engine->key_verify(secret, &name, &scope);
         if (st == RATCHET_OK && name.data && scope >= RATCHET_HTTP_READ &&
             scope <= RATCHET_HTTP_ADMIN) {
-            cache_put(srv->keys, h, len, name.data, (ratchet_http_scope)scope);
+            cache_put(srv->keys, h, len, gen, name.data, (ratchet_http_scope)scope);
             req->key_name = mhd_host->strdup(name.data);
             req->key_scope = (ratchet_http_scope)scope;
         }

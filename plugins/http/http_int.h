@@ -71,6 +71,8 @@ struct mhd_server {
     struct ratchet_http_request *deferred; /* deferred, not yet answered */
     struct ratchet_http_stream *streams;   /* open streams (until their response is freed) */
     size_t pending;                        /* requests deferred or streaming, not completed */
+    /* switched connections (http_upgrade.c) not yet closed */
+    struct ratchet_http_upgraded *upgraded;
     pthread_t timer;
     int timer_running, timer_quit;
     int64_t timer_next_ns; /* when the sleeping timer wakes; 0 while it scans (under mu) */
@@ -135,6 +137,8 @@ struct ratchet_http_request {
     ratchet_http_on_expire on_expire;
     void *expire_user;
     struct ratchet_http_stream *stream;
+    /* upgrade() answered: the handle (the request holds one reference) */
+    struct ratchet_http_upgraded *upgrade;
     struct ratchet_http_request *next, *prev; /* mhd_server.deferred */
 };
 
@@ -151,6 +155,16 @@ struct ratchet_http_stream {
     void *user;
     struct ratchet_http_stream *next, *prev; /* mhd_server.streams */
 };
+
+/* ---- http_upgrade.c --------------------------------------------------------------------- */
+
+/* Fill upgrade and the upgraded_* calls into the api table. */
+void mhd_upgrade_api(ratchet_http_api *api);
+/* The request that answered with upgrade() is freed: tell the consumer if the switch never
+ * happened (on_upgraded(NULL)) and drop the request's reference. */
+void mhd_upgrade_request_done(struct ratchet_http_upgraded *u);
+/* Shutdown: wake every upgraded connection's reader (reads fail, upgraded_stopping is 1). */
+void mhd_upgraded_shutdown(mhd_server *srv);
 
 /* ---- http_listen.c ---------------------------------------------------------------------- */
 

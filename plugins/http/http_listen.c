@@ -252,8 +252,8 @@ static struct MHD_Daemon *start_one(mhd_server *srv, mhd_listener *lis)
         sa = (const struct sockaddr *)(const void *)&a4;
     }
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
-                     MHD_USE_ERROR_LOG | MHD_USE_ITC | (lis->ipv6 ? MHD_USE_IPv6 : 0) |
-                     (lis->tls ? MHD_USE_TLS : 0);
+                     MHD_ALLOW_UPGRADE | MHD_USE_ERROR_LOG | MHD_USE_ITC |
+                     (lis->ipv6 ? MHD_USE_IPv6 : 0) | (lis->tls ? MHD_USE_TLS : 0);
     unsigned timeout_s = (unsigned)((srv->timeout_ms + 999) / 1000);
     return MHD_start_daemon(
         flags, lis->port, NULL, NULL, mhd_on_request, lis, MHD_OPTION_THREAD_POOL_SIZE,

@@ -431,6 +431,8 @@ static void request_free(ratchet_http_request *req)
         MHD_destroy_response(req->resp);
     if (req->stream)
         mhd_stream_unref(req->stream);
+    if (req->upgrade)
+        mhd_upgrade_request_done(req->upgrade);
     mhd_params_free(req->pnames, req->pvalues, req->nparams);
     mhd_found_free(&req->route);
     mhd_path_free(&req->path);

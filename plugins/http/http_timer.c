@@ -158,7 +158,8 @@ static void wait_pending(mhd_server *srv, int64_t deadline)
 
 /*
  * Called by stop() after new connections are refused and new requests get 503: ask every
- * deferred request and stream to end (on_expire/on_close with SHUTDOWN), give them
+ * deferred request and stream to end (on_expire/on_close with SHUTDOWN) and every upgraded
+ * connection's reader to return (its consumer closes it), give them
  * shutdown_timeout to be answered and sent, then abort what is left (503 / a cut stream) by
  * resuming every suspended connection, so MHD_stop_daemon finds none suspended.
  */
@@ -175,6 +176,7 @@ void mhd_drain(mhd_server *srv)
         mhd_request_unref(r);
     }
     mhd_streams_shutdown(srv);
+    mhd_upgraded_shutdown(srv);
 
     pthread_mutex_lock(&srv->mu);
     wait_pending(srv, mhd_now_ns() + srv->shutdown_ms * 1000000);
@@ -189,6 +191,10 @@ void mhd_drain(mhd_server *srv)
             pthread_mutex_unlock(&r->mu);
         }
         mhd_streams_abort_locked(srv);
+        if (srv->upgraded)
+            mhd_host->log(srv->ctx, RATCHET_LOG_WARN,
+                          "an upgraded connection (WebSocket) is still open: its front end did "
+                          "not close it");
         wait_pending(srv, mhd_now_ns() + 1000000000);
     }
     pthread_mutex_unlock(&srv->mu);

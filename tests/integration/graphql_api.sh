@@ -7,49 +7,26 @@
 # output, a typed task error, the limits (depth, complexity, document size) as GraphQL errors,
 # and - with Node and graphql-js - the served introspection equal to schema.graphql.
 source "$RATCHET_SOURCE_DIR/tests/integration/lib.sh"
+source "$RATCHET_SOURCE_DIR/tests/integration/graphql/serve.sh"
 command -v curl >/dev/null || { echo "SKIP: curl is not installed"; exit 77; }
 K=("$RATCHET_BIN" --data-dir "$WORK/data")
+graphql_chatty_task
 mkdir -p "$WORK/tasks"
 cp -r "$RATCHET_SOURCE_DIR/sample/addition" "$WORK/tasks/addition"
 mkdir -p "$WORK/tasks/boom"
 printf '{"name": "boom", "version": "1.0.0"}\n' >"$WORK/tasks/boom/metadata.json"
 printf 'function main(input) { throw new ValidationError("no good"); }\n' >"$WORK/tasks/boom/main.js"
-mkdir -p "$WORK/tasks/chatty"
-printf '{"name": "chatty", "version": "1.0.0"}\n' >"$WORK/tasks/chatty/metadata.json"
-printf 'function main(input) { for (var i = 0; i < 5; i++) { console.log("line " + i); var end = Date.now() + 200; while (Date.now() < end) {} } return {lines: 5}; }\n' >"$WORK/tasks/chatty/main.js"
 
 READ=$("${K[@]}" keys create --name reader --scope read 2>/dev/null)
 WRITE=$("${K[@]}" keys create --name writer --scope write 2>/dev/null)
-cat >"$WORK/r.yaml" <<YAML
-execution:
-  timeout: 20s
-engine:
-  workers: 1
-  max_retries: 0
-  shutdown_grace: 1s
-instances:
-  - name: file
-    plugin: logger-file
-    options: {path: serve.jsonl, level: info}
-  - name: http
+graphql_serve '  - name: http
     plugin: http
     options: {listen: "127.0.0.1:0", auth: api_key}
   - name: api
     plugin: api-rest
   - name: graphql
     plugin: api-graphql
-    options: {max_depth: 15, max_complexity: 1000, max_document_size: 4KiB}
-YAML
-"${K[@]}" --config "$WORK/r.yaml" --tasks "$WORK/tasks" serve 2>>"$WORK/serve.err" &
-SERVE=$!
-cleanup_hooks+=("kill -9 $SERVE 2>/dev/null")
-listening() {
-  local line
-  line=$(grep -ho 'listening on http://127.0.0.1:[0-9]*' "$WORK/serve.jsonl" "$WORK/serve.err" 2>/dev/null | head -1)
-  [ -n "$line" ] && echo "$line"
-}
-wait_for 20 listening || { fail "no 'listening on' line"; cat "$WORK/serve.err" >&2; finish; }
-U=$(listening | sed 's/listening on //')
+    options: {max_depth: 15, max_complexity: 1000, max_document_size: 4KiB}'
 wait_for 20 curl -sf "$U/ready" || { fail "not ready"; finish; }
 
 # gql KEY ACCEPT QUERY [VARIABLES] [OPERATION]: POST /graphql; sets CODE, BODY, CTYPE.

@@ -58,10 +58,11 @@
 
 #define RATCHET_HTTP_INTERFACE "ratchet.http"
 #define RATCHET_HTTP_MAJOR     1
-#define RATCHET_HTTP_MINOR     0
+#define RATCHET_HTTP_MINOR     1
 
 typedef struct ratchet_http_request ratchet_http_request;
 typedef struct ratchet_http_stream ratchet_http_stream;
+typedef struct ratchet_http_upgraded ratchet_http_upgraded;
 
 /* What a route needs from the caller's API key. With `auth: none` on the listener every
  * request has ADMIN. PUBLIC routes (health probes, the OpenAPI document) need no key. */
@@ -190,6 +191,48 @@ typedef struct ratchet_http_api {
     ratchet_status (*metrics)(ratchet_buf *out);
     /* Append the mounted routes as JSON: [{method, pattern, scope, owner}], sorted. */
     ratchet_status (*routes)(ratchet_buf *out);
+
+    /* ---- connection upgrades (WebSocket): since interface minor 1 ----------------------------
+     * Check RATCHET_HAS_FIELD(http, ratchet_http_api, upgrade) before calling these.
+     *
+     * Life cycle. A handler answers with upgrade(), a fourth way to end it (see the request
+     * life cycle): the plugin sends 101 Switching Protocols with `Upgrade: <protocol>` and the
+     * headers given with add_header() (Sec-WebSocket-Accept, ...), and the connection leaves
+     * HTTP. on_upgraded is then called once, on a plugin thread: with the connection handle,
+     * which the consumer owns from then on and must release with upgraded_close() exactly
+     * once; or with NULL when the client left before the 101 was sent (release `user` then).
+     * on_upgraded must return promptly: the consumer reads and writes from its own thread.
+     * The plugin does not time upgraded connections out (the protocol on top has its own
+     * keep-alive); at shutdown it makes every pending upgraded_read() return RATCHET_ERR with
+     * upgraded_stopping() true, waits shutdown_timeout for the consumers to close, and then
+     * stops. Bytes are raw: framing is the consumer's. */
+
+    /* Answer the request, from its handler on the handler's thread only (not after defer()),
+     * by switching to `protocol` ("websocket": a token, no spaces). RATCHET_ERR when the
+     * request is already answered or deferred or `protocol` is not a token (then respond
+     * normally); RATCHET_NOMEM. `user` is borrowed until on_upgraded is called. */
+    ratchet_status (*upgrade)(ratchet_http_request *req, const char *protocol,
+                              void (*on_upgraded)(void *user, ratchet_http_upgraded *conn),
+                              void *user);
+    /* Wait up to `timeout_ms` (-1: no limit) for bytes and read at most `cap` into `buf`:
+     * RATCHET_OK with *got > 0; RATCHET_RETRY when the time passed with nothing to read;
+     * RATCHET_ERR when the peer closed the connection, it failed, or the server is stopping.
+     * Bytes the client sent right after its upgrade request come first. One reader at a
+     * time. */
+    ratchet_status (*upgraded_read)(ratchet_http_upgraded *conn, void *buf, size_t cap, size_t *got,
+                                    int64_t timeout_ms);
+    /* Send `len` bytes (all of them, copied). Calls from several threads are serialised, each
+     * sent whole. Blocks while the client's window is full, at most the listener's `timeout`
+     * in all; RATCHET_ERR when the connection failed or that time passed (then close it). */
+    ratchet_status (*upgraded_write)(ratchet_http_upgraded *conn, const void *data, size_t len);
+    /* 1 when the server is stopping: say goodbye (a WebSocket close frame, 1001) and close. */
+    int (*upgraded_stopping)(const ratchet_http_upgraded *conn);
+    /* The client's address, as client_address() gave it for the upgrade request. Valid until
+     * upgraded_close(). */
+    const char *(*upgraded_client)(const ratchet_http_upgraded *conn);
+    /* Close the connection and release the handle. Exactly once; not while another thread
+     * is inside upgraded_read/upgraded_write on it. */
+    void (*upgraded_close)(ratchet_http_upgraded *conn);
 } ratchet_http_api;
 
 #endif /* RATCHET_HTTP_H */
