@@ -67,6 +67,9 @@ static int add_defaults(rt_app *app, rt_serve_frontends *fe)
     /* GraphQL at /graphql on the same port, when the build has it. */
     if (rc == RT_EXIT_OK && offers_frontend(app, "api-graphql"))
         rc = add_instance(app, fe, "graphql", "api-graphql", NULL, NULL);
+    /* The web UI at /ui/ (and / redirected there), when the build has it. */
+    if (rc == RT_EXIT_OK && offers_frontend(app, "web-ui"))
+        rc = add_instance(app, fe, "ui", "web-ui", NULL, NULL);
     return rc;
 }
 

@@ -8,7 +8,7 @@
 #include "core/core_layer.h"
 
 typedef struct rt_serve_frontends {
-    rt_node *owned[4]; /* instance entries made here (with their options); freed by _free */
+    rt_node *owned[6]; /* instance entries made here (with their options); freed by _free */
     size_t nowned;
     int added; /* the default pair was added */
 } rt_serve_frontends;
@@ -22,7 +22,8 @@ typedef enum rt_frontend_mode {
 
 /* Before the instances are resolved. DEFAULT: when no configured instance belongs to a plugin
  * offering the front-end kind, add `http` (listening on 127.0.0.1:8080) and `api` (api-rest)
- * instances, if both plugins are loaded. MCP_STDIO: drop the configured front ends and add
+ * instances, if both plugins are loaded, and `graphql` (api-graphql) and `ui` (web-ui) when
+ * those plugins are loaded too. MCP_STDIO: drop the configured front ends and add
  * `mcp` (api-mcp, transport stdio). Then, when `listen` is not NULL, set it as the `listen`
  * option of every instance of the http plugin. RT_EXIT_OK or an exit status after printing the
  * error. */

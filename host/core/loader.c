@@ -30,6 +30,9 @@ static const size_t desc_min_size[RATCHET_ABI_MINOR + 1] = {
     RT_END_OF(ratchet_plugin_desc, storage),  /* 1.3 */
     RT_END_OF(ratchet_plugin_desc, frontend), /* 1.4 */
     RT_END_OF(ratchet_plugin_desc, watcher),  /* 1.5 */
+    RT_END_OF(ratchet_plugin_desc, watcher),  /* 1.6 */
+    RT_END_OF(ratchet_plugin_desc, watcher),  /* 1.7 */
+    RT_END_OF(ratchet_plugin_desc, watcher),  /* 1.8 */
 };
 static const size_t logger_min_size[RATCHET_ABI_MINOR + 1] = {
     RT_END_OF(ratchet_logger_vtable, flush), /* 1.0 */
@@ -38,6 +41,9 @@ static const size_t logger_min_size[RATCHET_ABI_MINOR + 1] = {
     RT_END_OF(ratchet_logger_vtable, flush), /* 1.3 */
     RT_END_OF(ratchet_logger_vtable, flush), /* 1.4 */
     RT_END_OF(ratchet_logger_vtable, flush), /* 1.5 */
+    RT_END_OF(ratchet_logger_vtable, flush), /* 1.6 */
+    RT_END_OF(ratchet_logger_vtable, flush), /* 1.7 */
+    RT_END_OF(ratchet_logger_vtable, flush), /* 1.8 */
 };
 /* The executor kind appeared in 1.1; a 1.0 plugin cannot offer one (see check_desc). */
 static const size_t executor_min_size[RATCHET_ABI_MINOR + 1] = {
@@ -47,6 +53,9 @@ static const size_t executor_min_size[RATCHET_ABI_MINOR + 1] = {
     RT_END_OF(ratchet_executor_vtable, release), /* 1.3 */
     RT_END_OF(ratchet_executor_vtable, release), /* 1.4 */
     RT_END_OF(ratchet_executor_vtable, release), /* 1.5 */
+    RT_END_OF(ratchet_executor_vtable, release), /* 1.6 */
+    RT_END_OF(ratchet_executor_vtable, release), /* 1.7 */
+    RT_END_OF(ratchet_executor_vtable, release), /* 1.8 */
 };
 /* The storage kind appeared in 1.2. */
 static const size_t storage_min_size[RATCHET_ABI_MINOR + 1] = {
@@ -56,6 +65,9 @@ static const size_t storage_min_size[RATCHET_ABI_MINOR + 1] = {
     RT_END_OF(ratchet_storage_vtable, notify),   /* 1.3 */
     RT_END_OF(ratchet_storage_vtable, key_find), /* 1.4 */
     RT_END_OF(ratchet_storage_vtable, key_find), /* 1.5 */
+    RT_END_OF(ratchet_storage_vtable, key_find), /* 1.6 */
+    RT_END_OF(ratchet_storage_vtable, key_find), /* 1.7 */
+    RT_END_OF(ratchet_storage_vtable, key_find), /* 1.8 */
 };
 /* The front-end kind appeared in 1.4. */
 static const size_t frontend_min_size[RATCHET_ABI_MINOR + 1] = {
@@ -65,6 +77,9 @@ static const size_t frontend_min_size[RATCHET_ABI_MINOR + 1] = {
     RT_END_OF(ratchet_frontend_vtable, life), /* 1.3 */
     RT_END_OF(ratchet_frontend_vtable, life), /* 1.4 */
     RT_END_OF(ratchet_frontend_vtable, life), /* 1.5 */
+    RT_END_OF(ratchet_frontend_vtable, life), /* 1.6 */
+    RT_END_OF(ratchet_frontend_vtable, life), /* 1.7 */
+    RT_END_OF(ratchet_frontend_vtable, life), /* 1.8 */
 };
 /* The watcher kind appeared in 1.5. */
 static const size_t watcher_min_size[RATCHET_ABI_MINOR + 1] = {
@@ -74,6 +89,9 @@ static const size_t watcher_min_size[RATCHET_ABI_MINOR + 1] = {
     RT_END_OF(ratchet_watcher_vtable, unwatch), /* 1.3 */
     RT_END_OF(ratchet_watcher_vtable, unwatch), /* 1.4 */
     RT_END_OF(ratchet_watcher_vtable, unwatch), /* 1.5 */
+    RT_END_OF(ratchet_watcher_vtable, unwatch), /* 1.6 */
+    RT_END_OF(ratchet_watcher_vtable, unwatch), /* 1.7 */
+    RT_END_OF(ratchet_watcher_vtable, unwatch), /* 1.8 */
 };
 
 static const char *const kind_names[RT_KIND_COUNT] = {"logger", "executor", "storage", "frontend",
