@@ -7,11 +7,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build_pkgs=(build-essential cmake pkg-config libyaml-dev libjson-c-dev libmujs-dev
   libmicrohttpd-dev libsqlite3-dev libcurl4-openssl-dev libzip-dev libseccomp-dev dpkg-dev
-  libpq-dev) # storage-postgres (built when pkg-config finds libpq)
+  libpq-dev  # storage-postgres (built when pkg-config finds libpq)
+  zlib1g-dev # logger-file: gzip of rotated files (built without it when pkg-config lacks zlib)
+  nodejs) # the web UI (plugins/web-ui/app) is built with node and npm packages into .cache/npm
 test_pkgs=(libcmocka-dev json-schema-test-suite python3 zip unzip mujs tzdata nodejs
   clang libclang-rt-dev # clang + libFuzzer: the fuzz stage of tests/run-all.sh
   curl openssl wrk # the HTTP tests (curl, a self-signed TLS certificate) and bench_http
-  postgresql) # storage.conformance.postgres: a throwaway cluster (tests/pg_cluster.sh)
+  postgresql # storage.conformance.postgres: a throwaway cluster (tests/pg_cluster.sh)
+  chromium) # the web UI's browser tests (tests/webui: playwright-core drives Debian's Chromium)
 # nodejs brings npm here (the MCP tests install the official MCP SDK and conformance suite
 # into .cache/ from the npm registry); Debian's separate `npm` package would conflict with it.
 pkgs=("${build_pkgs[@]}")

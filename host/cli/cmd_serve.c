@@ -80,10 +80,17 @@ static int serve_engine(rt_app *app, rt_instance_set *set, const sigset_t *stop_
     rt_store st;
     int rc = rt_store_open(app, &st);
     size_t ntasks = 0;
-    if (rc == RT_EXIT_OK)
+    /* The server's own events are kept for `logs search` (engine/log_store.h). */
+    rt_log_store *kept = rc == RT_EXIT_OK ? rt_log_store_start(st.vt, st.inst, RATCHET_LOG_INFO)
+                                          : NULL;
+    if (rc == RT_EXIT_OK) {
+        rt_log(RATCHET_LOG_INFO, "storage: %s at %s", st.plugin->desc->name,
+               st.where.data ? st.where.data : "?");
         rc = rt_store_sync_tasks(app, &st, &ntasks);
+    }
     if (rc == RT_EXIT_OK)
         rc = run_engine(app, set, &st, ntasks, stop_signals);
+    rt_log_store_stop(kept);
     rt_store_close(&st);
     return rc;
 }
@@ -175,9 +182,12 @@ const rt_command rt_cmd_serve = {
     "serve",
     "Run the job engine (queue, workers, cron schedules) until Ctrl-C/SIGTERM",
     "Usage: ratchet serve [--config FILE] [--tasks PATH]... [--data-dir DIR] [--workers N]\n"
-    "                     [--listen ADDR:PORT] [--no-api]\n\n"
+    "                     [--storage-url URL] [--listen ADDR:PORT] [--no-api]\n\n"
     "Starts the configured plugin instances (loggers), stores the tasks of engine.tasks and\n"
-    "--tasks in the storage (storage-sqlite in engine.data_dir or --data-dir by default),\n"
+    "--tasks in the storage (storage-sqlite in engine.data_dir or --data-dir by default;\n"
+    "--storage-url or $RATCHET_STORAGE_URL choose another: postgresql://USER@HOST:PORT/DB\n"
+    "for storage-postgres, several hosts sharing one database, or sqlite:PATH; the log names\n"
+    "the storage in use, never its password),\n"
     "follows the task registries of registry.sources (each http index fetched at start and\n"
     "every polling_interval; see `ratchet registry --help`), and\n"
     "runs the job engine: queued jobs are claimed under a lease and run by `ratchet worker`\n"

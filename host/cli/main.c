@@ -21,6 +21,7 @@ static const rt_command *const commands[] = {
     &rt_cmd_jobs,
     &rt_cmd_tasks,
     &rt_cmd_executions,
+    &rt_cmd_logs,
     &rt_cmd_schedules,
     &rt_cmd_keys,
     &rt_cmd_registry,
@@ -45,6 +46,9 @@ static void print_help(void)
            "  --plugin-dir DIR      also load plugins from DIR (repeatable)\n"
            "  --log-level LEVEL     trace, debug, info, warn or error (overrides logging.level)\n"
            "  --data-dir DIR        where the engine's storage keeps its files (engine.data_dir)\n"
+           "  --storage-url URL     the storage to use, over ratchet.yaml's (default:\n"
+           "                        $RATCHET_STORAGE_URL): postgresql://USER@HOST:PORT/DB\n"
+           "                        (storage-postgres) or sqlite:PATH (storage-sqlite)\n"
            "  --tasks PATH          also load tasks from PATH (folder, .zip, collection;\n"
            "                        repeatable; added to engine.tasks)\n"
            "  -h, --help            show help (for a command: ratchet COMMAND --help)\n"
@@ -96,6 +100,12 @@ static int parse_globals(rt_app *app, int argc, char **argv, char **rest, int *n
             if (!v)
                 return rt_usage_error(NULL, "--data-dir needs a directory");
             app->data_dir = v;
+        } else if (take_value("--storage-url", NULL, argv, argc, &i, &v)) {
+            if (!v)
+                return rt_usage_error(NULL, "--storage-url needs a URL (postgresql://USER@HOST/DB "
+                                            "or sqlite:PATH)");
+            app->storage_url = v;
+            app->storage_url_from = "--storage-url";
         } else if (take_value("--tasks", NULL, argv, argc, &i, &v)) {
             if (!v)
                 return rt_usage_error(NULL, "--tasks needs a task folder, .zip or collection");
@@ -166,6 +176,10 @@ int main(int argc, char **argv)
     app.config_path = getenv("RATCHET_CONFIG");
     if (app.config_path && !*app.config_path)
         app.config_path = NULL;
+    app.storage_url = getenv("RATCHET_STORAGE_URL");
+    if (app.storage_url && !*app.storage_url)
+        app.storage_url = NULL;
+    app.storage_url_from = "RATCHET_STORAGE_URL";
     char **rest = calloc((size_t)argc + 1, sizeof *rest);
     if (!rest)
         return RT_EXIT_FAIL;

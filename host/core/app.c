@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "log_mask.h"
 #include "options.h"
 
 int rt_usage_error(const char *cmd, const char *fmt, ...)
@@ -43,6 +44,22 @@ int rt_wants_help(int argc, char **argv)
     return 0;
 }
 
+/* logging.redact_keys and execution.redact_headers: masked in every log event too. */
+static int mask_configured_keys(const rt_settings *s)
+{
+    size_t n = s->nredact_keys + s->nredact_headers;
+    const char **keys = calloc(n + 1, sizeof *keys);
+    if (!keys)
+        return rt_cli_fail("out of memory");
+    for (size_t i = 0; i < s->nredact_keys; i++)
+        keys[i] = s->redact_keys[i];
+    for (size_t i = 0; i < s->nredact_headers; i++)
+        keys[s->nredact_keys + i] = s->redact_headers[i];
+    ratchet_status st = rt_mask_set_keys(keys, n);
+    free(keys);
+    return st == RATCHET_OK ? RT_EXIT_OK : rt_cli_fail("out of memory");
+}
+
 int rt_app_load_settings(rt_app *app)
 {
     if (app->settings_loaded)
@@ -63,7 +80,7 @@ int rt_app_load_settings(rt_app *app)
     int lv = rt_log_level_parse(level);
     if (lv >= 0)
         rt_log_set_level((ratchet_log_level)lv);
-    return RT_EXIT_OK;
+    return mask_configured_keys(&app->settings);
 }
 
 static int load_dir(rt_app *app, const char *dir, int must_exist)
@@ -196,6 +213,7 @@ void rt_app_free(rt_app *app)
 {
     if (app->settings_loaded)
         rt_settings_free(&app->settings);
+    rt_mask_clear_keys();
     if (app->plugins_loaded)
         rt_registry_free(&app->reg);
     rt_config_free(app->executor_cfg);

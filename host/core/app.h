@@ -25,6 +25,10 @@ typedef struct rt_app {
     const char *data_dir;                         /* --data-dir: overrides engine.data_dir */
     const char *task_sources[RT_MAX_PLUGIN_DIRS]; /* --tasks, added to engine.tasks */
     size_t ntask_sources;
+    /* --storage-url, else $RATCHET_STORAGE_URL: the storage to use; and which of the two
+     * chose it ("--storage-url" or "RATCHET_STORAGE_URL", for messages) */
+    const char *storage_url;
+    const char *storage_url_from;
     int workers; /* serve --workers: overrides engine.workers (0: not given) */
     char *const *envp;
     int internal; /* an internal command (worker, check-task): configuration warnings, which its

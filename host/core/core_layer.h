@@ -15,7 +15,12 @@
 #include "json_num.h"  /* integer literals json-c or JavaScript would change */
 #include "loader.h"    /* the plugin loader and registry */
 #include "log.h"       /* the logging fan-out */
+#include "log_ctx.h"   /* the thread-local log context (trace, job, execution, task) */
+#include "log_filter.h" /* per-sink event filters */
+#include "log_mask.h"  /* secrets masked out of log events */
+#include "metrics.h"   /* metrics plugins export in /metrics */
 #include "options.h"   /* option schemas and values */
+#include "pattern.h"   /* error patterns: rules, matching, the built-ins */
 #include "rt_yaml.h"   /* YAML documents with positions */
 #include "settings.h"  /* ratchet.yaml */
 #include "sha256.h"    /* SHA-256 (API key hashes) */

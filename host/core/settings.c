@@ -14,6 +14,13 @@
 static const ratchet_option logging_options[] = {
     RATCHET_OPT_ENUM("level", "trace|debug|info|warn|error", "info",
                      "Lowest level passed to any logger; each logger may filter further"),
+    RATCHET_OPT("redact_keys", RATCHET_OPT_NODE, "[]",
+                "More key names whose values are masked in every log event (Authorization, "
+                "Cookie, password, token, api_key, client_secret and the like always are)"),
+    RATCHET_OPT("patterns", RATCHET_OPT_NODE, "[]",
+                "Error patterns of your own, beside the built-in ones: a list of {id, match, "
+                "name, category, severity, confidence, description, suggestions} (the keys are "
+                "listed below; README: Error analysis)"),
     RATCHET_OPT_END,
 };
 
@@ -77,6 +84,23 @@ static const ratchet_option registry_options[] = {
     RATCHET_OPT_END,
 };
 
+static const ratchet_option breaker_options[] = {
+    RATCHET_OPT("enabled", RATCHET_OPT_BOOL, "true",
+                "serve: refuse calls at once to a host that keeps failing (README: Circuit "
+                "breakers)"),
+    RATCHET_OPT_RANGE("fetch_failures", RATCHET_OPT_INT, "5", 1, 1000,
+                      "Consecutive failed fetch() calls to one host (network error, timeout, "
+                      "5xx) that open its breaker"),
+    RATCHET_OPT_RANGE("fetch_cool_down", RATCHET_OPT_DURATION, "30s", 1, 86400000,
+                      "How long a host's fetch breaker stays open before one probe call"),
+    RATCHET_OPT_RANGE("webhook_failures", RATCHET_OPT_INT, "5", 1, 1000,
+                      "Consecutive failed webhook requests to one host (retries count) that "
+                      "open its breaker"),
+    RATCHET_OPT_RANGE("webhook_cool_down", RATCHET_OPT_DURATION, "30s", 1, 86400000,
+                      "How long a host's webhook breaker stays open before one probe call"),
+    RATCHET_OPT_END,
+};
+
 const rt_core_section rt_core_sections[] = {
     {"execution", "Limits and defaults for running tasks", execution_options},
     {"engine", "The server's job engine: storage location, task sources, workers", engine_options},
@@ -85,6 +109,8 @@ const rt_core_section rt_core_sections[] = {
     {"plugins", "Where plugins are loaded from", plugins_options},
     {"registry", "Task registries followed besides engine.tasks: folders and HTTP indexes",
      registry_options},
+    {"circuit_breakers", "Circuit breakers per destination host for fetch() calls and webhooks",
+     breaker_options},
     {NULL, NULL, NULL},
 };
 
@@ -95,6 +121,7 @@ static const ratchet_option root_options[] = {
     RATCHET_OPT("logging", RATCHET_OPT_NODE, NULL, "core section"),
     RATCHET_OPT("plugins", RATCHET_OPT_NODE, NULL, "core section"),
     RATCHET_OPT("registry", RATCHET_OPT_NODE, NULL, "core section"),
+    RATCHET_OPT("circuit_breakers", RATCHET_OPT_NODE, NULL, "core section"),
     RATCHET_OPT("instances", RATCHET_OPT_NODE, NULL, "plugin instances"),
     RATCHET_OPT_END,
 };
@@ -255,7 +282,7 @@ static ratchet_status apply_env_var(rt_node *root, const char *var, rt_error *er
 /* Variables that configure how the CLI finds things rather than override a section. */
 static int env_reserved(const char *var)
 {
-    static const char *const reserved[] = {"RATCHET_CONFIG="};
+    static const char *const reserved[] = {"RATCHET_CONFIG=", "RATCHET_STORAGE_URL="};
     for (size_t i = 0; i < sizeof reserved / sizeof *reserved; i++)
         if (strncmp(var, reserved[i], strlen(reserved[i])) == 0)
             return 1;
@@ -341,6 +368,32 @@ static ratchet_status check_redact_headers(rt_settings *s, rt_error *err)
                            "(letters, digits, -), got '%.60s'",
                            n->where, i, n->kind == RATCHET_NODE_SCALAR ? n->scalar : "(a list)");
         s->redact_headers[s->nredact_headers++] = n->scalar;
+    }
+    return RATCHET_OK;
+}
+
+/* logging.redact_keys: a list of key names ([A-Za-z0-9_.-]+). */
+static ratchet_status check_redact_keys(rt_settings *s, rt_error *err)
+{
+    const ratchet_node *list = rt_cfg_node(rt_settings_section(s, "logging"), "redact_keys");
+    if (!list)
+        return RATCHET_OK;
+    if (list->kind != RATCHET_NODE_SEQUENCE)
+        return rt_fail(err, "%s: logging.redact_keys: expected a list of key names", list->where);
+    s->redact_keys = calloc(list->count + 1, sizeof *s->redact_keys);
+    if (!s->redact_keys)
+        return rt_fail(err, "out of memory");
+    for (size_t i = 0; i < list->count; i++) {
+        const rt_node *n = list->items[i];
+        int ok = n->kind == RATCHET_NODE_SCALAR && *n->scalar &&
+                 !n->scalar[strspn(n->scalar, "-_.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                              "abcdefghijklmnopqrstuvwxyz")];
+        if (!ok)
+            return rt_fail(err,
+                           "%s: logging.redact_keys[%zu]: expected a key name (letters, digits, "
+                           "'-', '_', '.'), got '%.60s'",
+                           n->where, i, n->kind == RATCHET_NODE_SCALAR ? n->scalar : "(not text)");
+        s->redact_keys[s->nredact_keys++] = n->scalar;
     }
     return RATCHET_OK;
 }
@@ -439,13 +492,18 @@ ratchet_status rt_settings_load(rt_settings *s, const char *path, char *const *e
         if (!s->section_cfg[i])
             return RATCHET_ERR;
     }
-    if (check_plugin_paths(s, err) != RATCHET_OK || check_redact_headers(s, err) != RATCHET_OK)
+    if (check_plugin_paths(s, err) != RATCHET_OK || check_redact_headers(s, err) != RATCHET_OK ||
+        check_redact_keys(s, err) != RATCHET_OK)
         return RATCHET_ERR;
     const ratchet_config *reg = rt_settings_section(s, "registry");
     if (rt_source_specs_parse(rt_cfg_node(reg, "sources"), s->basedir,
                               rt_cfg_int(reg, "default_polling_interval"), &s->sources,
                               &s->nsources, err) != RATCHET_OK)
         return RATCHET_ERR;
+    if (rt_patterns_parse(&s->patterns, rt_cfg_node(rt_settings_section(s, "logging"), "patterns"),
+                          "logging.patterns", 0, err) != RATCHET_OK)
+        return RATCHET_ERR;
+    rt_patterns_install(&s->patterns);
     return check_instances(s, err);
 }
 
@@ -460,8 +518,11 @@ void rt_settings_free(rt_settings *s)
     free(s->ignored_env);
     rt_original_env_free(&s->original);
     rt_source_specs_free(s->sources, s->nsources);
+    rt_patterns_uninstall(&s->patterns);
+    rt_pattern_set_clear(&s->patterns);
     free(s->plugin_dirs);
     free(s->redact_headers);
+    free(s->redact_keys);
     free(s->instances);
     rt_node_free(s->root);
     free(s->path);

@@ -11,6 +11,7 @@
 #define RT_SETTINGS_H
 
 #include "error.h"
+#include "pattern.h"
 #include "ratchet/host.h"
 #include "registry_config.h"
 #include "rt_yaml.h"
@@ -43,11 +44,14 @@ typedef struct rt_settings {
     size_t ninstances;
     const char **redact_headers; /* execution.redact_headers; strings owned by root */
     size_t nredact_headers;
+    const char **redact_keys; /* logging.redact_keys; strings owned by root */
+    size_t nredact_keys;
     char **ignored_env; /* RATCHET_* variables that matched nothing */
     size_t nignored_env;
     rt_original_env original; /* the original Ratchet's variables: notes, serve's listener */
     rt_source_spec *sources;  /* registry.sources, checked (registry_config.h) */
     size_t nsources;
+    rt_pattern_set patterns;  /* logging.patterns, checked and installed (pattern.h) */
 } rt_settings;
 
 /* The core sections (NULL-terminated). */

@@ -81,6 +81,11 @@ static void build_table(void)
     rt_api_fill_executions(&table);
     rt_api_fill_schedules(&table);
     rt_api_fill_author(&table);
+    rt_api_fill_keys(&table);
+    rt_api_fill_ui(&table);
+    rt_api_fill_timeline(&table);
+    rt_api_fill_analysis(&table);
+    rt_api_fill_logs(&table);
     table.subscribe = api_subscribe;
     table.unsubscribe = api_unsubscribe;
     table.key_verify = api_key_verify;

@@ -57,6 +57,13 @@ void rt_api_fill_executions(ratchet_engine_api *t);
 void rt_api_fill_schedules(ratchet_engine_api *t);
 
 void rt_api_fill_author(ratchet_engine_api *t);
+void rt_api_fill_keys(ratchet_engine_api *t); /* api_keys.c: since engine minor 2 */
+void rt_api_fill_ui(ratchet_engine_api *t);   /* api_ui.c: since engine minor 2 */
+void rt_api_fill_timeline(ratchet_engine_api *t); /* api_timeline.c: since engine minor 2 */
+/* UTC seconds as "2026-12-05T02:35:00Z" (api_ui.c). */
+void rt_api_utc_text(int64_t t, char *s, size_t cap);
+void rt_api_fill_analysis(ratchet_engine_api *t); /* api_analysis.c: since engine minor 2 */
+void rt_api_fill_logs(ratchet_engine_api *t);     /* api_logs.c: since engine minor 2 */
 
 /* Drop the cached task versions (rt_api_free). */
 void rt_api_versions_free(rt_api *a);

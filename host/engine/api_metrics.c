@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api_int.h"
+#include "breaker.h"
 #include "core/core_layer.h"
 
 static void family(ratchet_buf *out, const char *name, const char *type, const char *help)
@@ -81,6 +82,8 @@ ratchet_status rt_api_metrics(ratchet_buf *out)
                        "Time from queueing (through the API) to the start of the first attempt.",
                        &wait);
     worker_metrics(a, out);
+    rt_breaker_metrics(out);
+    rt_metrics_write(out); /* what plugins registered (ratchet_host_api.metric_register) */
     family(out, "ratchet_ready", "gauge", "1 when the engine takes jobs.");
     rt_buf_printf(out, "ratchet_ready %d\n", rt_api_table()->ready());
     return RATCHET_OK;

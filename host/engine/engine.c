@@ -15,7 +15,10 @@
 #include "core/core_layer.h"
 #include "task/task_layer.h"
 #include "engine_view.h"
+#include "analysis.h"
+#include "breaker.h"
 #include "events.h"
+#include "job_log.h"
 #include "outbox.h"
 #include "pool.h"
 #include "relay.h"
@@ -28,9 +31,11 @@
 typedef struct pending_finish {
     ratchet_job_finish f;
     char *output, *error, *logs, *http; /* owned copies behind f's pointers */
+    char *analysis;                     /* patterns and state of a failed attempt, or NULL */
     struct json_object *outputs;        /* destinations to deliver to once recorded, or NULL */
     int64_t task_version_id;
     int32_t attempt;
+    rt_job_trace trace; /* trace_id "" for a job that never ran (requeued from the backlog) */
 } pending_finish;
 
 struct rt_engine {
@@ -158,7 +163,7 @@ static void deliver_if_recorded(rt_engine *e, const pending_finish *p)
         const char *version =
             rec && json_object_object_get_ex(rec, "version", &v) ? json_object_get_string(v) : NULL;
         rt_outbox_push(e->outbox, p->outputs, p->f.job_id, p->f.execution_id, task, version, status,
-                       p->output, p->error);
+                       p->output, p->error, &p->trace);
     }
     json_object_put(job);
 }
@@ -208,7 +213,14 @@ static void announce_finish(rt_engine *e, const pending_finish *p)
         rt_view_observe(&e->view, (double)p->f.duration_ms / 1000.0,
                         queued > 0 ? (double)wait / 1000.0 : -1);
     }
+    rt_job_trace_finish(&p->trace, finish_status(p->f.kind), p->f.error_json);
     struct json_object *rec = task_record(e, p->task_version_id);
+    rt_job_log_enter(p->f.job_id, p->f.execution_id, rec ? rt_rec_str(rec, "name") : NULL);
+    rt_log_ctx_set_trace(p->trace.trace_id, p->trace.root);
+    rt_job_log_outcome(finish_status(p->f.kind), p->attempt,
+                       p->f.kind == RATCHET_FINISH_REQUEUE ? NULL : p->f.error_json,
+                       p->f.duration_ms);
+    rt_job_log_leave();
     /* durationMs as storage recorded it (job_finish stores a negative one as 0). */
     rt_events_emit_outcome(p->f.job_id, p->f.execution_id, rec ? rt_rec_str(rec, "name") : NULL,
                            finish_status(p->f.kind), p->attempt, p->f.output_json,
@@ -218,10 +230,30 @@ static void announce_finish(rt_engine *e, const pending_finish *p)
                                : -1);
 }
 
+/* The analysis kept with a failed attempt (analysis.h): its patterns, and the worker that
+ * ran it when `job` is a slot's. */
+static char *failure_analysis(rt_engine *e, const ratchet_claimed_job *job, const char *error,
+                              const char *logs)
+{
+    const rt_slot *slot = NULL;
+    for (size_t i = 0; i < e->pool.count && !slot; i++)
+        if (&e->pool.slots[i].job == job)
+            slot = &e->pool.slots[i];
+    struct json_object *rec = task_record(e, job->task_version_id), *name = NULL;
+    json_object_object_get_ex(rec, "name", &name);
+    return rt_analysis_at_failure(e->vt, e->si, error, logs, name ? json_object_get_string(name)
+                                                                  : NULL,
+                                  slot ? slot->index : -1,
+                                  !slot         ? 0
+                                  : slot->rss_kb ? slot->rss_kb
+                                                 : rt_analysis_rss_kb((int)slot->pid));
+}
+
 /* Queue the outcome of a job; flushed in one transaction per loop turn. Takes the strings
  * and the job's own strings; `fetcher` (may be NULL) holds its HTTP calls. */
-static void finish_job(rt_engine *e, ratchet_claimed_job *job, job_http *http, int64_t started_ms,
-                       ratchet_finish_kind kind, char *output, char *error, char *logs)
+static void finish_job(rt_engine *e, ratchet_claimed_job *job, job_http *http,
+                       const rt_job_trace *trace, int64_t started_ms, ratchet_finish_kind kind,
+                       char *output, char *error, char *logs)
 {
     if (e->nfins == e->fincap) {
         size_t cap = e->fincap ? e->fincap * 2 : 16;
@@ -246,6 +278,8 @@ static void finish_job(rt_engine *e, ratchet_claimed_job *job, job_http *http, i
         p->outputs = job_outputs(job);
     p->task_version_id = job->task_version_id;
     p->attempt = job->attempt;
+    if (trace)
+        p->trace = *trace;
     p->output = output;
     p->error = error;
     p->logs = logs;
@@ -262,7 +296,10 @@ static void finish_job(rt_engine *e, ratchet_claimed_job *job, job_http *http, i
                                 p->http,
                                 started_ms,
                                 started_ms ? now - started_ms : 0,
-                                kind == RATCHET_FINISH_RETRY ? now + retry_delay(e, job) : 0};
+                                kind == RATCHET_FINISH_RETRY ? now + retry_delay(e, job) : 0,
+                                NULL};
+    if ((kind == RATCHET_FINISH_RETRY || kind == RATCHET_FINISH_FAILED) && error)
+        p->f.analysis_json = p->analysis = failure_analysis(e, job, error, logs);
     free(job->input_json);
     free(job->meta_json);
     memset(job, 0, sizeof *job);
@@ -272,7 +309,8 @@ static void finish_job(rt_engine *e, ratchet_claimed_job *job, job_http *http, i
 static void finish(rt_engine *e, rt_slot *s, ratchet_finish_kind kind, char *output, char *error,
                    char *logs)
 {
-    finish_job(e, &s->job, s->fetcher, s->job_started_ms, kind, output, error, logs);
+    rt_job_trace_run_end(&s->trace, error);
+    finish_job(e, &s->job, s->fetcher, &s->trace, s->job_started_ms, kind, output, error, logs);
     rt_job_http_release(s->fetcher);
     s->fetcher = NULL;
     s->deadline_ms = 0;
@@ -337,6 +375,7 @@ static void flush_finishes(rt_engine *e, int force)
         free(e->fins[i].error);
         free(e->fins[i].logs);
         free(e->fins[i].http);
+        free(e->fins[i].analysis);
         json_object_put(e->fins[i].outputs);
     }
     e->nfins = 0;
@@ -348,6 +387,7 @@ static void on_result(rt_engine *e, rt_slot *s, const rt_ipc_result *r)
 {
     rt_slot_logs_add(s, r->logs.obj); /* after the lines streamed as `log` messages */
     rt_events_emit_logs(s->job.job_id, s->job.execution_id, r->logs.obj);
+    rt_job_log_console(r->logs.obj);
     char *logs = rt_slot_logs_take(s);
     if (r->outcome == RATCHET_EXEC_OK) {
         rt_cached_task *t = rt_task_cache_get(&e->tasks, s->job.task_version_id);
@@ -408,6 +448,7 @@ static int drain_worker(rt_engine *e, rt_slot *s)
                    m.log.job_id == s->job.job_id) {
             rt_slot_logs_add(s, m.log.logs.obj);
             rt_events_emit_logs(s->job.job_id, s->job.execution_id, m.log.logs.obj);
+            rt_job_log_console(m.log.logs.obj);
         } else if (m.type == RT_IPC_FETCH && s->state == RT_SLOT_BUSY) {
             rt_relay_fetch(s, &m);
         } else if (m.type == RT_IPC_PONG) {
@@ -483,6 +524,9 @@ static void send_job(rt_engine *e, rt_slot *s, ratchet_claimed_job *job)
     s->fetcher = rt_job_http_new();
     rt_cached_task *task = rt_task_cache_get(&e->tasks, job->task_version_id);
     struct json_object *rec = task ? task->rec : NULL;
+    rt_job_log_enter(job->job_id, job->execution_id, rec ? rt_rec_str(rec, "name") : NULL);
+    rt_job_trace_begin(&s->trace, job, rec ? rt_rec_str(rec, "name") : "?");
+    rt_log_ctx_set_trace(s->trace.trace_id, s->trace.run);
     char execution[32];
     snprintf(execution, sizeof execution, "%lld", (long long)job->execution_id);
     rt_ipc_msg m;
@@ -501,6 +545,8 @@ static void send_job(rt_engine *e, rt_slot *s, ratchet_claimed_job *job)
     m.execute.input = (rt_ipc_json){NULL, job->input_json, strlen(job->input_json)};
     m.execute.timeout_ms = e->timeout_ms;
     m.execute.memory_bytes = e->memory_bytes;
+    m.execute.trace_id = s->trace.trace_id;
+    m.execute.span_id = s->trace.run;
     if (!rec) {
         finish(e, s, RATCHET_FINISH_FAILED, NULL,
                error_json("host error", NULL, "the job's task version is not in storage", NULL),
@@ -517,6 +563,7 @@ static void send_job(rt_engine *e, rt_slot *s, ratchet_claimed_job *job)
     } else {
         announce_running(s, m.execute.task.name);
     }
+    rt_job_log_leave();
 }
 
 /* The oldest backlog job (FIFO), moved to *out. */
@@ -570,7 +617,7 @@ static void requeue_backlog(rt_engine *e)
 {
     ratchet_claimed_job job;
     while (backlog_take(e, &job))
-        finish_job(e, &job, NULL, 0, RATCHET_FINISH_REQUEUE, NULL, NULL, NULL);
+        finish_job(e, &job, NULL, NULL, 0, RATCHET_FINISH_REQUEUE, NULL, NULL, NULL);
 }
 
 /* ---- housekeeping ------------------------------------------------------------------------- */
@@ -588,7 +635,7 @@ static void check_cancels(rt_engine *e)
                 ratchet_claimed_job job = e->backlog[b];
                 memmove(e->backlog + b, e->backlog + b + 1,
                         (--e->nbacklog - b) * sizeof *e->backlog);
-                finish_job(e, &job, NULL, 0, RATCHET_FINISH_CANCELLED, NULL,
+                finish_job(e, &job, NULL, NULL, 0, RATCHET_FINISH_CANCELLED, NULL,
                            error_json("cancelled", NULL, "cancelled before it started", NULL),
                            NULL);
                 break;
@@ -678,10 +725,11 @@ static int sleep_budget(rt_engine *e, int64_t now)
     for (size_t i = 0; i < sizeof timers / sizeof *timers; i++)
         if (timers[i] > 0 && timers[i] < until)
             until = timers[i];
-    int busy = 0;
+    int busy = 0, idle = 0;
     for (size_t i = 0; i < e->pool.count; i++) {
         rt_slot *s = &e->pool.slots[i];
         busy |= s->state == RT_SLOT_BUSY;
+        idle |= s->state == RT_SLOT_IDLE;
         if (s->state == RT_SLOT_BUSY && s->deadline_ms && s->deadline_ms < until)
             until = s->deadline_ms;
         if (s->state == RT_SLOT_DEAD && !e->stopping && s->restart_at_ms < until)
@@ -689,8 +737,10 @@ static int sleep_budget(rt_engine *e, int64_t now)
     }
     if (busy && e->next_cancel < until)
         until = e->next_cancel;
+    /* A job due later matters only to an idle worker (a busy one wakes the loop when it is
+     * done): no storage round trip per turn while the queue burns down. */
     int64_t due = 0;
-    if (e->vt->job_next_due(e->si, now, &due) == RATCHET_OK && due > 0 && due < until)
+    if (idle && e->vt->job_next_due(e->si, now, &due) == RATCHET_OK && due > 0 && due < until)
         until = due;
     if (e->stopping && e->stop_deadline < until)
         until = e->stop_deadline;
@@ -747,6 +797,11 @@ rt_engine *rt_engine_new(rt_app *app, rt_store *st, char **worker_argv, rt_error
                                  (int32_t)rt_cfg_int(eng, "max_retries"),
                                  rt_cfg_int(eng, "retry_base"), rt_cfg_int(eng, "retry_max")};
     e->sched = rt_scheduler_new(st->vt, st->inst, &policy);
+    const ratchet_config *cb = rt_settings_section(&app->settings, "circuit_breakers");
+    rt_breaker_config fetch_cb = rt_breaker_config_from(cb, RT_BREAKER_FETCH);
+    rt_breaker_config hook_cb = rt_breaker_config_from(cb, RT_BREAKER_WEBHOOK);
+    rt_breaker_configure(RT_BREAKER_FETCH, &fetch_cb);
+    rt_breaker_configure(RT_BREAKER_WEBHOOK, &hook_cb);
     e->backlog_cap = count < 4 ? 8 : 2 * count;
     e->backlog = calloc(e->backlog_cap + 2 * count, sizeof *e->backlog);
     if (!e->backlog || !e->sched || rt_pool_init(&e->pool, count, worker_argv) != RATCHET_OK ||
@@ -789,6 +844,16 @@ static int nothing_running(const rt_engine *e)
         if (e->pool.slots[i].state == RT_SLOT_BUSY)
             return 0;
     return 1;
+}
+
+/* While the loop handles a busy slot, what it logs carries that slot's job. */
+static void slot_log_enter(rt_engine *e, const rt_slot *s)
+{
+    if (s->state != RT_SLOT_BUSY)
+        return;
+    struct json_object *rec = task_record(e, s->job.task_version_id);
+    rt_job_log_enter(s->job.job_id, s->job.execution_id, rec ? rt_rec_str(rec, "name") : NULL);
+    rt_log_ctx_set_trace(s->trace.trace_id, s->trace.run);
 }
 
 static void loop_turn(rt_engine *e, const sigset_t *stop_signals)
@@ -838,8 +903,10 @@ static void loop_turn(rt_engine *e, const sigset_t *stop_signals)
         rt_slot *s = &e->pool.slots[i];
         if (s->from_fd < 0)
             continue;
+        slot_log_enter(e, s);
         if (drain_worker(e, s) < 0)
             on_worker_exit(e, s);
+        rt_job_log_leave();
     }
     rt_view_snapshot(&e->view, &e->pool);
 }
@@ -880,6 +947,7 @@ void rt_engine_free(rt_engine *e)
     if (!e)
         return;
     rt_task_cache_free(&e->tasks);
+    rt_breakers_reset();
     free(e->fins);
     free(e->backlog);
     rt_view_destroy(&e->view);

@@ -250,6 +250,10 @@ static void run_execute(worker *w, const rt_ipc_msg *m)
     res.result.job_id = ex->job_id;
     w->exec_id = m->id;
     w->job_id = ex->job_id;
+    rt_log_ctx_set_trace(ex->trace_id, ex->span_id); /* what it logs carries the job's trace */
+    /* What the worker and its executor log while this job runs carries the job. */
+    rt_log_ctx_set_job(ex->job_id, strtoll(ex->execution_id ? ex->execution_id : "0", NULL, 10),
+                       ex->task.name);
     memset(&w->console, 0, sizeof w->console);
     int64_t t0 = mono_ms();
     ratchet_exec_result r;
@@ -297,6 +301,8 @@ static void run_execute(worker *w, const rt_ipc_msg *m)
     res.result.error.status = r.error_status;
     res.result.duration_ms = (double)(mono_ms() - t0);
     send_msg(&res);
+    rt_log_ctx_set_trace(NULL, NULL);
+    rt_log_ctx_clear();
     w->executed++;
     free(compile_error);
     free(r.output_json);

@@ -4,7 +4,7 @@
  *
  * start() finds "ratchet.engine" and "ratchet.http" (frontend.h: both are there by then),
  * mounts the route table of rest_routes.c and starts the reaper thread of the sessions that
- * wait on engine events (rest_reap.c); stop() unmounts (waiting for running handlers), ends
+ * wait on engine events (fe_session.h); stop() unmounts (waiting for running handlers), ends
  * the deferred executes and event streams still open and joins the reaper.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -24,17 +24,18 @@ static ratchet_status rest_create(ratchet_ctx *ctx, const ratchet_config *cfg, v
         return RATCHET_NOMEM;
     }
     r->ctx = ctx;
-    pthread_mutex_init(&r->lock, NULL);
-    pthread_cond_init(&r->cond, NULL);
+    fe_reaper_init(&r->reaper, rest_host, ctx);
     *out = r;
     return RATCHET_OK;
 }
 
-/* The http routes of the table, each with {r, op} as its user pointer. */
+/* The http routes of the table, each with {r, op} as its user pointer. GET / is left out
+ * when the web UI has published that it redirects / to itself (REST_WEBUI_INTERFACE). */
 static ratchet_status mount_routes(rest *r)
 {
-    size_t n = 0;
+    size_t n = 0, m = 0;
     const rest_op *ops = rest_ops(&n);
+    int ui_has_root = rest_host->lookup(REST_WEBUI_INTERFACE, 1, 0) != NULL;
     ratchet_http_route *routes = rest_host->calloc(n, sizeof *routes);
     rest_host->free(r->bindings); /* a start after a stop */
     r->bindings = rest_host->calloc(n, sizeof *r->bindings);
@@ -44,13 +45,16 @@ static ratchet_status mount_routes(rest *r)
         return RATCHET_NOMEM;
     }
     for (size_t i = 0; i < n; i++) {
-        r->bindings[i].r = r;
-        r->bindings[i].op = &ops[i];
-        routes[i] = (ratchet_http_route){
+        if (ops[i].kind == REST_ROOT && ui_has_root)
+            continue;
+        r->bindings[m].r = r;
+        r->bindings[m].op = &ops[i];
+        routes[m] = (ratchet_http_route){
             RATCHET_ABI_INIT(ratchet_http_route), ops[i].method,  ops[i].pattern, ops[i].scope,
-            rest_handler_for(ops[i].kind),        &r->bindings[i]};
+            rest_handler_for(ops[i].kind),        &r->bindings[m]};
+        m++;
     }
-    ratchet_status st = r->http->mount(r->ctx, routes, n);
+    ratchet_status st = r->http->mount(r->ctx, routes, m);
     rest_host->free(routes);
     r->mounted = st == RATCHET_OK;
     return st;
@@ -90,10 +94,10 @@ static ratchet_status rest_start(void *instance)
                              RATCHET_HTTP_INTERFACE);
         return RATCHET_ERR;
     }
-    if (!engine_covers_table(r) || rest_reaper_start(r) != RATCHET_OK)
+    if (!engine_covers_table(r) || fe_reaper_start(&r->reaper, r->eng) != RATCHET_OK)
         return RATCHET_ERR;
     if (mount_routes(r) != RATCHET_OK) {
-        rest_reaper_stop(r);
+        fe_reaper_stop(&r->reaper);
         return RATCHET_ERR;
     }
     return RATCHET_OK;
@@ -105,17 +109,16 @@ static void rest_stop(void *instance)
     if (r->mounted)
         r->http->unmount(r->ctx);
     r->mounted = 0;
-    rest_reaper_stop(r);
+    fe_reaper_stop(&r->reaper);
     /* The routes' user pointers stay until destroy(): unmount() waits only shutdown_timeout, and
      * a request matched before it (its body still arriving) may reach its handler until the
-     * http instance stops; it then finds r->stopping set. */
+     * http instance stops; its session is then refused (the reaper is stopping). */
 }
 
 static void rest_destroy(void *instance)
 {
     rest *r = instance;
-    pthread_mutex_destroy(&r->lock);
-    pthread_cond_destroy(&r->cond);
+    fe_reaper_destroy(&r->reaper);
     rest_host->free(r->bindings);
     rest_host->free(r);
 }

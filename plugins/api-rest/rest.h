@@ -8,8 +8,8 @@
  * rest_reply.c and the list parameters of rest_query.c.
  *
  * Threading: handlers run on the http plugin's pool threads, concurrently; the instance is
- * read-only after start() except for the session list and the reaper queue (rest_reap.c),
- * guarded by the instance's mutex.
+ * read-only after start() except for the sessions of its reaper (fe_session.h), which
+ * guards them with its own mutex.
  */
 #ifndef REST_H
 #define REST_H
@@ -20,12 +20,17 @@
 
 #include <ratchet/plugin.h>
 
+#include "fe_session.h"
+
 #define REST_PREFIX        "/api/v1"
 #define REST_LIMIT_DEFAULT 25
 #define REST_LIMIT_MAX     100
 #define REST_WAIT_DEFAULT  30  /* seconds, ?wait= of POST /tasks/{id}/execute */
 #define REST_WAIT_MAX      300 /* seconds */
 #define REST_JSON_DEPTH    64
+/* Published by the web-ui plugin when it redirects GET / to the UI: REST then leaves its own
+ * GET / out (rest.c, mount_routes). */
+#define REST_WEBUI_INTERFACE "ratchet.web-ui"
 
 extern const ratchet_host_api *rest_host;
 
@@ -52,7 +57,21 @@ typedef enum rest_kind {
     REST_CREATE,          /* fn(body_json, out) -> 201 {data} */
     REST_UPDATE_REF,      /* fn(ref, body_json, out) -> {data} */
     REST_EXECUTE,         /* POST /tasks/{id}/execute (rest_execute.c) */
-    REST_EVENTS           /* GET .../{id}/events as Server-Sent Events (rest_sse.c) */
+    REST_EVENTS,          /* GET .../{id}/events as Server-Sent Events (rest_sse.c) */
+    /* What the web UI needs (rest_ui.c, rest_ui_handler): */
+    REST_WHOAMI,          /* GET /auth/whoami */
+    REST_KEY_CREATE,      /* POST /keys {name, scope} -> 201 {data: {..., secret}} */
+    REST_CRON_PREVIEW,    /* GET /schedules/preview?cron=&timezone=&count= */
+    REST_VALIDATE_INPUT,  /* POST /tasks/{id}/validate-input {input} */
+    REST_TASK_SOURCE,     /* GET /tasks/{id}/source?version= */
+    REST_TASK_TEST,       /* POST /tasks/{id}/test {names?} */
+    REST_TIMELINE,        /* GET /stats/timeline?minutes= */
+    REST_ANALYSIS,        /* GET /executions/{id}/analysis?format=&max_tokens= (rest_logs.c) */
+    REST_LOGS_SEARCH,     /* GET /logs/search?level=&since=&until=&text=&... */
+    REST_LOGS_TRENDS,     /* GET /logs/trends?since=&until=&bucket_minutes= */
+    REST_PATTERNS,        /* GET /logs/patterns */
+    REST_PATTERN_TEST,    /* POST /logs/patterns/test {event, pattern?} */
+    REST_LOGS_STREAM      /* GET /logs/stream as Server-Sent Events (rest_sse.c) */
 } rest_kind;
 
 /* The shape a request body must have: allowed fields, their JSON types and enum values. */
@@ -87,8 +106,6 @@ typedef struct rest_op {
 /* The route table (static storage) and its length. */
 const rest_op *rest_ops(size_t *n);
 
-typedef struct rest_session rest_session;
-
 /* One api-rest instance. */
 typedef struct rest {
     ratchet_ctx *ctx;
@@ -97,12 +114,7 @@ typedef struct rest {
     struct rest_binding *bindings; /* one per route: {rest, op}, the routes' user pointers */
     int mounted;
 
-    pthread_mutex_t lock; /* guards everything below */
-    pthread_cond_t cond;  /* the reaper waits for work; stop() for sessions to end */
-    rest_session *live;   /* deferred executes and event streams not yet freed */
-    rest_session *queue;  /* sessions whose subscription the reaper must end */
-    int reaper_running, stopping, give_up;
-    pthread_t reaper;
+    fe_reaper reaper; /* deferred executes and event streams (fe_session.h) */
 } rest;
 
 typedef struct rest_binding {
@@ -152,6 +164,9 @@ int64_t rest_id_param(const rest *r, ratchet_http_request *req, const char *noun
 struct json_object;
 int rest_read_body(const rest *r, ratchet_http_request *req, const rest_field *fields, int required,
                    struct json_object **out);
+/* A job request: the W3C traceparent request header, when present, becomes the body's
+ * "traceparent" (unless the body has one), so the job joins the caller's trace. */
+void rest_take_traceparent(const rest *r, ratchet_http_request *req, struct json_object *body);
 
 /* Parse JSON text from the engine (nesting up to REST_JSON_DEPTH: a record wraps task data
  * that may itself nest 32 deep); NULL when it is not JSON. The caller puts the result. */
@@ -179,80 +194,26 @@ ratchet_status rest_list_meta(ratchet_buf *out, const rest_page *page, int64_t t
  * refused by the engine as unknown fields anyway). */
 void rest_camel_case(const char *in, char *out, size_t cap);
 
-/* ---- rest_reap.c: sessions that hold an engine subscription ---------------------------- */
+/* ---- sessions that hold an engine subscription (frontend-common's fe_session.h) ----------- */
 
-/*
- * A deferred execute or an event stream holds an engine subscription, which must be ended
- * with unsubscribe() exactly once and never from inside the subscription's callback (engine.h).
- * Whoever sees the session end (the event callback on the final event, the http plugin's
- * on_expire/on_close, stop()) marks it ended; once subscribe() has also returned, the session
- * is handed, once, to the instance's reaper thread, which unsubscribes and then finishes it by
- * kind (answers the request, closes the stream) and frees it.
- *
- * Lock order: r->lock before s->lock. Code holding only s->lock never takes r->lock: it asks
- * rest_session_end_locked() whether to queue, unlocks, then calls rest_reaper_push().
- *
- * The http plugin's on_expire/on_close get the instance, not the session, as their user
- * pointer, and find the session by its request/stream handle (rest_session_claim). The http
- * plugin decides to call them under its own lock and calls them after releasing it, so one may
- * already be on its way when our answer or stream_close() is accepted; the handle is still
- * valid then (http.h), but the session may be gone. Looking it up under r->lock, and freeing a
- * session only after unlinking it and taking its lock once more, makes that case safe: the
- * late callback finds nothing, or finds the session and sees it answered/closed.
- */
-typedef enum rest_session_kind { REST_SESSION_EXECUTE, REST_SESSION_EVENTS } rest_session_kind;
-
-struct rest_session {
-    rest_session_kind kind;
+/* A deferred execute or an event stream: the shared session, then its instance. on_expire and
+ * on_close get the instance as their user pointer and find the session by its handle
+ * (fe_session_claim on r->reaper). */
+typedef struct rest_session {
+    fe_session fe; /* first: the reaper sees the session through it */
     rest *r;
-    pthread_mutex_t lock;
-    ratchet_engine_sub *sub;
-    int subscribed;     /* subscribe() returned (sub may be NULL when it failed) */
-    int ended;          /* no more events wanted: final event, client gone, expired, stopping */
-    int queued;         /* handed to the reaper (at most once) */
-    const void *handle; /* the request (execute) or stream (events) the http plugin knows */
-    rest_session *next_live, *prev_live, *next_queued;
-};
+} rest_session;
 
-/* Start the reaper thread (start()). */
-ratchet_status rest_reaper_start(rest *r);
-/* stop(): end every live session (answer 202 / write `event: end`), wait for them (bounded)
- * and join the reaper. Call after unmount(), so that no handler is running. */
-void rest_reaper_stop(rest *r);
-/* Initialise and track a new session of `handle` (its request or stream); RATCHET_ERR when
- * the instance is stopping. */
-ratchet_status rest_session_add(rest *r, rest_session *s, rest_session_kind kind,
-                                const void *handle);
-/* With s->lock held: mark it ended; 1 when the caller must rest_reaper_push() it (after
- * unlocking): subscribe() has returned and nobody queued it before. */
-int rest_session_end_locked(rest_session *s);
-/* subscribe() returned `sub` (NULL: it failed, which ends the session): record it and, if the
- * session has ended meanwhile (a final event replayed from inside subscribe(), an on_expire
- * or on_close), hand it to the reaper. The caller does not touch `s` afterwards. */
-void rest_session_subscribed(rest_session *s, ratchet_engine_sub *sub);
-/* The live session of `handle` (a request or stream), returned with its lock held; NULL when
- * there is none (it ended and was freed). For on_expire/on_close. */
-rest_session *rest_session_claim(rest *r, const void *handle);
-/* Hand an ended session to the reaper. Do not hold s->lock. */
-void rest_reaper_push(rest_session *s);
-/* Untrack and free a session (by kind). Do not hold s->lock or r->lock. */
-void rest_session_release(rest_session *s);
-
-/* Per kind (rest_execute.c, rest_sse.c). reaped: after unsubscribe, on the reaper thread:
- * answer/close as needed (the reaper frees the session next). abort: stop() ends a live
- * session, with r->lock held; returns what rest_session_end_locked() returned. free: release
- * the memory. */
-void rest_execute_reaped(rest_session *s);
-void rest_sse_reaped(rest_session *s);
-int rest_execute_abort(rest_session *s);
-int rest_sse_abort(rest_session *s);
-void rest_execute_free(rest_session *s);
-void rest_sse_free(rest_session *s);
+/* The ops of the event streams (rest_sse.c); deferred executes use fe_wait.h. */
+extern const fe_session_ops rest_sse_ops;
 
 /* The handlers of the special kinds. */
 void rest_execute_handler(void *user, ratchet_http_request *req);
 void rest_events_handler(void *user, ratchet_http_request *req);
 void rest_system_handler(void *user, ratchet_http_request *req);
+void rest_ui_handler(void *user, ratchet_http_request *req);
+void rest_logs_handler(void *user, ratchet_http_request *req);
+void rest_logs_stream_handler(void *user, ratchet_http_request *req);
 
 /* The embedded OpenAPI document (generated by plugins/embed.cmake from openapi.json). */
 extern const char rest_openapi[];

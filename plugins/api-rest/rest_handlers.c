@@ -42,6 +42,14 @@ static int kind_has_numeric_id(rest_kind k)
     return k == REST_LIST_OF_ID || k == REST_GET_ID || k == REST_ACTION_ID;
 }
 
+void rest_take_traceparent(const rest *r, ratchet_http_request *req, struct json_object *body)
+{
+    const char *tp = r->http->header(req, "traceparent");
+    if (tp && json_object_is_type(body, json_type_object) &&
+        !json_object_object_get_ex(body, "traceparent", NULL))
+        json_object_object_add(body, "traceparent", json_object_new_string(tp));
+}
+
 /* Read what the kind needs from the request; answers it and returns 0 when it is wrong. */
 static int prepare(const rest *r, const rest_op *op, ratchet_http_request *req, call_args *a)
 {
@@ -54,6 +62,8 @@ static int prepare(const rest *r, const rest_op *op, ratchet_http_request *req, 
         struct json_object *body = NULL;
         if (!rest_read_body(r, req, op->fields, 1, &body))
             return 0;
+        if (op->noun && strcmp(op->noun, "job") == 0) /* POST /jobs */
+            rest_take_traceparent(r, req, body);
         const char *text = rest_json_text(body);
         ratchet_status st = rest_host->buf_append(&a->arg, text, strlen(text));
         json_object_put(body);
@@ -229,6 +239,22 @@ ratchet_http_handler rest_handler_for(rest_kind kind)
         return rest_execute_handler;
     case REST_EVENTS:
         return rest_events_handler;
+    case REST_WHOAMI:
+    case REST_KEY_CREATE:
+    case REST_CRON_PREVIEW:
+    case REST_VALIDATE_INPUT:
+    case REST_TASK_SOURCE:
+    case REST_TASK_TEST:
+    case REST_TIMELINE:
+        return rest_ui_handler;
+    case REST_ANALYSIS:
+    case REST_LOGS_SEARCH:
+    case REST_LOGS_TRENDS:
+    case REST_PATTERNS:
+    case REST_PATTERN_TEST:
+        return rest_logs_handler;
+    case REST_LOGS_STREAM:
+        return rest_logs_stream_handler;
     default:
         return data_handler;
     }

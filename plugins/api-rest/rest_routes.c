@@ -27,6 +27,7 @@ static const rest_field job_fields[] = {
     {"scheduledFor", REST_T_STRING | REST_T_NULL, NULL},
     {"idempotencyKey", REST_T_STRING | REST_T_NULL, NULL},
     {"outputDestinations", REST_T_ARRAY | REST_T_NULL, NULL},
+    {"traceparent", REST_T_STRING, NULL}, /* also taken from the traceparent header */
     {NULL, 0, NULL},
 };
 #define EXECUTE_FIELDS (job_fields + 2)
@@ -51,6 +52,7 @@ static const rest_field schedule_fields[] = {
 #define PUB RATCHET_HTTP_PUBLIC
 #define RD  RATCHET_HTTP_READ
 #define WR  RATCHET_HTTP_WRITE
+#define AD  RATCHET_HTTP_ADMIN
 
 static const rest_op ops[] = {
     /* The service: probes, metrics and the document. */
@@ -73,6 +75,10 @@ static const rest_op ops[] = {
      "task %s disabled", NULL},
     {"POST", P "/tasks/{id}/execute", WR, REST_EXECUTE, ENG(job_submit), "task", 0, NULL,
      EXECUTE_FIELDS},
+    {"POST", P "/tasks/{id}/validate-input", RD, REST_VALIDATE_INPUT, ENG(input_validate), "task",
+     0, NULL, NULL},
+    {"GET", P "/tasks/{id}/source", RD, REST_TASK_SOURCE, ENG(task_source), "task", 0, NULL, NULL},
+    {"POST", P "/tasks/{id}/test", WR, REST_TASK_TEST, ENG(task_test), "task", 0, NULL, NULL},
 
     /* Jobs. */
     {"GET", P "/jobs", RD, REST_LIST, ENG(jobs_list), "job", 0, NULL, NULL},
@@ -97,12 +103,24 @@ static const rest_op ops[] = {
      NULL, NULL},
     {"GET", P "/executions/{id}/events", RD, REST_EVENTS, ENG(execution_get), "execution", 0, NULL,
      NULL},
+    {"GET", P "/executions/{id}/analysis", RD, REST_ANALYSIS, ENG(execution_analyze), "execution",
+     0, NULL, NULL},
+
+    /* Finding events: search, failure trends, the live stream, error patterns. */
+    {"GET", P "/logs/search", RD, REST_LOGS_SEARCH, ENG(logs_search), NULL, 0, NULL, NULL},
+    {"GET", P "/logs/trends", RD, REST_LOGS_TRENDS, ENG(logs_trends), NULL, 0, NULL, NULL},
+    {"GET", P "/logs/stream", RD, REST_LOGS_STREAM, ENG(subscribe), NULL, 0, NULL, NULL},
+    {"GET", P "/logs/patterns", RD, REST_PATTERNS, ENG(patterns_list), NULL, 0, NULL, NULL},
+    {"POST", P "/logs/patterns/test", RD, REST_PATTERN_TEST, ENG(pattern_test), NULL, 0, NULL,
+     NULL},
 
     /* Schedules. */
     {"GET", P "/schedules", RD, REST_LIST, ENG(schedules_list), "schedule", 0, NULL, NULL},
     {"POST", P "/schedules", WR, REST_CREATE, ENG(schedule_create), "schedule", 0, NULL,
      schedule_fields},
     {"GET", P "/schedules/stats", RD, REST_STATS, 0, "schedules", 0, NULL, NULL},
+    {"GET", P "/schedules/preview", RD, REST_CRON_PREVIEW, ENG(cron_preview), "schedule", 0, NULL,
+     NULL},
     {"GET", P "/schedules/{id}", RD, REST_GET_REF, ENG(schedule_get), "schedule", 0, NULL, NULL},
     {"PATCH", P "/schedules/{id}", WR, REST_UPDATE_REF, ENG(schedule_update), "schedule", 0, NULL,
      SCHEDULE_UPDATE_FIELDS},
@@ -118,6 +136,14 @@ static const rest_op ops[] = {
     /* Workers. */
     {"GET", P "/workers", RD, REST_ARRAY, ENG(workers_list), "worker", 0, NULL, NULL},
     {"GET", P "/workers/stats", RD, REST_STATS, 0, "workers", 0, NULL, NULL},
+
+    /* What the web UI needs: who the key is, API keys (admin), executions per minute. */
+    {"GET", P "/auth/whoami", RD, REST_WHOAMI, ENG(keys_list), NULL, 0, NULL, NULL},
+    {"GET", P "/keys", AD, REST_ARRAY, ENG(keys_list), "key", 0, NULL, NULL},
+    {"POST", P "/keys", AD, REST_KEY_CREATE, ENG(key_create), "key", 0, NULL, NULL},
+    {"DELETE", P "/keys/{id}", AD, REST_ACTION_REF, ENG(key_revoke), "key", 0, "key %s revoked",
+     NULL},
+    {"GET", P "/stats/timeline", RD, REST_TIMELINE, ENG(stats_timeline), NULL, 0, NULL, NULL},
 };
 
 const rest_op *rest_ops(size_t *n)

@@ -16,10 +16,17 @@ ratchet_integration_test(samples)
 ratchet_integration_test(fetch_styles)
 ratchet_integration_test(mujs_depth)
 ratchet_integration_test(console_kept)
+# Error analysis: `executions analyze`, the REST analysis and log routes, the MCP tool (the
+# official SDK, when Node and npm are there), `logs search`.
+if(TARGET plugin_http AND TARGET plugin_api_rest AND TARGET plugin_api_mcp)
+  ratchet_integration_test(error_analysis)
+endif()
 ratchet_integration_test(big_ints)
 # Two `serve` hosts on one PostgreSQL (storage-postgres), on a throwaway cluster.
 if(TARGET plugin_storage_postgres AND NOT "storage-postgres" IN_LIST RATCHET_STATIC_PLUGINS)
   ratchet_integration_test(postgres_hosts)
+  # PostgreSQL restarted during a burn-down, down at start, a wrong password; --storage-url.
+  ratchet_integration_test(postgres_faults)
 endif()
 # The http plugin's listener behaviour, through a probe front end (tests/fixtures/http-probe).
 if(TARGET plugin_http)
@@ -34,7 +41,8 @@ if(api_rest_sources AND NOT "api-rest" IN_LIST RATCHET_STATIC_PLUGINS)
   get_property(api_rest_dir GLOBAL PROPERTY RATCHET_API_REST_BINARY_DIR)
   set_source_files_properties(${api_rest_dir}/rest_openapi_data.c PROPERTIES GENERATED ON)
   ratchet_unit_test(api_rest SOURCES unit/api_rest_fakes.c ${api_rest_sources}
-    ${api_rest_dir}/rest_openapi_data.c LIBS PkgConfig::JSONC Threads::Threads)
+    ${api_rest_dir}/rest_openapi_data.c LIBS ratchet_frontend_common PkgConfig::JSONC
+    Threads::Threads)
   add_dependencies(test_api_rest plugin_api_rest)
   target_compile_definitions(test_api_rest PRIVATE RATCHET_STATIC_PLUGIN)
 endif()
@@ -42,6 +50,10 @@ if(api_rest_sources OR "api-rest" IN_LIST RATCHET_STATIC_PLUGINS)
   ratchet_integration_test(rest_api)
   ratchet_integration_test(readme_rest)
   ratchet_integration_test(api_keys)
+  ratchet_integration_test(circuit_breaker) # reads /metrics over REST
+  if(TARGET plugin_exporter_otlp)
+    ratchet_integration_test(tracing) # exporter-otlp to a receiver of its own; REST traceparent
+  endif()
 endif()
 
 # MCP (api-mcp): raw JSON-RPC over stdio and HTTP, the official SDK client and the official
@@ -65,6 +77,24 @@ ratchet_integration_test(registry_serve)
 if(TARGET plugin_api_graphql OR "api-graphql" IN_LIST RATCHET_STATIC_PLUGINS)
   ratchet_integration_test(graphql_api)
   ratchet_integration_test(readme_graphql)
-  set_tests_properties(integration.graphql_api integration.readme_graphql PROPERTIES
-    SKIP_RETURN_CODE 77)
+  ratchet_integration_test(graphql_sync_wait) # executeTaskSync holds no pool thread
+  ratchet_integration_test(graphql_ws) # graphql-transport-ws with the graphql-ws client
+  ratchet_integration_test(graphiql) # GraphiQL offline, in headless Chromium
+  set_tests_properties(integration.graphql_api integration.readme_graphql integration.graphql_ws
+    integration.graphiql PROPERTIES SKIP_RETURN_CODE 77)
+endif()
+
+# The web UI's server side: web-ui serving the UI (curl against the real serve), and the REST
+# routes the UI uses (whoami, keys, cron preview, input validation, source, tests, timeline).
+if(TARGET plugin_web_ui)
+  ratchet_integration_test(web_ui)
+endif()
+if(api_rest_sources OR "api-rest" IN_LIST RATCHET_STATIC_PLUGINS)
+  ratchet_integration_test(rest_ui)
+endif()
+
+# Structured logging (issue 21, points 1-2): context on job lines, masking, gzip rotation, a
+# sink filter, logger-buffered's drop counter (/metrics) and its drain on SIGTERM.
+if(TARGET plugin_logger_buffered AND TARGET plugin_logger_file)
+  ratchet_integration_test(logging)
 endif()

@@ -2,6 +2,9 @@ ratchet_unit_test(yaml)
 ratchet_unit_test(options)
 ratchet_unit_test(buf)
 ratchet_unit_test(sha256)
+ratchet_unit_test(patterns LIBS PkgConfig::JSONC)
+ratchet_unit_test(analysis LIBS PkgConfig::JSONC)
+ratchet_unit_test(log_store LIBS PkgConfig::JSONC Threads::Threads)
 
 # Logger plugins, compiled into their tests with the static entry names. In an embedded build
 # that already links a plugin into ratchet_core, the test uses that copy instead.
@@ -9,14 +12,29 @@ if("logger-file" IN_LIST RATCHET_STATIC_PLUGINS)
   ratchet_unit_test(logger_file LIBS PkgConfig::JSONC)
 else()
   ratchet_unit_test(logger_file SOURCES ${CMAKE_SOURCE_DIR}/plugins/logger-file/file.c
-    ${CMAKE_SOURCE_DIR}/plugins/logger-file/rotate.c LIBS PkgConfig::JSONC)
+    ${CMAKE_SOURCE_DIR}/plugins/logger-file/rotate.c
+    ${CMAKE_SOURCE_DIR}/plugins/logger-file/compress.c LIBS PkgConfig::JSONC)
   target_compile_definitions(test_logger_file PRIVATE RATCHET_STATIC_PLUGIN)
+  pkg_check_modules(ZLIB IMPORTED_TARGET zlib) # as plugins/logger-file does: gzip of rotations
+  if(ZLIB_FOUND)
+    target_compile_definitions(test_logger_file PRIVATE RATCHET_HAVE_ZLIB)
+    target_link_libraries(test_logger_file PRIVATE PkgConfig::ZLIB)
+  endif()
 endif()
 if("logger-console" IN_LIST RATCHET_STATIC_PLUGINS)
   ratchet_unit_test(logger_console)
 else()
   ratchet_unit_test(logger_console SOURCES ${CMAKE_SOURCE_DIR}/plugins/logger-console/console.c)
   target_compile_definitions(test_logger_console PRIVATE RATCHET_STATIC_PLUGIN)
+endif()
+# Structured log events: context, masking, sink filters, plugin metrics (issue 21).
+ratchet_unit_test(log_events)
+# logger-buffered's ring, compiled into its test like the loggers above.
+if(NOT "logger-buffered" IN_LIST RATCHET_STATIC_PLUGINS)
+  ratchet_unit_test(logger_buffered SOURCES ${CMAKE_SOURCE_DIR}/plugins/logger-buffered/bring.c
+    ${CMAKE_SOURCE_DIR}/plugins/logger-buffered/buffered.c)
+  target_include_directories(test_logger_buffered PRIVATE ${CMAKE_SOURCE_DIR}/plugins/logger-buffered)
+  target_compile_definitions(test_logger_buffered PRIVATE RATCHET_STATIC_PLUGIN)
 endif()
 ratchet_unit_test(task SOURCES unit/task_testing.c)
 ratchet_unit_test(task_formats SOURCES unit/task_testing.c)
@@ -38,6 +56,8 @@ ratchet_unit_test(schema_suite)
 ratchet_unit_test(tz)
 ratchet_unit_test(cron)
 ratchet_unit_test(cron_compat)
+ratchet_unit_test(scheduler)
+ratchet_unit_test(store_url)
 ratchet_unit_test(ipc SOURCES unit/ipc_testing.c)
 ratchet_unit_test(ipc_stream SOURCES unit/ipc_testing.c)
 ratchet_unit_test(sandbox SOURCES unit/sandbox_testing.c LIBS PkgConfig::SECCOMP)
@@ -69,6 +89,8 @@ target_include_directories(test_jsc_parse PRIVATE ${CMAKE_SOURCE_DIR}/host/task/
 
 # The engine's event hub (engine/events.c).
 ratchet_unit_test(events)
+# Circuit breakers per host and the W3C trace context of jobs (engine/breaker.c, trace.c).
+ratchet_unit_test(breaker)
 
 # The http plugin's pure parts (URL parsing, the route table), compiled into the test.
 get_property(http_pure_sources GLOBAL PROPERTY RATCHET_HTTP_PURE_SOURCES)
@@ -109,7 +131,7 @@ ratchet_unit_test(registry_index)
 # run starts its own throwaway cluster (tests/pg_cluster.sh).
 add_executable(test_storage_conformance unit/test_storage_conformance.c unit/plugin_harness.c
   unit/storage_testing.c unit/conformance_testing.c unit/conformance_lists.c
-  unit/conformance_more.c unit/conformance_postgres.c)
+  unit/conformance_more.c unit/conformance_postgres.c unit/conformance_logs.c)
 target_compile_options(test_storage_conformance PRIVATE ${RATCHET_WARNINGS})
 target_link_libraries(test_storage_conformance PRIVATE ratchet_core PkgConfig::CMOCKA
   PkgConfig::JSONC Threads::Threads)
@@ -130,4 +152,8 @@ if(TARGET plugin_storage_postgres AND NOT "storage-postgres" IN_LIST RATCHET_STA
     "url: {env:RATCHET_PG_URL}\nschema: {unique}")
   set_tests_properties(storage.conformance.postgres PROPERTIES ENVIRONMENT "${conformance_env}"
     TIMEOUT 300)
+endif()
+# The WebSocket pieces of plugins/frontend-common (SHA-1, base64, frames, UTF-8).
+if(TARGET ratchet_frontend_common)
+  ratchet_unit_test(ws_frame LIBS ratchet_frontend_common)
 endif()

@@ -20,6 +20,18 @@
  *        interfaces "ratchet.engine" (engine.h) and "ratchet.http" (http.h); storage calls
  *        for the APIs (task_set_enabled ... key_find, storage.h).
  *   1.5  the watcher kind (ratchet_plugin_desc.watcher, watcher.h).
+ *   1.6  structured log events: trace/span/job/execution/task context on ratchet_log_event
+ *        (logger.h); host calls log_event, log_context_get/set, logger_wrap/write/flush,
+ *        log_filter_new/match/free, metric_register/unregister (host.h); a job's traceId
+ *        (storage.h job records; engine.h job_submit traceparent, jobs_list filter) and the
+ *        "ratchet.spans" interface for span exporters (trace.h).
+ *   1.7  "ratchet.http" minor 1 (http.h): connection upgrades for WebSocket - upgrade,
+ *        upgraded_read/write/stopping/client/close.
+ *   1.8  "ratchet.engine" minor 2 (engine.h): keys_list, key_create, key_revoke,
+ *        keys_generation, cron_preview, input_validate, task_source, stats_timeline (what
+ *        the web UI asks of the engine); execution_analyze, patterns_list, pattern_test,
+ *        logs_search, logs_trends (error analysis, engine.h); storage: job_finish's
+ *        analysis_json and the execution's `analysis`, log_append, log_search (storage.h).
  */
 #ifndef RATCHET_ABI_H
 #define RATCHET_ABI_H
@@ -28,7 +40,7 @@
 #include <stdint.h>
 
 #define RATCHET_ABI_MAJOR 1
-#define RATCHET_ABI_MINOR 5
+#define RATCHET_ABI_MINOR 8
 
 /* Leads every struct that crosses the boundary. Fill it with RATCHET_ABI_INIT(type). */
 typedef struct ratchet_abi {

@@ -48,7 +48,7 @@
 
 #define RATCHET_ENGINE_INTERFACE "ratchet.engine"
 #define RATCHET_ENGINE_MAJOR     1
-#define RATCHET_ENGINE_MINOR     1
+#define RATCHET_ENGINE_MINOR     2
 
 /* A live subscription to engine events (subscribe()). Opaque. */
 typedef struct ratchet_engine_sub ratchet_engine_sub;
@@ -126,13 +126,16 @@ typedef struct ratchet_engine_api {
     /* Queue a job. request_json: {taskId (number or string) or taskName, taskVersion?
      * (default latest), input (default {}), priority? (low|normal|high|urgent|critical, any
      * case; critical = urgent), maxRetries?, scheduledFor? (RFC 3339), idempotencyKey?,
-     * outputDestinations? (as `jobs submit --output`)}. The input is validated against the
+     * outputDestinations? (as `jobs submit --output`), traceparent? (since 1.6: a W3C
+     * traceparent, "00-<trace>-<span>-<flags>", whose trace the job joins; REST passes its
+     * traceparent header here)}. Every job gets a trace id (the job's `traceId`). The input
+     * is validated against the
      * task's input schema (VALIDATION_ERROR with a detail per error); a disabled task is a
      * CONFLICT. Answers the job (storage job_get shape). */
     ratchet_status (*job_submit)(const char *request_json, ratchet_buf *out);
     ratchet_status (*job_get)(int64_t job_id, ratchet_buf *out);
     /* Filters on id, status, priority, taskId, taskName, scheduleId, queuedAt, startedAt,
-     * completedAt; sorts on id, status, priority, taskName, queuedAt, startedAt, completedAt
+     * completedAt, traceId (since 1.6; the job's W3C trace id); sorts on id, status, priority, taskName, queuedAt, startedAt, completedAt
      * (default id desc). */
     ratchet_status (*jobs_list)(const char *query_json, ratchet_buf *out);
     /* Cancel (a running job's worker is stopped) / run again; answer the job. A job in a
@@ -249,6 +252,94 @@ typedef struct ratchet_engine_api {
      * checked, source, total, passed, failed, results: [...as in task_write]}; failing tests
      * are the answer, not an error. */
     ratchet_status (*task_test)(const char *ref, const char *names_json, ratchet_buf *out);
+
+    /* ---- what a browser UI needs: since ABI 1.8 (engine interface minor 2) ----------------
+     * A host of an older minor has none of these: check RATCHET_HAS_FIELD(eng,
+     * ratchet_engine_api, keys_list) (and so on) before calling. Same errors, threading and
+     * memory rules as above. */
+
+    /* Every API key, revoked ones too, ordered by id: a JSON array of {id, name, scope
+     * ("read"|"write"|"admin"), prefix (the secret's first characters), createdAt, lastUsedAt,
+     * revokedAt}. Never a secret or its hash. */
+    ratchet_status (*keys_list)(ratchet_buf *out);
+    /* Make a key as `ratchet keys create` does (same storage): {id, name, scope, prefix,
+     * secret}. The secret is in this answer only (stored hashed); the caller shows it once and
+     * forgets it. VALIDATION_ERROR for a bad name (1 to 64 of [A-Za-z0-9._-]) or scope (detail
+     * /name or /scope), CONFLICT when a live key has that name. */
+    ratchet_status (*key_create)(const char *name, const char *scope, ratchet_buf *out);
+    /* Revoke a live key by id ("3") or name: answers its record (revokedAt set); NOT_FOUND
+     * when no live key matches. The key stops working at once in this process (see
+     * keys_generation); other processes sharing the storage stop accepting it when their
+     * caches expire. */
+    ratchet_status (*key_revoke)(const char *ref, ratchet_buf *out);
+    /* A number that changes whenever key_revoke revokes a key in this process. A front end
+     * that caches verified keys drops its cache when it changes. Cheap (an atomic read). */
+    uint64_t (*keys_generation)(void);
+
+    /* The next `count` (1..50) fire times of a cron expression in a zone (NULL or "" for UTC),
+     * after now, computed as the scheduler computes them (the parser and zone rules of
+     * `schedules add`): {cron, timezone, times: [{local (RFC 3339 with the zone's offset),
+     * utc (RFC 3339, Z)}], warning (text when other crons read the expression differently,
+     * else null)}. Fewer times when the schedule ends sooner. VALIDATION_ERROR with a detail
+     * pointing at /cron or /timezone (the message as `schedules add` words it), or at /count. */
+    ratchet_status (*cron_preview)(const char *cron, const char *timezone, int count,
+                                   ratchet_buf *out);
+    /* Check an input (JSON text) against the input schema of task `ref` (id or name), version
+     * `version` (NULL: latest), with the validator job_submit uses, running nothing: {valid,
+     * errors: [{path (a JSON pointer into the input, "" for the whole), message}]}. An invalid
+     * input is the answer, not an error; NOT_FOUND for an unknown task or version;
+     * VALIDATION_ERROR when input_json is not JSON. */
+    ratchet_status (*input_validate)(const char *ref, const char *version, const char *input_json,
+                                     ratchet_buf *out);
+    /* The source of a task version (`version` NULL: latest) for reading: {name, version,
+     * description, code (main.js as written), inputSchema, outputSchema, tests: [{name,
+     * input, expectedOutput, shouldFail}]} - tests from the task's folder when the version was
+     * loaded from one that still holds it, else []. */
+    ratchet_status (*task_source)(const char *ref, const char *version, ratchet_buf *out);
+    /* Executions that ended in the last `minutes` (1..1440), per minute, by completion time:
+     * {from, to, bucketSeconds: 60, buckets: [{time, completed, failed}]} oldest first, every
+     * minute present (zeros when none); `completed` and `failed` count executions of that
+     * status. Counted by the storage per minute; minutes older than two are remembered by the
+     * process once counted. */
+    ratchet_status (*stats_timeline)(int minutes, ratchet_buf *out);
+
+    /* ---- error analysis and finding events: since ABI 1.8 (engine interface minor 2) ------
+     * Check RATCHET_HAS_FIELD(eng, ratchet_engine_api, execution_analyze) (and so on) before
+     * calling. Same errors, threading and memory rules as above. */
+
+    /* The error report of an execution (what `ratchet executions analyze` prints; README:
+     * Error analysis): format "markdown" appends the report as markdown text, "json" (or NULL)
+     * as a JSON object {summary, error, context, patterns, system, prompts, related, budget}.
+     * max_tokens (0: 8000; else 100..1000000) bounds its size, estimated as characters / 4:
+     * the least useful parts are dropped first and budget.dropped lists them. NOT_FOUND for an
+     * unknown execution; VALIDATION_ERROR for another format or max_tokens. */
+    ratchet_status (*execution_analyze)(int64_t execution_id, const char *format,
+                                        int64_t max_tokens, ratchet_buf *out);
+    /* The error patterns in effect, built-in then logging.patterns: {items: [{id, name,
+     * category, severity, confidence, min_level, description, suggestions, builtin, source,
+     * match}], total} (keys as in ratchet.yaml, so that a pattern can be sent back). */
+    ratchet_status (*patterns_list)(ratchet_buf *out);
+    /* Match an event against one pattern or against all. request_json: {event: {level
+     * (default error), message, source?, fields?: {KEY: "value"}}, pattern?: {a pattern as in
+     * ratchet.yaml's logging.patterns, in JSON}}. Answers {matched: bool, matches: [{id,
+     * name, category, confidence}]}. VALIDATION_ERROR with the pattern's problem (at its JSON
+     * pointer) or the event's. Nothing is stored. */
+    ratchet_status (*pattern_test)(const char *request_json, ratchet_buf *out);
+    /* Find log events: the console lines and fetch calls of executions and the server's own
+     * events kept in storage. query_json: {level? (the lowest: trace..error), since?, until?
+     * (RFC 3339 or milliseconds), text? (case-insensitive substring of the message or URL),
+     * traceId?, taskName?, executionId?, jobId?, source? ("all" (default), "execution",
+     * "server"), limit? (1..1000, default 100), offset?}. Answers {items: [{time, level,
+     * source ("execution" or the server's logger source), kind ("log"|"fetch"|"server"),
+     * message, executionId, jobId, taskName, traceId, method, url, status, durationMs}],
+     * total}, newest first. VALIDATION_ERROR naming a bad member. */
+    ratchet_status (*logs_search)(const char *query_json, ratchet_buf *out);
+    /* Failed executions by matched error pattern over time. query_json: {since?, until?
+     * (default the last 24 hours), bucketMinutes? (1..1440, default 60)}: {from, to,
+     * bucketSeconds, buckets: [{time, failed, patterns: {ID: count}}] (every bucket, oldest
+     * first), patterns: [{id, name, count}] (most frequent first), unmatched}. At most the
+     * 10,000 newest failures of the range are counted (truncated: true when more). */
+    ratchet_status (*logs_trends)(const char *query_json, ratchet_buf *out);
 } ratchet_engine_api;
 
 #endif /* RATCHET_ENGINE_H */
