@@ -66,7 +66,7 @@ static struct json_object *fire_times(const rt_cron *c, const rt_tz *tz, int64_t
     return times;
 }
 
-static ratchet_status cron_preview(const char *cron, const char *timezone, int count,
+static ratchet_status cron_preview(const char *cron, const char *tz_name, int count,
                                    ratchet_buf *out)
 {
     size_t mark = out->len;
@@ -79,7 +79,7 @@ static ratchet_status cron_preview(const char *cron, const char *timezone, int c
     }
     if (!cron || !*cron)
         return preview_fail(out, mark, "/cron", "a cron expression is required");
-    const char *zone = timezone && *timezone ? timezone : "UTC";
+    const char *zone = tz_name && *tz_name ? tz_name : "UTC";
     rt_error err;
     rt_cron *c = rt_cron_parse(cron, &err);
     if (!c)
