@@ -3,8 +3,9 @@
  *
  * The plugin serves schema.graphql (embedded at build time) with the GraphQL library of
  * graphql/ (gql.h): graphql.c is the descriptor and life cycle, graphql_http.c the /graphql
- * endpoint (GraphQL over HTTP), graphql_query.c and graphql_mutation.c the resolvers, which
- * call the engine (engine.h) and give its records the schema's shapes (graphql_shape.c).
+ * endpoint (GraphQL over HTTP), graphql_query.c, graphql_mutation.c and graphql_author.c the
+ * resolvers, which call the engine (engine.h) and give its records the schema's shapes
+ * (graphql_shape.c).
  *
  * Threading: requests run on the http plugin's pool threads, concurrently. The instance and
  * the schema are read-only after start().
@@ -75,9 +76,13 @@ typedef struct graphql_call {
 } graphql_call;
 
 /* Register the resolvers of Query and of the nested fields (graphql_query.c) and of Mutation
- * (graphql_mutation.c). 0, or -1 when the schema lacks a field they expect. */
+ * (graphql_mutation.c, graphql_author.c). 0, or -1 when the schema lacks a field they expect. */
 int graphql_query_install(gql_schema *s);
 int graphql_mutation_install(gql_schema *s);
+/* The task authoring mutations (graphql_author.c): createTask, updateTask, validateTask,
+ * testTask and the original's mcpCreateTask, mcpEditTask, mcpTestTask. Called by
+ * graphql_mutation_install. */
+int graphql_author_install(gql_schema *s);
 
 /* The /graphql handler (graphql_http.c). */
 void graphql_handle(void *user, ratchet_http_request *req);
@@ -173,6 +178,10 @@ const ratchet_engine_api *graphql_eng(gql_resolve_info *info);
  * Releases `out`. */
 json_object *graphql_answer(gql_resolve_info *info, ratchet_status st, ratchet_buf *out,
                             int missing_ok);
+/* graphql_answer for an answer whose error details matter (task authoring: a compile error,
+ * a failing test): the message followed by " at POINTER: MESSAGE" for each detail, as the MCP
+ * tools word it. */
+json_object *graphql_answer_detailed(gql_resolve_info *info, ratchet_status st, ratchet_buf *out);
 
 /* An ApiId argument as the engine's id: a positive integer (0 with a resolver error when it is
  * not one). */

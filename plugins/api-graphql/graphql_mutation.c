@@ -1,9 +1,10 @@
 /*
  * graphql_mutation.c - the resolvers of Mutation: jobs (executeTask queues a job WITH its
  * input; executeTaskSync also waits for it on the engine's events), cancel and retry, tasks
- * (enable, sync, validate, test, write) and schedules. Each is one engine call (engine.h);
- * the engine validates (input against the task's schema, cron expressions, ...) and its
- * errors become GraphQL errors with the engine's code in extensions.code.
+ * (enable, sync; writing, validating and testing them: graphql_author.c) and schedules. Each
+ * is one engine call (engine.h); the engine validates (input against the task's schema, cron
+ * expressions, ...) and its errors become GraphQL errors with the engine's code in
+ * extensions.code.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -330,102 +331,6 @@ static int r_sync(gql_resolve_info *info, gql_value *out)
     return 0;
 }
 
-/* A test report of the engine ({total, passed, failed, results}) in the schema's shape. */
-static json_object *report(json_object *r)
-{
-    json_object *o = json_object_new_object();
-    static const char *const keys[] = {"task", "version", "total", "passed", "failed"};
-    for (size_t i = 0; i < 5; i++) {
-        json_object *v = member(r, keys[i]);
-        if (v)
-            json_object_object_add(o, keys[i], json_object_get(v));
-    }
-    json_object_object_add(o, "skipped", json_object_new_int(0));
-    json_object *res = member(r, "results");
-    json_object_object_add(o, "testResults", res ? json_object_get(res) : json_object_new_array());
-    return o;
-}
-
-static int authoring(gql_resolve_info *info)
-{
-    const ratchet_engine_api *e = graphql_eng(info);
-    if (!RATCHET_HAS_FIELD(e, ratchet_engine_api, task_test))
-        return gql_resolve_error(info, "SERVICE_UNAVAILABLE",
-                                 "this server's engine does not write or test tasks");
-    return 0;
-}
-
-static int r_validate(gql_resolve_info *info, gql_value *out)
-{
-    if (authoring(info) < 0)
-        return -1;
-    ratchet_buf buf = RATCHET_BUF_INIT;
-    return by_ref(info, out, graphql_eng(info)->task_validate(ref_arg(info), &buf), &buf, NULL);
-}
-
-static int r_test(gql_resolve_info *info, gql_value *out)
-{
-    if (authoring(info) < 0)
-        return -1;
-    json_object *names = arg(info, "names");
-    ratchet_buf buf = RATCHET_BUF_INIT;
-    return by_ref(info, out,
-                  graphql_eng(info)->task_test(
-                      ref_arg(info),
-                      names ? json_object_to_json_string_ext(names, JSON_C_TO_STRING_PLAIN) : NULL,
-                      &buf),
-                  &buf, report);
-}
-
-/* createTask / updateTask: the engine's task_write with the input's members. */
-static int r_write(gql_resolve_info *info, gql_value *out)
-{
-    if (authoring(info) < 0)
-        return -1;
-    int replace = strcmp(info->field->name, "updateTask") == 0;
-    json_object *in = arg(info, "input"), *req = json_object_new_object();
-    json_object_object_foreach(in, key, val)
-    {
-        if (strcmp(key, "enabled") == 0)
-            continue;
-        if (strcmp(key, "tests") == 0) { /* expectedOutput / shouldFail: the engine's names */
-            json_object *tests = json_object_new_array();
-            for (size_t i = 0; i < json_object_array_length(val); i++) {
-                json_object *t = json_object_array_get_idx(val, i), *o = json_object_new_object();
-                json_object *v;
-                if ((v = member(t, "name")))
-                    json_object_object_add(o, "name", json_object_get(v));
-                json_object_object_add(o, "input", json_object_get(member(t, "input")));
-                if ((v = member(t, "expectedOutput")))
-                    json_object_object_add(o, "expected_output", json_object_get(v));
-                if ((v = member(t, "shouldFail")))
-                    json_object_object_add(o, "should_fail", json_object_get(v));
-                json_object_array_add(tests, o);
-            }
-            json_object_object_add(req, "tests", tests);
-            continue;
-        }
-        json_object_object_add(req, key, json_object_get(val));
-    }
-    if (replace)
-        json_object_object_add(req, "name", json_object_get(arg(info, "id")));
-    ratchet_buf buf = RATCHET_BUF_INIT;
-    ratchet_status st = graphql_eng(info)->task_write(
-        json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN), replace, &buf);
-    json_object_put(req);
-    json_object *ans = graphql_answer(info, st, &buf, 0);
-    if (!ans)
-        return -1;
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "task", graphql_task(member(ans, "task")));
-    json_object_object_add(o, "path", json_object_get(member(ans, "path")));
-    json_object_object_add(o, "validation", json_object_get(member(ans, "validation")));
-    json_object_object_add(o, "tests", report(member(ans, "tests")));
-    json_object_put(ans);
-    out->json = o;
-    return 0;
-}
-
 /* CreateScheduleInput / UpdateScheduleInput as the engine's schedule fields. */
 static json_object *schedule_request(gql_resolve_info *info, json_object *in)
 {
@@ -490,13 +395,9 @@ int graphql_mutation_install(gql_schema *s)
         const char *field;
         gql_resolve_fn fn;
     } table[] = {
-        {"createTask", r_write},
-        {"updateTask", r_write},
         {"enableTask", r_task_enable},
         {"disableTask", r_task_enable},
         {"syncTasks", r_sync},
-        {"validateTask", r_validate},
-        {"testTask", r_test},
         {"executeTask", r_execute},
         {"executeTaskSync", r_execute_sync},
         {"createJob", r_execute},
@@ -514,5 +415,5 @@ int graphql_mutation_install(gql_schema *s)
     for (size_t i = 0; i < sizeof table / sizeof *table; i++)
         if (gql_schema_resolver(s, "Mutation", table[i].field, table[i].fn, NULL) < 0)
             return -1;
-    return 0;
+    return graphql_author_install(s);
 }

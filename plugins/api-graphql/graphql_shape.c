@@ -21,8 +21,32 @@ const ratchet_engine_api *graphql_eng(gql_resolve_info *info)
     return ((graphql_call *)info->context)->g->eng;
 }
 
-json_object *graphql_answer(gql_resolve_info *info, ratchet_status st, ratchet_buf *out,
-                            int missing_ok)
+/* The error's message, followed by " at POINTER: MESSAGE" for each of its details when
+ * `details` (as the MCP tools word it). A new string. */
+static char *engine_error_text(json_object *err, int details)
+{
+    json_object *msg = NULL, *list = NULL;
+    json_object_object_get_ex(err, "message", &msg);
+    ratchet_buf b = RATCHET_BUF_INIT;
+    graphql_host->buf_printf(&b, "%s",
+                             msg ? json_object_get_string(msg) : "the engine call failed");
+    if (details && json_object_object_get_ex(err, "details", &list) &&
+        json_object_is_type(list, json_type_array))
+        for (size_t i = 0; i < json_object_array_length(list); i++) {
+            json_object *d = json_object_array_get_idx(list, i), *ptr = NULL, *dm = NULL;
+            json_object_object_get_ex(d, "pointer", &ptr);
+            json_object_object_get_ex(d, "message", &dm);
+            const char *at = ptr ? json_object_get_string(ptr) : "";
+            graphql_host->buf_printf(&b, "%s at %s: %s", i ? ";" : "", *at ? at : "/",
+                                     dm ? json_object_get_string(dm) : "invalid");
+        }
+    char *s = strdup(b.data ? b.data : "");
+    graphql_host->buf_free(&b);
+    return s;
+}
+
+static json_object *answer(gql_resolve_info *info, ratchet_status st, ratchet_buf *out,
+                           int missing_ok, int details)
 {
     json_object *j = out->data ? json_tokener_parse(out->data) : NULL;
     graphql_host->buf_free(out);
@@ -31,12 +55,14 @@ json_object *graphql_answer(gql_resolve_info *info, ratchet_status st, ratchet_b
             gql_resolve_error(info, "INTERNAL_ERROR", "the engine's answer is not JSON");
         return j;
     }
-    json_object *code = NULL, *msg = NULL;
+    json_object *code = NULL;
     json_object_object_get_ex(j, "code", &code);
-    json_object_object_get_ex(j, "message", &msg);
-    if (!(st == RATCHET_NOTFOUND && missing_ok))
+    if (!(st == RATCHET_NOTFOUND && missing_ok)) {
+        char *msg = engine_error_text(j, details);
         gql_resolve_error(info, code ? json_object_get_string(code) : "INTERNAL_ERROR", "%s",
-                          msg ? json_object_get_string(msg) : "the engine call failed");
+                          msg ? msg : "the engine call failed");
+        free(msg);
+    }
     /* the code string lives in j: gql_resolve_error keeps the pointer, so it is copied */
     if (info->error_code && code) {
         static const char *const known[] = {
@@ -50,6 +76,17 @@ json_object *graphql_answer(gql_resolve_info *info, ratchet_status st, ratchet_b
     }
     json_object_put(j);
     return NULL;
+}
+
+json_object *graphql_answer(gql_resolve_info *info, ratchet_status st, ratchet_buf *out,
+                            int missing_ok)
+{
+    return answer(info, st, out, missing_ok, 0);
+}
+
+json_object *graphql_answer_detailed(gql_resolve_info *info, ratchet_status st, ratchet_buf *out)
+{
+    return answer(info, st, out, 0, 1);
 }
 
 int64_t graphql_id_arg(gql_resolve_info *info, const char *name)

@@ -80,8 +80,9 @@ if(TARGET plugin_api_graphql OR "api-graphql" IN_LIST RATCHET_STATIC_PLUGINS)
   ratchet_integration_test(graphql_sync_wait) # executeTaskSync holds no pool thread
   ratchet_integration_test(graphql_ws) # graphql-transport-ws with the graphql-ws client
   ratchet_integration_test(graphiql) # GraphiQL offline, in headless Chromium
+  ratchet_integration_test(graphql_mcp) # mcpCreateTask, mcpEditTask, mcpTestTask
   set_tests_properties(integration.graphql_api integration.readme_graphql integration.graphql_ws
-    integration.graphiql PROPERTIES SKIP_RETURN_CODE 77)
+    integration.graphiql integration.graphql_mcp PROPERTIES SKIP_RETURN_CODE 77)
 endif()
 
 # The web UI's server side: web-ui serving the UI (curl against the real serve), and the REST

@@ -4,6 +4,7 @@
 
 # graphql_serve INSTANCES: start it with INSTANCES (YAML list items, after the logger) and
 # wait until it listens; sets SERVE (its pid, killed at exit) and U (its base URL).
+# GRAPHQL_ENGINE_EXTRA: more lines of its engine section ("  writable_tasks: DIR\n").
 graphql_serve() {
   cat >"$WORK/r.yaml" <<YAML
 execution:
@@ -12,7 +13,7 @@ engine:
   workers: 1
   max_retries: 0
   shutdown_grace: 1s
-instances:
+${GRAPHQL_ENGINE_EXTRA:-}instances:
   - name: file
     plugin: logger-file
     options: {path: serve.jsonl, level: info}
