@@ -140,6 +140,7 @@ static ratchet_status h_respond(ratchet_http_request *r, int status, const char 
 {
     pthread_mutex_lock(&fake_lock);
     ratchet_status st = RATCHET_ERR;
+    r->responds++;
     if (r->expire_returned)
         r->late_responds++;
     if (r->status == 0) {

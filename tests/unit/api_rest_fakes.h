@@ -32,7 +32,8 @@ struct ratchet_http_request {
     void *expire_user;
     ratchet_http_stream *stream;
     int expire_returned; /* set by fake_expire once on_expire has returned */
-    int late_responds;   /* respond() calls after that: a contract violation */
+    int late_responds;   /* respond() calls after that (allowed only as the one answer) */
+    int responds;        /* every respond() call: a deferred request gets exactly one */
 };
 
 struct ratchet_http_stream {

@@ -386,8 +386,11 @@ static void test_execute(void **state)
     fake_request_free(req);
 }
 
-/* The final event (an engine thread) and on_expire (an http thread) at the same moment: one
- * answer, none after on_expire returned, the subscription ended, nothing leaked (ASan). */
+/* The final event (an engine thread) and on_expire (an http thread) at the same moment:
+ * exactly one answer, the subscription ended, nothing leaked (ASan). When the reaper claimed
+ * the answer first, on_expire returns without answering and the reaper's respond() follows
+ * (http.h allows it: the request stays valid until one respond() is accepted), so the answer
+ * is waited for rather than expected when on_expire returns. */
 static void *deliver_final(void *arg)
 {
     (void)arg;
@@ -409,8 +412,9 @@ static void test_execute_races(void **state)
         fake_expire(req, i % 2 ? RATCHET_HTTP_END_TIMEOUT : RATCHET_HTTP_END_CLOSED);
         pthread_join(t, NULL);
         assert_true(fake_wait_unsubscribed());
+        assert_true(fake_wait_answer(req));
         assert_true(req->status == 200 || req->status == 202);
-        assert_int_equal(req->late_responds, 0);
+        assert_int_equal(req->responds, 1);
         if (req->status == 200)
             assert_has(req->answer.data, "\"status\":\"completed\",\"output\":1,\"error\":null,"
                                          "\"durationMs\":3");

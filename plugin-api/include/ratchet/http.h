@@ -23,7 +23,9 @@
  *      valid until one respond() has been accepted; after that the consumer must not touch it
  *      again (the connection may complete and free it at once). on_expire is called at most
  *      once, on a plugin thread, when the deadline passes, the client goes away or the
- *      server shuts down; it must respond (a response to a gone client is discarded). The
+ *      server shuts down; it must respond (a response to a gone client is discarded), unless
+ *      the consumer's own path has already claimed the answer under the consumer's lock:
+ *      then on_expire may return at once and that path's respond() follows. The
  *      plugin decides to call on_expire under its own lock and calls it after releasing that
  *      lock, so an on_expire may already be on its way when the consumer's own respond() is
  *      accepted: the consumer decides under ITS lock which of its paths answers, and an
