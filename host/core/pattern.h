@@ -53,6 +53,8 @@
 #define RT_PATTERN_REGEX_MAX     1024 /* characters of one message_regex */
 #define RT_PATTERN_REGEX_COUNTED 4    /* counted repetitions {m,n} in one */
 #define RT_PATTERN_REGEX_BOUND   255  /* largest m or n */
+#define RT_PATTERN_REGEX_EXPANDED 2048 /* nodes regcomp may build for one (pattern_regex.c) */
+#define RT_PATTERN_REGEX_NESTING 2     /* repetitions of repetitions: (a?)+ is 2 */
 
 typedef enum rt_rule_kind {
     RT_RULE_MESSAGE_REGEX,
@@ -135,9 +137,21 @@ rt_rule *rt_rule_new(rt_rule_kind kind);
 /* Compile a MESSAGE_REGEX rule's `value` (POSIX extended, case-insensitive) and find its
  * literal prefilter. RATCHET_ERR with regerror's text in err->msg, or why the regex is refused
  * before compiling: longer than RT_PATTERN_REGEX_MAX, a back-reference, more than
- * RT_PATTERN_REGEX_COUNTED counted repetitions or a bound above RT_PATTERN_REGEX_BOUND (what
+ * RT_PATTERN_REGEX_COUNTED counted repetitions or a bound above RT_PATTERN_REGEX_BOUND,
+ * repetitions nested deeper than RT_PATTERN_REGEX_NESTING, or repetitions that would make
+ * regcomp build more than RT_PATTERN_REGEX_EXPANDED nodes (what
  * would make compiling or matching costly). */
 ratchet_status rt_rule_compile(rt_rule *r, rt_error *err);
+
+/* ---- regex guard (pattern_regex.c) -------------------------------------------------------- */
+
+/* The checks rt_rule_compile makes before regcomp; RATCHET_ERR with the reason in err. */
+ratchet_status rt_regex_check(const char *re, rt_error *err);
+/* An estimate of the nodes glibc's regcomp builds for `re` (copies made by x{m,n} and x+
+ * included), capped just above RT_PATTERN_REGEX_EXPANDED. */
+size_t rt_regex_expanded_size(const char *re);
+/* Skip the bracket expression starting at p ('['); the position after its ']' or end. */
+const char *rt_regex_skip_bracket(const char *p, const char *end);
 void rt_rule_free(rt_rule *r);
 void rt_pattern_free(rt_pattern *p);
 /* Empty the set and free its patterns. */

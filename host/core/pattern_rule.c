@@ -65,28 +65,6 @@ static void lit_push(lit_scan *s, char c)
         s->run[s->nrun++] = (char)tolower((unsigned char)c);
 }
 
-/* Skip a bracket expression starting at p ('['); returns the position after its ']'. */
-static const char *skip_bracket(const char *p, const char *end)
-{
-    p++;
-    if (p < end && *p == '^')
-        p++;
-    if (p < end && *p == ']')
-        p++;
-    while (p < end && *p != ']') {
-        if (*p == '[' && p + 1 < end && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
-            char close = p[1];
-            p += 2;
-            while (p + 1 < end && !(p[0] == close && p[1] == ']'))
-                p++;
-            p += 2;
-        } else {
-            p++;
-        }
-    }
-    return p < end ? p + 1 : end;
-}
-
 /* Skip a group starting at p ('('); returns the position after its ')'. */
 static const char *skip_group(const char *p, const char *end)
 {
@@ -95,7 +73,7 @@ static const char *skip_group(const char *p, const char *end)
         if (*p == '\\' && p + 1 < end)
             p += 2;
         else if (*p == '[')
-            p = skip_bracket(p, end);
+            p = rt_regex_skip_bracket(p, end);
         else {
             if (*p == '(')
                 depth++;
@@ -123,7 +101,7 @@ static void branch_literal(const char *p, const char *end, lit_scan *s)
             p = skip_group(p, end);
         } else if (c == '[') {
             lit_break(s);
-            p = skip_bracket(p, end);
+            p = rt_regex_skip_bracket(p, end);
         } else if (c == '*' || c == '?' || c == '{') {
             if (s->nrun > 0)
                 s->nrun--;
@@ -196,47 +174,16 @@ static void find_literals(rt_rule *r)
         } else if (*p == '(') {
             p = skip_group(p, end);
         } else if (*p == '[') {
-            p = skip_bracket(p, end);
+            p = rt_regex_skip_bracket(p, end);
         } else {
             p++;
         }
     }
 }
 
-/* What a regex from a request or a file may hold, so that compiling and matching stay cheap:
- * glibc's regcomp grows with nested counted repetitions, and back-references make regexec
- * backtrack. RATCHET_ERR with the reason. */
-static ratchet_status check_regex(const char *re, rt_error *err)
-{
-    size_t len = strlen(re);
-    if (len > RT_PATTERN_REGEX_MAX)
-        return rt_fail(err, "the regular expression is %zu characters long; at most %d", len,
-                       RT_PATTERN_REGEX_MAX);
-    int counted = 0;
-    for (const char *p = re; *p; p++) {
-        if (*p == '\\' && p[1] >= '1' && p[1] <= '9')
-            return rt_fail(err, "back-references (\\%c) are not allowed in a regular expression",
-                           p[1]);
-        if (*p == '\\' && p[1]) {
-            p++;
-            continue;
-        }
-        if (*p != '{')
-            continue;
-        char *end = NULL;
-        long a = strtol(p + 1, &end, 10), b = *end == ',' ? strtol(end + 1, NULL, 10) : a;
-        if (++counted > RT_PATTERN_REGEX_COUNTED || a > RT_PATTERN_REGEX_BOUND ||
-            b > RT_PATTERN_REGEX_BOUND)
-            return rt_fail(err,
-                           "counted repetitions {m,n}: at most %d of them, with bounds up to %d",
-                           RT_PATTERN_REGEX_COUNTED, RT_PATTERN_REGEX_BOUND);
-    }
-    return RATCHET_OK;
-}
-
 ratchet_status rt_rule_compile(rt_rule *r, rt_error *err)
 {
-    if (check_regex(r->value, err) != RATCHET_OK)
+    if (rt_regex_check(r->value, err) != RATCHET_OK)
         return RATCHET_ERR;
     int rc = regcomp(&r->re, r->value, REG_EXTENDED | REG_ICASE | REG_NOSUB);
     if (rc != 0) {

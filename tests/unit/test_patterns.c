@@ -64,6 +64,18 @@ static const bad_case bad_cases[] = {
     {"patterns:\n  - {id: a, match: {message_regex: '((a{1,200}){1,200}){1,300}'}}\n",
      "ratchet.yaml:2:36: logging.patterns[0].match.message_regex: counted repetitions {m,n}: at "
      "most 4 of them, with bounds up to 255"},
+    {"patterns:\n  - {id: a, match: {message_regex: 'a++++++++++++b'}}\n",
+     "ratchet.yaml:2:36: logging.patterns[0].match.message_regex: repetitions of repetitions "
+     "nested 12 deep (a?+ and (a*)+ are 2 deep); at most 2*"},
+    {"patterns:\n  - {id: a, match: {message_regex: 'x((a?)+)+'}}\n",
+     "ratchet.yaml:2:36: logging.patterns[0].match.message_regex: repetitions of repetitions "
+     "nested 3 deep*"},
+    {"patterns:\n  - {id: a, match: {message_regex: '(x(ab){200}){30}'}}\n",
+     "ratchet.yaml:2:36: logging.patterns[0].match.message_regex: the regular expression would "
+     "compile to more than 2048 nodes*"},
+    {"patterns:\n  - {id: a, match: {message_regex: '(.?){255}(.?){255}(.?){255}z'}}\n",
+     "ratchet.yaml:2:36: logging.patterns[0].match.message_regex: the regular expression would "
+     "compile to more than 2048 nodes*"},
     {"patterns:\n  - {id: a, match: {and: []}}\n",
      "ratchet.yaml:2:26: logging.patterns[0].match.and: expected a non-empty list of rules"},
     {"patterns:\n  - {id: a, match: {or: [{level: loud}]}}\n",
