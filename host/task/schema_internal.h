@@ -21,10 +21,11 @@ typedef struct rt_schema_regex rt_schema_regex;
 
 /* Compile an ECMA-262 pattern (len bytes, UTF-8). On failure appends the reason to why (may be
  * NULL): RT_SCHEMA_RE_SYNTAX for an invalid pattern, RT_SCHEMA_RE_UNSUPPORTED for a valid one
- * POSIX cannot run. The caller frees *out with rt_schema_regex_free(). */
+ * this engine does not run (lookaround, backreferences, \p{..}, a program past
+ * RT_SCHEMA_NFA_MAX instructions). The caller frees *out with rt_schema_regex_free(). */
 int rt_schema_regex_compile(const char *src, size_t len, rt_schema_regex **out, ratchet_buf *why);
-/* 1 when the pattern matches somewhere in s (unanchored, as ECMA-262 test()). Thread-safe.
- * s[len] must be a NUL (json-c strings are): without REG_STARTEND regexec reads up to it. */
+/* 1 when the pattern matches somewhere in s (len bytes; unanchored, as ECMA-262 test()).
+ * Thread-safe; time at most proportional to len times the program's size. */
 int rt_schema_regex_search(const rt_schema_regex *re, const char *s, size_t len);
 void rt_schema_regex_free(rt_schema_regex *re);
 
@@ -42,16 +43,58 @@ typedef struct rt_schema_cpset {
 } rt_schema_cpset;
 
 void rt_schema_cpset_add(rt_schema_cpset *s, uint32_t lo, uint32_t hi);
-/* Replace s by the code points U+0001..U+10FFFF not in it (NUL cannot be in a POSIX regex). */
+/* Replace s by the code points U+0000..U+10FFFF not in it. */
 void rt_schema_cpset_negate(rt_schema_cpset *s);
 /* Add \d, \w, \s (c lower case) or their complements (upper case), as ECMA-262 defines them. */
 void rt_schema_cpset_add_class(rt_schema_cpset *s, char c);
-/* Append s to out as one POSIX ERE atom that matches one UTF-8 encoded code point of the set
- * (in the C locale). Returns 0 when out of memory. */
-int rt_schema_cpset_emit(rt_schema_cpset *s, ratchet_buf *out);
+/* Sort s and merge overlapping or adjacent ranges. */
+void rt_schema_cpset_normalize(rt_schema_cpset *s);
 void rt_schema_cpset_free(rt_schema_cpset *s);
-/* Encode cp (at most U+10FFFF) as UTF-8 into b (4 bytes); returns the length. */
-size_t rt_schema_utf8_encode(uint32_t cp, unsigned char *b);
+
+/* --- the regex program and its matcher (schema_nfa.c) ------------------------------------ */
+
+/* Instructions: CHAR (a = code point), SET (a = set index), SPLIT (continue at +a and at +b,
+ * relative to the SPLIT), JMP (+a), the assertions BOL, EOL, WORDB (\b), NWORDB (\B), and
+ * MATCH. */
+enum {
+    RT_SCHEMA_NFA_CHAR,
+    RT_SCHEMA_NFA_SET,
+    RT_SCHEMA_NFA_SPLIT,
+    RT_SCHEMA_NFA_JMP,
+    RT_SCHEMA_NFA_BOL,
+    RT_SCHEMA_NFA_EOL,
+    RT_SCHEMA_NFA_WORDB,
+    RT_SCHEMA_NFA_NWORDB,
+    RT_SCHEMA_NFA_MATCH,
+};
+enum { RT_SCHEMA_NFA_OK, RT_SCHEMA_NFA_NOMEM, RT_SCHEMA_NFA_TOOBIG };
+#define RT_SCHEMA_NFA_MAX     20000u    /* instructions: a search costs at most this per code point */
+#define RT_SCHEMA_NFA_INVALID 0x110000u /* what an invalid UTF-8 byte reads as: in no set */
+
+typedef struct rt_schema_nfa rt_schema_nfa;
+
+/* An empty program; NULL when out of memory. */
+rt_schema_nfa *rt_schema_nfa_new(void);
+void rt_schema_nfa_free(rt_schema_nfa *p);
+/* RT_SCHEMA_NFA_OK, or the first failure of a building call below (each does nothing once
+ * one has failed): out of memory, or the program would pass RT_SCHEMA_NFA_MAX. */
+int rt_schema_nfa_status(const rt_schema_nfa *p);
+size_t rt_schema_nfa_len(const rt_schema_nfa *p);
+/* Append one instruction / insert it before instruction `at` (moving the rest; relative
+ * offsets inside the moved block stay right). */
+void rt_schema_nfa_emit(rt_schema_nfa *p, int op, int32_t a, int32_t b);
+void rt_schema_nfa_insert(rt_schema_nfa *p, size_t at, int op, int32_t a, int32_t b);
+/* Set the `a` operand of instruction `at` (a jump's offset, once its target is known). */
+void rt_schema_nfa_patch(rt_schema_nfa *p, size_t at, int32_t a);
+/* The `b` operand of instruction `at` (0 past the end): a JMP's link while it waits for its
+ * target (the compiler chains pending jumps through it). */
+int32_t rt_schema_nfa_link(const rt_schema_nfa *p, size_t at);
+/* Normalise s and append a SET instruction for a copy of it (s stays the caller's). */
+void rt_schema_nfa_set(rt_schema_nfa *p, rt_schema_cpset *s);
+/* Repeat the block from `start` to the end: min copies, then up to max (-1: no limit). */
+void rt_schema_nfa_repeat(rt_schema_nfa *p, size_t start, unsigned long min, long max);
+/* 1 when the program (ending in MATCH) matches somewhere in s; 0 also when out of memory. */
+int rt_schema_nfa_search(const rt_schema_nfa *p, const char *s, size_t len);
 
 /* --- JSON values (schema_value.c) -------------------------------------------------------- */
 

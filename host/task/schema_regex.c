@@ -1,17 +1,16 @@
 /*
- * host/task/schema_regex.c - ECMA-262 patterns ("pattern", "patternProperties", format "regex") run
- * on POSIX regcomp/regexec (REG_EXTENDED).
+ * host/task/schema_regex.c - ECMA-262 patterns ("pattern", "patternProperties", format "regex"),
+ * compiled to the program of schema_nfa.c and matched in time linear in the subject.
  *
- * The pattern is parsed as ECMA-262 and re-emitted as a POSIX extended regex over bytes: every
- * character class becomes the set of code points it means, written as UTF-8 byte sequences, so
- * that "." and [^a] consume one whole code point and [à-ÿ] works, whatever the process locale
- * (compiling and matching run under the "C" locale, set per thread with uselocale()). What
- * POSIX cannot express (lookaround, backreferences) is refused as unsupported rather than
- * matched wrongly. Laziness is dropped: it changes which match is found, never whether one is.
+ * The pattern is parsed as ECMA-262 (with Annex B's leniencies) over code points: every
+ * character class becomes the set of code points it means, so "." and [^a] consume one whole
+ * code point and [à-ÿ] works, whatever the process locale. What a finite automaton cannot run
+ * (lookaround, backreferences) is refused as unsupported rather than matched wrongly.
+ * Laziness is dropped: it changes which match is found, never whether one is. There is no
+ * backtracking, so no pattern can make a match take exponential time (a pattern such as
+ * "^(a|a?)+$" against a long string costs what "^a+$" does); counted repetitions are expanded
+ * into copies, and a pattern whose program would pass RT_SCHEMA_NFA_MAX instructions is refused.
  */
-#include <locale.h>
-#include <pthread.h>
-#include <regex.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,43 +20,20 @@
 
 #define RX_MAX_SOURCE 65536 /* bytes of ECMA source */
 #define RX_MAX_GROUPS 100   /* nesting of (...) */
-#define RX_MAX_REPEAT 1000  /* {n,m}: glibc expands counted repeats into copies */
+#define RX_MAX_REPEAT 1000  /* {n,m} bounds: the atom is copied up to m times */
 #define RX_MAX_CP     0x10FFFFu
-#define RX_MAX_COST   250000 /* bytes of POSIX regex once counted repeats are expanded */
 
 struct rt_schema_regex {
-    regex_t re;
+    rt_schema_nfa *prog;
 };
 
 typedef struct rx {
     const char *p, *end;
-    ratchet_buf out;
+    rt_schema_nfa *prog;
     ratchet_buf *why;
     int status;
     int groups;
 } rx;
-
-static pthread_once_t rx_once = PTHREAD_ONCE_INIT;
-static locale_t rx_c_locale = (locale_t)0;
-
-/* One "C" locale object for the whole process: regcomp and regexec must treat the pattern and
- * the subject as bytes even when the program has called setlocale() with a UTF-8 locale. */
-static void rx_init_locale(void)
-{
-    rx_c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-}
-
-static locale_t rx_enter(void)
-{
-    pthread_once(&rx_once, rx_init_locale);
-    return rx_c_locale ? uselocale(rx_c_locale) : (locale_t)0;
-}
-
-static void rx_leave(locale_t old)
-{
-    if (old)
-        uselocale(old);
-}
 
 static void rx_error(rx *x, int status, const char *fmt, const char *arg)
 {
@@ -68,50 +44,29 @@ static void rx_error(rx *x, int status, const char *fmt, const char *arg)
         rt_buf_printf(x->why, fmt, arg ? arg : "");
 }
 
-static void rx_puts(rx *x, const char *s, size_t len)
+/* The program's first failure, as the compiler's status. */
+static void prog_check(rx *x)
 {
-    if (rt_buf_append(&x->out, s, len) != RATCHET_OK)
-        x->status = RT_SCHEMA_RE_NOMEM;
+    int st = rt_schema_nfa_status(x->prog);
+    if (st == RT_SCHEMA_NFA_TOOBIG)
+        rx_error(x, RT_SCHEMA_RE_UNSUPPORTED,
+                 "the pattern is too large once its counted repetitions are expanded (more than "
+                 "20000 steps)%s",
+                 NULL);
+    else if (st == RT_SCHEMA_NFA_NOMEM)
+        rx_error(x, RT_SCHEMA_RE_NOMEM, "%s", NULL);
 }
 
-static void rx_putc(rx *x, char c)
-{
-    rx_puts(x, &c, 1);
-}
-
-/* Write a set as one atom; a set that ran out of memory fails the compilation. */
+/* A set as one atom. */
 static void emit_set(rx *x, rt_schema_cpset *s)
 {
-    if (s->nomem || !rt_schema_cpset_emit(s, &x->out))
-        x->status = RT_SCHEMA_RE_NOMEM;
+    rt_schema_nfa_set(x->prog, s);
 }
 
 /* One literal code point as an atom. */
 static void emit_literal(rx *x, uint32_t cp)
 {
-    if (cp == 0) {
-        rx_error(x, RT_SCHEMA_RE_UNSUPPORTED, "a NUL character in a pattern is not supported%s",
-                 NULL);
-        return;
-    }
-    if (cp >= 0x80) {
-        unsigned char b[4];
-        size_t n = rt_schema_utf8_encode(cp, b);
-        rx_putc(x, '(');
-        rx_puts(x, (const char *)b, n);
-        rx_putc(x, ')');
-        return;
-    }
-    char c = (char)cp;
-    if (c == '\\' || c == '^') {
-        rx_putc(x, '\\');
-        rx_putc(x, c);
-    } else if (strchr(".[]()*+?{}|$", c)) {
-        char br[3] = {'[', c, ']'};
-        rx_puts(x, br, 3);
-    } else {
-        rx_putc(x, c);
-    }
+    rt_schema_nfa_emit(x->prog, RT_SCHEMA_NFA_CHAR, (int32_t)cp, 0);
 }
 
 /* --- the ECMA-262 parser -------------------------------------------------------------------- */
@@ -305,16 +260,6 @@ static void parse_class(rx *x)
             rt_schema_cpset_add(&s, lo, lo);
         }
     }
-    size_t kept = 0; /* NUL cannot be written in a POSIX pattern: drop it */
-    for (size_t i = 0; i < s.n; i++) {
-        if (s.r[i].hi == 0)
-            continue;
-        s.r[kept] = s.r[i];
-        if (s.r[kept].lo == 0)
-            s.r[kept].lo = 1;
-        kept++;
-    }
-    s.n = kept;
     if (negate)
         rt_schema_cpset_negate(&s);
     if (x->status == RT_SCHEMA_RE_OK)
@@ -322,21 +267,9 @@ static void parse_class(rx *x)
     rt_schema_cpset_free(&s);
 }
 
-/* {n}, {n,}, {n,m} at x->p. Returns 1 and emits it when it is a quantifier, with the number
- * of copies glibc makes of the atom in *factor; 0 (nothing consumed) when the '{' is a
- * literal, as Annex B allows. */
-/* Sizes that saturate just past RX_MAX_COST instead of overflowing. */
-static size_t cost_add(size_t a, size_t b)
-{
-    return a + b > RX_MAX_COST ? RX_MAX_COST + 1 : a + b;
-}
-
-static size_t cost_mul(size_t a, unsigned long b)
-{
-    return b && a > RX_MAX_COST / b ? RX_MAX_COST + 1 : a * b;
-}
-
-static int parse_braces(rx *x, int can_repeat, unsigned long *factor)
+/* {n}, {n,}, {n,m} at x->p. Returns 1 when it is a quantifier, with its bounds in *min and
+ * *max (-1: none); 0 (nothing consumed) when the '{' is a literal, as Annex B allows. */
+static int parse_braces(rx *x, int can_repeat, unsigned long *min, long *max)
 {
     const char *q = x->p + 1;
     unsigned long n = 0, m = 0;
@@ -372,21 +305,12 @@ static int parse_braces(rx *x, int can_repeat, unsigned long *factor)
         rx_error(x, RT_SCHEMA_RE_SYNTAX, "numbers out of order in a {n,m} quantifier%s", NULL);
         return 1;
     }
-    *factor = !comma ? n : has_m ? m : n + 1;
-    char q_text[32];
-    int len;
-    if (!comma)
-        len = snprintf(q_text, sizeof q_text, "{%lu}", n);
-    else if (!has_m)
-        len = snprintf(q_text, sizeof q_text, "{%lu,}", n);
-    else
-        len = snprintf(q_text, sizeof q_text, "{%lu,%lu}", n, m);
-    if (len > 0 && (size_t)len < sizeof q_text)
-        rx_puts(x, q_text, (size_t)len);
+    *min = n;
+    *max = !comma ? (long)n : has_m ? (long)m : -1;
     return 1;
 }
 
-static size_t parse_disjunction(rx *x);
+static void parse_disjunction(rx *x);
 
 /* After "(?": accept ":" and "<name>" (plain groups for matching), refuse lookaround. Returns
  * 0 after an error. The source has no NUL (checked first), so '\0' marks its end here. */
@@ -424,27 +348,24 @@ static int group_prefix(rx *x)
     return 1;
 }
 
-/* (...) with x->p just past '('; returns the expanded size of what it emitted. */
-static size_t parse_group(rx *x)
+/* (...) with x->p just past '('. */
+static void parse_group(rx *x)
 {
     if (++x->groups > RX_MAX_GROUPS) {
         rx_error(x, RT_SCHEMA_RE_UNSUPPORTED, "groups nested too deeply%s", NULL);
-        return 0;
+        return;
     }
     if (x->p < x->end && *x->p == '?' && !group_prefix(x))
-        return 0;
-    rx_putc(x, '(');
-    size_t cost = parse_disjunction(x);
+        return;
+    parse_disjunction(x);
     if (x->status != RT_SCHEMA_RE_OK)
-        return 0;
+        return;
     if (x->p >= x->end || *x->p != ')') {
         rx_error(x, RT_SCHEMA_RE_SYNTAX, "missing ) to close a group%s", NULL);
-        return 0;
+        return;
     }
     x->p++;
-    rx_putc(x, ')');
     x->groups--;
-    return cost_add(cost, 2);
 }
 
 /* An escape outside a class, x->p just past the backslash. Returns whether a quantifier may
@@ -458,8 +379,8 @@ static int parse_escape(rx *x)
     char c = *x->p;
     if (c == 'b' || c == 'B') {
         x->p++;
-        /* glibc's \b \B; word characters in the C locale are ASCII letters, digits and '_'. */
-        rx_puts(x, c == 'b' ? "\\b" : "\\B", 2);
+        /* word characters are ASCII letters, digits and '_' (ECMA-262 without flags) */
+        rt_schema_nfa_emit(x->prog, c == 'b' ? RT_SCHEMA_NFA_WORDB : RT_SCHEMA_NFA_NWORDB, 0, 0);
         return 0;
     }
     if (strchr("dDwWsS", c)) {
@@ -483,41 +404,47 @@ static int parse_escape(rx *x)
     return 1;
 }
 
-/* One alternative; returns its size with counted repeats expanded (glibc copies the atom of
- * a{n,m} m times), which bounds the memory and time regcomp may take. */
-static size_t parse_alternative(rx *x)
+/* One alternative: atoms, each with its quantifiers applied to the instructions it emitted. */
+static void parse_alternative(rx *x)
 {
-    size_t total = 0, last = 0; /* last: the atom a quantifier would repeat, 0 for none */
+    size_t atom = 0;    /* where the last atom's instructions start */
+    int repeatable = 0; /* whether a quantifier may follow */
     while (x->status == RT_SCHEMA_RE_OK && x->p < x->end && *x->p != '|' && *x->p != ')') {
         char c = *x->p;
-        unsigned long factor = c == '+' ? 2 : 1;
-        if (c == '*' || c == '+' || c == '?' || (c == '{' && parse_braces(x, last > 0, &factor))) {
+        unsigned long min = 0;
+        long max = -1;
+        if (c == '*' || c == '+' || c == '?' ||
+            (c == '{' && parse_braces(x, repeatable, &min, &max))) {
             if (c != '{') {
-                if (last == 0) {
+                if (!repeatable) {
                     char what[2] = {c, '\0'};
                     rx_error(x, RT_SCHEMA_RE_SYNTAX, "nothing to repeat before %s", what);
-                    return 0;
+                    return;
                 }
                 x->p++;
-                rx_putc(x, c);
+                min = c == '+';
+                max = c == '?' ? 1 : -1;
             }
+            if (x->status != RT_SCHEMA_RE_OK)
+                return;
             if (x->p < x->end && *x->p == '?') /* lazy: same set of matching strings */
                 x->p++;
-            total = cost_add(total, cost_mul(last, factor > 0 ? factor - 1 : 0));
-            last = 0;
+            rt_schema_nfa_repeat(x->prog, atom, min, max);
+            repeatable = 0;
         } else {
-            size_t before = x->out.len, group = 0;
-            int repeatable = 1;
+            atom = rt_schema_nfa_len(x->prog);
+            repeatable = 1;
             switch (c) {
             case '^':
             case '$':
                 x->p++;
-                rx_putc(x, c);
+                rt_schema_nfa_emit(x->prog, c == '^' ? RT_SCHEMA_NFA_BOL : RT_SCHEMA_NFA_EOL, 0,
+                                   0);
                 repeatable = 0;
                 break;
             case '(':
                 x->p++;
-                group = parse_group(x);
+                parse_group(x);
                 break;
             case '[':
                 x->p++;
@@ -542,96 +469,77 @@ static size_t parse_alternative(rx *x)
                 emit_literal(x, read_char(x));
                 break;
             }
-            size_t atom = c == '(' ? group : x->out.len - before;
-            total = cost_add(total, atom);
-            last = repeatable ? (atom ? atom : 1) : 0;
         }
-        if (total > RX_MAX_COST)
-            rx_error(x, RT_SCHEMA_RE_UNSUPPORTED,
-                     "the pattern is too large once its counted repetitions are expanded%s", NULL);
+        prog_check(x);
     }
-    return total;
 }
 
-static size_t parse_disjunction(rx *x)
+/* Alternatives: SPLIT(+1, next) alt1 JMP(end) SPLIT(+1, next) alt2 JMP(end) ... altN. The jumps
+ * to the end are patched once it is known; until then each holds the index of the previous
+ * one in its b operand (0: none), a list that costs no allocation. */
+static void parse_disjunction(rx *x)
 {
-    size_t total = parse_alternative(x);
+    size_t alt = rt_schema_nfa_len(x->prog), last_jump = 0;
+    parse_alternative(x);
     while (x->status == RT_SCHEMA_RE_OK && x->p < x->end && *x->p == '|') {
         x->p++;
-        rx_putc(x, '|');
-        total = cost_add(total, cost_add(parse_alternative(x), 1));
+        size_t n = rt_schema_nfa_len(x->prog);
+        rt_schema_nfa_insert(x->prog, alt, RT_SCHEMA_NFA_SPLIT, 1, (int32_t)(n + 2 - alt));
+        size_t jump = rt_schema_nfa_len(x->prog);
+        rt_schema_nfa_emit(x->prog, RT_SCHEMA_NFA_JMP, 0, (int32_t)last_jump);
+        last_jump = jump + 1;
+        alt = rt_schema_nfa_len(x->prog);
+        prog_check(x);
+        parse_alternative(x);
     }
-    return total;
+    size_t end = rt_schema_nfa_len(x->prog);
+    while (last_jump && x->status == RT_SCHEMA_RE_OK) {
+        size_t at = last_jump - 1;
+        last_jump = (size_t)rt_schema_nfa_link(x->prog, at);
+        rt_schema_nfa_patch(x->prog, at, (int32_t)(end - at));
+    }
 }
 
 int rt_schema_regex_compile(const char *src, size_t len, rt_schema_regex **out, ratchet_buf *why)
 {
     *out = NULL;
-    rx x = {src, src + len, RATCHET_BUF_INIT, why, RT_SCHEMA_RE_OK, 0};
+    rx x = {src, src + len, NULL, why, RT_SCHEMA_RE_OK, 0};
     if (len > RX_MAX_SOURCE) {
         rx_error(&x, RT_SCHEMA_RE_UNSUPPORTED, "patterns longer than 64 KiB are not supported%s",
                  NULL);
         return x.status;
     }
-    if (memchr(src, '\0', len)) {
-        rx_error(&x, RT_SCHEMA_RE_UNSUPPORTED, "a NUL character in a pattern is not supported%s",
-                 NULL);
-        return x.status;
+    rt_schema_regex *re = malloc(sizeof *re);
+    x.prog = rt_schema_nfa_new();
+    if (!re || !x.prog) {
+        free(re);
+        rt_schema_nfa_free(x.prog);
+        return RT_SCHEMA_RE_NOMEM;
     }
-    rx_puts(&x, "", 0); /* an empty pattern still needs a buffer */
     parse_disjunction(&x);
     if (x.status == RT_SCHEMA_RE_OK && x.p < x.end)
         rx_error(&x, RT_SCHEMA_RE_SYNTAX, "unmatched )%s", NULL);
+    rt_schema_nfa_emit(x.prog, RT_SCHEMA_NFA_MATCH, 0, 0);
+    prog_check(&x);
     if (x.status != RT_SCHEMA_RE_OK) {
-        rt_buf_free(&x.out);
-        return x.status;
-    }
-    rt_schema_regex *re = malloc(sizeof *re);
-    if (!re) {
-        rt_buf_free(&x.out);
-        return RT_SCHEMA_RE_NOMEM;
-    }
-    locale_t old = rx_enter();
-    int rc = regcomp(&re->re, x.out.data, REG_EXTENDED | REG_NOSUB);
-    if (rc != 0) {
-        char msg[128];
-        regerror(rc, &re->re, msg, sizeof msg);
-        rx_leave(old);
-        /* The translation is always well-formed POSIX; what is left is a resource limit. */
-        rx_error(&x, rc == REG_ESPACE ? RT_SCHEMA_RE_NOMEM : RT_SCHEMA_RE_UNSUPPORTED,
-                 "the POSIX regex engine refused it: %s", msg);
+        rt_schema_nfa_free(x.prog);
         free(re);
-        rt_buf_free(&x.out);
         return x.status;
     }
-    rx_leave(old);
-    rt_buf_free(&x.out);
+    re->prog = x.prog;
     *out = re;
     return RT_SCHEMA_RE_OK;
 }
 
 int rt_schema_regex_search(const rt_schema_regex *re, const char *s, size_t len)
 {
-    locale_t old = rx_enter();
-    int rc;
-#ifdef REG_STARTEND
-    /* The subject's length is explicit, so a string with a NUL is searched whole. */
-    regmatch_t m[1];
-    m[0].rm_so = 0;
-    m[0].rm_eo = (regoff_t)len;
-    rc = regexec(&re->re, s, 1, m, REG_STARTEND);
-#else
-    (void)len;
-    rc = regexec(&re->re, s, 0, NULL, 0);
-#endif
-    rx_leave(old);
-    return rc == 0;
+    return rt_schema_nfa_search(re->prog, s, len);
 }
 
 void rt_schema_regex_free(rt_schema_regex *re)
 {
     if (!re)
         return;
-    regfree(&re->re);
+    rt_schema_nfa_free(re->prog);
     free(re);
 }

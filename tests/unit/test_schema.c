@@ -272,6 +272,8 @@ static void test_regex(void **state)
         {"^\\\\S\\\\W$", "a!"},
         {"^a|^b", "b"},
         {"^$", ""},
+        {"(){2}^()?a(?:)*$", "a"}, /* empty groups repeated (fuzz) */
+        {"^(a|)+b|c", "aab"},
     };
     for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
         char schema[256], inst[256];
@@ -288,6 +290,21 @@ static void test_regex(void **state)
     invalid("{\"pattern\":\"^[^a]$\"}", "\"a\"");
     invalid("{\"pattern\":\"^[\xc3\xa0-\xc3\xbf]$\"}", "\"z\"");
     valid("{\"pattern\":\"a\"}", "12"); /* only strings are checked */
+    /* NUL is a character like any other, in the pattern and in the subject */
+    valid("{\"pattern\":\"^a\\u0000b$\"}", "\"a\\u0000b\"");
+    valid("{\"pattern\":\"^[^x]{3}$\"}", "\"a\\u0000b\"");
+    invalid("{\"pattern\":\"^ab$\"}", "\"a\\u0000b\"");
+    /* an invalid UTF-8 byte is in no set, not even [^a] */
+    invalid("{\"pattern\":\"^[^a]$\"}", "\"\xff\"");
+    /* no backtracking: what takes a backtracking engine exponential time answers at once */
+    char *many = malloc(70000);
+    assert_non_null(many);
+    many[0] = '"';
+    memset(many + 1, 'a', 65536);
+    memcpy(many + 65537, "!\"", 3);
+    invalid("{\"pattern\":\"^(a|a?)+$\"}", many);
+    invalid("{\"pattern\":\"^(a*)*$\"}", many);
+    free(many);
     /* the process locale does not change the meaning */
     const char *old = setlocale(LC_ALL, NULL);
     char saved[64];
