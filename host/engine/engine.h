@@ -3,7 +3,9 @@
  * the worker pool, records outcomes (with retries), fires cron schedules, recovers from crashes
  * (expired leases) and shuts down without losing a job.
  *
- * One loop thread owns the engine; fetch requests from workers run on short-lived threads.
+ * One loop thread owns the engine; two storage threads keep it from waiting on the database
+ * (claim.c claims ahead, finish.c records outcomes; engine_int.h); fetch requests from
+ * workers run on short-lived threads.
  */
 #ifndef RT_ENGINE_H
 #define RT_ENGINE_H

@@ -177,9 +177,30 @@ static void check_job_events(const ratchet_engine_api *eng, collector *c)
     }
 }
 
+/* Wait (with a deadline) until no worker is still starting: both start at once, but the two
+ * jobs can be done before the slower one has said it is ready. */
+static void wait_workers_started(const ratchet_engine_api *eng)
+{
+    int64_t until = mono_ms() + DEADLINE_MS;
+    for (;;) {
+        ratchet_buf out = RATCHET_BUF_INIT;
+        json_object *workers = call_ok(eng->workers_list(&out), &out);
+        size_t starting = 0;
+        for (size_t i = 0; i < json_object_array_length(workers); i++)
+            starting +=
+                strcmp(str(json_object_array_get_idx(workers, i), "state"), "starting") == 0;
+        json_object_put(workers);
+        if (starting == 0 || mono_ms() >= until)
+            return;
+        struct timespec tick = {0, 20 * 1000 * 1000}; /* polling a condition, with a deadline */
+        nanosleep(&tick, NULL);
+    }
+}
+
 static void check_pool_and_metrics(const ratchet_engine_api *eng)
 {
     ratchet_buf out = RATCHET_BUF_INIT;
+    wait_workers_started(eng);
     json_object *workers = call_ok(eng->workers_list(&out), &out);
     assert_int_equal(json_object_array_length(workers), 2);
     int64_t jobs = 0;
