@@ -47,8 +47,10 @@ static void print_help(void)
            "  --log-level LEVEL     trace, debug, info, warn or error (overrides logging.level)\n"
            "  --data-dir DIR        where the engine's storage keeps its files (engine.data_dir)\n"
            "  --storage-url URL     the storage to use, over ratchet.yaml's (default:\n"
-           "                        $RATCHET_STORAGE_URL): postgresql://USER@HOST:PORT/DB\n"
-           "                        (storage-postgres) or sqlite:PATH (storage-sqlite)\n"
+           "                        $RATCHET_STORAGE_URL, else a postgres:// URL in the\n"
+           "                        original's $RATCHET_DATABASE_URL):\n"
+           "                        postgresql://USER@HOST:PORT/DB (storage-postgres) or\n"
+           "                        sqlite:PATH (storage-sqlite)\n"
            "  --tasks PATH          also load tasks from PATH (folder, .zip, collection;\n"
            "                        repeatable; added to engine.tasks)\n"
            "  -h, --help            show help (for a command: ratchet COMMAND --help)\n"
@@ -180,6 +182,14 @@ int main(int argc, char **argv)
     if (app.storage_url && !*app.storage_url)
         app.storage_url = NULL;
     app.storage_url_from = "RATCHET_STORAGE_URL";
+    /* The original Ratchet's variable: a PostgreSQL URL in it chooses the storage like
+     * RATCHET_STORAGE_URL, which wins when both are set (a sqlite: URL is read as
+     * engine.data_dir by the settings: settings_original.c). */
+    const char *database_url = getenv("RATCHET_DATABASE_URL");
+    if (!app.storage_url && database_url && rt_original_postgres_url(database_url)) {
+        app.storage_url = database_url;
+        app.storage_url_from = "RATCHET_DATABASE_URL";
+    }
     char **rest = calloc((size_t)argc + 1, sizeof *rest);
     if (!rest)
         return RT_EXIT_FAIL;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Sections only the original has, and keys only the original has inside the sections both
  * have (the original's ratchet-config domains). */
@@ -189,13 +190,19 @@ static ratchet_status note(rt_original_env *oe, rt_error *err, const char *fmt, 
     return RATCHET_OK;
 }
 
-static int env_has(char *const *envp, const char *name)
+/* The value of `name` in envp, or NULL. */
+static const char *env_value(char *const *envp, const char *name)
 {
     size_t len = strlen(name);
     for (char *const *e = envp; e && *e; e++)
         if (strncmp(*e, name, len) == 0 && (*e)[len] == '=')
-            return 1;
-    return 0;
+            return *e + len + 1;
+    return NULL;
+}
+
+static int env_has(char *const *envp, const char *name)
+{
+    return env_value(envp, name) != NULL;
 }
 
 /* section.key = value in `root`, attributed to the variable. */
@@ -226,13 +233,26 @@ static ratchet_status apply_database(rt_original_env *oe, rt_node *root, const o
 {
     char dir[1024];
     int kind = rt_original_sqlite_dir(value, dir, sizeof dir);
+    if (rt_original_postgres_url(value)) {
+        /* main.c takes it as the storage URL; RATCHET_STORAGE_URL wins */
+        const char *storage_url = env_value(envp, "RATCHET_STORAGE_URL");
+        if (storage_url && *storage_url)
+            return note(oe, err,
+                        "%s is the original Ratchet's; not read because RATCHET_STORAGE_URL is "
+                        "set",
+                        o->name);
+        return note(oe, err,
+                    "%s is the original Ratchet's; read as the storage URL (like "
+                    "RATCHET_STORAGE_URL: storage-postgres on that database)",
+                    o->name);
+    }
     if (kind != 1)
         return note(oe, err,
                     "%s is the original Ratchet's and is not read: %s; the job store is SQLite "
                     "in engine.data_dir (%s or --data-dir)",
                     o->name,
                     kind == 0 ? "an in-memory database has no equivalent"
-                              : "only a sqlite: URL has an equivalent",
+                              : "only a sqlite: or postgres(ql):// URL has an equivalent",
                     o->ours);
     if (env_has(envp, o->ours))
         return note(oe, err, "%s is the original Ratchet's; not read because %s is set", o->name,
@@ -333,6 +353,12 @@ void rt_original_env_free(rt_original_env *oe)
     free(oe->address);
     free(oe->port);
     memset(oe, 0, sizeof *oe);
+}
+
+int rt_original_postgres_url(const char *url)
+{
+    return url &&
+           (strncasecmp(url, "postgres://", 11) == 0 || strncasecmp(url, "postgresql://", 13) == 0);
 }
 
 int rt_original_sqlite_dir(const char *url, char *dir, size_t len)

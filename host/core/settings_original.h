@@ -55,5 +55,8 @@ void rt_original_env_free(rt_original_env *oe);
  * ("." for a bare file name), 0 for an in-memory database, -1 for anything else
  * (PostgreSQL, MySQL, not a URL). */
 int rt_original_sqlite_dir(const char *url, char *dir, size_t len);
+/* 1 when a database URL of the original is PostgreSQL's (postgres:// or postgresql://, any
+ * case): it chooses storage-postgres like RATCHET_STORAGE_URL (cli/main.c). */
+int rt_original_postgres_url(const char *url);
 
 #endif

@@ -52,6 +52,31 @@ RATCHET_STORAGE_URL="redis://h" run "$R" --config "$WORK/r.yaml" jobs list
 expect_err_contains "RATCHET_STORAGE_URL: unknown storage URL scheme 'redis:'" \
   "the environment variable is named"
 
+# ---- RATCHET_DATABASE_URL (the original Ratchet's): a postgres:// URL chooses the storage ----
+# like RATCHET_STORAGE_URL (which wins when both are set) and --storage-url (which wins over
+# both); the job queued through it is in this database.
+orig_url="postgres://${RATCHET_PG_URL#postgresql://}"
+RATCHET_DATABASE_URL="$orig_url" run "$R" --config "$WORK/r.yaml" \
+  --tasks "$RATCHET_SOURCE_DIR/sample/addition" jobs submit --task addition \
+  --input-json '{"num1": 40, "num2": 2}' --idempotency-key dburl-1
+expect_rc 0 "jobs submit with RATCHET_DATABASE_URL=postgres://..."
+expect_err_contains "RATCHET_DATABASE_URL is the original Ratchet's; read as the storage URL" \
+  "the warning says how RATCHET_DATABASE_URL was read"
+CHECKS=$((CHECKS + 1))
+if [ "$(sql "SELECT count(*) FROM faults.jobs WHERE idempotency_key = 'dburl-1'")" = 1 ]; then
+  pass "the job queued through RATCHET_DATABASE_URL is in PostgreSQL"; else
+  fail "no job with key dburl-1 in faults.jobs"; fi
+RATCHET_DATABASE_URL="$orig_url" RATCHET_STORAGE_URL="sqlite:$WORK/both.db" run "$R" \
+  --config "$WORK/r.yaml" config show
+expect_out_contains "# storage: sqlite:$WORK/both.db from RATCHET_STORAGE_URL" \
+  "RATCHET_STORAGE_URL wins over RATCHET_DATABASE_URL"
+expect_err_contains "RATCHET_DATABASE_URL is the original Ratchet's; not read because RATCHET_STORAGE_URL is set" \
+  "the warning says RATCHET_DATABASE_URL was not read"
+RATCHET_DATABASE_URL="postgres://postgres@127.0.0.1:1/ratchet_test" run "$R" \
+  --config "$WORK/r.yaml" jobs list
+expect_rc 1 "an unreachable RATCHET_DATABASE_URL fails"
+expect_err_contains "cannot connect to PostgreSQL at 127.0.0.1:1" "the error names its host and port"
+
 # ---- a wrong password: clear, and the password is never printed ---------------------------
 wrong="wrong-$RANDOM-pass"
 pw_url="postgresql://ratchet_pw:$wrong@127.0.0.1:$RATCHET_PG_PORT/ratchet_test"
