@@ -13,6 +13,7 @@ build_pkgs=(build-essential cmake pkg-config libyaml-dev libjson-c-dev libmujs-d
 test_pkgs=(libcmocka-dev json-schema-test-suite python3 zip unzip mujs tzdata nodejs
   clang libclang-rt-dev # clang + libFuzzer: the fuzz stage of tests/run-all.sh
   curl openssl wrk # the HTTP tests (curl, a self-signed TLS certificate) and bench_http
+  sqlite3 # bench_queue_scale fills its databases with SQL through the sqlite3 command
   postgresql # storage.conformance.postgres: a throwaway cluster (tests/pg_cluster.sh)
   chromium) # the web UI's browser tests (tests/webui: playwright-core drives Debian's Chromium)
 # nodejs brings npm here (the MCP tests install the official MCP SDK and conformance suite

@@ -290,8 +290,11 @@ void sq_pool_close(sq_inst *in)
     pthread_mutex_lock(&in->pool_mu);
     for (int i = 0; i < in->pool_max; i++) {
         if (in->conns[i]) {
-            /* Let SQLite keep its planner statistics fresh, as it recommends at close. */
-            sqlite3_exec(in->conns[i]->db, "PRAGMA optimize", NULL, NULL, NULL);
+            /* Let SQLite keep its planner statistics fresh, as it recommends at close, with
+             * the sample limit it recommends too: without it, optimize may ANALYZE a table of
+             * a million jobs in full when a short CLI command closes (0.7 s per `jobs show`). */
+            sqlite3_exec(in->conns[i]->db, "PRAGMA analysis_limit = 400; PRAGMA optimize", NULL,
+                         NULL, NULL);
             sq_close(in->conns[i]);
             in->conns[i] = NULL;
         }

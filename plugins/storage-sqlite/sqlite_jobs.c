@@ -271,7 +271,7 @@ ratchet_status sqlite_job_renew(void *instance, const char *owner, int64_t now_m
     if (s != RATCHET_OK || (s = sq_acquire_begin(in, &c)) != RATCHET_OK)
         return s;
     sqlite3_stmt *st = sq_stmt(in, c, SQ_RENEW,
-                               "UPDATE jobs SET lease_until = ?2 "
+                               "UPDATE jobs INDEXED BY jobs_leased SET lease_until = ?2 "
                                "WHERE lease_owner = ?1 AND status = 'processing'");
     if (!st) {
         s = RATCHET_ERR;
@@ -468,8 +468,8 @@ static ratchet_status expire_one(sq_inst *in, sq_conn *c, const expired *e, int6
 static ratchet_status expired_list(sq_inst *in, sq_conn *c, int64_t now, expired **out, size_t *n)
 {
     sqlite3_stmt *st = sq_stmt(in, c, SQ_EXPIRED_SELECT,
-                               "SELECT id, execution_id, lease_owner FROM jobs "
-                               "WHERE status = 'processing' AND lease_until < ?1");
+                               "SELECT id, execution_id, lease_owner FROM jobs INDEXED BY "
+                               "jobs_leased WHERE status = 'processing' AND lease_until < ?1");
     if (!st)
         return RATCHET_ERR;
     sq_bind_int(st, 1, now);

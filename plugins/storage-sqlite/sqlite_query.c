@@ -110,8 +110,9 @@ ratchet_status sqlite_job_next_due(void *instance, int64_t now_ms, int64_t *at_m
 static ratchet_status cancel_requests(sq_inst *in, sq_conn *c, const char *owner, ratchet_buf *out)
 {
     sqlite3_stmt *st = sq_stmt(in, c, SQ_CANCEL_REQUESTS,
-                               "SELECT id FROM jobs WHERE lease_owner = ?1 AND "
-                               "status = 'processing' AND cancel_requested = 1 ORDER BY id");
+                               "SELECT id FROM jobs INDEXED BY jobs_leased "
+                               "WHERE lease_owner = ?1 AND status = 'processing' AND "
+                               "cancel_requested = 1 ORDER BY id");
     if (!st)
         return RATCHET_ERR;
     sq_bind_text(st, 1, owner);

@@ -4,7 +4,7 @@
  *
  * Each resource is one statement of scalar subqueries, so its numbers come from one snapshot
  * (a total always equals the sum of its parts). Every count is served by an index (status,
- * priority, queued_at, started_at), so a scrape stays cheap on a large queue.
+ * priority, queued_at, started_at) or by job_counts, so a scrape stays cheap on a large queue.
  */
 #include <stdint.h>
 
@@ -17,14 +17,16 @@ typedef struct stat_res {
     const char *sql; /* ?1 now, ?2 now - 24h; one row, one column per stat_col */
 } stat_res;
 
+/* The total and the counts by status come from job_counts (kept by triggers, migration 7):
+ * counting a million finished jobs row by row takes tens of milliseconds per scrape. */
 static const char jobs_sql[] =
-    "SELECT (SELECT count(*) FROM jobs),"
-    " (SELECT count(*) FROM jobs WHERE status = 'queued'),"
-    " (SELECT count(*) FROM jobs WHERE status = 'processing'),"
-    " (SELECT count(*) FROM jobs WHERE status = 'completed'),"
-    " (SELECT count(*) FROM jobs WHERE status = 'failed'),"
-    " (SELECT count(*) FROM jobs WHERE status = 'cancelled'),"
-    " (SELECT count(*) FROM jobs WHERE status = 'retrying'),"
+    "SELECT (SELECT sum(n) FROM job_counts),"
+    " (SELECT n FROM job_counts WHERE status = 'queued'),"
+    " (SELECT n FROM job_counts WHERE status = 'processing'),"
+    " (SELECT n FROM job_counts WHERE status = 'completed'),"
+    " (SELECT n FROM job_counts WHERE status = 'failed'),"
+    " (SELECT n FROM job_counts WHERE status = 'cancelled'),"
+    " (SELECT n FROM job_counts WHERE status = 'retrying'),"
     " (SELECT count(*) FROM jobs WHERE priority = 1),"
     " (SELECT count(*) FROM jobs WHERE priority = 2),"
     " (SELECT count(*) FROM jobs WHERE priority = 3),"

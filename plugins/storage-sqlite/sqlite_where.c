@@ -3,7 +3,9 @@
  * query and writes the SQL (see rs_where.c for the two-step page), this file prepares it,
  * binds the values and steps the rows into the list answer.
  */
+#include <ctype.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "sqlite_int.h"
 
@@ -36,11 +38,38 @@ static sqlite3_stmt *prepare(sq_inst *in, sq_conn *c, const char *sql, const rs_
     return st;
 }
 
+/* Whether the job list's conditions read the status alone (or nothing): every column they
+ * name is j.status. The text is ours (rs_where.c), never the caller's. */
+static int status_only(const rs_list_spec *spec, const rs_query *q)
+{
+    if (spec != &rs_job_list || spec->base)
+        return 0;
+    const char *w = q->where.data ? q->where.data : "";
+    for (const char *p = strstr(w, "j."); p; p = strstr(p + 2, "j.")) {
+        const char *after = p + 2 + strlen("status");
+        if (strncmp(p + 2, "status", strlen("status")) != 0 || isalnum((unsigned char)*after) ||
+            *after == '_')
+            return 0;
+    }
+    return 1;
+}
+
+/* The statement counting q's rows. A job list on the status alone sums job_counts (kept by
+ * triggers, migration 7) under the alias j, with the same conditions and values: counting a
+ * million finished jobs row by row takes tens of milliseconds. */
+static ratchet_status count_sql(const rs_list_spec *spec, const rs_query *q, ratchet_buf *sql)
+{
+    if (!status_only(spec, q))
+        return rs_query_count_sql(spec, q, sql);
+    return sq_host->buf_printf(sql, "SELECT coalesce(sum(j.n), 0) FROM job_counts j%s",
+                               q->where.data ? q->where.data : "");
+}
+
 static ratchet_status count_rows(sq_inst *in, sq_conn *c, const rs_list_spec *spec,
                                  const rs_query *q, int64_t *total)
 {
     ratchet_buf sql = RATCHET_BUF_INIT;
-    ratchet_status s = rs_query_count_sql(spec, q, &sql);
+    ratchet_status s = count_sql(spec, q, &sql);
     sqlite3_stmt *st = s == RATCHET_OK ? prepare(in, c, sql.data, q, 0) : NULL;
     sq_host->buf_free(&sql);
     if (!st)

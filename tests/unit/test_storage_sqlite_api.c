@@ -1,6 +1,7 @@
 /* tests/unit/test_storage_sqlite_api.c - the storage-sqlite calls of ABI 1.4 where SQLite shows:
  * the query form over rows with times set in the file, the bound on execution log rows, stats,
- * enabling tasks, query plans of large queues, and the migration of a version-2 file.
+ * enabling tasks, query plans of large queues, the migration of a version-2 file, and the job
+ * counts by status (migration 7).
  * What every storage plugin must do is the conformance suite's (test_storage_conformance.c). */
 #include "sqlite_testing.h"
 
@@ -267,6 +268,11 @@ static void test_execution_stats_and_list(void **state)
 
 /* ---- migration -------------------------------------------------------------------------- */
 
+/* What migration 7 adds, dropped to take a file back to version 6. */
+#define DROP_MIGRATION_7                                                                           \
+    "DROP TRIGGER jobs_count_insert; DROP TRIGGER jobs_count_delete; "                             \
+    "DROP TRIGGER jobs_count_update; DROP TABLE job_counts; DROP INDEX jobs_leased;"
+
 static void test_migrate_from_version_2(void **state)
 {
     (void)state;
@@ -274,8 +280,10 @@ static void test_migrate_from_version_2(void **state)
     int64_t tv = open_with_task(&in);
     int64_t job = submit_simple(&in, tv, "{\"n\":1}");
     inst_close(&in, 1);
-    /* Take the file back to what version 2 wrote: without the objects of migrations 3 to 6
-     * (6: analysis, server_logs, the log_events view; 5: the jobs' trace_id). */
+    /* Take the file back to what version 2 wrote: without the objects of migrations 3 to 7
+     * (7: job_counts, jobs_leased; 6: analysis, server_logs, the log_events view; 5: the
+     * jobs' trace_id). */
+    sql_exec(DROP_MIGRATION_7);
     sql_exec("DROP VIEW log_events; DROP TABLE server_logs; ALTER TABLE executions DROP COLUMN "
              "analysis; DROP INDEX jobs_trace_id; ALTER TABLE jobs DROP COLUMN trace_id;");
     sql_exec("DROP TABLE execution_logs; DROP TABLE api_keys; DROP INDEX jobs_priority;"
@@ -288,7 +296,7 @@ static void test_migrate_from_version_2(void **state)
     assert_int_equal(sql_int("SELECT count(*) FROM sqlite_schema WHERE name = 'api_keys'"), 0);
 
     inst_open(&in, NULL);
-    assert_int_equal(sql_int("PRAGMA user_version"), 6);
+    assert_int_equal(sql_int("PRAGMA user_version"), 7);
     assert_int_equal(sql_int("SELECT count(*) FROM sqlite_schema WHERE name IN ('api_keys', "
                              "'execution_logs', 'api_keys_live_name', 'execution_logs_seq', "
                              "'jobs_priority')"),
@@ -395,6 +403,118 @@ static void test_large_queue_pages(void **state)
     inst_close(&in, 1);
 }
 
+/* ---- job counts (migration 7) ----------------------------------------------------------- */
+
+/* job_counts holds each status's number of rows, and the list totals agree with the rows. */
+static void expect_counts(inst *in)
+{
+    assert_int_equal(sql_int("SELECT count(*) FROM job_counts c WHERE n <> "
+                             "(SELECT count(*) FROM jobs j WHERE j.status = c.status)"),
+                     0);
+    assert_int_equal(sql_int("SELECT count(*) FROM job_counts"), 6);
+    assert_int_equal(list_total(in, 0, NULL), sql_int("SELECT count(*) FROM jobs"));
+    assert_int_equal(list_total(in, 0, "{\"status\":\"queued\"}"),
+                     sql_int("SELECT count(*) FROM jobs WHERE status = 'queued'"));
+    assert_int_equal(list_total(in, 0,
+                                "{\"where\":[{\"field\":\"status\",\"op\":\"in\",\"value\":"
+                                "[\"completed\",\"retrying\"]}]}"),
+                     sql_int("SELECT count(*) FROM jobs WHERE status IN ('completed', "
+                             "'retrying')"));
+    assert_int_equal(list_total(in, 0,
+                                "{\"where\":[{\"field\":\"status\",\"op\":\"ne\",\"value\":"
+                                "\"cancelled\"}]}"),
+                     sql_int("SELECT count(*) FROM jobs WHERE status <> 'cancelled'"));
+}
+
+/* Submit, claim, each kind of finish, cancel, retry, requeue of an expired lease and prune
+ * each keep the counts. */
+static void test_job_counts_follow_every_change(void **state)
+{
+    (void)state;
+    inst in;
+    int64_t tv = open_with_task(&in);
+    for (int i = 0; i < 8; i++)
+        submit_simple(&in, tv, "{}");
+    expect_counts(&in);
+    ratchet_claimed_job c[6];
+    assert_int_equal(claim(&in, "w", wall_ms(), 60000, c, 6), 6);
+    expect_counts(&in);
+    ratchet_job_finish f[4] = {
+        fin_spec(&c[0], "w", RATCHET_FINISH_COMPLETED), fin_spec(&c[1], "w", RATCHET_FINISH_FAILED),
+        fin_spec(&c[2], "w", RATCHET_FINISH_RETRY), fin_spec(&c[3], "w", RATCHET_FINISH_REQUEUE)};
+    f[2].retry_at_ms = wall_ms() + HOUR;
+    assert_int_equal(finish(&in, f, 4), 4);
+    expect_counts(&in);
+    ratchet_buf b = RATCHET_BUF_INIT;
+    assert_int_equal(in.vt->job_cancel(in.self, c[4].job_id, &b), RATCHET_OK); /* running */
+    rt_host_api()->buf_free(&b);
+    assert_int_equal(in.vt->job_cancel(in.self, 8, &b), RATCHET_OK); /* queued */
+    rt_host_api()->buf_free(&b);
+    assert_int_equal(in.vt->job_retry(in.self, c[1].job_id, wall_ms(), &b), RATCHET_OK);
+    rt_host_api()->buf_free(&b);
+    expect_counts(&in);
+    size_t n = 0;
+    assert_int_equal(in.vt->job_requeue_expired(in.self, wall_ms() + 3600000, &n), RATCHET_OK);
+    assert_int_equal(n, 2); /* c[4] (cancel requested) and c[5] */
+    expect_counts(&in);
+    assert_int_equal(in.vt->prune(in.self, wall_ms() + HOUR, &n), RATCHET_OK);
+    assert_true(n >= 2); /* the completed and the cancelled ones */
+    expect_counts(&in);
+    claimed_free(c, 6);
+    inst_close(&in, 1);
+}
+
+/* A total on the status alone is read from job_counts, and so are stats' counts by status;
+ * with any other condition, from the rows (a count changed behind the triggers' back shows
+ * which one answered). */
+static void test_job_counts_serve_status_totals(void **state)
+{
+    (void)state;
+    inst in;
+    int64_t tv = open_with_task(&in);
+    for (int i = 0; i < 3; i++)
+        submit_simple(&in, tv, "{}");
+    sql_exec("UPDATE job_counts SET n = n + 1000 WHERE status = 'queued'");
+    assert_int_equal(list_total(&in, 0, NULL), 1003);
+    assert_int_equal(list_total(&in, 0, "{\"status\":\"queued\"}"), 1003);
+    assert_int_equal(list_total(&in, 0,
+                                "{\"where\":[{\"field\":\"status\",\"value\":\"queued\"},"
+                                "{\"field\":\"taskName\",\"value\":\"t\"}]}"),
+                     3);
+    assert_int_equal(
+        list_total(&in, 0, "{\"where\":[{\"field\":\"id\",\"op\":\"gt\",\"value\":1}]}"), 2);
+    json_object *st = stats_of(&in, "jobs", wall_ms()); /* stats count by status there too */
+    assert_int_equal(num(get(st, "byStatus"), "queued"), 1003);
+    json_object_put(st);
+    inst_close(&in, 1);
+}
+
+/* A version-6 file with jobs in every state gets counts that match them. */
+static void test_migrate_from_version_6_counts_jobs(void **state)
+{
+    (void)state;
+    inst in;
+    int64_t tv = open_with_task(&in);
+    for (int i = 0; i < 5; i++)
+        submit_simple(&in, tv, "{}");
+    ratchet_claimed_job c[2];
+    assert_int_equal(claim(&in, "w", wall_ms(), 60000, c, 2), 2);
+    ratchet_job_finish f = fin_spec(&c[0], "w", RATCHET_FINISH_COMPLETED);
+    assert_int_equal(finish(&in, &f, 1), 1);
+    claimed_free(c, 2);
+    inst_close(&in, 1);
+    sql_exec(DROP_MIGRATION_7 "PRAGMA user_version = 6;");
+    sql_exec("INSERT INTO jobs (uuid, task_id, task_version_id, status, input, queued_at, "
+             "process_at) SELECT 'x', task_id, task_version_id, 'failed', '{}', 0, 0 FROM jobs "
+             "WHERE id = 1");
+    inst_open(&in, NULL);
+    assert_int_equal(sql_int("PRAGMA user_version"), 7);
+    assert_int_equal(sql_int("SELECT n FROM job_counts WHERE status = 'queued'"), 3);
+    assert_int_equal(sql_int("SELECT n FROM job_counts WHERE status = 'failed'"), 1);
+    expect_counts(&in);
+    inst_close(&in, 1);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_dir, teardown_dir)
@@ -408,6 +528,9 @@ int main(void)
         T(test_execution_stats_and_list),
         T(test_migrate_from_version_2),
         T(test_large_queue_pages),
+        T(test_job_counts_follow_every_change),
+        T(test_job_counts_serve_status_totals),
+        T(test_migrate_from_version_6_counts_jobs),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
