@@ -39,8 +39,9 @@ static ratchet_status put_job(rt_api *a, int64_t id, ratchet_buf *out, size_t ma
     return rc == RATCHET_OK ? rc : rt_api_storage_fail(out, mark, rc, what);
 }
 
-ratchet_status rt_api_queue_job(rt_api *a, const ratchet_job_submit *job, const char *task_name,
-                                ratchet_buf *out, size_t mark)
+/* rt_api_queue_job; `brief`: a new job is answered {id, status} without reading it back. */
+static ratchet_status queue_job(rt_api *a, const ratchet_job_submit *job, const char *task_name,
+                                int brief, ratchet_buf *out, size_t mark)
 {
     int64_t id = 0;
     int existed = 0;
@@ -59,7 +60,15 @@ ratchet_status rt_api_queue_job(rt_api *a, const ratchet_job_submit *job, const 
     if (rc != RATCHET_OK)
         return rt_api_storage_fail(out, mark, rc, "submitting the job");
     a->vt->notify(a->si);
+    if (brief && !existed)
+        return rt_buf_printf(out, "{\"id\":%lld,\"status\":\"queued\"}", (long long)id);
     return put_job(a, id, out, mark);
+}
+
+ratchet_status rt_api_queue_job(rt_api *a, const ratchet_job_submit *job, const char *task_name,
+                                ratchet_buf *out, size_t mark)
+{
+    return queue_job(a, job, task_name, 0, out, mark);
 }
 
 /* ---- submit ------------------------------------------------------------------------------- */
@@ -67,6 +76,7 @@ ratchet_status rt_api_queue_job(rt_api *a, const ratchet_job_submit *job, const 
 typedef struct submit_req {
     char ref[64];
     const char *version, *key;
+    int brief;                        /* "answer": "brief" */
     struct json_object *input, *meta; /* input borrowed; meta owned */
     ratchet_priority priority;
     int retries; /* -1: the task's or the engine's */
@@ -120,6 +130,10 @@ static void read_options(struct json_object *req, submit_req *r, struct json_obj
         rt_api_detail(details, "/scheduledFor",
                       "expected an RFC 3339 time such as 2026-12-01T09:00:00Z");
     r->key = string_member(req, "idempotencyKey", "/idempotencyKey", details);
+    const char *answer = string_member(req, "answer", "/answer", details);
+    if (answer && strcmp(answer, "brief") != 0 && strcmp(answer, "job") != 0)
+        rt_api_detail(details, "/answer", "expected job (the default) or brief");
+    r->brief = answer && strcmp(answer, "brief") == 0;
     struct json_object *outputs = rt_api_member(req, "outputDestinations");
     rt_error err;
     if (outputs && rt_outputs_meta(outputs, NULL, &r->meta, &err) != RATCHET_OK)
@@ -195,7 +209,7 @@ static ratchet_status job_submit(const char *request_json, ratchet_buf *out)
         job.meta_json =
             r.meta ? json_object_to_json_string_ext(r.meta, JSON_C_TO_STRING_PLAIN) : NULL;
         retries_for(a, &r, v, &job);
-        rc = rt_api_queue_job(a, &job, rt_api_str(v->rec, "name"), out, mark);
+        rc = queue_job(a, &job, rt_api_str(v->rec, "name"), r.brief, out, mark);
     }
     json_object_put(empty);
     json_object_put(r.meta);

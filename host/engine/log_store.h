@@ -11,7 +11,10 @@
  * ring is written out.
  *
  * A task's console lines, which reach the log as events of source "task" in the job's context,
- * are left out: they are kept with their execution already (execution_logs).
+ * are left out: they are kept with their execution already (execution_logs). So is the http
+ * plugin's access log (events with the fields request_id and duration_ms, one per request):
+ * it would crowd every other event out of the bounded table, and its cost per request would
+ * exceed the request's own.
  *
  * Threading: start/stop on one thread (serve's); log() from any thread (serialised by the
  * fan-out); the writer is the only caller of the storage.

@@ -42,31 +42,32 @@ static ratchet_status build_accepted(ratchet_buf *b, int64_t id, const char *sta
                                  (long long)id, status, (long long)id, (long long)id);
 }
 
-/* The duration of an execution from its record (a storage call), as JSON text (malloc'd);
- * NULL when the event has it or it cannot be read. */
-static char *lookup_duration(const rest *r, const char *event)
+/* The duration of an execution from its record (a storage call) when the final event `ev`
+ * lacks it (new reference), else NULL. */
+static struct json_object *lookup_duration(const rest *r, struct json_object *ev)
 {
-    struct json_object *ev = rest_parse(event), *exec_id = NULL, *rec = NULL, *d = NULL;
+    struct json_object *exec_id = NULL, *rec = NULL, *d = NULL;
     ratchet_buf out = RATCHET_BUF_INIT;
-    char *text = NULL;
     if (ev && !json_object_object_get_ex(ev, "durationMs", NULL) &&
         json_object_object_get_ex(ev, "executionId", &exec_id) &&
         json_object_is_type(exec_id, json_type_int) &&
         r->eng->execution_get(json_object_get_int64(exec_id), &out) == RATCHET_OK &&
         (rec = rest_parse(out.data)) && json_object_object_get_ex(rec, "durationMs", &d))
-        text = strdup(rest_json_text(d));
+        d = json_object_get(d);
+    else
+        d = NULL;
     json_object_put(rec);
-    json_object_put(ev);
     rest_host->buf_free(&out);
-    return text;
+    return d;
 }
 
-/* 200: the result from the final status event; `duration` the durationMs of the execution
- * record (JSON text) when the event lacks it. */
-static ratchet_status build_result(ratchet_buf *b, const char *event, const char *duration)
+/* 200: the result from the final status event `ev` (parsed); `duration` the durationMs of
+ * the execution record when the event lacks it (borrowed; may be NULL). */
+static ratchet_status build_result(ratchet_buf *b, struct json_object *ev,
+                                   struct json_object *duration)
 {
     static const char *const keys[] = {"jobId", "executionId", "status", "output", "error", NULL};
-    struct json_object *ev = rest_parse(event), *data = json_object_new_object(), *v = NULL;
+    struct json_object *data = json_object_new_object(), *v = NULL;
     ratchet_status st = RATCHET_NOMEM;
     if (ev && data) {
         for (const char *const *k = keys; *k; k++) {
@@ -75,21 +76,19 @@ static ratchet_status build_result(ratchet_buf *b, const char *event, const char
             json_object_object_add(data, *k, json_object_get(v));
         }
         struct json_object *d = NULL;
-        if (json_object_object_get_ex(ev, "durationMs", &d))
-            d = json_object_get(d);
-        else if (duration)
-            d = rest_parse(duration);
-        json_object_object_add(data, "durationMs", d);
+        if (!json_object_object_get_ex(ev, "durationMs", &d))
+            d = duration;
+        json_object_object_add(data, "durationMs", json_object_get(d));
         st = rest_host->buf_printf(b, "{\"data\":%s}", rest_json_text(data));
     }
-    json_object_put(ev);
     json_object_put(data);
     return st;
 }
 
-/* Answer `req` with the result of the final event (200) or where to follow the job (202). */
+/* Answer `req` with the result of the final event (200; `final_event` parsed, may be NULL) or
+ * where to follow the job (202). */
 static void respond(const rest *r, ratchet_http_request *req, int64_t job_id, const char *status,
-                    const char *final_event, const char *duration)
+                    struct json_object *final_event, struct json_object *duration)
 {
     const ratchet_http_api *http = r->http;
     ratchet_buf b = RATCHET_BUF_INIT, loc = RATCHET_BUF_INIT;
@@ -116,9 +115,11 @@ static void exec_answer(void *user, ratchet_http_request *req, const char *statu
                         const char *final_event)
 {
     const exec_wait *w = user;
-    char *duration = final_event ? lookup_duration(w->r, final_event) : NULL;
-    respond(w->r, req, w->job_id, status, final_event, duration);
-    free(duration);
+    struct json_object *ev = final_event ? rest_parse(final_event) : NULL; /* parsed once */
+    struct json_object *duration = lookup_duration(w->r, ev);
+    respond(w->r, req, w->job_id, status, ev, duration);
+    json_object_put(duration);
+    json_object_put(ev);
 }
 
 static void exec_free(void *user)
@@ -156,6 +157,8 @@ static int64_t submit(const rest *r, const rest_op *op, ratchet_http_request *re
     json_object_object_add(body, task_id ? "taskId" : "taskName",
                            task_id ? json_object_new_int64(task_id)
                                    : json_object_new_string(ref ? ref : ""));
+    /* Only the id and status are used: spare the engine reading the new job back. */
+    json_object_object_add(body, "answer", json_object_new_string("brief"));
     ratchet_buf out = RATCHET_BUF_INIT;
     ratchet_status st = r->eng->job_submit(rest_json_text(body), &out);
     int64_t id = 0;

@@ -163,11 +163,13 @@ run() {
     END { printf "%s %d %.0f %.3f %.3f %d %d %.1f %.1f\n", t, r, rps, p50, p99, n, e + 0, us(cs), us(cw) }' <<<"$out" >>"$work/results.txt"
 }
 : >"$work/results.txt"
+load_before=$(cut -d' ' -f1 /proc/loadavg)
 for ((round = 1; round <= rounds; round++)); do
   run bare "$bare_pid" "$bare_url"
   run health "$serve_pid" "$base/health"
   run execute "$serve_pid" "$base/api/v1/tasks/addition/execute" "$work/execute.lua"
 done
+load_after=$(cut -d' ' -f1 /proc/loadavg)
 
 # ---- persisted jobs -----------------------------------------------------------------------
 # Every answered execute is a job (and an execution) in storage; requests still in flight
@@ -189,15 +191,17 @@ wait "$bare_pid" || true
 bare_pid=""
 
 # ---- the table ----------------------------------------------------------------------------
-python3 - "$work/results.txt" "$duration" "$rounds" "$conns" "$threads" "$smoke" <<'PY'
+python3 - "$work/results.txt" "$duration" "$rounds" "$conns" "$threads" "$smoke" \
+  "$load_before" "$load_after" <<'PY'
 import statistics, sys
-path, duration, rounds, conns, threads, smoke = sys.argv[1:]
+path, duration, rounds, conns, threads, smoke, load0, load1 = sys.argv[1:]
 rows = [l.split() for l in open(path)]
 names = {"bare": "bare libmicrohttpd  GET /",
          "health": "ratchet  GET /health",
          "execute": "ratchet  POST /api/v1/tasks/addition/execute"}
 print(f"HTTP on loopback: wrk -t2 -c{conns} -d{duration} --latency, {rounds} round(s) interleaved; "
-      f"thread pool {threads} in both servers; 2 workers")
+      f"thread pool {threads} in both servers; 2 workers; "
+      f"machine load (1-min average) {load0} before, {load1} after (a busy machine blurs req/s)")
 if smoke == "1":
     print("(smoke run: 1 s per target, the figures mean nothing)")
 print(f"{'target':46} {'round':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} "

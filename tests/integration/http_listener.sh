@@ -112,6 +112,12 @@ CHECKS=$((CHECKS + 1))
 if wait_for 5 grep -q '"request_id":"trace-abc-123"' "$WORK/main.jsonl" &&
   grep '"request_id":"trace-abc-123"' "$WORK/main.jsonl" | grep -q '"status":"200".*"client":"127.0.0.1"'; then
   pass "access log line carries request id, status and client"; else fail "access log line"; fi
+# The line is built without printf: the message and duration_ms keep the "%.3f" shape.
+CHECKS=$((CHECKS + 1))
+if grep '"request_id":"trace-abc-123"' "$WORK/main.jsonl" |
+  grep -qE '"message":"GET /probe/echo 200 [0-9]+\.[0-9]{3} ms".*"duration_ms":"[0-9]+\.[0-9]{3}"'; then
+  pass "access log message and duration_ms: GET /probe/echo 200 N.NNN ms"; else
+  fail "access log message or duration_ms shape: $(grep '"request_id":"trace-abc-123"' "$WORK/main.jsonl")"; fi
 
 # Security headers; a handler's own Cache-Control wins.
 req "$URL/probe/items/1"

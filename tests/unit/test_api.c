@@ -242,6 +242,34 @@ static void test_submit_validation(void **state)
                "job 999999 not found", NULL);
 }
 
+/* answer: "brief": a new job is answered {id, status} only; an idempotency key's existing job
+ * in full; anything else is a validation error that names the values. */
+static void test_submit_brief_answer(void **state)
+{
+    fixture *f = *state;
+    ratchet_buf out = RATCHET_BUF_INIT;
+    static const char brief[] = "{\"taskName\":\"addition\",\"input\":{\"num1\":1,\"num2\":2},"
+                                "\"idempotencyKey\":\"brief-1\",\"answer\":\"brief\"}";
+    json_object *job = answer(f->eng->job_submit(brief, &out), RATCHET_OK, &out);
+    assert_int_equal(json_object_object_length(job), 2);
+    assert_true(num(job, "id") > 0);
+    assert_string_equal(str(job, "status"), "queued");
+    int64_t id = num(job, "id");
+    json_object_put(job);
+    job = answer(f->eng->job_get(id, &out), RATCHET_OK, &out);
+    assert_string_equal(str(job, "taskName"), "addition");
+    json_object_put(job);
+    job = answer(f->eng->job_submit(brief, &out), RATCHET_OK, &out); /* the same key */
+    assert_int_equal(num(job, "id"), id);
+    assert_string_equal(str(job, "taskName"), "addition");
+    json_object_put(job);
+    json_object *e =
+        answer(f->eng->job_submit("{\"taskName\":\"addition\",\"answer\":\"short\"}", &out),
+               RATCHET_ERR, &out);
+    assert_string_equal(detail(e, "/answer"), "expected job (the default) or brief");
+    expect_err(e, "VALIDATION_ERROR", "invalid job request", NULL);
+}
+
 static void test_disabled_task_conflict(void **state)
 {
     fixture *f = *state;
@@ -551,6 +579,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_tasks_list_and_get, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tasks_sync_reports, setup, teardown),
         cmocka_unit_test_setup_teardown(test_submit_validation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_submit_brief_answer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_disabled_task_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cancel_retry_states, setup, teardown),
         cmocka_unit_test_setup_teardown(test_jobs_list_query, setup, teardown),

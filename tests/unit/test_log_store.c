@@ -79,16 +79,24 @@ static void open_gate(void)
     pthread_mutex_unlock(&gate_lock);
 }
 
-static void test_stalled_storage_drops_and_counts(void **state)
+/* A store on the fake storage, its gate shut or open, the counters at zero. */
+static rt_log_store *start_store(int shut)
 {
-    (void)state;
     memset(&fake_vt, 0, sizeof fake_vt);
     fake_vt.abi = (ratchet_abi)RATCHET_ABI_INIT(ratchet_storage_vtable);
     fake_vt.log_append = fake_append;
-    gate_shut = 1;
+    gate_shut = shut;
+    appended = calls = 0;
     rt_log_set_level(RATCHET_LOG_INFO);
     rt_log_store *ls = rt_log_store_start(&fake_vt, NULL, RATCHET_LOG_INFO);
     assert_non_null(ls);
+    return ls;
+}
+
+static void test_stalled_storage_drops_and_counts(void **state)
+{
+    (void)state;
+    rt_log_store *ls = start_store(1);
     rt_log(RATCHET_LOG_DEBUG, "below the level: not kept");
     rt_log(RATCHET_LOG_INFO, "first");
     assert_true(wait_inside(10)); /* the writer took it and is stuck in the storage */
@@ -109,6 +117,31 @@ static void test_stalled_storage_drops_and_counts(void **state)
     assert_string_equal(last_message, "event 4095");
 }
 
+/* Log `message` from the http instance with `fields` (rt_log_emit takes a va_list). */
+static void log_http(const ratchet_log_field *fields, size_t n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    rt_log_emit("http", "http", RATCHET_LOG_INFO, fields, n, fmt, ap);
+    va_end(ap);
+}
+
+/* The http plugin's access log (request_id and duration_ms) stays out of the store; its other
+ * lines, with a request id too, are kept. */
+static void test_access_lines_not_kept(void **state)
+{
+    (void)state;
+    rt_log_store *ls = start_store(0);
+    const ratchet_log_field access[] = {
+        {"request_id", "abc"}, {"method", "GET"}, {"status", "200"}, {"duration_ms", "0.071"}};
+    const ratchet_log_field handler[] = {{"request_id", "abc"}, {"route", "/health"}};
+    log_http(access, 4, "%s", "GET /health 200 0.071 ms");
+    log_http(handler, 2, "%s", "a handler's line");
+    rt_log_store_stop(ls);
+    assert_int_equal(appended, 1);
+    assert_string_equal(last_message, "a handler's line");
+}
+
 static ratchet_storage_vtable old_vt;
 
 static void test_old_storage_keeps_nothing(void **state)
@@ -127,6 +160,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stalled_storage_drops_and_counts),
         cmocka_unit_test(test_old_storage_keeps_nothing),
+        cmocka_unit_test(test_access_lines_not_kept),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

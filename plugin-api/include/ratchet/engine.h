@@ -131,7 +131,10 @@ typedef struct ratchet_engine_api {
      * traceparent header here)}. Every job gets a trace id (the job's `traceId`). The input
      * is validated against the
      * task's input schema (VALIDATION_ERROR with a detail per error); a disabled task is a
-     * CONFLICT. Answers the job (storage job_get shape). */
+     * CONFLICT. Answers the job (storage job_get shape). answer?: "job" (the default) or
+     * "brief": a job queued by this call is answered {id, status} without reading it back
+     * from the storage (one storage call less; an idempotencyKey's existing job is still
+     * answered in full; hosts older than this member ignore it and answer the job). */
     ratchet_status (*job_submit)(const char *request_json, ratchet_buf *out);
     ratchet_status (*job_get)(int64_t job_id, ratchet_buf *out);
     /* Filters on id, status, priority, taskId, taskName, scheduleId, queuedAt, startedAt,
