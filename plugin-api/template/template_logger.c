@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include <ratchet/plugin.h>
+#include <ratchet/logger_util.h> /* level names and options, helpers every logger wants */
 
 /*
  * The host's service table, saved by the entry function. It stays valid until the process
@@ -37,8 +38,7 @@ static const ratchet_host_api *host;
  */
 static const ratchet_option tpl_options[] = {
     RATCHET_OPT_REQUIRED("path", RATCHET_OPT_PATH, "file the log lines are appended to"),
-    RATCHET_OPT_ENUM("level", "trace|debug|info|warn|error", "info",
-                     "lowest level written to the file"),
+    RATCHET_OPT_LOG_LEVEL("info", "lowest level written to the file"),
     RATCHET_OPT_END,
 };
 
@@ -56,17 +56,6 @@ typedef struct tpl_instance {
 
 static const char *const tpl_level_names[] = {"TRACE", "DEBUG", "INFO", "WARN", "ERROR"};
 
-static ratchet_log_level tpl_level_from_option(const char *name)
-{
-    static const char *const lower[] = {"trace", "debug", "info", "warn", "error"};
-    size_t i;
-
-    for (i = 0; i < sizeof lower / sizeof lower[0]; i++)
-        if (strcmp(name, lower[i]) == 0)
-            return (ratchet_log_level)i;
-    return RATCHET_LOG_INFO; /* unreachable: the host only accepts the declared choices */
-}
-
 /*
  * create(): build the instance from its (already validated) options. Called on the host's
  * main thread, once per configured instance. Do not open files or start threads here; that
@@ -82,7 +71,8 @@ static ratchet_status tpl_create(ratchet_ctx *ctx, const ratchet_config *cfg, vo
         return RATCHET_NOMEM;
     ti->ctx = ctx;
     ti->path = host->cfg_string(cfg, "path");
-    ti->min = tpl_level_from_option(host->cfg_string(cfg, "level"));
+    /* The fallback is unreachable: the host only accepts the declared choices. */
+    ti->min = ratchet_log_level_parse(host->cfg_string(cfg, "level"), RATCHET_LOG_INFO);
     *instance = ti;
     return RATCHET_OK;
 }

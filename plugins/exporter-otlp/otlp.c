@@ -138,7 +138,18 @@ static ratchet_status otlp_create(ratchet_ctx *ctx, const ratchet_config *cfg, v
     o->queue_size = otlp_host->cfg_int(cfg, "queue_size");
     o->flush_ms = otlp_host->cfg_int(cfg, "flush_interval");
     o->timeout_ms = otlp_host->cfg_int(cfg, "timeout");
+    o->retries = otlp_host->cfg_int(cfg, "retries");
+    o->backoff_ms = otlp_host->cfg_int(cfg, "retry_backoff");
+    o->max_backoff_ms = otlp_host->cfg_int(cfg, "retry_max_backoff");
     ratchet_status st = otlp_check_endpoint(o, cfg);
+    if (st == RATCHET_OK && o->backoff_ms > o->max_backoff_ms) {
+        otlp_host->set_error(ctx,
+                             "%s: retry_backoff: %lld ms is longer than retry_max_backoff "
+                             "(%lld ms); the first wait must not exceed the longest",
+                             otlp_host->node_where(otlp_host->cfg_node(cfg, "retry_backoff")),
+                             (long long)o->backoff_ms, (long long)o->max_backoff_ms);
+        st = RATCHET_ERR;
+    }
     if (st == RATCHET_OK)
         st = otlp_headers(o, otlp_host->cfg_node(cfg, "headers"));
     if (st == RATCHET_OK) {
@@ -175,8 +186,13 @@ static ratchet_status otlp_metrics(otlp *o)
         {"ratchet_otlp_spans_dropped_total", "Spans dropped because the exporter's queue was full.",
          offsetof(otlp, dropped)},
         {"ratchet_otlp_spans_failed_total",
-         "Spans whose export failed (network error, timeout, non-2xx answer).",
+         "Spans whose export failed for good (no retries left, an answer not worth retrying, "
+         "or stopping).",
          offsetof(otlp, failed)},
+        {"ratchet_otlp_export_retries_total",
+         "Export requests sent again after a network error, a timeout or HTTP "
+         "429/502/503/504.",
+         offsetof(otlp, retried)},
     };
     for (size_t i = 0; i < sizeof counters / sizeof counters[0]; i++)
         if (otlp_host->metric_register(o->ctx, counters[i].name, "counter", counters[i].help,
@@ -245,35 +261,23 @@ static const ratchet_option otlp_options[] = {
     RATCHET_OPT_RANGE("timeout", RATCHET_OPT_DURATION, "10s", 100, 300000,
                       "longest one export request may take"),
     RATCHET_OPT_RANGE("queue_size", RATCHET_OPT_INT, "4096", 1, 1000000,
-                      "spans waiting to be sent; beyond, new spans are dropped and counted"),
+                      "spans waiting to be sent (also while a request is retried); beyond, new "
+                      "spans are dropped and counted"),
+    RATCHET_OPT_RANGE("retries", RATCHET_OPT_INT, "5", 0, 100,
+                      "times a request is sent again after a network error, a timeout or HTTP "
+                      "429/502/503/504; 0: never"),
+    RATCHET_OPT_RANGE("retry_backoff", RATCHET_OPT_DURATION, "1s", 10, 3600000,
+                      "wait before the first retry; doubled for each next one (less a random "
+                      "part of up to half)"),
+    RATCHET_OPT_RANGE("retry_max_backoff", RATCHET_OPT_DURATION, "30s", 10, 3600000,
+                      "longest wait between two retries"),
     RATCHET_OPT("service_name", RATCHET_OPT_STRING, "ratchet",
                 "the service.name resource attribute of every span"),
     RATCHET_OPT_END,
 };
 
-static const ratchet_logger_vtable otlp_logger = {
-    .abi = RATCHET_ABI_INIT(ratchet_logger_vtable),
-    .life.create = otlp_create,
-    .life.start = otlp_start,
-    .life.stop = otlp_stop,
-    .life.destroy = otlp_destroy,
-    .log = otlp_log,
-    .flush = NULL,
-};
-
-static const ratchet_plugin_desc otlp_desc = {
-    .abi = RATCHET_ABI_INIT(ratchet_plugin_desc),
-    .name = "exporter-otlp",
-    .version = "1.0.0",
-    .description = "sends the engine's traces (a span per job phase and fetch call) to an "
-                   "OpenTelemetry collector over OTLP/HTTP JSON",
-    .license = NULL,
-    .options = otlp_options,
-    .logger = &otlp_logger,
-};
-
-RATCHET_PLUGIN_ENTRY(exporter_otlp)
-{
-    otlp_host = api;
-    return &otlp_desc;
-}
+RATCHET_LOGGER_PLUGIN(exporter_otlp, otlp_host, "exporter-otlp", "1.0.0",
+                      "sends the engine's traces (a span per job phase and fetch call) to an "
+                      "OpenTelemetry collector over OTLP/HTTP JSON",
+                      otlp_options, .life = {otlp_create, otlp_start, otlp_stop, otlp_destroy},
+                      .log = otlp_log)

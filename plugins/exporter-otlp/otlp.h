@@ -12,7 +12,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
-#include <ratchet/plugin.h>
+#include <ratchet/logger_util.h>
 
 extern const ratchet_host_api *otlp_host;
 
@@ -22,6 +22,7 @@ typedef struct otlp {
     char *endpoint;     /* the full URL spans are POSTed to */
     void *curl_headers; /* struct curl_slist *: Content-Type and the `headers` option */
     int64_t batch_size, queue_size, flush_ms, timeout_ms;
+    int64_t retries, backoff_ms, max_backoff_ms; /* a failed request is sent again */
     char *service_name;
     /* the queue: encoded spans, a ring */
     pthread_mutex_t lock;
@@ -32,13 +33,17 @@ typedef struct otlp {
     int stopping, started;
     pthread_t sender;
     /* counters */
-    atomic_llong exported, dropped, failed, batches;
+    atomic_llong exported, dropped, failed, batches, retried;
+    /* the sender thread's own */
+    long long drops_reported; /* `dropped` when the sender last logged it */
+    int64_t drops_logged_ms;  /* monotonic time of that */
+    uint64_t jitter;          /* xorshift state for the retry delays */
 } otlp;
 
 /* Queue one span (encoded now); a full queue drops it and counts the drop. */
 void otlp_enqueue(otlp *o, const ratchet_span *span);
 /* Start / stop the sender thread; stop sends what is queued first (each POST bounded by the
- * timeout). */
+ * timeout; no retries once stopping, and a retry's wait ends at once). */
 ratchet_status otlp_sender_start(otlp *o);
 void otlp_sender_stop(otlp *o);
 

@@ -2,6 +2,7 @@
  * libcurl (see otlp.h). */
 #include <curl/curl.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -37,8 +38,16 @@ static size_t sink_body(char *data, size_t size, size_t n, void *user)
     return size * n;
 }
 
-/* POST one request body; 1 when the collector took it (2xx). */
-static int post(otlp *o, CURL *curl, const ratchet_buf *body, size_t nspans)
+/* What one POST came to. */
+typedef enum otlp_outcome {
+    OTLP_SENT,  /* 2xx: the collector took the spans */
+    OTLP_RETRY, /* worth sending again: no answer (network, timeout) or 429/502/503/504 */
+    OTLP_FAILED /* any other answer, or nothing to send: sending again would not help */
+} otlp_outcome;
+
+/* POST one request body; on failure `why` says what happened. The statuses retried are the
+ * ones the OTLP/HTTP specification calls retryable. */
+static otlp_outcome post(otlp *o, CURL *curl, const ratchet_buf *body, char *why, size_t whylen)
 {
     curl_easy_setopt(curl, CURLOPT_URL, o->endpoint);
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, (struct curl_slist *)o->curl_headers);
@@ -51,12 +60,84 @@ static int post(otlp *o, CURL *curl, const ratchet_buf *body, size_t nspans)
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     if (rc == CURLE_OK && status >= 200 && status < 300)
-        return 1;
-    otlp_host->log(o->ctx, RATCHET_LOG_WARN, "exporting %zu span(s) to %s failed: %s", nspans,
-                   o->endpoint, rc != CURLE_OK ? curl_easy_strerror(rc) : "");
-    if (rc == CURLE_OK)
-        otlp_host->log(o->ctx, RATCHET_LOG_WARN, "the collector answered HTTP %ld", status);
-    return 0;
+        return OTLP_SENT;
+    if (rc != CURLE_OK) {
+        snprintf(why, whylen, "%s", curl_easy_strerror(rc));
+        return OTLP_RETRY;
+    }
+    snprintf(why, whylen, "the collector answered HTTP %ld", status);
+    return status == 429 || status == 502 || status == 503 || status == 504 ? OTLP_RETRY
+                                                                            : OTLP_FAILED;
+}
+
+/* The wait before retry number `attempt` (0 for the first): retry_backoff doubled per attempt,
+ * at most retry_max_backoff, then a random part of its second half taken off so that several
+ * exporters failing together do not all come back at once. Sender thread only. */
+static int64_t backoff_ms(otlp *o, int64_t attempt)
+{
+    int64_t ms = o->backoff_ms;
+    for (int64_t i = 0; i < attempt && ms < o->max_backoff_ms; i++)
+        ms *= 2;
+    if (ms > o->max_backoff_ms)
+        ms = o->max_backoff_ms;
+    o->jitter ^= o->jitter << 13;
+    o->jitter ^= o->jitter >> 7;
+    o->jitter ^= o->jitter << 17;
+    return ms - (int64_t)(o->jitter % (uint64_t)(ms / 2 + 1));
+}
+
+static void deadline_after(struct timespec *ts, int64_t ms)
+{
+    clock_gettime(CLOCK_REALTIME, ts);
+    ts->tv_sec += (time_t)(ms / 1000);
+    ts->tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (ts->tv_nsec >= 1000000000L) {
+        ts->tv_sec++;
+        ts->tv_nsec -= 1000000000L;
+    }
+}
+
+/* Wait `ms` unless the instance stops first; 1 when the wait ran its course. Lock not held. */
+static int pause_unless_stopping(otlp *o, int64_t ms)
+{
+    struct timespec until;
+    deadline_after(&until, ms);
+    int rc = 0;
+    pthread_mutex_lock(&o->lock);
+    while (!o->stopping && rc != ETIMEDOUT)
+        rc = pthread_cond_timedwait(&o->wake, &o->lock, &until);
+    int stopping = o->stopping;
+    pthread_mutex_unlock(&o->lock);
+    return !stopping;
+}
+
+/* POST the request, and again after a back-off while it fails in a retryable way, up to
+ * `retries` times (none once the instance stops). One warning per failed attempt. */
+static otlp_outcome post_with_retries(otlp *o, CURL *curl, const ratchet_buf *body, size_t n)
+{
+    char why[256] = "";
+    otlp_outcome got = post(o, curl, body, why, sizeof why);
+    for (int64_t attempt = 0; got != OTLP_SENT; attempt++) {
+        if (got == OTLP_FAILED || attempt >= o->retries) {
+            otlp_host->log(o->ctx, RATCHET_LOG_WARN,
+                           "exporting %zu span(s) to %s failed: %s; giving up (%s)", n, o->endpoint,
+                           why,
+                           got == OTLP_FAILED ? "not a failure worth retrying" : "no retries left");
+            return OTLP_FAILED;
+        }
+        int64_t ms = backoff_ms(o, attempt);
+        otlp_host->log(o->ctx, RATCHET_LOG_WARN,
+                       "exporting %zu span(s) to %s failed: %s; retry %lld of %lld in %lld ms", n,
+                       o->endpoint, why, (long long)attempt + 1, (long long)o->retries,
+                       (long long)ms);
+        if (!pause_unless_stopping(o, ms)) {
+            otlp_host->log(o->ctx, RATCHET_LOG_WARN, "stopping: %zu span(s) not retried", n);
+            return OTLP_FAILED;
+        }
+        atomic_fetch_add(&o->retried, 1);
+        got = post(o, curl, body, why, sizeof why);
+    }
+    return OTLP_SENT;
 }
 
 /* Take up to batch_size spans off the queue into batch; lock held. */
@@ -71,11 +152,13 @@ static size_t take(otlp *o, ratchet_buf *batch)
     return n;
 }
 
-/* 1 when the collector took the batch. */
+/* 1 when the collector took the batch. While this runs (retries included) new spans queue up
+ * to queue_size; beyond that they are dropped and counted. */
 static int send_batch(otlp *o, CURL *curl, ratchet_buf *batch, size_t n)
 {
     ratchet_buf body = RATCHET_BUF_INIT;
-    int ok = curl && otlp_request_json(o, batch, n, &body) == RATCHET_OK && post(o, curl, &body, n);
+    int ok = curl && otlp_request_json(o, batch, n, &body) == RATCHET_OK &&
+             post_with_retries(o, curl, &body, n) == OTLP_SENT;
     atomic_fetch_add(ok ? &o->exported : &o->failed, (long long)n);
     atomic_fetch_add(&o->batches, 1);
     otlp_host->buf_free(&body);
@@ -84,15 +167,19 @@ static int send_batch(otlp *o, CURL *curl, ratchet_buf *batch, size_t n)
     return ok;
 }
 
-static void deadline_after(struct timespec *ts, int64_t ms)
+/* Say how many spans the full queue dropped since the last report: a warning at most once a
+ * second while it goes on (the running total is ratchet_otlp_spans_dropped_total). */
+static void report_drops(otlp *o)
 {
-    clock_gettime(CLOCK_REALTIME, ts);
-    ts->tv_sec += (time_t)(ms / 1000);
-    ts->tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (ts->tv_nsec >= 1000000000L) {
-        ts->tv_sec++;
-        ts->tv_nsec -= 1000000000L;
-    }
+    long long total = atomic_load(&o->dropped);
+    int64_t now = otlp_host->monotonic_ns() / 1000000;
+    if (total == o->drops_reported || now - o->drops_logged_ms < 1000)
+        return;
+    otlp_host->log(o->ctx, RATCHET_LOG_WARN,
+                   "%lld span(s) dropped: the queue was full (queue_size: %lld); %lld in all",
+                   total - o->drops_reported, (long long)o->queue_size, total);
+    o->drops_reported = total;
+    o->drops_logged_ms = now;
 }
 
 /* Send a batch when batch_size spans wait or flush_interval passed with some waiting; at stop,
@@ -117,6 +204,7 @@ static void *sender(void *arg)
         size_t n = take(o, batch);
         pthread_mutex_unlock(&o->lock);
         int sent = n == 0 || send_batch(o, curl, batch, n);
+        report_drops(o);
         pthread_mutex_lock(&o->lock);
         if (!sent && o->stopping)
             break;
@@ -135,6 +223,8 @@ static void *sender(void *arg)
 
 ratchet_status otlp_sender_start(otlp *o)
 {
+    o->jitter = (uint64_t)otlp_host->monotonic_ns() | 1u;
+    o->drops_logged_ms = otlp_host->monotonic_ns() / 1000000 - 1000;
     if (pthread_create(&o->sender, NULL, sender, o) != 0) {
         otlp_host->set_error(o->ctx, "cannot start the sender thread: %s", strerror(errno));
         return RATCHET_ERR;

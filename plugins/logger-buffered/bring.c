@@ -7,12 +7,10 @@
 #define BRING_KEEP_TEXT   16384
 #define BRING_KEEP_FIELDS 64
 
-const ratchet_host_api *bring_host;
-
 ratchet_status bring_init(bring *r, size_t cap)
 {
     memset(r, 0, sizeof *r);
-    r->slots = bring_host->calloc(cap, sizeof *r->slots);
+    r->slots = buffered_host->calloc(cap, sizeof *r->slots);
     if (!r->slots)
         return RATCHET_NOMEM;
     r->cap = cap;
@@ -22,10 +20,10 @@ ratchet_status bring_init(bring *r, size_t cap)
 void bring_free(bring *r)
 {
     for (size_t i = 0; r->slots && i < r->cap; i++) {
-        bring_host->free(r->slots[i].text);
-        bring_host->free(r->slots[i].fields);
+        buffered_host->free(r->slots[i].text);
+        buffered_host->free(r->slots[i].fields);
     }
-    bring_host->free(r->slots);
+    buffered_host->free(r->slots);
     memset(r, 0, sizeof *r);
 }
 
@@ -50,14 +48,14 @@ static int ensure(bring_slot *sl, size_t text, size_t nfields)
 {
     if (text > sl->text_cap) {
         size_t cap = text < 256 ? 256 : text;
-        char *t = bring_host->realloc(sl->text, cap);
+        char *t = buffered_host->realloc(sl->text, cap);
         if (!t)
             return -1;
         sl->text = t;
         sl->text_cap = cap;
     }
     if (nfields > sl->fields_cap) {
-        ratchet_log_field *f = bring_host->realloc(sl->fields, nfields * sizeof *f);
+        ratchet_log_field *f = buffered_host->realloc(sl->fields, nfields * sizeof *f);
         if (!f)
             return -1;
         sl->fields = f;
@@ -118,12 +116,12 @@ void bring_clear(bring *r)
     for (size_t i = 0; i < r->count; i++) {
         bring_slot *sl = &r->slots[(r->head + i) % r->cap];
         if (sl->text_cap > BRING_KEEP_TEXT) {
-            bring_host->free(sl->text);
+            buffered_host->free(sl->text);
             sl->text = NULL;
             sl->text_cap = 0;
         }
         if (sl->fields_cap > BRING_KEEP_FIELDS) {
-            bring_host->free(sl->fields);
+            buffered_host->free(sl->fields);
             sl->fields = NULL;
             sl->fields_cap = 0;
         }

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <ratchet/plugin.h>
+#include <ratchet/logger_util.h>
 
 typedef struct bring_slot {
     ratchet_log_event ev; /* points into text/fields below */
@@ -29,8 +29,9 @@ typedef struct bring {
     size_t count; /* events held */
 } bring;
 
-/* The host table (set by the plugin's entry function); the ring allocates with it. */
-extern const ratchet_host_api *bring_host;
+/* The plugin's host table (set by its entry function in buffered.c); the ring allocates with
+ * it. */
+extern const ratchet_host_api *buffered_host;
 
 /* Allocate `cap` empty slots. RATCHET_NOMEM on failure (r left empty). */
 ratchet_status bring_init(bring *r, size_t cap);

@@ -32,8 +32,7 @@ typedef struct buffered {
     ratchet_ctx *ctx;
     const ratchet_config *cfg;
     ratchet_logger_ref *inner;
-    ratchet_log_level level;
-    ratchet_log_filter *filter;
+    ratchet_log_select sel; /* the `level` and `filter` options */
     size_t batch;
     int64_t interval_ms;
     int block; /* when_full: block (1) or drop_oldest (0) */
@@ -56,9 +55,7 @@ typedef struct buffered {
     int64_t reported_ms;          /* writer thread only */
 } buffered;
 
-static const ratchet_host_api *host;
-
-static const char *const level_names[] = {"trace", "debug", "info", "warn", "error"};
+const ratchet_host_api *buffered_host; /* set by the entry function; bring.c uses it too */
 
 static double buffered_read_dropped(void *arg)
 {
@@ -68,36 +65,27 @@ static double buffered_read_dropped(void *arg)
 
 static ratchet_status buffered_create(ratchet_ctx *ctx, const ratchet_config *cfg, void **out)
 {
-    buffered *b = host->calloc(1, sizeof *b);
+    buffered *b = buffered_host->calloc(1, sizeof *b);
     if (!b) {
-        host->set_error(ctx, "out of memory");
+        buffered_host->set_error(ctx, "out of memory");
         return RATCHET_NOMEM;
     }
     b->ctx = ctx;
     b->cfg = cfg;
-    const char *lv = host->cfg_string(cfg, "level");
-    for (int i = 0; i < 5; i++)
-        if (lv && strcmp(lv, level_names[i]) == 0)
-            b->level = (ratchet_log_level)i;
-    b->batch = (size_t)host->cfg_int(cfg, "batch");
-    b->interval_ms = host->cfg_int(cfg, "flush_interval");
-    b->block = strcmp(host->cfg_string(cfg, "when_full"), "block") == 0;
-    size_t cap = (size_t)host->cfg_int(cfg, "capacity");
-    ratchet_buf why = RATCHET_BUF_INIT;
-    b->filter = host->log_filter_new(host->cfg_string(cfg, "filter"), &why);
-    if (!b->filter)
-        host->set_error(ctx, "%s: filter: %s", host->node_where(host->cfg_node(cfg, "filter")),
-                        why.data ? why.data : "out of memory");
-    host->buf_free(&why);
-    if (b->filter &&
+    b->batch = (size_t)buffered_host->cfg_int(cfg, "batch");
+    b->interval_ms = buffered_host->cfg_int(cfg, "flush_interval");
+    b->block = strcmp(buffered_host->cfg_string(cfg, "when_full"), "block") == 0;
+    size_t cap = (size_t)buffered_host->cfg_int(cfg, "capacity");
+    int ok = ratchet_log_select_init(buffered_host, ctx, cfg, &b->sel) == RATCHET_OK;
+    if (ok &&
         (bring_init(&b->active, cap) != RATCHET_OK || bring_init(&b->spare, cap) != RATCHET_OK)) {
-        host->set_error(ctx, "out of memory for a ring of %zu events", cap);
-        host->log_filter_free(b->filter);
-        b->filter = NULL;
+        buffered_host->set_error(ctx, "out of memory for a ring of %zu events", cap);
+        ratchet_log_select_free(buffered_host, &b->sel);
+        ok = 0;
     }
-    if (!b->filter) {
+    if (!ok) {
         bring_free(&b->active);
-        host->free(b);
+        buffered_host->free(b);
         return RATCHET_ERR;
     }
     pthread_mutex_init(&b->mu, NULL);
@@ -131,9 +119,9 @@ static void buffered_report_drops(buffered *b, int64_t now_ms, int force)
     ratchet_log_field fields[] = {{"dropped", nbuf}, {"dropped_total", tbuf}};
     ratchet_log_event ev = {
         .abi = RATCHET_ABI_INIT(ratchet_log_event),
-        .time_us = host->now_us(),
+        .time_us = buffered_host->now_us(),
         .level = RATCHET_LOG_WARN,
-        .source = host->instance_name(b->ctx),
+        .source = buffered_host->instance_name(b->ctx),
         .plugin = "logger-buffered",
         .message = msg,
         .fields = fields,
@@ -142,12 +130,12 @@ static void buffered_report_drops(buffered *b, int64_t now_ms, int force)
         .span_id = "",
         .task_name = "",
     };
-    host->logger_write(b->inner, &ev);
+    buffered_host->logger_write(b->inner, &ev);
 }
 
 static int64_t mono_ms(void)
 {
-    return host->monotonic_ns() / 1000000;
+    return buffered_host->monotonic_ns() / 1000000;
 }
 
 /* Wait on `wake` until there is a batch, a flush or stop, or the interval passed with events
@@ -173,7 +161,7 @@ static void buffered_wait_work(buffered *b)
 static void buffered_write_batch(buffered *b)
 {
     for (size_t i = 0; i < b->spare.count; i++)
-        host->logger_write(b->inner, bring_at(&b->spare, i));
+        buffered_host->logger_write(b->inner, bring_at(&b->spare, i));
     bring_clear(&b->spare);
 }
 
@@ -196,7 +184,7 @@ static void *buffered_writer(void *arg)
         buffered_write_batch(b);
         buffered_report_drops(b, mono_ms(), stopping);
         if (want > b->flushed_seq || stopping)
-            host->logger_flush(b->inner);
+            buffered_host->logger_flush(b->inner);
 
         pthread_mutex_lock(&b->mu);
         if (want > b->flushed_seq && upto >= want) {
@@ -215,28 +203,29 @@ static void *buffered_writer(void *arg)
 static ratchet_status buffered_start(void *instance)
 {
     buffered *b = instance;
-    const char *name = host->cfg_string(b->cfg, "inner");
+    const char *name = buffered_host->cfg_string(b->cfg, "inner");
     /* On failure the host's message (place, then reason) is the one the user reads. */
-    b->inner = host->logger_wrap(b->ctx, name, host->cfg_node(b->cfg, "inner"));
+    b->inner = buffered_host->logger_wrap(b->ctx, name, buffered_host->cfg_node(b->cfg, "inner"));
     if (!b->inner)
         return RATCHET_ERR;
     if (pthread_create(&b->thread, NULL, buffered_writer, b) != 0) {
-        host->set_error(b->ctx, "cannot start the writer thread");
+        buffered_host->set_error(b->ctx, "cannot start the writer thread");
         return RATCHET_ERR;
     }
     b->thread_started = 1;
-    if (host->metric_register(b->ctx, "ratchet_log_dropped_events_total", "counter",
-                              "Log events a logger-buffered instance dropped because its ring "
-                              "was full (when_full: drop_oldest) or memory ran out.",
-                              buffered_read_dropped, b) != RATCHET_OK)
-        host->log(b->ctx, RATCHET_LOG_WARN, "the dropped-events metric is not exported");
+    if (buffered_host->metric_register(
+            b->ctx, "ratchet_log_dropped_events_total", "counter",
+            "Log events a logger-buffered instance dropped because its ring "
+            "was full (when_full: drop_oldest) or memory ran out.",
+            buffered_read_dropped, b) != RATCHET_OK)
+        buffered_host->log(b->ctx, RATCHET_LOG_WARN, "the dropped-events metric is not exported");
     return RATCHET_OK;
 }
 
 static void buffered_log(void *instance, const ratchet_log_event *ev)
 {
     buffered *b = instance;
-    if (ev->level < b->level || !host->log_filter_match(b->filter, ev))
+    if (!ratchet_log_select_match(buffered_host, &b->sel, ev))
         return;
     pthread_mutex_lock(&b->mu);
     while (b->block && b->active.count == b->active.cap && !b->stop && b->thread_started) {
@@ -275,7 +264,7 @@ static void buffered_flush(void *instance)
 static void buffered_stop(void *instance)
 {
     buffered *b = instance;
-    host->metric_unregister(b->ctx);
+    buffered_host->metric_unregister(b->ctx);
     if (!b->thread_started)
         return;
     pthread_mutex_lock(&b->mu);
@@ -296,12 +285,12 @@ static void buffered_destroy(void *instance)
         buffered_stop(b);
     bring_free(&b->active);
     bring_free(&b->spare);
-    host->log_filter_free(b->filter);
+    ratchet_log_select_free(buffered_host, &b->sel);
     pthread_mutex_destroy(&b->mu);
     pthread_cond_destroy(&b->wake);
     pthread_cond_destroy(&b->room);
     pthread_cond_destroy(&b->flushed);
-    host->free(b);
+    buffered_host->free(b);
 }
 
 static const ratchet_option buffered_options[] = {
@@ -320,36 +309,14 @@ static const ratchet_option buffered_options[] = {
     RATCHET_OPT_RANGE("flush_interval", RATCHET_OPT_DURATION, "200ms", 1, 60000,
                       "longest a queued event waits for the writer (warnings and errors wake "
                       "it at once)"),
-    RATCHET_OPT_ENUM("level", "trace|debug|info|warn|error", "trace",
-                     "lowest level queued (the inner logger applies its own too)"),
+    RATCHET_OPT_LOG_LEVEL("trace", "lowest level queued (the inner logger applies its own too)"),
     RATCHET_OPT_LOG_FILTER,
     RATCHET_OPT_END,
 };
 
-static const ratchet_logger_vtable buffered_logger = {
-    .abi = RATCHET_ABI_INIT(ratchet_logger_vtable),
-    .life.create = buffered_create,
-    .life.start = buffered_start,
-    .life.stop = buffered_stop,
-    .life.destroy = buffered_destroy,
-    .log = buffered_log,
-    .flush = buffered_flush,
-};
-
-static const ratchet_plugin_desc buffered_desc = {
-    .abi = RATCHET_ABI_INIT(ratchet_plugin_desc),
-    .name = "logger-buffered",
-    .version = "1.0.0",
-    .description = "another logger behind a bounded ring and a writer thread (batching, "
-                   "block or drop_oldest when full)",
-    .license = NULL,
-    .options = buffered_options,
-    .logger = &buffered_logger,
-};
-
-RATCHET_PLUGIN_ENTRY(logger_buffered)
-{
-    host = api;
-    bring_host = api;
-    return &buffered_desc;
-}
+RATCHET_LOGGER_PLUGIN(logger_buffered, buffered_host, "logger-buffered", "1.0.0",
+                      "another logger behind a bounded ring and a writer thread (batching, "
+                      "block or drop_oldest when full)",
+                      buffered_options,
+                      .life = {buffered_create, buffered_start, buffered_stop, buffered_destroy},
+                      .log = buffered_log, .flush = buffered_flush)

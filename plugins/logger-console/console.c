@@ -19,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <ratchet/plugin.h>
+#include <ratchet/logger_util.h>
 
 /* Buffers that grew past this for one huge event are released rather than kept. */
 #define CONSOLE_BUF_KEEP 65536
@@ -32,30 +32,18 @@ typedef enum console_color {
 
 typedef struct console {
     ratchet_ctx *ctx;
-    ratchet_log_level level; /* lowest level written */
+    ratchet_log_select sel; /* the `level` and `filter` options */
     console_color color;
     int timestamps;
     int use_color;    /* decided at start(): colour is a property of where stderr points */
     ratchet_buf line; /* reused between events; log() calls are serialised per instance */
-    /* The `filter` option compiled (an empty one passes everything). */
-    ratchet_log_filter *filter;
 } console;
 
 static const ratchet_host_api *host;
 
-static const char *const console_level_names[] = {"trace", "debug", "info", "warn", "error"};
 static const char *const console_level_words[] = {"TRACE", "DEBUG", "INFO", "WARN", "ERROR"};
 static const char *const console_level_colors[] = {"\033[2m", "\033[2m", "\033[32m", "\033[33m",
                                                    "\033[31m"};
-
-static ratchet_log_level console_level_parse(const char *s)
-{
-    for (int i = 0; i < 5; i++) {
-        if (s && strcmp(s, console_level_names[i]) == 0)
-            return (ratchet_log_level)i;
-    }
-    return RATCHET_LOG_INFO; /* unreachable: the host validated the enum */
-}
 
 static ratchet_status console_create(ratchet_ctx *ctx, const ratchet_config *cfg, void **out)
 {
@@ -66,17 +54,11 @@ static ratchet_status console_create(ratchet_ctx *ctx, const ratchet_config *cfg
     }
     const char *color = host->cfg_string(cfg, "color");
     c->ctx = ctx;
-    c->level = console_level_parse(host->cfg_string(cfg, "level"));
     c->color = !color || strcmp(color, "auto") == 0 ? CONSOLE_COLOR_AUTO
                : strcmp(color, "always") == 0       ? CONSOLE_COLOR_ALWAYS
                                                     : CONSOLE_COLOR_NEVER;
     c->timestamps = host->cfg_bool(cfg, "timestamps");
-    ratchet_buf why = RATCHET_BUF_INIT;
-    c->filter = host->log_filter_new(host->cfg_string(cfg, "filter"), &why);
-    if (!c->filter) {
-        host->set_error(ctx, "%s: filter: %s", host->node_where(host->cfg_node(cfg, "filter")),
-                        why.data ? why.data : "out of memory");
-        host->buf_free(&why);
+    if (ratchet_log_select_init(host, ctx, cfg, &c->sel) != RATCHET_OK) {
         host->free(c);
         return RATCHET_ERR;
     }
@@ -231,7 +213,7 @@ static ratchet_status console_format(console *c, const ratchet_log_event *ev)
 static void console_log(void *instance, const ratchet_log_event *ev)
 {
     console *c = instance;
-    if (ev->level < c->level || !host->log_filter_match(c->filter, ev))
+    if (!ratchet_log_select_match(host, &c->sel, ev))
         return;
     if (console_format(c, ev) != RATCHET_OK) {
         host->buf_free(&c->line);
@@ -264,13 +246,12 @@ static void console_destroy(void *instance)
     if (!c)
         return;
     host->buf_free(&c->line);
-    host->log_filter_free(c->filter);
+    ratchet_log_select_free(host, &c->sel);
     host->free(c);
 }
 
 static const ratchet_option console_options[] = {
-    RATCHET_OPT_ENUM("level", "trace|debug|info|warn|error", "info",
-                     "lowest level written to stderr"),
+    RATCHET_OPT_LOG_LEVEL("info", "lowest level written to stderr"),
     RATCHET_OPT_ENUM("color", "auto|always|never", "auto",
                      "colour the level word; auto: only when stderr is a terminal and NO_COLOR "
                      "is unset or empty"),
@@ -280,28 +261,7 @@ static const ratchet_option console_options[] = {
     RATCHET_OPT_END,
 };
 
-static const ratchet_logger_vtable console_logger = {
-    .abi = RATCHET_ABI_INIT(ratchet_logger_vtable),
-    .life.create = console_create,
-    .life.start = console_start,
-    .life.stop = NULL,
-    .life.destroy = console_destroy,
-    .log = console_log,
-    .flush = console_flush,
-};
-
-static const ratchet_plugin_desc console_desc = {
-    .abi = RATCHET_ABI_INIT(ratchet_plugin_desc),
-    .name = "logger-console",
-    .version = "1.1.0",
-    .description = "human-readable log lines on stderr",
-    .license = NULL,
-    .options = console_options,
-    .logger = &console_logger,
-};
-
-RATCHET_PLUGIN_ENTRY(logger_console)
-{
-    host = api;
-    return &console_desc;
-}
+RATCHET_LOGGER_PLUGIN(logger_console, host, "logger-console", "1.1.0",
+                      "human-readable log lines on stderr", console_options,
+                      .life = {console_create, console_start, NULL, console_destroy},
+                      .log = console_log, .flush = console_flush)

@@ -2,7 +2,8 @@
 # Structured logging with a real `ratchet serve` (issue 21, points 1-2): the file sink's JSON
 # lines carry the job's context, secrets are masked, the size trigger rotates into gzip files
 # gunzip reads, a per-sink filter, logger-buffered's drop_oldest counter (in the log and in
-# /metrics), its drain on SIGTERM (block: no event lost), and bad logging configuration.
+# /metrics), its drain on SIGTERM (block: no event lost), a file sink gathering lines
+# (write_batch) that loses none either, and bad logging configuration.
 source "$RATCHET_SOURCE_DIR/tests/integration/lib.sh"
 R=$RATCHET_BIN
 mkdir -p "$WORK/tasks/chatty"
@@ -35,6 +36,9 @@ instances:
   - name: held
     plugin: logger-file
     options: {path: held.jsonl, level: trace}
+  - name: batched
+    plugin: logger-file
+    options: {path: batched.jsonl, write_batch: 64KiB, write_delay: 200ms}
   - name: keep
     plugin: logger-buffered
     options: {inner: held, when_full: block, capacity: 64, batch: 1048576, flush_interval: 60s}
@@ -52,13 +56,8 @@ YAML
 # had a context: it must keep receiving every event.
 OPS=("$R" --plugin-dir "$RATCHET_FIXTURE_DIR/abi-1-0" --config "$WORK/r.yaml" --data-dir "$WORK/data"
   --tasks "$WORK/tasks")
-"${OPS[@]}" serve --listen 127.0.0.1:0 2>>"$WORK/serve.err" &
-SERVE=$!
-cleanup_hooks+=("kill -9 $SERVE 2>/dev/null")
-ready() { grep -q "ratchet serve: ready" "$WORK/serve.jsonl" 2>/dev/null &&
-  grep -q "listening on http://" "$WORK/serve.jsonl"; }
-wait_for 20 ready || fail "serve did not start"
-PORT=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$WORK/serve.jsonl" | head -1 | sed 's/.*://')
+serve_bg "$WORK/serve.jsonl" "${OPS[@]}" serve --listen 127.0.0.1:0 || finish
+wait_for 20 grep -q "ratchet serve: ready" "$WORK/serve.jsonl" || fail "serve did not start"
 
 run "${OPS[@]}" jobs submit --task chatty --input-json '{"n": 300}' --wait --json
 expect_rc 0 "a chatty job completes"
@@ -137,9 +136,11 @@ wait "$SERVE" && RC=0 || RC=$?
 OUT="" ERR=$(cat "$WORK/serve.err")
 expect_rc 0 "serve stops on SIGTERM"
 
-# block + SIGTERM: every event reached the held sink, in order.
-CHECKS=$((CHECKS + 1))
-if python3 - "$WORK/held.jsonl" <<'PY'; then pass "buffered sink drained on SIGTERM, nothing lost"; else fail "held.jsonl incomplete"; fi
+# block + SIGTERM: every event reached the held sink, in order; and the file sink that
+# gathers lines (write_batch) wrote each of them too, whole and in order.
+check_chatty() { # check_chatty FILE DESCRIPTION
+  CHECKS=$((CHECKS + 1))
+  if python3 - "$1" <<'PY'; then pass "$2"; else fail "$1 incomplete"; fi
 import json, sys
 msgs = [json.loads(l)["message"] for l in open(sys.argv[1])]
 chatty = [m for m in msgs if m.startswith("chatty line ")]
@@ -147,6 +148,9 @@ chatty = [m for m in msgs if m.startswith("chatty line ")]
 assert chatty == ["chatty line %d" % i for i in range(300)] + ["chatty line 0"], len(chatty)
 assert any(m.startswith("received SIGTERM") for m in msgs)
 PY
+}
+check_chatty "$WORK/held.jsonl" "buffered sink drained on SIGTERM, nothing lost"
+check_chatty "$WORK/batched.jsonl" "write_batch: every line written, in order, by SIGTERM"
 # drop_oldest: the wrapped sink says how many it lost, and kept the newest.
 CHECKS=$((CHECKS + 1))
 if grep -q 'event(s) dropped: the ring was full (when_full: drop_oldest)' "$WORK/lossy.jsonl" &&
@@ -177,6 +181,8 @@ bad "buffered sink wrapping nothing" "bad.yaml:5:22: no instance named 'nothere'
     options: {inner: nothere}'
 bad "buffered sink without inner" "instances[0].options: missing required option 'inner'" \
 '  - {name: b, plugin: logger-buffered}'
+bad "write_batch beyond 64MiB" "write_batch" \
+'  - {name: f, plugin: logger-file, options: {path: x.jsonl, write_batch: 1GiB}}'
 bad "when_full value" "expected one of block|drop_oldest" \
 '  - {name: f, plugin: logger-file, options: {path: x.jsonl}}
   - {name: b, plugin: logger-buffered, options: {inner: f, when_full: wait}}'

@@ -4,6 +4,9 @@
 # (resourceSpans[].scopeSpans[].spans[] with hex ids, decimal-string times, a kind and a
 # status), appends each span to OUTFILE as one JSON line (with the resource's service.name)
 # and answers 200 {}; anything else gets 400 with the reason, also logged to OUTFILE.err.
+# `... PORTFILE OUTFILE FAILS [STATUS]`: the first FAILS requests are answered with STATUS
+# (default 503) without being looked at. Each request's answer is appended to
+# OUTFILE.requests, one status a line.
 import http.server
 import json
 import loopback
@@ -14,6 +17,9 @@ import threading
 HEX32 = re.compile(r"^[0-9a-f]{32}$")
 HEX16 = re.compile(r"^[0-9a-f]{16}$")
 lock = threading.Lock()
+FAILS = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+FAIL_STATUS = int(sys.argv[4]) if len(sys.argv) > 4 else 503
+requests = 0
 
 
 def check_span(s):
@@ -57,9 +63,25 @@ def spans_of(body):
     return out
 
 
+def answered(status):
+    with open(sys.argv[2] + ".requests", "a") as f:
+        f.write("%d\n" % status)
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
+        global requests
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        with lock:
+            requests += 1
+            failing = requests <= FAILS
+            if failing:
+                answered(FAIL_STATUS)
+        if failing:
+            self.send_response(FAIL_STATUS)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         try:
             if self.path != "/v1/traces":
                 raise ValueError("path " + self.path)
@@ -69,6 +91,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         except (ValueError, KeyError, TypeError) as e:
             with lock, open(sys.argv[2] + ".err", "a") as f:
                 f.write(str(e) + "\n")
+                answered(400)
             self.send_response(400)
             self.end_headers()
             return
@@ -76,6 +99,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             for s in spans:
                 s["requestHeaders"] = {k.lower(): v for k, v in self.headers.items()}
                 f.write(json.dumps(s) + "\n")
+            answered(200)
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", "2")

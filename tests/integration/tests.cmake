@@ -53,6 +53,7 @@ if(api_rest_sources OR "api-rest" IN_LIST RATCHET_STATIC_PLUGINS)
   ratchet_integration_test(circuit_breaker) # reads /metrics over REST
   if(TARGET plugin_exporter_otlp)
     ratchet_integration_test(tracing) # exporter-otlp to a receiver of its own; REST traceparent
+    ratchet_integration_test(otlp_retry) # exporter-otlp's retries against a failing receiver
   endif()
 endif()
 

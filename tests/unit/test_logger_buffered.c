@@ -34,7 +34,7 @@ const ratchet_plugin_desc *ratchet_plugin_entry_logger_buffered(const ratchet_ho
 static void ring_copies_and_drops_oldest(void **state)
 {
     (void)state;
-    ratchet_plugin_entry_logger_buffered(rt_host_api()); /* sets bring_host */
+    ratchet_plugin_entry_logger_buffered(rt_host_api()); /* sets buffered_host */
     bring r;
     assert_int_equal(bring_init(&r, 3), RATCHET_OK);
     char msg[32];

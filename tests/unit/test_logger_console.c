@@ -29,36 +29,19 @@
 
 const ratchet_plugin_desc *ratchet_plugin_entry_logger_console(const ratchet_host_api *api);
 
-typedef struct inst {
-    const ratchet_plugin_desc *desc;
-    ratchet_ctx *ctx;
-    rt_node *map;
-    ratchet_config *cfg;
-    void *self;
-} inst;
+typedef harness_logger inst;
 
 /* Create and start an instance from options written as YAML ("" for all defaults). Colour
  * detection happens in start(), so stderr must already point where the test wants. */
 static void inst_open(inst *in, const char *yaml)
 {
-    rt_error err = {{0}};
-    in->desc = ratchet_plugin_entry_logger_console(rt_host_api());
-    assert_non_null(in->desc);
-    in->cfg = harness_options(in->desc, yaml, &in->map, &err);
-    if (!in->cfg)
-        fail_msg("options: %s", err.msg);
-    in->ctx = rt_ctx_new("console", "logger-console");
-    assert_int_equal(in->desc->logger->life.create(in->ctx, in->cfg, &in->self), RATCHET_OK);
+    harness_logger_create(in, ratchet_plugin_entry_logger_console(rt_host_api()), "console", yaml);
     assert_int_equal(in->desc->logger->life.start(in->self), RATCHET_OK);
 }
 
 static void inst_done(inst *in)
 {
-    if (in->desc->logger->life.stop)
-        in->desc->logger->life.stop(in->self);
-    in->desc->logger->life.destroy(in->self);
-    harness_options_free(in->cfg, in->map);
-    rt_ctx_free(in->ctx);
+    harness_logger_done(in, 1);
 }
 
 static void emit(inst *in, ratchet_log_level level, const char *source, const char *plugin,

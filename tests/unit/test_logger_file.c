@@ -35,14 +35,7 @@
 
 const ratchet_plugin_desc *ratchet_plugin_entry_logger_file(const ratchet_host_api *api);
 
-/* One plugin instance built the way the host builds it: YAML -> validated config -> create. */
-typedef struct inst {
-    const ratchet_plugin_desc *desc;
-    ratchet_ctx *ctx;
-    rt_node *map;
-    ratchet_config *cfg;
-    void *self;
-} inst;
+typedef harness_logger inst;
 
 /* A fresh directory per test, under $RATCHET_TEST_TMP when ctest provides it. */
 static int dir_setup(void **state)
@@ -101,16 +94,11 @@ static void inst_create(inst *in, const char *fmt, ...) RATCHET_PRINTF(2, 3);
 static void inst_create(inst *in, const char *fmt, ...)
 {
     char yaml[4096];
-    rt_error err = {{0}};
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(yaml, sizeof yaml, fmt, ap);
     va_end(ap);
-    if (!inst_config(in, yaml, &err))
-        fail_msg("options: %s", err.msg);
-    in->ctx = rt_ctx_new("file", "logger-file");
-    assert_non_null(in->ctx);
-    assert_int_equal(in->desc->logger->life.create(in->ctx, in->cfg, &in->self), RATCHET_OK);
+    harness_logger_create(in, ratchet_plugin_entry_logger_file(rt_host_api()), "file", yaml);
 }
 
 static void inst_start(inst *in)
@@ -123,11 +111,7 @@ static void inst_start(inst *in)
 
 static void inst_done(inst *in, int started)
 {
-    if (started)
-        in->desc->logger->life.stop(in->self);
-    in->desc->logger->life.destroy(in->self);
-    harness_options_free(in->cfg, in->map);
-    rt_ctx_free(in->ctx);
+    harness_logger_done(in, started);
 }
 
 static void emit_full(inst *in, ratchet_log_level level, const char *source, const char *plugin,
@@ -281,6 +265,8 @@ static void test_option_table(void **state)
         {"path: /tmp/x.log\nmax_size: 512", "max_size"},
         {"path: /tmp/x.log\nfsync: sometimes", "fsync"},
         {"path: /tmp/x.log\nlevel: loud", "level"},
+        {"path: /tmp/x.log\nwrite_batch: 65MiB", "write_batch"},
+        {"path: /tmp/x.log\nwrite_delay: 2m", "write_delay"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         inst in = {0};
@@ -353,12 +339,13 @@ static void test_json_lines(void **state)
 }
 
 /* Writes 200 lines of ~225 bytes with max_size 1KiB; checks what is on disk afterwards. */
-static void rotate_run(const char *dir, int max_files, const char *fsync_policy)
+/* 200 lines through a 1 KiB max_size; `extra`: more options (YAML lines). */
+static void rotate_run(const char *dir, int max_files, const char *fsync_policy, const char *extra)
 {
     char *path = path_in(dir, "r.log");
     inst in = {0};
-    inst_create(&in, "path: %s\nmax_size: 1KiB\nmax_files: %d\nfsync: %s", path, max_files,
-                fsync_policy);
+    inst_create(&in, "path: %s\nmax_size: 1KiB\nmax_files: %d\nfsync: %s\n%s", path, max_files,
+                fsync_policy, extra);
     inst_start(&in);
     for (int i = 0; i < 200; i++)
         emit_seq(&in, i);
@@ -395,17 +382,96 @@ static void rotate_run(const char *dir, int max_files, const char *fsync_policy)
 
 static void test_rotation(void **state)
 {
-    rotate_run(*state, 3, "rotate");
+    rotate_run(*state, 3, "rotate", "");
+}
+
+/* Gathered lines still rotate before the line that would pass max_size: whole lines, in
+ * order, every file within 1 KiB (each batch of 600 bytes holds several lines). */
+static void test_batched_rotation(void **state)
+{
+    rotate_run(*state, 3, "always", "write_batch: 600");
+}
+
+/* Lines in file `path` now (0 when it does not exist). */
+static int lines_in(const char *path)
+{
+    char *text = slurp(path, NULL);
+    int n = text ? count_substr(text, "\n") : 0;
+    free(text);
+    return n;
+}
+
+/* With write_batch, info lines wait in memory; a warning takes them out with it, in order;
+ * so do flush() and stop(). (write_delay is long enough not to interfere.) */
+static void test_batch_gathers(void **state)
+{
+    char *path = path_in(*state, "b.log");
+    int seqs[64];
+    inst in = {0};
+    inst_create(&in, "path: %s\nwrite_batch: 64KiB\nwrite_delay: 60s", path);
+    inst_start(&in);
+    for (int i = 0; i < 10; i++)
+        emit_seq(&in, i);
+    assert_int_equal(lines_in(path), 0);
+    emit_full(&in, RATCHET_LOG_WARN, "host", NULL, "line 0010 a warning", NULL, 0);
+    assert_int_equal(check_lines(path, seqs, 64), 11);
+    for (int i = 0; i < 11; i++)
+        assert_int_equal(seqs[i], i);
+    for (int i = 11; i < 16; i++)
+        emit_seq(&in, i);
+    assert_int_equal(lines_in(path), 11);
+    in.desc->logger->flush(in.self);
+    assert_int_equal(lines_in(path), 16);
+    for (int i = 16; i < 19; i++)
+        emit_seq(&in, i);
+    assert_int_equal(lines_in(path), 16);
+    inst_done(&in, 1);
+    assert_int_equal(check_lines(path, seqs, 64), 19);
+    assert_int_equal(seqs[18], 18);
+    free(path);
+}
+
+/* A full batch is written at once; the rest is written by the flusher once write_delay has
+ * passed, with no further line to prompt it (a task that crashed logs nothing more). */
+static void test_batch_size_and_delay(void **state)
+{
+    char *path = path_in(*state, "d.log");
+    inst in = {0};
+    inst_create(&in, "path: %s\nwrite_batch: 1KiB\nwrite_delay: 50ms", path);
+    inst_start(&in);
+    /* Lines gather until the next would not fit in 1 KiB: then those before it go out. */
+    int sent = 0;
+    while (lines_in(path) == 0 && sent < 64)
+        emit_seq(&in, sent++);
+    int n = lines_in(path);
+    assert_true(sent > 2 && sent < 64);
+    assert_int_equal(n, sent - 1);
+    assert_true(file_size(path) <= 1024);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) { /* poll with a deadline for the flusher's write of the last line */
+        if ((n = lines_in(path)) == sent)
+            break;
+        struct timespec now, nap = {0, 5000000};
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (now.tv_sec - t0.tv_sec > 10)
+            fail_msg("the flusher did not write the gathered line in 10 s (%d of %d lines)", n,
+                     sent);
+        nanosleep(&nap, NULL);
+    }
+    inst_done(&in, 1);
+    assert_int_equal(lines_in(path), sent);
+    free(path);
 }
 
 static void test_rotation_one_copy(void **state)
 {
-    rotate_run(*state, 1, "never");
+    rotate_run(*state, 1, "never", "");
 }
 
 static void test_max_files_zero_truncates(void **state)
 {
-    rotate_run(*state, 0, "always");
+    rotate_run(*state, 0, "always", "");
 }
 
 static void test_missing_directory(void **state)
@@ -534,17 +600,20 @@ static void test_rotation_failure_reported_once(void **state)
 }
 
 /* A device that refuses every write: reported once, every line counted as lost, no crash. */
-static void test_write_failure_reported_once(void **state)
+/* Lines that cannot be written (/dev/full) are reported once per streak; `options`: more
+ * YAML lines (with write_batch, the one batch that fails says it once too). */
+static void write_failure_run(const char *dir, const char *options)
 {
-    char *cap = path_in(*state, "stderr.txt");
+    char *cap = path_in(dir, "stderr.txt");
     inst in = {0};
     if (access("/dev/full", W_OK) != 0)
         skip();
-    inst_create(&in, "path: /dev/full\nmax_size: 1KiB");
+    inst_create(&in, "path: /dev/full\nmax_size: 1KiB\n%s", options);
     inst_start(&in);
     int saved = capture_begin(cap);
     for (int i = 0; i < 20; i++)
         emit_seq(&in, i);
+    in.desc->logger->flush(in.self);
     capture_end(saved);
     inst_done(&in, 1);
     char *err = slurp(cap, NULL);
@@ -552,6 +621,16 @@ static void test_write_failure_reported_once(void **state)
         fail_msg("expected one report, got:\n%s", err);
     free(err);
     free(cap);
+}
+
+static void test_write_failure_reported_once(void **state)
+{
+    write_failure_run(*state, "");
+}
+
+static void test_batch_write_failure(void **state)
+{
+    write_failure_run(*state, "write_batch: 64KiB\nwrite_delay: 60s");
 }
 
 /* The directory disappears at run time: lines are lost (and counted) until it is back, then
@@ -726,6 +805,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_age_rotation, dir_setup, dir_teardown),
         cmocka_unit_test_setup_teardown(test_filter, dir_setup, dir_teardown),
         cmocka_unit_test_setup_teardown(test_rotation, dir_setup, dir_teardown),
+        cmocka_unit_test_setup_teardown(test_batched_rotation, dir_setup, dir_teardown),
+        cmocka_unit_test_setup_teardown(test_batch_gathers, dir_setup, dir_teardown),
+        cmocka_unit_test_setup_teardown(test_batch_size_and_delay, dir_setup, dir_teardown),
+        cmocka_unit_test_setup_teardown(test_batch_write_failure, dir_setup, dir_teardown),
         cmocka_unit_test_setup_teardown(test_rotation_one_copy, dir_setup, dir_teardown),
         cmocka_unit_test_setup_teardown(test_max_files_zero_truncates, dir_setup, dir_teardown),
         cmocka_unit_test_setup_teardown(test_missing_directory, dir_setup, dir_teardown),
