@@ -42,13 +42,9 @@ instances:
   - name: api
     plugin: api-rest
 YAML
-"${K[@]}" --config "$WORK/r.yaml" --tasks "$RATCHET_SOURCE_DIR/sample" serve --workers 1 \
-  2>"$WORK/serve.err" &
-SERVE=$!
-cleanup_hooks+=("kill -9 $SERVE 2>/dev/null")
-wait_for 20 grep -q 'listening on http://127.0.0.1:' "$WORK/serve.err" || { fail "no listener"; finish; }
-PORT=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$WORK/serve.err" | head -1 | sed 's/.*://')
-U=http://127.0.0.1:$PORT
+serve_bg "$WORK/serve.err" "${K[@]}" --config "$WORK/r.yaml" \
+  --tasks "$RATCHET_SOURCE_DIR/sample" serve --workers 1 || finish
+U=$BASE
 
 # status CURL-ARGS...: the HTTP status, with the body in $WORK/body
 status() { curl -s -o "$WORK/body" -w '%{http_code}' "$@"; }

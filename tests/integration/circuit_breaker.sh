@@ -10,11 +10,6 @@ source "$RATCHET_SOURCE_DIR/tests/integration/lib.sh"
 R=$RATCHET_BIN
 mkdir -p "$WORK/tasks"
 cp -r "$RATCHET_SOURCE_DIR/sample/addition" "$WORK/tasks/addition"
-mk() { # mk NAME 'main.js'
-  mkdir -p "$WORK/tasks/$1"
-  printf '{"name": "%s", "version": "1.0.0"}\n' "$1" >"$WORK/tasks/$1/metadata.json"
-  printf '%s\n' "$2" >"$WORK/tasks/$1/main.js"
-}
 mk fetcher 'function main(input) { return {n: fetch(input.url).body.n}; }'
 mk catcher 'function main(input) { try { fetch(input.url); return {}; } catch (e) { return {name: e.name, typed: e instanceof ServiceUnavailableError}; } }'
 
@@ -54,15 +49,7 @@ circuit_breakers:
   fetch_cool_down: 2s
   webhook_failures: 2
   webhook_cool_down: 1h
-instances:
-  - name: file
-    plugin: logger-file
-    options: {path: serve.jsonl, level: info}
-  - name: http
-    plugin: http
-    options: {listen: "127.0.0.1:0"}
-  - name: api
-    plugin: api-rest
+$(rest_instances)
 YAML
 serve_listening "$WORK/r.yaml" || finish
 requests() { wc -l <"$1" 2>/dev/null || echo 0; }

@@ -84,13 +84,8 @@ else fail "stderr is not the report: $ERR"; fi
 # on the migrated listener (the original's RATCHET_SERVER_PORT=0 picks a free port).
 mkdir -p "$WORK/logs" "$WORK/tasks"
 cp -r "$RATCHET_SOURCE_DIR/sample/addition" "$WORK/tasks/addition"
-RATCHET_SERVER_PORT=0 "$R" --config "$WORK/full.yaml" serve 2>>"$WORK/serve.err" &
-SERVE=$!
-cleanup_hooks+=("kill -9 $SERVE 2>/dev/null")
-wait_for 30 grep -q 'listening on http://127.0.0.1:' "$WORK/serve.err" ||
+serve_bg "$WORK/serve.err" env RATCHET_SERVER_PORT=0 "$R" --config "$WORK/full.yaml" serve ||
   { fail "the migrated configuration did not serve"; finish; }
-BASE=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$WORK/serve.err" | head -1 | sed 's/listening on //')
-wait_for 20 curl -sf "$BASE/ready" || fail "not ready"
 run curl -s -X POST "$BASE/api/v1/tasks/addition/execute" -H 'Content-Type: application/json' \
   -d '{"input": {"num1": 2, "num2": 40}}'
 expect_out_contains '"sum":42' "a task of the migrated source runs over REST"
@@ -231,7 +226,10 @@ show RATCHET_DATABASE_URL=sqlite::memory:
 expect_err_contains "RATCHET_DATABASE_URL is the original Ratchet's and is not read: an in-memory database has no equivalent" "an in-memory URL is reported"
 show RATCHET_DATABASE_URL=postgres://u@db/ratchet
 expect_rc 0 "a PostgreSQL URL is not an error"
-expect_err_contains "RATCHET_DATABASE_URL is the original Ratchet's and is not read: only a sqlite: URL has an equivalent" "RATCHET_DATABASE_URL (postgres) reported"
+expect_err_contains "RATCHET_DATABASE_URL is the original Ratchet's; read as the storage URL (like RATCHET_STORAGE_URL" "RATCHET_DATABASE_URL (postgres) is the storage URL"
+expect_out_contains "# storage: postgres://u@db/ratchet from RATCHET_DATABASE_URL" "config show names it as the storage"
+show RATCHET_DATABASE_URL=mysql://u@db/ratchet
+expect_err_contains "RATCHET_DATABASE_URL is the original Ratchet's and is not read: only a sqlite: or postgres(ql):// URL has an equivalent" "RATCHET_DATABASE_URL (mysql) reported"
 show RATCHET_SERVER_PORT=9
 expect_err_contains "RATCHET_SERVER_PORT is the original Ratchet's; serve listens on 127.0.0.1:9 (here: --listen ADDR:PORT" "RATCHET_SERVER_PORT"
 show RATCHET_SERVER_BIND_ADDRESS=::1 RATCHET_SERVER_PORT=9

@@ -5,11 +5,6 @@
 # bounded number of lines and says where they were cut.
 source "$RATCHET_SOURCE_DIR/tests/integration/lib.sh"
 R=$RATCHET_BIN
-mk() { # mk NAME 'main.js'
-  mkdir -p "$WORK/tasks/$1"
-  printf '{"name": "%s", "version": "1.0.0"}\n' "$1" >"$WORK/tasks/$1/metadata.json"
-  printf '%s\n' "$2" >"$WORK/tasks/$1/main.js"
-}
 mk spin 'function main(input) { console.log("spin starts", input.n); console.warn("spin line 2"); for (;;) {} }'
 mk bomb 'function main(input) { console.log("bomb allocates"); var s = "bomb"; for (;;) s = s + s; }'
 mk chatty 'function main(input) { for (var i = 0; i < 20000; i++) console.log("line " + i); for (;;) {} }'

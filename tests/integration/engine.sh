@@ -8,11 +8,6 @@ S=$RATCHET_SOURCE_DIR/sample
 D=$WORK/data
 mkdir -p "$WORK/tasks"
 cp -r "$S/addition" "$WORK/tasks/addition"
-mk() { # mk NAME 'main.js'
-  mkdir -p "$WORK/tasks/$1"
-  printf '{"name": "%s", "version": "1.0.0"}\n' "$1" >"$WORK/tasks/$1/metadata.json"
-  printf '%s\n' "$2" >"$WORK/tasks/$1/main.js"
-}
 mk spin 'function main(input) { for (;;) {} }'
 mk slow 'function main(input) { var end = Date.now() + input.ms; while (Date.now() < end) {} return {slept: input.ms}; }'
 mk flaky 'function main(input) { throw new NetworkError("upstream down"); }'

@@ -11,11 +11,6 @@
 #  - each bad input with its message (flags, query arguments, a bad pattern).
 source "$RATCHET_SOURCE_DIR/tests/integration/lib.sh"
 R=$RATCHET_BIN
-mk() { # mk NAME 'main.js'
-  mkdir -p "$WORK/tasks/$1"
-  printf '{"name": "%s", "version": "1.0.0"}\n' "$1" >"$WORK/tasks/$1/metadata.json"
-  printf '%s\n' "$2" >"$WORK/tasks/$1/main.js"
-}
 mk lookup '// looks a profile up
 function helper(user) {
   console.log("looking up", user.id);
@@ -47,30 +42,11 @@ logging:
         and:
           - level: error
           - message_regex: 'card .*declined'
-instances:
-  - name: file
-    plugin: logger-file
-    options: {path: serve.jsonl, level: info}
-  - name: http
-    plugin: http
-    options: {listen: "127.0.0.1:0"}
-  - name: api
-    plugin: api-rest
+$(rest_instances)
   - name: mcp
     plugin: api-mcp
 YAML
-OPS=("$R" --config "$WORK/r.yaml" --data-dir "$WORK/data" --tasks "$WORK/tasks")
-"${OPS[@]}" serve 2>>"$WORK/serve.err" &
-SERVE=$!
-cleanup_hooks+=("kill -9 $SERVE 2>/dev/null")
-listening() {
-  local line
-  line=$(grep -ho 'listening on http://127.0.0.1:[0-9]*' "$WORK/serve.jsonl" 2>/dev/null | head -1)
-  [ -n "$line" ] && echo "$line"
-}
-wait_for 20 listening || { fail "no 'listening on' line"; cat "$WORK/serve.err" >&2; finish; }
-BASE=$(listening | sed 's/listening on //')
-wait_for 20 curl -sf "$BASE/ready" || { fail "not ready"; finish; }
+serve_listening "$WORK/r.yaml" || finish
 call() { # call METHOD PATH [curl args...]: sets CODE and BODY
   local m=$1 p=$2; shift 2
   CODE=$(curl -s -X "$m" -o "$WORK/body" -w '%{http_code}' "$@" "$BASE$p")

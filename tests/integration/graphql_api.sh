@@ -28,7 +28,6 @@ graphql_serve '  - name: http
   - name: graphql
     plugin: api-graphql
     options: {max_depth: 15, max_complexity: 1000, max_document_size: 4KiB}'
-wait_for 20 curl -sf "$U/ready" || { fail "not ready"; finish; }
 
 # ---- GraphQL over HTTP ------------------------------------------------------------------------
 gql "$READ" "$JSON" '{ tasks { items { name version enabled } meta { total hasNext } } }'

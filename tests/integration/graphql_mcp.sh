@@ -22,7 +22,6 @@ GRAPHQL_ENGINE_EXTRA="  writable_tasks: $WORK/authored
     plugin: api-rest
   - name: graphql
     plugin: api-graphql'
-wait_for 20 curl -sf "$U/ready" || { fail "not ready"; finish; }
 
 SCHEMAS='"inputSchema": {"type": "object", "properties": {"a": {"type": "number"}, "b": {"type": "number"}}, "required": ["a", "b"]}, "outputSchema": {"type": "object", "properties": {"product": {"type": "number"}}, "required": ["product"]}'
 MAIN='function main(input) {\n  return {product: input.a * input.b};\n}\n'

@@ -19,7 +19,6 @@ graphql_serve '  - name: http
     plugin: api-rest
   - name: graphql
     plugin: api-graphql'
-wait_for 20 curl -sf "$U/ready" || { fail "not ready"; finish; }
 
 # sync N TIMEOUT OUT: executeTaskSync of `slow` in the background; the body goes to OUT.
 sync() {

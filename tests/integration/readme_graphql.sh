@@ -7,23 +7,9 @@
 source "$RATCHET_SOURCE_DIR/tests/integration/lib.sh"
 command -v curl >/dev/null || { echo "SKIP: curl is not installed"; exit 77; }
 
-awk '/<!-- readme-test: graphql -->/ {on = 1; next} on && /^```sh/ {inblock = 1; next}
-     inblock && /^```/ {exit} inblock {print}' "$RATCHET_SOURCE_DIR/README.md" >"$WORK/examples.sh"
-CHECKS=$((CHECKS + 1))
-if [ "$(grep -c 'curl' "$WORK/examples.sh")" -ge 6 ]; then pass "README block found"; else
-  fail "README block not found or too short"; finish; fi
-
-"$RATCHET_BIN" --data-dir "$WORK/data" --tasks "$RATCHET_SOURCE_DIR/sample" serve --workers 2 \
-  --listen 127.0.0.1:0 2>"$WORK/serve.err" &
-SERVE=$!
-cleanup_hooks+=("kill -9 $SERVE 2>/dev/null")
-wait_for 20 grep -q 'listening on http://127.0.0.1:' "$WORK/serve.err" || { fail "no listening line"; finish; }
-PORT=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$WORK/serve.err" | head -1 | sed 's/.*://')
-wait_for 20 curl -sf "http://127.0.0.1:$PORT/ready" || fail "never ready"
-
-sed -e "s/127\.0\.0\.1:8080/127.0.0.1:$PORT/g" -e 's/curl -s /curl -sSf /; s/curl -sN /curl -sSfN /' \
-  "$WORK/examples.sh" >"$WORK/run.sh"
-run bash -e -o pipefail "$WORK/run.sh"
+serve_bg "$WORK/serve.err" "$RATCHET_BIN" --data-dir "$WORK/data" \
+  --tasks "$RATCHET_SOURCE_DIR/sample" serve --workers 2 --listen 127.0.0.1:0 || finish
+readme_run_curls graphql 6
 expect_rc 0 "every README example succeeds"
 expect_out_contains '"name":"addition"' "the tasks query lists the samples"
 expect_out_contains '"output":{"sum":42}' "executeTaskSync answers the task's output"
@@ -37,9 +23,7 @@ expect_out_contains 'Cannot query field \"nmae\" on type \"TaskList\".' "a mista
 expect_out_contains '"locations":[{"line":1,"column":11}]' "the error says where"
 
 # The WebSocket example (graphql-ws), run in the tests' npm folder for it.
-awk '/<!-- readme-test: graphql-ws -->/ {on = 1; next} on && /^```sh/ {inblock = 1; next}
-     inblock && /^```/ {exit} inblock {print}' "$RATCHET_SOURCE_DIR/README.md" |
-  sed -e "s/127\.0\.0\.1:8080/127.0.0.1:$PORT/g" >"$WORK/ws.sh"
+readme_block graphql-ws >"$WORK/ws.sh"
 CACHE=${RATCHET_NPM_WS_CACHE:-$RATCHET_SOURCE_DIR/.cache/npm-graphql-ws}
 if command -v node >/dev/null && command -v npm >/dev/null && mkdir -p "$CACHE"; then
   OUT=$(cd "$CACHE" && timeout 120 bash -e -o pipefail "$WORK/ws.sh" 2>"$WORK/stderr") && RC=0 || RC=$?

@@ -6,24 +6,9 @@
 source "$RATCHET_SOURCE_DIR/tests/integration/lib.sh"
 command -v curl >/dev/null || { echo "SKIP: curl is not installed"; exit 77; }
 
-# The block after the marker, up to the closing fence.
-awk '/<!-- readme-test: rest -->/ {on = 1; next} on && /^```sh/ {inblock = 1; next}
-     inblock && /^```/ {exit} inblock {print}' "$RATCHET_SOURCE_DIR/README.md" >"$WORK/examples.sh"
-CHECKS=$((CHECKS + 1))
-if [ "$(grep -c 'curl' "$WORK/examples.sh")" -ge 10 ]; then pass "README block found"; else
-  fail "README block not found or too short"; finish; fi
-
-"$RATCHET_BIN" --data-dir "$WORK/data" --tasks "$RATCHET_SOURCE_DIR/sample" serve --workers 2 \
-  --listen 127.0.0.1:0 2>"$WORK/serve.err" &
-SERVE=$!
-cleanup_hooks+=("kill -9 $SERVE 2>/dev/null")
-wait_for 20 grep -q 'listening on http://127.0.0.1:' "$WORK/serve.err" || { fail "no listening line"; finish; }
-PORT=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$WORK/serve.err" | head -1 | sed 's/.*://')
-wait_for 20 curl -sf "http://127.0.0.1:$PORT/ready" || fail "never ready"
-
-sed -e "s/127\.0\.0\.1:8080/127.0.0.1:$PORT/g" -e 's/curl -s /curl -sSf /; s/curl -sN /curl -sSfN /' \
-  "$WORK/examples.sh" >"$WORK/run.sh"
-run bash -e -o pipefail "$WORK/run.sh"
+serve_bg "$WORK/serve.err" "$RATCHET_BIN" --data-dir "$WORK/data" \
+  --tasks "$RATCHET_SOURCE_DIR/sample" serve --workers 2 --listen 127.0.0.1:0 || finish
+readme_run_curls rest 10
 expect_rc 0 "every README example succeeds"
 expect_out_contains '"sum":42' "execute answers the task's output"
 expect_out_contains '"priority":"high"' "POST /jobs answers the queued job"

@@ -9,11 +9,6 @@ source "$RATCHET_SOURCE_DIR/tests/integration/lib.sh"
 R=$RATCHET_BIN
 mkdir -p "$WORK/tasks"
 cp -r "$RATCHET_SOURCE_DIR/sample/addition" "$WORK/tasks/addition"
-mk() { # mk NAME 'main.js'
-  mkdir -p "$WORK/tasks/$1"
-  printf '{"name": "%s", "version": "1.0.0"}\n' "$1" >"$WORK/tasks/$1/metadata.json"
-  printf '%s\n' "$2" >"$WORK/tasks/$1/main.js"
-}
 mk slow 'function main(input) { var end = Date.now() + input.ms; while (Date.now() < end) {} return {slept: input.ms}; }'
 mk boom 'function main(input) { throw new ValidationError("no good"); }'
 mk chatty 'function main(input) { for (var i = 0; i < 5; i++) { console.log("line " + i); var end = Date.now() + 150; while (Date.now() < end) {} } return {lines: 5}; }'
@@ -24,27 +19,9 @@ engine:
   workers: 2
   max_retries: 0
   shutdown_grace: 1s
-instances:
-  - name: file
-    plugin: logger-file
-    options: {path: serve.jsonl, level: info}
-  - name: http
-    plugin: http
-    options: {listen: "127.0.0.1:0"}
-  - name: api
-    plugin: api-rest
+$(rest_instances)
 YAML
-"$R" --config "$WORK/r.yaml" --data-dir "$WORK/data" --tasks "$WORK/tasks" serve 2>>"$WORK/serve.err" &
-SERVE=$!
-cleanup_hooks+=("kill -9 $SERVE 2>/dev/null")
-listening() {
-  local line
-  line=$(grep -ho 'listening on http://127.0.0.1:[0-9]*' "$WORK/serve.jsonl" "$WORK/serve.err" 2>/dev/null | head -1)
-  [ -n "$line" ] && echo "$line"
-}
-wait_for 20 listening || { fail "no 'listening on' line"; cat "$WORK/serve.err" >&2; finish; }
-BASE=$(listening | sed 's/listening on //')
-wait_for 20 curl -sf "$BASE/ready" || { fail "not ready"; cat "$WORK/serve.err" >&2; finish; }
+serve_listening "$WORK/r.yaml" || finish
 
 # call METHOD PATH [curl args...]: sets CODE, BODY (and the headers in $WORK/headers).
 call() {

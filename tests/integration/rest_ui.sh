@@ -23,12 +23,7 @@ instances:
   - {name: http, plugin: http, options: {listen: "127.0.0.1:0", auth: api_key}}
   - {name: api, plugin: api-rest}
 YAML
-"${K[@]}" --config "$WORK/r.yaml" --tasks "$WORK/tasks" serve 2>"$WORK/serve.err" &
-SERVE=$!
-cleanup_hooks+=("kill -9 $SERVE 2>/dev/null")
-wait_for 20 grep -q 'listening on http://127.0.0.1:' "$WORK/serve.err" || { fail "no listener"; finish; }
-BASE=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$WORK/serve.err" | head -1 | sed 's/listening on //')
-wait_for 20 curl -sf "$BASE/ready" || { fail "not ready"; finish; }
+serve_bg "$WORK/serve.err" "${K[@]}" --config "$WORK/r.yaml" --tasks "$WORK/tasks" serve || finish
 
 # call KEY METHOD PATH [curl args...]: CODE and BODY (KEY "" sends none).
 call() {

@@ -48,10 +48,7 @@ engine:
   shutdown_grace: 1s
 circuit_breakers:
   enabled: false
-instances:
-  - name: file
-    plugin: logger-file
-    options: {path: serve.jsonl, level: info}
+$(rest_instances)
   - name: otlp
     plugin: exporter-otlp
     options:
@@ -60,11 +57,6 @@ instances:
       batch_size: 64
       flush_interval: 100ms
       service_name: ratchet-under-test
-  - name: http
-    plugin: http
-    options: {listen: "127.0.0.1:0"}
-  - name: api
-    plugin: api-rest
 YAML
 serve_listening "$WORK/r.yaml" || finish
 

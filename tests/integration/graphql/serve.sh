@@ -3,7 +3,8 @@
 # the tasks of $WORK/tasks and the data in $WORK/data.
 
 # graphql_serve INSTANCES: start it with INSTANCES (YAML list items, after the logger) and
-# wait until it listens; sets SERVE (its pid, killed at exit) and U (its base URL).
+# wait until it listens (and, with api-rest among them, is ready: serve_bg); sets SERVE (its pid, killed at exit) and U
+# (its base URL).
 # GRAPHQL_ENGINE_EXTRA: more lines of its engine section ("  writable_tasks: DIR\n").
 graphql_serve() {
   cat >"$WORK/r.yaml" <<YAML
@@ -19,17 +20,11 @@ ${GRAPHQL_ENGINE_EXTRA:-}instances:
     options: {path: serve.jsonl, level: info}
 $1
 YAML
-  "$RATCHET_BIN" --data-dir "$WORK/data" --config "$WORK/r.yaml" --tasks "$WORK/tasks" serve \
-    2>>"$WORK/serve.err" &
-  SERVE=$!
-  cleanup_hooks+=("kill -9 $SERVE 2>/dev/null")
-  wait_for 20 graphql_listening || { fail "no 'listening on' line"; finish; }
-  U=$(graphql_listening | sed 's/listening on //')
-}
-graphql_listening() {
-  local line
-  line=$(grep -ho 'listening on http://127.0.0.1:[0-9]*' "$WORK/serve.jsonl" "$WORK/serve.err" 2>/dev/null | head -1)
-  [ -n "$line" ] && echo "$line"
+  local ready=/ready # api-rest's; without it, listening is all there is to wait for
+  [[ "$1" == *api-rest* ]] || ready=
+  SERVE_READY=$ready serve_bg "$WORK/serve.jsonl" "$RATCHET_BIN" --data-dir "$WORK/data" \
+    --config "$WORK/r.yaml" --tasks "$WORK/tasks" serve || finish
+  U=$BASE
 }
 
 # graphql_chatty_task: $WORK/tasks/chatty, which logs five lines 200 ms apart and returns
