@@ -84,6 +84,9 @@ if(TARGET plugin_api_graphql OR "api-graphql" IN_LIST RATCHET_STATIC_PLUGINS)
   ratchet_integration_test(graphql_mcp) # mcpCreateTask, mcpEditTask, mcpTestTask
   set_tests_properties(integration.graphql_api integration.readme_graphql integration.graphql_ws
     integration.graphiql integration.graphql_mcp PROPERTIES SKIP_RETURN_CODE 77)
+  # One headless Chromium at a time (with tests/webui's): two browsers beside an ASan server
+  # on 2 CPUs can take longer than a page's timeout.
+  set_tests_properties(integration.graphiql PROPERTIES RESOURCE_LOCK webui-browser)
 endif()
 
 # The web UI's server side: web-ui serving the UI (curl against the real serve), and the REST

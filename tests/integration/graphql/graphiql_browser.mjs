@@ -25,7 +25,7 @@ const browser = await chromium.launch({
 });
 try {
   const context = await browser.newContext();
-  context.setDefaultTimeout(20000);
+  context.setDefaultTimeout(60000); // generous: CI runs it beside an ASan server on 2 CPUs
   // GraphiQL keeps its Headers tab in localStorage (shouldPersistHeaders): the key goes there
   await context.addInitScript((k) => {
     localStorage.setItem('graphiql:headers', JSON.stringify({ Authorization: `Bearer ${k}` }));
