@@ -18,6 +18,8 @@ static int storage_available(rt_app *app)
         if (p && p->vtable[RT_KIND_STORAGE])
             return 1;
     }
+    if (app->storage_url) /* chosen: rt_store_open says so when its plugin is missing */
+        return 1;
     const rt_plugin *p = rt_registry_find(&app->reg, "storage-sqlite");
     return p && p->vtable[RT_KIND_STORAGE];
 }
@@ -143,6 +145,35 @@ static int serve_instances(rt_app *app, rt_frontend_mode mode, const char *liste
     return rc;
 }
 
+/* What serve uses, and nothing else (each plugin brings its libraries: libpq, GnuTLS, libcurl
+ * and OpenSSL would cost the coordinator megabytes it never uses): the plugins of the
+ * configured instances, the storage, the executor (tasks are checked when stored), the
+ * watcher, and the front ends serve adds when none is configured (or api-mcp for mcp-serve).
+ * Other plugin directories (--plugin-dir, plugins.paths) are loaded whole. */
+static int load_serve_plugins(rt_app *app, rt_frontend_mode mode)
+{
+    int rc = rt_app_load_settings(app);
+    if (rc != RT_EXIT_OK)
+        return rc;
+    const char *wanted[8];
+    size_t n = 0;
+    wanted[n++] = rt_store_plugin_name(app);
+    wanted[n++] = "watcher-inotify";
+    const char *executor =
+        rt_cfg_string(rt_settings_section(&app->settings, "execution"), "executor");
+    if (executor)
+        wanted[n++] = executor;
+    if (mode == RT_FRONTENDS_DEFAULT) {
+        wanted[n++] = "http";
+        wanted[n++] = "api-rest";
+        wanted[n++] = "api-graphql";
+        wanted[n++] = "web-ui";
+    } else if (mode == RT_FRONTENDS_MCP_STDIO) {
+        wanted[n++] = "api-mcp";
+    }
+    return rt_app_load_plugins_some(app, NULL, 0, wanted, n);
+}
+
 int rt_serve_main(rt_app *app, rt_frontend_mode mode, const char *listen)
 {
     /* Block the stop signals before any plugin starts a thread, so that every thread inherits
@@ -154,7 +185,7 @@ int rt_serve_main(rt_app *app, rt_frontend_mode mode, const char *listen)
     pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
     /* A worker that dies while we write to it must cost an error return, not the server. */
     signal(SIGPIPE, SIG_IGN);
-    int rc = rt_app_load_plugins(app, 1);
+    int rc = load_serve_plugins(app, mode);
     return rc == RT_EXIT_OK ? serve_instances(app, mode, listen, &stop_signals) : rc;
 }
 

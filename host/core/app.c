@@ -154,6 +154,35 @@ int rt_app_load_plugins_for(rt_app *app, const char *const *names, size_t nnames
                              : RT_EXIT_OK;
 }
 
+int rt_app_load_plugins_some(rt_app *app, const char *const *names, size_t nnames,
+                             const char *const *optional, size_t noptional)
+{
+    const char **all = calloc(nnames + noptional + 1, sizeof *all);
+    if (!all)
+        return rt_cli_fail("out of memory");
+    size_t n = 0;
+    for (size_t i = 0; i < nnames; i++)
+        all[n++] = names[i];
+    char *dirs[2];
+    size_t ndirs = rt_loader_default_dirs(dirs, 2);
+    rt_registry statics;
+    rt_registry_init(&statics);
+    rt_loader_add_static(&statics);
+    for (size_t i = 0; i < noptional; i++) {
+        char *file = rt_registry_find(&statics, optional[i]) ? NULL : default_file(dirs, ndirs,
+                                                                                    optional[i]);
+        if (file || rt_registry_find(&statics, optional[i]))
+            all[n++] = optional[i];
+        free(file);
+    }
+    rt_registry_free(&statics);
+    for (size_t i = 0; i < ndirs; i++)
+        free(dirs[i]);
+    int rc = rt_app_load_plugins_for(app, all, n);
+    free(all);
+    return rc;
+}
+
 int rt_app_load_plugins(rt_app *app, int strict)
 {
     if (app->plugins_loaded)

@@ -59,6 +59,11 @@ int rt_app_load_plugins(rt_app *app, int strict);
  * When --plugin-dir or plugins.paths add directories, or a name has no NAME.so there, this is
  * rt_app_load_plugins(app, 1). */
 int rt_app_load_plugins_for(rt_app *app, const char *const *names, size_t nnames);
+/* rt_app_load_plugins_for with `optional` names too, each loaded when this build has it (a
+ * static plugin or NAME.so in the default directories) and skipped otherwise: what serve may
+ * add on its own (default front ends, the watcher) without requiring a build to have them. */
+int rt_app_load_plugins_some(rt_app *app, const char *const *names, size_t nnames,
+                             const char *const *optional, size_t noptional);
 /* The command line of a child that is this binary with the same configuration, plugin
  * directories and log level, running `command` (a worker, the authoring check process):
  * {"ratchet", [--config F], [--plugin-dir D]..., [--log-level L], command, NULL, ...} with

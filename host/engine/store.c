@@ -76,10 +76,23 @@ static int default_storage(rt_app *app, rt_store *st)
     return RT_EXIT_OK;
 }
 
+const char *rt_store_plugin_name(const rt_app *app)
+{
+    const char *plugin = "storage-sqlite", *location = NULL;
+    rt_error err;
+    if (app->storage_url && rt_store_url_parse(app->storage_url, &plugin, &location, &err) != 0)
+        plugin = "storage-sqlite"; /* rt_store_from_url reports the URL's error */
+    return plugin;
+}
+
 int rt_store_open(rt_app *app, rt_store *st)
 {
     memset(st, 0, sizeof *st);
-    int rc = rt_app_load_plugins(app, 1);
+    /* The storage's plugin and those of the configured instances, nothing else: an operator
+     * command does not load front ends or another storage's libraries (when serve loaded its
+     * plugins first, this changes nothing). */
+    const char *plugin = rt_store_plugin_name(app);
+    int rc = rt_app_load_plugins_some(app, NULL, 0, &plugin, 1);
     if (rc != RT_EXIT_OK)
         return rc;
     rc = app->storage_url ? rt_store_from_url(app, st) : configured_storage(app, st);

@@ -27,8 +27,13 @@ typedef struct rt_store {
                         * masked, and what chose it */
 } rt_store;
 
-/* Open and start the storage. Prints the error and returns RT_EXIT_FAIL on failure. */
+/* Open and start the storage, loading only its plugin and those of the configured instances
+ * when no plugins are loaded yet (rt_app_load_plugins_some). Prints the error and returns
+ * RT_EXIT_FAIL on failure. */
 int rt_store_open(rt_app *app, rt_store *st);
+/* The plugin that will hold the data when no storage instance is configured: the one
+ * --storage-url (or its environment variables) selects, else storage-sqlite. */
+const char *rt_store_plugin_name(const rt_app *app);
 void rt_store_close(rt_store *st);
 
 /* A storage URL: "postgresql://..." or "postgres://..." selects storage-postgres (*location

@@ -3,6 +3,7 @@ ratchet_integration_test(loader_refusals)
 ratchet_integration_test(config_errors)
 ratchet_integration_test(env_overrides)
 ratchet_integration_test(serve_lifecycle)
+ratchet_integration_test(serve_plugins) # serve loads only the plugins it uses
 ratchet_integration_test(static_plugins)
 ratchet_integration_test(config_generate)
 ratchet_integration_test(sdk_template)
