@@ -9,6 +9,10 @@
 extern char **environ;
 
 static const rt_command *const commands[] = {
+#ifdef RATCHET_WORKER_ONLY
+    &rt_cmd_worker,
+    &rt_cmd_version,
+#else
     &rt_cmd_run_once,
     &rt_cmd_validate,
     &rt_cmd_test,
@@ -30,11 +34,18 @@ static const rt_command *const commands[] = {
     &rt_cmd_version,
     &rt_cmd_worker,
     &rt_cmd_check_task,
+#endif
     NULL,
 };
 
 static void print_help(void)
 {
+#ifdef RATCHET_WORKER_ONLY
+    printf("Usage: ratchet-worker [GLOBAL OPTIONS] worker ID\n\n"
+           "The worker program `ratchet serve` starts for each worker slot; the commands are\n"
+           "`ratchet`'s (see `ratchet --help`).\n");
+    return;
+#endif
     printf("Usage: ratchet [GLOBAL OPTIONS] COMMAND [ARGS]\n\n"
            "Ratchet runs JavaScript tasks; its parts are plugins chosen in ratchet.yaml.\n\n"
            "Commands:\n");

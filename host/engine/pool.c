@@ -15,9 +15,26 @@
 #include <json-c/json.h>
 
 #include "core/core_layer.h"
+#include "worker.h"
 
 #define RT_RESTART_MAX_MS 30000
 #define RT_SEND_MS        2000 /* a worker that takes no message for this long is stuck */
+
+/* The worker program: RT_WORKER_EXE in the folder of our executable when it can be run there,
+ * else our executable (which has the `worker` command too). Malloc'd; NULL when out of memory. */
+static char *worker_program(void)
+{
+    char self[4096], path[4096 + sizeof RT_WORKER_EXE];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    self[n > 0 ? n : 0] = '\0';
+    char *slash = strrchr(self, '/');
+    if (slash) {
+        snprintf(path, sizeof path, "%.*s/%s", (int)(slash - self), self, RT_WORKER_EXE);
+        if (access(path, X_OK) == 0)
+            return strdup(path);
+    }
+    return strdup("/proc/self/exe");
+}
 
 ratchet_status rt_pool_init(rt_pool *pool, size_t count, char **argv)
 {
@@ -27,6 +44,11 @@ ratchet_status rt_pool_init(rt_pool *pool, size_t count, char **argv)
         return RATCHET_NOMEM;
     pool->count = count;
     pool->argv = argv;
+    pool->exe = worker_program();
+    if (!pool->exe) {
+        free(pool->slots);
+        return RATCHET_NOMEM;
+    }
     for (size_t i = 0; i < count; i++) {
         rt_slot *s = &pool->slots[i];
         s->index = (int)i;
@@ -60,7 +82,7 @@ static void exec_worker(rt_pool *pool, rt_slot *slot, int in_read, int out_write
         _exit(127);
     memcpy(argv, pool->argv, n * sizeof *argv);
     argv[n] = id;
-    execv("/proc/self/exe", argv);
+    execv(pool->exe, argv);
     _exit(127);
 }
 
@@ -287,5 +309,6 @@ void rt_pool_free(rt_pool *pool)
         pthread_mutex_destroy(&pool->slots[i].write_lock);
     }
     free(pool->slots);
+    free(pool->exe);
     memset(pool, 0, sizeof *pool);
 }

@@ -59,10 +59,13 @@ typedef struct rt_pool {
     rt_slot *slots;
     size_t count;
     char **argv; /* how to start a worker: the ratchet binary and its global flags */
+    char *exe;   /* the program run: ratchet-worker beside ours, else ourselves */
 } rt_pool;
 
 /* Prepare `count` slots; `argv` (NULL-terminated, borrowed) starts a worker; the slot index is
- * appended as the worker's id. Nothing is spawned yet. */
+ * appended as the worker's id. The program is `ratchet-worker` from our own folder when it is
+ * there (the same code built without the other commands: a worker maps a quarter of the
+ * pages), else our own executable. Nothing is spawned yet. */
 ratchet_status rt_pool_init(rt_pool *pool, size_t count, char **argv);
 /* Spawn a worker into a DEAD slot. */
 ratchet_status rt_pool_spawn(rt_pool *pool, rt_slot *slot, int64_t now_ms);

@@ -10,6 +10,8 @@
  * belongs to the protocol.
  */
 #include <json-c/json.h>
+#include <malloc.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +23,8 @@
 #include "task/task_layer.h"
 #include "worker.h"
 
-#define WORKER_CACHE 64
+#define WORKER_CACHE   64
+#define WORKER_TRIM_MS 500
 
 typedef struct cached_program {
     char *key;  /* name@version */
@@ -38,6 +41,7 @@ typedef struct worker {
     cached_program cache[WORKER_CACHE];
     size_t ncache, next_evict;
     int64_t executed, fetch_seq, started_ms;
+    int64_t trimmed_at; /* `executed` when the heap was last trimmed */
     int shutdown;
     /* the running execution: its `execute` id and job, and its console lines so far */
     int64_t exec_id, job_id;
@@ -60,6 +64,21 @@ static void send_msg(const rt_ipc_msg *m)
     }
 }
 
+/* Wait for the coordinator's next message; once the worker has been idle for WORKER_TRIM_MS
+ * after running something, give the heap pages its executions freed back to the system, so an
+ * idle worker is as small as a fresh one (between jobs of a busy queue this costs nothing: the
+ * next message is already there). */
+static void idle_wait(worker *w)
+{
+    struct pollfd in = {STDIN_FILENO, POLLIN, 0};
+    if (w->executed == w->trimmed_at)
+        return;
+    if (poll(&in, 1, WORKER_TRIM_MS) == 0) {
+        malloc_trim(0);
+        w->trimmed_at = w->executed;
+    }
+}
+
 /* Read the next message. 0 on success, -1 at EOF or on a broken stream. */
 static int next_msg(worker *w, rt_ipc_msg *m)
 {
@@ -79,6 +98,7 @@ static int next_msg(worker *w, rt_ipc_msg *m)
         }
         if (io != RT_IPC_IO_AGAIN)
             return -1;
+        idle_wait(w);
         if (rt_ipc_read_ready(&w->in, STDIN_FILENO, &err) == RT_IPC_IO_ERR)
             return -1;
     }

@@ -11,4 +11,8 @@
  * Applies the sandbox once the executor has started, so it is called in the child only. */
 int rt_worker_main(rt_app *app, int argc, char **argv);
 
+/* The worker-only executable built beside `ratchet` (host/CMakeLists.txt); the pool runs it
+ * when it is there. */
+#define RT_WORKER_EXE "ratchet-worker"
+
 #endif

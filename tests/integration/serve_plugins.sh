@@ -19,6 +19,7 @@ maps_lack() {
   else pass "$2"; fi
 }
 stop_serve() { kill -TERM "$SERVE"; wait "$SERVE" 2>/dev/null; }
+same() { CHECKS=$((CHECKS + 1)); if [ "$1" = "$2" ]; then pass "$3"; else fail "$3: '$1', not '$2'"; fi; }
 
 # --no-api on SQLite
 "$R" --data-dir "$WORK/d1" --tasks "$WORK/tasks" serve --no-api 2>"$WORK/s1.err" &
@@ -37,6 +38,31 @@ maps_lack libgnutls "--no-api: GnuTLS is not mapped"
 maps_lack libcurl "--no-api: libcurl is not mapped"
 rss=$(awk '/^Rss:/ {print $2}' "/proc/$SERVE/smaps_rollup")
 echo "   (coordinator RSS idle with --no-api: $rss kB)"
+# the workers run ratchet-worker, the worker-only build beside ratchet, without the storage
+worker_exes() { for w in $(pgrep -P "$SERVE"); do readlink "/proc/$w/exe"; done | sort -u; }
+wait_for 30 bash -c "for w in \$(pgrep -P $SERVE); do readlink /proc/\$w/exe; done | grep -q ratchet-worker" ||
+  fail "no worker runs ratchet-worker: $(worker_exes)"
+same "$(worker_exes)" "$(dirname "$(readlink -f "$R")")/ratchet-worker" "workers run ratchet-worker"
+W=$(pgrep -P "$SERVE" | head -1)
+CHECKS=$((CHECKS + 1))
+if grep -q libsqlite3 "/proc/$W/maps"; then fail "a worker maps libsqlite3"; else pass "a worker does not map the storage's library"; fi
+echo "   (worker RSS idle: $(awk '/^Rss:/ {print $2}' "/proc/$W/smaps_rollup") kB)"
+run "$R" --data-dir "$WORK/d1" --tasks "$WORK/tasks" jobs submit --task addition --input-json '{"a": 1, "b": 2}' --wait
+expect_out_contains '{"sum":3}' "ratchet-worker runs a job"
+stop_serve
+
+# ratchet alone (no ratchet-worker beside it): workers are `ratchet worker` from ratchet itself
+mkdir -p "$WORK/solo"
+cp "$R" "$WORK/solo/ratchet"
+"$WORK/solo/ratchet" --plugin-dir "$(dirname "$R")/plugins" --data-dir "$WORK/d4" --tasks "$WORK/tasks" \
+  serve --no-api 2>"$WORK/s4.err" &
+SERVE=$!
+cleanup_hooks+=("kill -9 $SERVE 2>/dev/null")
+wait_for 30 grep -q 'ratchet serve: ready' "$WORK/s4.err" || fail "serve without ratchet-worker did not start"
+run "$WORK/solo/ratchet" --plugin-dir "$(dirname "$R")/plugins" --data-dir "$WORK/d4" --tasks "$WORK/tasks" \
+  jobs submit --task addition --input-json '{"a": 2, "b": 2}' --wait
+expect_out_contains '{"sum":4}' "without ratchet-worker, ratchet's own worker command runs a job"
+same "$(worker_exes)" "$(readlink -f "$WORK/solo/ratchet")" "workers run ratchet itself"
 stop_serve
 
 # the default front ends
