@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "core/core_layer.h"
@@ -101,6 +102,7 @@ static void claim_once(rt_engine *e, size_t want)
 static void *claimer_main(void *arg)
 {
     rt_engine *e = arg;
+    prctl(PR_SET_NAME, "rt-claimer"); /* its name in top -H, ps -L and /proc */
     rt_claim_ahead *ca = &e->ca;
     pthread_mutex_lock(&ca->lock);
     for (;;) {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -363,6 +364,7 @@ static int sleep_budget(rt_engine *e, int64_t now)
 static void *waker_main(void *arg)
 {
     rt_engine *e = arg;
+    prctl(PR_SET_NAME, "rt-waker"); /* its name in top -H, ps -L and /proc */
     while (!e->stop_waker)
         if (e->vt->wait(e->si, 500) == RATCHET_OK) {
             char b = 1;

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 
 #include "core/core_layer.h"
@@ -250,6 +251,7 @@ static int batch_due(const rt_finish_queue *q)
 static void *finisher_main(void *arg)
 {
     rt_engine *e = arg;
+    prctl(PR_SET_NAME, "rt-finisher"); /* its name in top -H, ps -L and /proc */
     rt_finish_queue *q = &e->fq;
     pending_finish *batch = NULL; /* swapped with the queue's array: both are reused */
     size_t cap = 0;

@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 
 #define MESSAGE_MAX  4096 /* longer messages are cut */
@@ -176,6 +177,7 @@ static void note_drops(rt_log_store *ls)
 static void *writer_main(void *arg)
 {
     rt_log_store *ls = arg;
+    prctl(PR_SET_NAME, "rt-logstore"); /* its name in top -H, ps -L and /proc */
     pthread_mutex_lock(&ls->lock);
     for (;;) {
         if (!ls->stopping && ls->count < RT_LOG_STORE_BATCH) {

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 
 #include "deliver.h"
@@ -120,6 +121,7 @@ static void deliver_parcel(rt_outbox *ob, parcel *p)
 static void *outbox_main(void *arg)
 {
     rt_outbox *ob = arg;
+    prctl(PR_SET_NAME, "rt-outbox"); /* its name in top -H, ps -L and /proc */
     for (;;) {
         pthread_mutex_lock(&ob->lock);
         while (!ob->head && !ob->stopping)

@@ -31,6 +31,7 @@
 #define SQLITE_INT_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -197,6 +198,7 @@ typedef struct sq_inst {
     pthread_cond_t ckpt_cv;
     pthread_mutex_t ckpt_run_mu; /* held while a checkpoint of this process runs */
     int ckpt_due, ckpt_stop;     /* under ckpt_mu */
+    atomic_int ckpt_pages_seen;  /* the WAL's pages when the last checkpoint ended */
     sq_conn *ckpt;               /* NULL while the thread is not running */
     pthread_t ckpt_thread;
 } sq_inst;

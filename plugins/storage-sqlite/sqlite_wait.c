@@ -14,8 +14,10 @@
  *    default). Each time it checks PRAGMA data_version on its own connection (no I/O in WAL
  *    mode: it reads the shared-memory WAL index) and only when that moved reads wakeups.seq;
  *    a new value is published under wake_mu and broadcast. Latency: a fraction of a
- *    millisecond through inotify; never more than poll_interval where inotify cannot see the
- *    change (another host over NFS, no inotify instance left, a writer that does not touch).
+ *    millisecond through inotify (checks are at least 1 ms apart, so a change within 1 ms of
+ *    the last check waits for the rest of that millisecond); never more than poll_interval
+ *    where inotify cannot see the change (another host over NFS, no inotify instance left,
+ *    a writer that does not touch).
  *    Writes nobody waits for (claims, lease renewals, task syncs) neither bump nor touch.
  *
  *    Why not inotify on the -wal file: it fires for every page written, including claims and
@@ -32,10 +34,14 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sqlite_int.h"
+
+#define SQ_WATCH_GAP_NS 1000000 /* 1 ms */
 
 ratchet_status sq_wait_init(sq_inst *in)
 {
@@ -170,6 +176,7 @@ static ratchet_status watch_poll(sq_inst *in, int64_t *seq)
 static void *watcher_main(void *arg)
 {
     sq_inst *in = arg;
+    prctl(PR_SET_NAME, "sqlite-wait"); /* its name in top -H, ps -L and /proc */
     int ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (ifd >= 0 && inotify_add_watch(ifd, in->path, IN_ATTRIB) < 0) {
         close(ifd);
@@ -180,17 +187,27 @@ static void *watcher_main(void *arg)
                      "no inotify watch on %s (%s): other processes' changes are seen within "
                      "poll_interval",
                      in->path, strerror(errno));
+    int64_t last_check = 0;
     for (;;) {
         struct pollfd p[2] = {{in->stop_pipe[0], POLLIN, 0}, {ifd, POLLIN, 0}};
         int r = poll(p, ifd >= 0 ? 2 : 1, (int)in->poll_ms);
         if (r > 0 && p[0].revents)
             break;
         if (r > 0 && (p[1].revents & POLLIN)) {
+            /* At most one check per SQ_WATCH_GAP_NS: under load the touches (ours included:
+             * every commit someone waits for) come thousands of times a second, and each
+             * check costs a wake-up and a query; those arriving meanwhile share the check. */
+            int64_t since = sq_host->monotonic_ns() - last_check;
+            if (since < SQ_WATCH_GAP_NS) {
+                struct timespec d = {0, (long)(SQ_WATCH_GAP_NS - since)};
+                nanosleep(&d, NULL);
+            }
             char events[4096];
             while (read(ifd, events, sizeof events) > 0)
                 ; /* only "something happened" matters */
         }
         int64_t seq;
+        last_check = sq_host->monotonic_ns();
         /* Errors (a busy or vanished file) leave the old value; the next round retries. */
         (void)watch_poll(in, &seq);
     }
