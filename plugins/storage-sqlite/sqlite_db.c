@@ -3,6 +3,7 @@
  * of SQLite errors to Ratchet statuses.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -283,6 +284,15 @@ void sq_release(sq_inst *in, sq_conn *c)
     in->idle = c;
     pthread_cond_signal(&in->pool_cv);
     pthread_mutex_unlock(&in->pool_mu);
+}
+
+void sq_pool_trim(sq_inst *in)
+{
+    pthread_mutex_lock(&in->pool_mu); /* an idle connection stays ours while it is held */
+    for (sq_conn *c = in->idle; c; c = c->next_idle)
+        sqlite3_db_release_memory(c->db);
+    pthread_mutex_unlock(&in->pool_mu);
+    malloc_trim(0);
 }
 
 void sq_pool_close(sq_inst *in)

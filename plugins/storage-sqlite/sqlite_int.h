@@ -223,6 +223,10 @@ void sq_release(sq_inst *in, sq_conn *c);
 ratchet_status sq_acquire_begin(sq_inst *in, sq_conn **out);
 /* Close every pooled connection (stop()). */
 void sq_pool_close(sq_inst *in);
+/* Hand the page caches of the idle pooled connections back (sqlite3_db_release_memory), then
+ * the freed heap to the system (malloc_trim): the watcher calls it once the database has been
+ * quiet a while, so an idle server is as small as a fresh one. Any thread. */
+void sq_pool_trim(sq_inst *in);
 
 /* The cached statement of `slot` on c, compiled from `sql` on first use; NULL after
  * set_error. Reset it with sq_reset after use (ends its read transaction). */

@@ -41,7 +41,8 @@
 
 #include "sqlite_int.h"
 
-#define SQ_WATCH_GAP_NS 1000000 /* 1 ms */
+#define SQ_WATCH_GAP_NS  1000000    /* 1 ms */
+#define SQ_TRIM_AFTER_NS 2000000000 /* 2 s */
 
 ratchet_status sq_wait_init(sq_inst *in)
 {
@@ -187,7 +188,9 @@ static void *watcher_main(void *arg)
                      "no inotify watch on %s (%s): other processes' changes are seen within "
                      "poll_interval",
                      in->path, strerror(errno));
-    int64_t last_check = 0;
+    int64_t last_check = 0, quiet_since = 0, quiet_seq = -1;
+    uint64_t quiet_gen = 0;
+    int trimmed = 1; /* nothing to give back before the first change */
     for (;;) {
         struct pollfd p[2] = {{in->stop_pipe[0], POLLIN, 0}, {ifd, POLLIN, 0}};
         int r = poll(p, ifd >= 0 ? 2 : 1, (int)in->poll_ms);
@@ -210,6 +213,17 @@ static void *watcher_main(void *arg)
         last_check = sq_host->monotonic_ns();
         /* Errors (a busy or vanished file) leave the old value; the next round retries. */
         (void)watch_poll(in, &seq);
+        /* Quiet for SQ_TRIM_AFTER_NS (no change here or elsewhere): give memory back, once. */
+        uint64_t gen = sq_wake_gen(in);
+        if (gen != quiet_gen || seq != quiet_seq) {
+            quiet_gen = gen;
+            quiet_seq = seq;
+            quiet_since = last_check;
+            trimmed = 0;
+        } else if (!trimmed && last_check - quiet_since >= SQ_TRIM_AFTER_NS) {
+            sq_pool_trim(in);
+            trimmed = 1;
+        }
     }
     if (ifd >= 0)
         close(ifd);

@@ -102,6 +102,9 @@ latency_run() {
   for ((i = 0; i < lat; i++)); do
     "${OPS[@]}" jobs submit --task addition --input-json "{\"num1\": $i, \"num2\": 0}" --wait >/dev/null 2>&1
   done
+  # Idle: 3 s without work (the storage gives its caches back after 2 s quiet). Not a wait
+  # for anything: the length of the idle spell measured.
+  sleep 3
   serve_memory "${pids[0]}"
   latency=$("${OPS[@]}" jobs list --status completed --limit "$lat" --json | python3 -c '
 import json, sys, datetime
