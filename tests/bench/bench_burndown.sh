@@ -6,7 +6,8 @@
 # workers (the best of them printed beside the default), and the memory of serve and its
 # workers (RSS, and the workers' PSS: bench_queue_rss.sh) after the burn-down and when idle.
 # On PostgreSQL (a throwaway cluster, tests/pg_cluster.sh) the burn-down is also run with two
-# `serve` hosts on the one database. The storage-level baseline (bare SQLite insert + update of
+# `serve` hosts on the one database (2 workers each, and 1 each: the one host's two workers
+# split over two hosts). The storage-level baseline (bare SQLite insert + update of
 # the same rows) is printed by bench_queue in the same run; with both storages, PostgreSQL's
 # figures are printed as a ratio of SQLite's from this run.
 # Targets on 2 cores: burn-down >= 5,000 jobs/s on SQLite; PostgreSQL >= 70 % of SQLite's;
@@ -149,6 +150,12 @@ if [ "$storage" != sqlite ]; then
   burn postgres2 2
   stop_hosts
   fig[pg2_burndown]=$burndown
+  # The same two workers as one host, split over two hosts: what sharing the queue costs.
+  serve_args=(--workers 1)
+  burn postgres2w1 2
+  stop_hosts
+  serve_args=()
+  fig[pg2w1_burndown]=$burndown
   latency_run
   fig[pg_latency]=$latency
 fi
@@ -178,6 +185,7 @@ fi
 if [ -n "${fig[pg_burndown]:-}" ]; then
   printf '%-34s %12s %12s %26s\n' "postgresql, 1 host" "${fig[pg_enqueue]}" "${fig[pg_burndown]}" "${fig[pg_latency]}"
   printf '%-34s %12s %12s %26s\n' "postgresql, 2 hosts" "" "${fig[pg2_burndown]}" ""
+  printf '%-34s %12s %12s %26s\n' "postgresql, 2 hosts x 1 worker" "" "${fig[pg2w1_burndown]}" ""
 fi
 if [ -n "${fig[sqlite_burndown]:-}" ] && [ -n "${fig[pg_burndown]:-}" ]; then
   echo "postgresql burn-down / sqlite burn-down (same run): 1 host $(ratio "${fig[pg_burndown]}" "${fig[sqlite_burndown]}"), 2 hosts $(ratio "${fig[pg2_burndown]}" "${fig[sqlite_burndown]}") (target >= 70 %)"
