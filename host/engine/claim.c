@@ -160,6 +160,24 @@ int rt_eng_backlog_take(rt_engine *e, ratchet_claimed_job *out)
     return got;
 }
 
+void rt_eng_backlog_put_back(rt_engine *e, ratchet_claimed_job *job)
+{
+    rt_claim_ahead *ca = &e->ca;
+    pthread_mutex_lock(&ca->lock);
+    int room = ca->n < ca->cap_max; /* a claim may have filled it since the take */
+    if (room) {
+        memmove(ca->jobs + 1, ca->jobs, ca->n * sizeof *ca->jobs);
+        memmove(ca->claimed_ms + 1, ca->claimed_ms, ca->n * sizeof *ca->claimed_ms);
+        ca->jobs[0] = *job;
+        ca->claimed_ms[0] = rt_eng_now_ms();
+        ca->n++;
+    }
+    pthread_mutex_unlock(&ca->lock);
+    if (!room) /* back to the queue instead, its attempt not counted */
+        rt_eng_finish_job(e, job, NULL, NULL, 0, RATCHET_FINISH_REQUEUE, NULL, NULL, NULL);
+    memset(job, 0, sizeof *job);
+}
+
 int rt_eng_backlog_remove(rt_engine *e, int64_t job_id, ratchet_claimed_job *out)
 {
     rt_claim_ahead *ca = &e->ca;

@@ -24,6 +24,13 @@ static int64_t now_ms(void)
     return rt_eng_now_ms();
 }
 
+void rt_eng_kill_slot(rt_slot *s, int reason)
+{
+    s->kill_reason = reason;
+    s->kill_job = s->state == RT_SLOT_BUSY ? s->job.job_id : 0;
+    kill(s->pid, SIGKILL);
+}
+
 /* ---- what the API reads (engine.h) -------------------------------------------------------- */
 
 size_t rt_engine_workers(rt_engine *e, rt_worker_info **out)
@@ -64,8 +71,7 @@ static int drain_worker(rt_engine *e, rt_slot *s)
         rt_ipc_io n = rt_ipc_next_line(&s->reader, &line, &len, &err);
         if (n == RT_IPC_IO_ERR || io == RT_IPC_IO_ERR) {
             rt_log(RATCHET_LOG_ERROR, "worker %d: %s; replacing it", s->index, err.msg);
-            s->kill_reason = s->kill_reason ? s->kill_reason : RT_KILL_PROTOCOL;
-            kill(s->pid, SIGKILL);
+            rt_eng_kill_slot(s, s->kill_reason ? s->kill_reason : RT_KILL_PROTOCOL);
             return -1;
         }
         if (n != RT_IPC_IO_OK)
@@ -75,8 +81,7 @@ static int drain_worker(rt_engine *e, rt_slot *s)
         if (rt_ipc_decode(line, len, &m, &err) != RATCHET_OK) {
             rt_log(RATCHET_LOG_ERROR, "worker %d sent a bad message (%s); replacing it", s->index,
                    err.msg);
-            s->kill_reason = RT_KILL_PROTOCOL;
-            kill(s->pid, SIGKILL);
+            rt_eng_kill_slot(s, RT_KILL_PROTOCOL);
             return -1;
         }
         if (m.type == RT_IPC_READY) {
@@ -84,7 +89,9 @@ static int drain_worker(rt_engine *e, rt_slot *s)
             s->start_failures = 0;
         } else if (m.type == RT_IPC_RESULT && s->state == RT_SLOT_BUSY &&
                    m.result.job_id == s->job.job_id) {
+            rt_eng_note_duration(e, s->job.task_version_id, m.result.duration_ms);
             rt_eng_on_result(e, s, &m.result);
+            rt_eng_start_next(e, s);
         } else if (m.type == RT_IPC_LOG && s->state == RT_SLOT_BUSY &&
                    m.log.job_id == s->job.job_id) {
             rt_slot_logs_add(s, m.log.logs.obj);
@@ -114,7 +121,10 @@ static void on_worker_exit(rt_engine *e, rt_slot *s)
         while (waitpid(s->pid, &status, 0) < 0 && errno == EINTR)
             ;
     }
-    if (s->state == RT_SLOT_BUSY) {
+    if (s->state == RT_SLOT_BUSY && s->kill_reason && s->job.job_id != s->kill_job) {
+        /* Killed for the job before it, which finished first: this one goes back. */
+        rt_eng_finish_slot(e, s, RATCHET_FINISH_REQUEUE, NULL, NULL, NULL);
+    } else if (s->state == RT_SLOT_BUSY) {
         char why[160];
         if (s->kill_reason == RT_KILL_TIMEOUT)
             snprintf(why, sizeof why, "timed out after %g s", (double)s->timeout_ms / 1000.0);
@@ -146,17 +156,41 @@ static void on_worker_exit(rt_engine *e, rt_slot *s)
                "worker %d died while starting (status %d); retrying with backoff", s->index,
                status);
     }
+    rt_eng_requeue_ahead(e, s);
     rt_pool_mark_dead(s, now_ms());
 }
 
-/* A job went to a worker: its "running" event. */
-static void announce_running(const rt_slot *s, const char *task_name)
+void rt_eng_announce_running(const rt_slot *s, const char *task_name)
 {
     rt_events_emit_status(s->job.job_id, s->job.execution_id, task_name, "running", s->job.attempt,
                           NULL, NULL);
 }
 
-static void send_job(rt_engine *e, rt_slot *s, ratchet_claimed_job *job)
+void rt_eng_execute_msg(rt_engine *e, const ratchet_claimed_job *job, const rt_cached_task *task,
+                        const rt_job_trace *trace, char execution[32], rt_ipc_msg *m)
+{
+    snprintf(execution, 32, "%lld", (long long)job->execution_id);
+    memset(m, 0, sizeof *m);
+    m->type = RT_IPC_EXECUTE;
+    m->id = job->job_id;
+    m->execute.job_id = job->job_id;
+    m->execute.execution_id = execution;
+    m->execute.task.name = rt_rec_str(task->rec, "name");
+    m->execute.task.version = rt_rec_str(task->rec, "version");
+    m->execute.task.uuid = rt_rec_str(task->rec, "uuid");
+    m->execute.task.code = task->code;
+    m->execute.task.modules = task->modules;
+    m->execute.task.map = task->map;
+    m->execute.task.file = task->file;
+    m->execute.input = (rt_ipc_json){NULL, job->input_json, strlen(job->input_json)};
+    m->execute.timeout_ms = e->timeout_ms;
+    m->execute.memory_bytes = e->memory_bytes;
+    m->execute.trace_id = trace->trace_id;
+    m->execute.span_id = trace->run;
+}
+
+void rt_eng_begin_slot(rt_engine *e, rt_slot *s, const ratchet_claimed_job *job,
+                       const rt_job_trace *trace)
 {
     s->job = *job;
     s->state = RT_SLOT_BUSY;
@@ -165,31 +199,21 @@ static void send_job(rt_engine *e, rt_slot *s, ratchet_claimed_job *job)
     s->timeout_ms = e->timeout_ms;
     s->deadline_ms = s->job_started_ms + e->timeout_ms;
     s->fetcher = rt_job_http_new();
+    s->trace = *trace;
+    s->trace.run_ns = rt_trace_now_ns();
+}
+
+static void send_job(rt_engine *e, rt_slot *s, ratchet_claimed_job *job)
+{
     rt_cached_task *task = rt_task_cache_get(&e->tasks, job->task_version_id);
     struct json_object *rec = task ? task->rec : NULL;
+    rt_job_trace trace;
+    rt_job_trace_begin(&trace, job, rec ? rt_rec_str(rec, "name") : "?");
+    rt_eng_begin_slot(e, s, job, &trace);
     rt_job_log_enter(job->job_id, job->execution_id, rec ? rt_rec_str(rec, "name") : NULL);
-    rt_job_trace_begin(&s->trace, job, rec ? rt_rec_str(rec, "name") : "?");
     rt_log_ctx_set_trace(s->trace.trace_id, s->trace.run);
     char execution[32];
-    snprintf(execution, sizeof execution, "%lld", (long long)job->execution_id);
     rt_ipc_msg m;
-    memset(&m, 0, sizeof m);
-    m.type = RT_IPC_EXECUTE;
-    m.id = job->job_id;
-    m.execute.job_id = job->job_id;
-    m.execute.execution_id = execution;
-    m.execute.task.name = rec ? rt_rec_str(rec, "name") : "?";
-    m.execute.task.version = rec ? rt_rec_str(rec, "version") : "?";
-    m.execute.task.uuid = rec ? rt_rec_str(rec, "uuid") : NULL;
-    m.execute.task.code = task ? task->code : NULL;
-    m.execute.task.modules = task ? task->modules : NULL;
-    m.execute.task.map = task ? task->map : NULL;
-    m.execute.task.file = task ? task->file : NULL;
-    m.execute.input = (rt_ipc_json){NULL, job->input_json, strlen(job->input_json)};
-    m.execute.timeout_ms = e->timeout_ms;
-    m.execute.memory_bytes = e->memory_bytes;
-    m.execute.trace_id = s->trace.trace_id;
-    m.execute.span_id = s->trace.run;
     if (!rec) {
         rt_eng_finish_slot(
             e, s, RATCHET_FINISH_FAILED, NULL,
@@ -201,12 +225,12 @@ static void send_job(rt_engine *e, rt_slot *s, ratchet_claimed_job *job)
                            rt_eng_error_json("compile error", NULL, task->compile_error, NULL),
                            NULL);
         s->state = RT_SLOT_IDLE;
-    } else if (rt_pool_send(s, &m) != RATCHET_OK) {
+    } else if (rt_eng_execute_msg(e, &s->job, task, &s->trace, execution, &m),
+               rt_pool_send(s, &m) != RATCHET_OK) {
         /* Dead or stuck: replace it; the job was not run, so it goes back unchanged. */
-        s->kill_reason = RT_KILL_SHUTDOWN;
-        kill(s->pid, SIGKILL);
+        rt_eng_kill_slot(s, RT_KILL_SHUTDOWN);
     } else {
-        announce_running(s, m.execute.task.name);
+        rt_eng_announce_running(s, m.execute.task.name);
     }
     rt_job_log_leave();
 }
@@ -223,6 +247,8 @@ static void dispatch(rt_engine *e)
             send_job(e, s, &job);
         idle += s->state == RT_SLOT_IDLE && !s->kill_reason;
     }
+    if (idle == 0)
+        rt_eng_send_ahead(e);
     /* Claim when a worker waits, or to keep jobs ready behind the running ones. */
     rt_eng_claim_more(e, idle);
 }
@@ -255,9 +281,9 @@ static void check_cancels(rt_engine *e)
         for (size_t i = 0; i < e->pool.count; i++) {
             rt_slot *s = &e->pool.slots[i];
             if (s->state == RT_SLOT_BUSY && s->job.job_id == id && !s->kill_reason) {
-                s->kill_reason = RT_KILL_CANCEL;
-                kill(s->pid, SIGKILL);
+                rt_eng_kill_slot(s, RT_KILL_CANCEL);
             }
+            rt_eng_cancel_ahead(s, id);
         }
     }
     json_object_put(ids);
@@ -273,15 +299,13 @@ static void check_health(rt_slot *s, int64_t now)
 {
     if (s->state == RT_SLOT_STARTING && now - s->started_ms > RT_PING_MS && !s->kill_reason) {
         rt_log(RATCHET_LOG_WARN, "worker %d never became ready; replacing it", s->index);
-        s->kill_reason = RT_KILL_PROTOCOL;
-        kill(s->pid, SIGKILL);
+        rt_eng_kill_slot(s, RT_KILL_PROTOCOL);
     }
     if (s->state != RT_SLOT_IDLE)
         return;
     if (s->ping_sent_ms && now - s->ping_sent_ms > RT_PONG_MS && !s->kill_reason) {
         rt_log(RATCHET_LOG_WARN, "worker %d did not answer a ping; replacing it", s->index);
-        s->kill_reason = RT_KILL_PROTOCOL;
-        kill(s->pid, SIGKILL);
+        rt_eng_kill_slot(s, RT_KILL_PROTOCOL);
     } else if (!s->ping_sent_ms &&
                now - (s->last_pong_ms ? s->last_pong_ms : s->started_ms) > RT_PING_MS) {
         rt_ipc_msg ping;
@@ -319,8 +343,7 @@ static void housekeeping(rt_engine *e, int64_t now)
         check_health(s, now);
         if (s->state == RT_SLOT_BUSY && s->deadline_ms && now >= s->deadline_ms &&
             !s->kill_reason) {
-            s->kill_reason = RT_KILL_TIMEOUT;
-            kill(s->pid, SIGKILL);
+            rt_eng_kill_slot(s, RT_KILL_TIMEOUT);
         }
         if (s->state == RT_SLOT_DEAD && !e->stopping && now >= s->restart_at_ms &&
             rt_pool_spawn(&e->pool, s, now) != RATCHET_OK)
@@ -456,8 +479,7 @@ static int drained(rt_engine *e, int64_t now)
             continue;
         busy = 1;
         if (now >= e->stop_deadline && !s->kill_reason) {
-            s->kill_reason = RT_KILL_SHUTDOWN;
-            kill(s->pid, SIGKILL);
+            rt_eng_kill_slot(s, RT_KILL_SHUTDOWN);
         }
     }
     return !busy;

@@ -125,6 +125,36 @@ void rt_eng_finisher_stop(rt_engine *e);
 ratchet_status rt_eng_finish_queue_init(rt_finish_queue *q);
 void rt_eng_finish_queue_free(rt_finish_queue *q);
 
+/* ---- engine.c: a worker slot's job, for ahead.c -------------------------------------------- */
+
+/* Kill the slot's worker for `reason` (RT_KILL_*), naming the job it is killed for (the one
+ * running, or none): with jobs sent ahead that job's result may be in the pipe already, and
+ * the next job started, when the kill lands; on exit such a next job is requeued, not charged
+ * with the kill. */
+void rt_eng_kill_slot(rt_slot *s, int reason);
+/* The `execute` message of `job` into *m (strings borrowed from job, task, trace and
+ * execution, which receives the execution id as text). */
+void rt_eng_execute_msg(rt_engine *e, const ratchet_claimed_job *job, const rt_cached_task *task,
+                        const rt_job_trace *trace, char execution[32], rt_ipc_msg *m);
+/* The slot runs `job` from now (trace begun): busy, deadline, fetcher, its run span's start. */
+void rt_eng_begin_slot(rt_engine *e, rt_slot *s, const ratchet_claimed_job *job,
+                       const rt_job_trace *trace);
+/* The job of `s` went to its worker: its "running" event. */
+void rt_eng_announce_running(const rt_slot *s, const char *task_name);
+
+/* ---- ahead.c: sending jobs ahead to busy workers, on the loop thread ------------------------ */
+
+/* A finished run of the task version took `ms` (its average decides what is sent ahead). */
+void rt_eng_note_duration(rt_engine *e, int64_t task_version_id, double ms);
+/* No worker is idle: send held jobs ahead to the busy workers of short tasks. */
+void rt_eng_send_ahead(rt_engine *e);
+/* After a result on `s`: the first job sent ahead becomes its job. */
+void rt_eng_start_next(rt_engine *e, rt_slot *s);
+/* A cancel for `job_id`: if it waits in s's pipe, it is stopped as it starts. */
+void rt_eng_cancel_ahead(rt_slot *s, int64_t job_id);
+/* The worker of `s` is gone: the jobs sent ahead go back to the queue. */
+void rt_eng_requeue_ahead(rt_engine *e, rt_slot *s);
+
 /* ---- claim.c: called on the loop thread ---------------------------------------------------- */
 
 /* Set up the backlog for `workers` workers / free it (jobs still held are dropped: their
@@ -136,6 +166,9 @@ ratchet_status rt_eng_claimer_start(rt_engine *e);
 void rt_eng_claimer_stop(rt_engine *e);
 /* The oldest job held, moved to *out; 0 when none. */
 int rt_eng_backlog_take(rt_engine *e, ratchet_claimed_job *out);
+/* A job just taken goes back to the front (moved from *job; when the backlog has filled up
+ * meanwhile, it is requeued in storage instead). */
+void rt_eng_backlog_put_back(rt_engine *e, ratchet_claimed_job *job);
 /* The held job `job_id`, moved to *out; 0 when not held. */
 int rt_eng_backlog_remove(rt_engine *e, int64_t job_id, ratchet_claimed_job *out);
 size_t rt_eng_backlog_count(rt_engine *e);

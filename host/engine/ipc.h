@@ -35,6 +35,9 @@
  *                  | error:{name:string|null, message:string, stack:string|null, status:int}
  *                  id = the id of the worker's `fetch`
  *     shutdown     grace_ms:int>=0   (finish the current execution within it, then exit)
+ *   While an `execute` runs, up to RT_IPC_AHEAD more may be sent ahead: the worker runs them in
+ *   order, each once the one before has its `result` (it keeps those read while it waits for
+ *   a fetch_result); after `shutdown` it starts none of them.
  *   worker -> coordinator
  *     ready        worker_id:string, pid:int   (first line a worker writes; the envelope's
  *                                               protocol_version is the version it speaks)
@@ -112,6 +115,8 @@ typedef enum rt_ipc_type {
  * JSON serialiser: embedded verbatim, not validated here; a raw newline in it can only be
  * whitespace and is written as a space). Decoding fills `obj` only, borrowed from the message.
  */
+#define RT_IPC_AHEAD 3 /* executes a coordinator may send ahead of the running one */
+
 typedef struct rt_ipc_json {
     struct json_object *obj;
     const char *text;

@@ -128,6 +128,7 @@ ratchet_status rt_pool_spawn(rt_pool *pool, rt_slot *slot, int64_t now_ms)
     slot->state = RT_SLOT_STARTING;
     slot->started_ms = now_ms;
     slot->kill_reason = 0;
+    slot->kill_job = 0;
     rt_ipc_reader_free(&slot->reader);
     rt_ipc_reader_init(&slot->reader, RT_IPC_MAX_LINE_DEFAULT);
     return RATCHET_OK;

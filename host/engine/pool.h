@@ -41,10 +41,18 @@ typedef struct rt_slot {
     int64_t deadline_ms; /* 0: none */
     int64_t timeout_ms;
     int kill_reason; /* why the coordinator killed it: 0, RT_KILL_TIMEOUT, RT_KILL_CANCEL, ... */
+    int64_t kill_job; /* the job it was killed for (0: none running) */
     void *fetcher;   /* rt_fetcher for the job's HTTP calls */
     struct json_object *logs;  /* its console lines so far (`log` messages); NULL: none */
     rt_console_budget console; /* bounds them, as the worker does (a worker is not trusted) */
     rt_job_trace trace;        /* the job's trace: ids, phases (jobtrace.h) */
+    /* jobs sent ahead (state BUSY), oldest first: the worker starts each when the one before
+     * ends, and a result makes the first of them the current job (engine.c: only for short
+     * tasks while no worker is idle) */
+    int nnext;
+    unsigned next_cancel; /* bit i: next[i] was cancelled meanwhile, stopped as it starts */
+    ratchet_claimed_job next[RT_IPC_AHEAD];
+    rt_job_trace next_trace[RT_IPC_AHEAD];
     int64_t executed;
     /* health, for the API: replaced when a ping goes unanswered */
     int64_t ping_sent_ms; /* 0: no ping outstanding */

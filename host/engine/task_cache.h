@@ -23,6 +23,9 @@ typedef struct rt_cached_task {
     const char *file; /* how messages name the code (program "file"); NULL: "main.js" */
     rt_program *own;
     char *compile_error;
+    /* how long its executions take here: a moving average over the last few (loop thread) */
+    double avg_ms;
+    int64_t runs;
 } rt_cached_task;
 
 typedef struct rt_task_cache {

@@ -42,12 +42,7 @@ static void random_hex(char *out, size_t n)
 
 void rt_trace_new_id(char out[RT_TRACE_ID_LEN + 1])
 {
-    /* Time first (milliseconds, 48 bits, as in UUIDv7), 80 random bits after: ids made in
-     * order sort in order, so the jobs' trace id index grows at its end (a random id dirtied
-     * a random page of it with every submit: another page written per commit, and read). */
-    uint64_t ms = (uint64_t)(rt_trace_now_ns() / 1000000);
-    snprintf(out, 13, "%012llx", (unsigned long long)(ms & 0xffffffffffffULL));
-    random_hex(out + 12, (RT_TRACE_ID_LEN - 12) / 2);
+    random_hex(out, RT_TRACE_ID_LEN / 2);
 }
 
 void rt_trace_new_span(char out[RT_SPAN_ID_LEN + 1])

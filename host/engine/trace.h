@@ -23,8 +23,7 @@ struct json_object;
 #define RT_TRACE_ID_LEN 32 /* hex digits */
 #define RT_SPAN_ID_LEN  16
 
-/* A new trace id (32 lowercase hex digits, never all zero) into out: the time in
- * milliseconds (12 digits), then 20 random digits. */
+/* A new random trace id (32 lowercase hex digits, never all zero) into out. */
 void rt_trace_new_id(char out[RT_TRACE_ID_LEN + 1]);
 /* A new random span id (16 lowercase hex digits, never all zero) into out. */
 void rt_trace_new_span(char out[RT_SPAN_ID_LEN + 1]);

@@ -42,6 +42,10 @@ typedef struct worker {
     size_t ncache, next_evict;
     int64_t executed, fetch_seq, started_ms;
     int64_t trimmed_at; /* `executed` when the heap was last trimmed */
+    /* executes sent ahead and read while a job waited for a fetch result: they run next, in
+     * order (the coordinator sends at most RT_IPC_AHEAD ahead) */
+    rt_ipc_msg ahead[RT_IPC_AHEAD];
+    size_t nahead;
     int shutdown;
     /* the running execution: its `execute` id and job, and its console lines so far */
     int64_t exec_id, job_id;
@@ -151,6 +155,9 @@ static ratchet_status worker_fetch(void *data, ratchet_fetch_call *call)
             answer_ping(w, &m);
         } else if (m.type == RT_IPC_SHUTDOWN) {
             w->shutdown = 1;
+        } else if (m.type == RT_IPC_EXECUTE && w->nahead < RT_IPC_AHEAD) {
+            w->ahead[w->nahead++] = m; /* a job sent ahead: it runs after this one */
+            memset(&m, 0, sizeof m);
         } else if (m.type == RT_IPC_FETCH_RESULT && m.id == req.id) {
             const rt_ipc_fetch_result *r = &m.fetch_result;
             if (r->is_error) {
@@ -333,10 +340,14 @@ static void run_execute(worker *w, const rt_ipc_msg *m)
 
 static int worker_loop(worker *w)
 {
-    while (!w->shutdown) {
+    while (!w->shutdown) { /* a job sent ahead is not started after `shutdown`: requeued */
         rt_ipc_msg m;
-        if (next_msg(w, &m) != 0)
+        if (w->nahead > 0) {
+            m = w->ahead[0];
+            memmove(w->ahead, w->ahead + 1, --w->nahead * sizeof *w->ahead);
+        } else if (next_msg(w, &m) != 0) {
             break; /* EOF: the coordinator is done with us */
+        }
         switch (m.type) {
         case RT_IPC_EXECUTE:
             run_execute(w, &m);
@@ -396,6 +407,8 @@ int rt_worker_main(rt_app *app, int argc, char **argv)
     ready.ready.pid = (int64_t)getpid();
     send_msg(&ready);
     rc = worker_loop(&w);
+    for (size_t i = 0; i < w.nahead; i++)
+        rt_ipc_msg_free(&w.ahead[i]);
     for (size_t i = 0; i < w.ncache; i++)
         cache_drop(&w, &w.cache[i]);
     if (w.vt->life.stop)

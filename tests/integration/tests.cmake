@@ -13,6 +13,7 @@ ratchet_integration_test(record_replay)
 ratchet_integration_test(schema_cli)
 ratchet_integration_test(engine)
 ratchet_integration_test(burndown)
+ratchet_integration_test(send_ahead) # jobs sent ahead to busy workers: kills, cancels, long tasks
 ratchet_integration_test(samples)
 ratchet_integration_test(fetch_styles)
 ratchet_integration_test(mujs_depth)

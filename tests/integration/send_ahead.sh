@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Sending jobs ahead (engine.c): while no worker is idle, a worker running a short task gets
+# its next jobs before it finishes the current one. A burn-down on one worker sends jobs
+# ahead; a worker killed with jobs waiting in its pipe loses none of them (they are requeued,
+# their attempts not counted, and run again); a job cancelled while it waits in a pipe ends
+# cancelled; nothing is sent ahead of a task that runs long.
+source "$RATCHET_SOURCE_DIR/tests/integration/lib.sh"
+R=$RATCHET_BIN
+mk quick 'function main(input) { return {n: input.n}; }'
+mk slow 'function main(input) { var end = Date.now() + input.ms; while (Date.now() < end) {} return {slept: input.ms}; }'
+cat >"$WORK/r.yaml" <<YAML
+logging:
+  level: debug
+engine:
+  workers: 1
+  max_retries: 2
+  retry_base: 10ms
+instances:
+  - name: file
+    plugin: logger-file
+    options: {path: serve.jsonl, level: debug}
+YAML
+OPS=("$R" --config "$WORK/r.yaml" --data-dir "$WORK/data" --tasks "$WORK/tasks")
+job_status() { "${OPS[@]}" jobs show "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])'; }
+status_is() { [ "$(job_status "$1")" = "$2" ]; }
+count_status() { "${OPS[@]}" jobs list --status "$1" --limit 1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])'; }
+at_least() { [ "$(count_status "$1")" -ge "$2" ]; }
+
+"${OPS[@]}" serve --no-api 2>"$WORK/serve.err" &
+SERVE=$!
+cleanup_hooks+=("kill -9 $SERVE 2>/dev/null")
+wait_for 20 grep -q "ratchet serve: ready" "$WORK/serve.jsonl" || fail "serve did not start"
+
+# A first run tells the engine how long `quick` takes.
+run "${OPS[@]}" jobs submit --task quick --input-json '{"n": 0}' --wait
+expect_rc 0 "a first quick job"
+
+# 3,000 quick jobs on one worker; kill the worker twice while they burn down.
+N=3000
+seq 1 $N | awk '{printf "{\"n\": %d}\n", $1}' >"$WORK/batch.jsonl"
+run "${OPS[@]}" jobs submit --task quick --batch "$WORK/batch.jsonl"
+expect_rc 0 "batch submitted"
+for k in 1 2; do
+  wait_for 30 at_least completed $((k * 600)) || fail "the burn-down stalled before kill $k"
+  victim=$(pgrep -P "$SERVE" -f worker | head -1)
+  kill -9 "$victim" && pass "worker killed mid burn-down ($k)" || fail "no worker to kill"
+  CHECKS=$((CHECKS + 1))
+done
+wait_for 60 at_least completed $((N + 1)) && pass "all $N jobs completed after two killed workers" ||
+  fail "completed: $(count_status completed) of $((N + 1))"
+CHECKS=$((CHECKS + 1))
+CHECKS=$((CHECKS + 1))
+if [ "$(count_status failed)" = 0 ]; then pass "no job failed"; else fail "$(count_status failed) jobs failed"; fi
+ahead=$(grep -c 'sent ahead' "$WORK/serve.jsonl" || true)
+if [ "$ahead" -gt 1000 ]; then pass "jobs were sent ahead ($ahead of $N)"; else fail "only $ahead jobs sent ahead"; fi
+# Each job has one completed execution; the jobs requeued from a killed worker's pipe kept
+# their attempt count (only the job it was running counts a retry).
+sqlite3 "$WORK/data/ratchet.db" "SELECT count(*) FROM jobs WHERE attempts > 2" >"$WORK/over" 2>/dev/null || echo 0 >"$WORK/over"
+CHECKS=$((CHECKS + 1))
+if [ "$(cat "$WORK/over")" = 0 ]; then pass "no job ran more than twice"; else fail "$(cat "$WORK/over") jobs ran more than twice"; fi
+retried=$(sqlite3 "$WORK/data/ratchet.db" "SELECT count(*) FROM jobs WHERE attempts = 2" 2>/dev/null || echo "?")
+echo "   (jobs with a second attempt: $retried; requeued from the pipe: $(grep -c 'requeued\|REQUEUE' "$WORK/serve.jsonl" || true))"
+
+# A job of a short task waits in the pipe behind one long run of it (`slow` with ms 0 is
+# short on average): cancelling it while it waits there stops it as it starts (it runs 300 ms,
+# long enough to be caught running); the job sent ahead after it goes back to the queue and
+# runs.
+submit_id() { "${OPS[@]}" jobs submit --task slow --input-json "{\"ms\": $1}" | grep -o '[0-9]*' | head -1; }
+run "${OPS[@]}" jobs submit --task slow --input-json '{"ms": 0}' --wait
+expect_rc 0 "a first short run of slow"
+long=$(submit_id 2500)
+wait_for 10 status_is "$long" processing || fail "the long run never started"
+b=$(submit_id 300)
+c=$(submit_id 0)
+wait_for 10 grep -q "job $b sent ahead" "$WORK/serve.jsonl" && pass "a short job is sent ahead behind a long run" ||
+  fail "job $b was not sent ahead"
+CHECKS=$((CHECKS + 1))
+run "${OPS[@]}" jobs cancel "$b"
+expect_rc 0 "cancel the job waiting in the pipe"
+wait_for 30 status_is "$c" completed && pass "the job after it completes" || fail "job $c: $(job_status "$c")"
+CHECKS=$((CHECKS + 1))
+same_status() { CHECKS=$((CHECKS + 1)); if [ "$(job_status "$1")" = "$2" ]; then pass "$3"; else fail "$3: $(job_status "$1")"; fi; }
+same_status "$long" completed "the long run completes"
+same_status "$b" cancelled "the job cancelled in the pipe ends cancelled"
+
+# Now `slow` is long on average: nothing is sent ahead of its runs.
+long2=$(submit_id 1500)
+d=$(submit_id 0)
+wait_for 30 status_is "$d" completed || fail "job $d: $(job_status "$d")"
+CHECKS=$((CHECKS + 1))
+if grep -q "job $d sent ahead" "$WORK/serve.jsonl"; then fail "job $d was sent ahead of a long task"
+else pass "no job is sent ahead of a task that runs long"; fi
+same_status "$long2" completed "the second long run completes"
+kill -TERM "$SERVE"
+wait "$SERVE" && pass "serve exits cleanly" || fail "serve exit status $?"
+CHECKS=$((CHECKS + 1))
+finish
