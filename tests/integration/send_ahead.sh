@@ -7,6 +7,7 @@
 source "$RATCHET_SOURCE_DIR/tests/integration/lib.sh"
 R=$RATCHET_BIN
 mk quick 'function main(input) { return {n: input.n}; }'
+mk fetchy 'function main(input) { try { fetch("http://127.0.0.1:1/x"); } catch (e) { return {n: input.n, error: e.name}; } return {n: input.n}; }'
 mk slow 'function main(input) { var end = Date.now() + input.ms; while (Date.now() < end) {} return {slept: input.ms}; }'
 cat >"$WORK/r.yaml" <<YAML
 logging:
@@ -60,6 +61,20 @@ CHECKS=$((CHECKS + 1))
 if [ "$(cat "$WORK/over")" = 0 ]; then pass "no job ran more than twice"; else fail "$(cat "$WORK/over") jobs ran more than twice"; fi
 retried=$(sqlite3 "$WORK/data/ratchet.db" "SELECT count(*) FROM jobs WHERE attempts = 2" 2>/dev/null || echo "?")
 echo "   (jobs with a second attempt: $retried; requeued from the pipe: $(grep -c 'requeued\|REQUEUE' "$WORK/serve.jsonl" || true))"
+
+# Jobs that fetch: the worker reads the jobs sent ahead while it waits for a fetch's answer,
+# keeps them and runs them next (each fetch here fails at once: nothing listens on port 1).
+run "${OPS[@]}" jobs submit --task fetchy --input-json '{"n": 0}' --wait
+expect_out_contains '"error"' "a first fetching job"
+seq 1 300 | awk '{printf "{\"n\": %d}\n", $1}' >"$WORK/batch3.jsonl"
+before=$(count_status completed)
+run "${OPS[@]}" jobs submit --task fetchy --batch "$WORK/batch3.jsonl"
+wait_for 60 at_least completed $((before + 300)) && pass "300 fetching jobs complete on one worker" ||
+  fail "fetching jobs completed: $(( $(count_status completed) - before )) of 300"
+CHECKS=$((CHECKS + 1))
+CHECKS=$((CHECKS + 1))
+if grep -q "unexpected message while waiting for a fetch result" "$WORK/serve.jsonl"; then
+  fail "a worker refused a job sent ahead during a fetch"; else pass "jobs sent ahead during fetches are kept"; fi
 
 # A job of a short task waits in the pipe behind one long run of it (`slow` with ms 0 is
 # short on average): cancelling it while it waits there stops it as it starts (it runs 300 ms,
