@@ -72,3 +72,17 @@ row "graphile-worker, no output kept" "$(fig graphile_plain)"
 row "graphile-worker, no output kept, with start-up" "$(fig graphile_plain_startup)"
 row "graphile-worker, output stored in a table" "$(fig graphile_store)"
 row "graphile-worker, output stored, with start-up" "$(fig graphile_store_startup)"
+row "ratchet, sqlite, best worker count ($(fig sqlite_best_workers))" "$(fig sqlite_best)"
+row "ratchet, postgresql, 2 hosts, 1 worker each" "$(fig pg2w1_burndown)"
+# The rest of issue 16's figures, from the same run (bench_burndown.sh on SQLite).
+text() { awk -v k="$1" '$1 == k {$1 = ""; sub(/^ /, ""); print}' "$out"; }
+mib() { awk -v k="${1:-0}" 'BEGIN {printf "%.1f", k / 1024}'; }
+printf '%-48s %17s\n' "enqueue, jobs submit --batch (sqlite)" "$(fig sqlite_enqueue) jobs/s"
+printf '%-48s %17s\n' "queued-to-started, idle workers (sqlite)" "$(text sqlite_latency)"
+printf '%-48s %17s\n' "worker RSS (PSS), idle / after burn-down" \
+  "$(mib "$(fig sqlite_idle_worker)") ($(mib "$(fig sqlite_idle_pss)")) / $(mib "$(fig sqlite_rss_worker)") ($(mib "$(fig sqlite_pss_worker)")) MiB"
+printf '%-48s %17s\n' "coordinator RSS, idle / after burn-down" \
+  "$(mib "$(fig sqlite_idle_coord)") / $(mib "$(fig sqlite_rss_coord)") MiB"
+echo "targets (issues 16, 17): burn-down >= graphile-worker's with start-up and >= 11,000 jobs/s;" \
+  "queued-to-started p50 <= 1 ms, p99 <= 3 ms; worker RSS <= 3 MiB and coordinator <= 8 MiB idle;" \
+  "postgresql >= 70 % of sqlite, 2 hosts not slower than 1"
