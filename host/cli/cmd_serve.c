@@ -39,7 +39,10 @@ static int run_engine(rt_app *app, rt_instance_set *set, rt_store *st, size_t nt
     else if (!engine || !api)
         rc = rt_cli_fail("%s", err.msg);
     /* The engine interface is published before the front ends start (ratchet/frontend.h). */
-    if (api && (rt_api_publish(api, &err) != RATCHET_OK ||
+    /* Events are kept for front ends to stream and replay: without one (--no-api) nobody
+     * could subscribe, and keeping them cost CPU per job and up to 32 MiB. */
+    int events = rt_instances_count_kind(set, RT_KIND_FRONTEND) > 0;
+    if (api && (rt_api_publish(api, events, &err) != RATCHET_OK ||
                 rt_instances_start_frontends(set, &err) != RATCHET_OK))
         rc = rt_cli_fail("%s", err.msg);
     else if (api) {

@@ -126,7 +126,7 @@ rt_api *rt_api_new(rt_app *app, rt_store *st, rt_engine *engine, rt_error *err)
     return a;
 }
 
-ratchet_status rt_api_publish(rt_api *a, rt_error *err)
+ratchet_status rt_api_publish(rt_api *a, int events, rt_error *err)
 {
     pthread_mutex_lock(&current_lock);
     int taken = current != NULL;
@@ -143,7 +143,8 @@ ratchet_status rt_api_publish(rt_api *a, rt_error *err)
         pthread_mutex_unlock(&current_lock);
         return RATCHET_ERR;
     }
-    rt_events_set_current(a->events);
+    if (events)
+        rt_events_set_current(a->events);
     a->published = 1;
     return RATCHET_OK;
 }

@@ -31,10 +31,11 @@ typedef struct rt_api rt_api;
  * empty, metrics have no histograms). NULL with *err set when out of memory. */
 rt_api *rt_api_new(rt_app *app, rt_store *st, rt_engine *engine, rt_error *err);
 
-/* Make it the current API, its hub the engine's current event hub, and publish the table
- * under RATCHET_ENGINE_INTERFACE. RATCHET_ERR with *err set when another API is current or
- * the name is taken. */
-ratchet_status rt_api_publish(rt_api *api, rt_error *err);
+/* Make it the current API, its hub the engine's current event hub (when `events`: with no
+ * front end to subscribe, `serve --no-api`, the engine keeps no events), and publish the
+ * table under RATCHET_ENGINE_INTERFACE. RATCHET_ERR with *err set when another API is current
+ * or the name is taken. */
+ratchet_status rt_api_publish(rt_api *api, int events, rt_error *err);
 
 /* Withdraw the table and stop routing engine events to the hub. Call after the front ends
  * stopped (they hold the table) and before rt_api_free. Idempotent. */

@@ -33,7 +33,7 @@ static int setup(void **state)
     rt_error err;
     f->api = rt_api_new(&f->app, &f->st, NULL, &err);
     assert_non_null(f->api);
-    assert_int_equal(rt_api_publish(f->api, &err), RATCHET_OK);
+    assert_int_equal(rt_api_publish(f->api, 1, &err), RATCHET_OK);
     f->eng = rt_host_api()->lookup(RATCHET_ENGINE_INTERFACE, RATCHET_ENGINE_MAJOR, 0);
     assert_ptr_equal(f->eng, rt_api_table());
     *state = f;
@@ -570,7 +570,7 @@ static void test_unpublished_is_unavailable(void **state)
     expect_err(answer(f->eng->tasks_list(NULL, &out), RATCHET_ERR, &out), "SERVICE_UNAVAILABLE",
                "not running", NULL);
     rt_error err;
-    assert_int_equal(rt_api_publish(f->api, &err), RATCHET_OK);
+    assert_int_equal(rt_api_publish(f->api, 1, &err), RATCHET_OK);
 }
 
 int main(void)

@@ -248,7 +248,7 @@ static void test_engine_events_workers_metrics(void **state)
     r.engine = rt_engine_new(&app, &st, argv, &err);
     assert_non_null(r.engine);
     rt_api *api = rt_api_new(&app, &st, r.engine, &err);
-    assert_int_equal(rt_api_publish(api, &err), RATCHET_OK);
+    assert_int_equal(rt_api_publish(api, 1, &err), RATCHET_OK);
     const ratchet_engine_api *eng = rt_api_table();
     sigemptyset(&r.stop);
     sigaddset(&r.stop, STOP_SIGNAL);
