@@ -386,13 +386,6 @@ static int sleep_budget(rt_engine *e, int64_t now)
 
 #define RT_WAKER_GAP_NS 1000000
 
-static int64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 static void *waker_main(void *arg)
 {
     rt_engine *e = arg;
@@ -403,12 +396,12 @@ static void *waker_main(void *arg)
             /* At most one wake-up per RT_WAKER_GAP_NS (1 ms): under load every submit and every
              * recorded outcome is a change, thousands a second, and the loop has its workers'
              * results to wake it; an idle engine still wakes at once. */
-            int64_t since = mono_ns() - last;
+            int64_t since = rt_host_api()->monotonic_ns() - last;
             if (since < RT_WAKER_GAP_NS) {
                 struct timespec d = {0, (long)(RT_WAKER_GAP_NS - since)};
                 nanosleep(&d, NULL);
             }
-            last = mono_ns();
+            last = rt_host_api()->monotonic_ns();
             char b = 1;
             if (write(e->wake[1], &b, 1) < 0 && errno != EAGAIN)
                 break;
