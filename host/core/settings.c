@@ -66,6 +66,10 @@ static const ratchet_option engine_options[] = {
                       "First retry delay; doubles each attempt, with up to 10% jitter"),
     RATCHET_OPT_RANGE("retry_max", RATCHET_OPT_DURATION, "5m", 0, 86400000,
                       "Longest delay between two attempts"),
+    RATCHET_OPT_RANGE("send_ahead", RATCHET_OPT_DURATION, "5ms", 0, 60000,
+                      "While no worker is idle, a worker running a task that averages under "
+                      "this gets up to 3 jobs ahead, each started as the one before ends; 0 = "
+                      "never"),
     RATCHET_OPT_ENUM("catch_up", "once|skip", "once",
                      "A schedule that missed fires while the server was down runs once, or not"),
     RATCHET_OPT_END,

@@ -4,7 +4,7 @@
  * A worker that finished a job waited for the loop to hear of it and send the next: with jobs
  * of a few milliseconds or less that wait was most of a worker's time (60 % in a burn-down of
  * `addition`). So while no worker is idle and jobs are claimed, a worker running a short task
- * (its average here under RT_AHEAD_MAX_MS) is sent up to RT_IPC_AHEAD jobs ahead; it starts
+ * (its average here under engine.send_ahead, 5 ms) is sent up to RT_IPC_AHEAD jobs ahead; it starts
  * each the moment it writes the result before (ipc.h). Only short tasks: a job sent ahead
  * cannot go to another worker that frees up first, so behind a long job it would wait.
  *
@@ -21,8 +21,6 @@
 #include "core/core_layer.h"
 #include "engine_int.h"
 
-#define RT_AHEAD_MAX_MS 5.0
-
 void rt_eng_note_duration(rt_engine *e, int64_t task_version_id, double ms)
 {
     rt_cached_task *t = rt_task_cache_get(&e->tasks, task_version_id);
@@ -33,7 +31,7 @@ void rt_eng_note_duration(rt_engine *e, int64_t task_version_id, double ms)
 static int short_task(rt_engine *e, int64_t task_version_id)
 {
     rt_cached_task *t = rt_task_cache_get(&e->tasks, task_version_id);
-    return t && t->runs > 0 && t->avg_ms < RT_AHEAD_MAX_MS;
+    return t && t->runs > 0 && t->avg_ms < (double)e->ahead_below_ms;
 }
 
 /* Send `job` ahead to the busy slot `s` (which has room for it). */

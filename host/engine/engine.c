@@ -431,6 +431,7 @@ rt_engine *rt_engine_new(rt_app *app, rt_store *st, char **worker_argv, rt_error
     const ratchet_config *exec = rt_settings_section(&app->settings, "execution");
     e->lease_ms = rt_cfg_int(eng, "lease");
     e->grace_ms = rt_cfg_int(eng, "shutdown_grace");
+    e->ahead_below_ms = rt_cfg_int(eng, "send_ahead");
     e->timeout_ms = rt_cfg_int(exec, "timeout");
     e->memory_bytes = rt_cfg_int(exec, "memory_limit");
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);

@@ -78,6 +78,7 @@ struct rt_engine {
     rt_pool pool;
     char owner[96];
     int64_t lease_ms, grace_ms, timeout_ms, memory_bytes;
+    int64_t ahead_below_ms; /* engine.send_ahead: tasks averaging under this get jobs ahead */
     rt_task_cache tasks;
     rt_finish_queue fq;
     rt_claim_ahead ca;
