@@ -378,12 +378,18 @@ ratchet_status sq_begin(sq_inst *in, sq_conn *c)
     s = step_done(in, c, SQ_BEGIN, "BEGIN IMMEDIATE");
     if (s != RATCHET_OK)
         sq_write_unlock(in);
+    memset(c->moved, 0, sizeof c->moved);
     return s;
 }
 
 ratchet_status sq_commit(sq_inst *in, sq_conn *c)
 {
-    ratchet_status s = step_done(in, c, SQ_COMMIT, "COMMIT");
+    ratchet_status s = sq_counts_flush(in, c);
+    if (s != RATCHET_OK) {
+        sq_rollback(in, c);
+        return s;
+    }
+    s = step_done(in, c, SQ_COMMIT, "COMMIT");
     if (s != RATCHET_OK && !sqlite3_get_autocommit(c->db)) {
         /* A failed COMMIT leaves the transaction open: end it so the connection is usable. */
         sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);

@@ -15,6 +15,7 @@
  *   sqlite_logs.c    execution_logs: rows written by job_finish, read back as a list
  *   sqlite_keys.c    API keys: create, list, revoke, find by hash
  *   sqlite_stats.c   stats(): counts for statistics and metrics
+ *   sqlite_counts.c  job_counts: the jobs by status, moved by each status change, added at commit
  *
  * JSON in and out, times, UUIDs, the query form of lists and the records written from rows
  * are storage-common's (plugins/storage-common), shared with storage-postgres.
@@ -131,14 +132,27 @@ typedef enum sq_slot {
     SQ_SERVER_LOG_INSERT,
     SQ_SERVER_LOG_TRIM,
     SQ_SERVER_LOG_PRUNE,
+    SQ_COUNT_ADD,
     SQ_SLOT_COUNT
 } sq_slot;
+
+/* A job's status, as job_counts keys it (sqlite_counts.c). */
+typedef enum sq_job_status {
+    SQ_JS_QUEUED,
+    SQ_JS_PROCESSING,
+    SQ_JS_COMPLETED,
+    SQ_JS_FAILED,
+    SQ_JS_CANCELLED,
+    SQ_JS_RETRYING,
+    SQ_JS_COUNT
+} sq_job_status;
 
 typedef struct sq_conn {
     sqlite3 *db;
     struct sq_conn *next_idle;
     int64_t busy_ms, busy_since_ns; /* the busy handler's limit and current wait */
     sqlite3_stmt *stmt[SQ_SLOT_COUNT];
+    int64_t moved[SQ_JS_COUNT]; /* this transaction's job status changes, for job_counts */
 } sq_conn;
 
 typedef struct sq_inst {
@@ -250,6 +264,17 @@ ratchet_status sq_exec(sq_inst *in, sq_conn *c, const char *sql);
 /* Step a bound cached statement that returns no rows once, then sq_reset it: RATCHET_OK when
  * it finished, else sq_fail(..., what). */
 ratchet_status sq_step_done(sq_inst *in, sq_conn *c, sqlite3_stmt *st, const char *what);
+
+/* job_counts (sqlite_counts.c). Every statement that changes jobs.status notes the change
+ * (triggers count inserts and deletes); sq_commit adds the sums. sq_count_move ignores a
+ * NULL or unchanged status. sq_step_moved steps an UPDATE ending in `RETURNING status` whose
+ * rows all had status `from` before, notes each row's move, resets it, and sets *rows. */
+void sq_count_add(sq_conn *c, sq_job_status status, int64_t n);
+void sq_count_move(sq_conn *c, const char *from, const char *to);
+ratchet_status sq_step_moved(sq_inst *in, sq_conn *c, sqlite3_stmt *st, const char *from,
+                             const char *what, int *rows);
+/* Write the sums noted since sq_begin into job_counts (sq_commit calls it). */
+ratchet_status sq_counts_flush(sq_inst *in, sq_conn *c);
 
 /* Bind helpers: NULL text binds SQL NULL. Text is SQLITE_STATIC: the statement must be reset
  * (sq_reset clears bindings) before the string goes away. */

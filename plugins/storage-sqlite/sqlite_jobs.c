@@ -125,10 +125,10 @@ ratchet_status sqlite_job_submit(void *instance, const ratchet_job_submit *jobs,
 
 /* Select the ready ids in claim order (before changing any: the scan walks jobs_ready). */
 static ratchet_status claim_ids(sq_inst *in, sq_conn *c, int64_t now, size_t max, int64_t *ids,
-                                size_t *n)
+                                size_t *n, size_t *retrying)
 {
     sqlite3_stmt *st = sq_stmt(in, c, SQ_CLAIM_SELECT,
-                               "SELECT id FROM jobs INDEXED BY jobs_ready "
+                               "SELECT id, status = 'retrying' FROM jobs INDEXED BY jobs_ready "
                                "WHERE status IN ('queued', 'retrying') AND process_at <= ?1 "
                                "ORDER BY priority DESC, queued_at, id LIMIT ?2");
     if (!st)
@@ -136,9 +136,11 @@ static ratchet_status claim_ids(sq_inst *in, sq_conn *c, int64_t now, size_t max
     sq_bind_int(st, 1, now);
     sq_bind_int(st, 2, (int64_t)max);
     int rc;
-    *n = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+    *n = *retrying = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
         ids[(*n)++] = sqlite3_column_int64(st, 0);
+        *retrying += (size_t)sqlite3_column_int(st, 1);
+    }
     sq_reset(st);
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? RATCHET_OK
                                                  : sq_fail(in, c, rc, "selecting jobs to claim");
@@ -233,22 +235,26 @@ ratchet_status sqlite_job_claim(void *instance, const char *owner, int64_t now_m
      * wait() following an empty claim returns at once instead of missing it. */
     uint64_t gen = sq_wake_gen(in);
     int64_t seq = -1;
-    size_t found = 0, done = 0;
+    size_t found = 0, done = 0, retrying = 0;
     if ((s = sq_begin(in, c)) != RATCHET_OK)
         goto out;
     s = sq_wake_read(in, c, &seq);
     if (s == RATCHET_OK)
-        s = claim_ids(in, c, now_ms, max, ids, &found);
+        s = claim_ids(in, c, now_ms, max, ids, &found, &retrying);
     for (; s == RATCHET_OK && done < found; done++) {
         ratchet_claimed_job *cj = RS_NTH(out, ratchet_claimed_job, done, stride);
         memset(cj, 0, sizeof *cj);
         cj->abi = (ratchet_abi)RATCHET_ABI_INIT(ratchet_claimed_job);
         s = claim_one(in, c, ids[done], owner, now_ms, now_ms + lease_ms, cj);
     }
-    if (s == RATCHET_OK)
+    if (s == RATCHET_OK) {
+        sq_count_add(c, SQ_JS_QUEUED, -(int64_t)(found - retrying));
+        sq_count_add(c, SQ_JS_RETRYING, -(int64_t)retrying);
+        sq_count_add(c, SQ_JS_PROCESSING, (int64_t)found);
         s = sq_commit(in, c);
-    else
+    } else {
         sq_rollback(in, c);
+    }
     if (s != RATCHET_OK) {
         /* Nothing was claimed after all: hand back no strings. */
         for (size_t i = 0; i < done; i++)
@@ -294,7 +300,7 @@ ratchet_status sqlite_job_renew(void *instance, const char *owner, int64_t now_m
  * ?6 error, ?7 retry_at. The WHERE clause is the lease check. */
 #define FIN_WHERE                                                                                  \
     " lease_owner = NULL, lease_until = NULL WHERE id = ?1 AND execution_id = ?2 AND "             \
-    "lease_owner = ?3 AND status = 'processing'"
+    "lease_owner = ?3 AND status = 'processing' RETURNING status"
 
 static const struct {
     sq_slot slot;
@@ -373,10 +379,9 @@ static ratchet_status fin_one(sq_inst *in, sq_conn *c, const ratchet_job_finish 
     sq_bind_text(st, 5, f->output_json ? f->output_json : "null");
     sq_bind_text(st, 6, f->error_json);
     sq_bind_int(st, 7, f->retry_at_ms);
-    ratchet_status s = sq_step_done(in, c, st, "finishing a job");
+    ratchet_status s = sq_step_moved(in, c, st, "processing", "finishing a job", applied);
     if (s != RATCHET_OK)
         return s;
-    *applied = sqlite3_changes(c->db) > 0;
     return *applied ? fin_exec(in, c, f, now) : RATCHET_OK;
 }
 
@@ -418,9 +423,11 @@ typedef struct expired {
     char *owner;
 } expired;
 
-/* One of expire_one's updates: ?1 the row's id, ?2 the error JSON, ?3 now. */
+/* One of expire_one's updates: ?1 the row's id, ?2 the error JSON, ?3 now. The job's update
+ * (`from` its status before) returns its new status, for job_counts. */
 static ratchet_status expire_update(sq_inst *in, sq_conn *c, sq_slot slot, const char *sql,
-                                    int64_t id, const char *error, int64_t now, const char *what)
+                                    int64_t id, const char *error, int64_t now, const char *from,
+                                    const char *what)
 {
     sqlite3_stmt *st = sq_stmt(in, c, slot, sql);
     if (!st)
@@ -428,7 +435,8 @@ static ratchet_status expire_update(sq_inst *in, sq_conn *c, sq_slot slot, const
     sq_bind_int(st, 1, id);
     sq_bind_text(st, 2, error);
     sq_bind_int(st, 3, now);
-    return sq_step_done(in, c, st, what);
+    int rows = 0;
+    return from ? sq_step_moved(in, c, st, from, what, &rows) : sq_step_done(in, c, st, what);
 }
 
 static ratchet_status expire_one(sq_inst *in, sq_conn *c, const expired *e, int64_t now)
@@ -450,7 +458,7 @@ static ratchet_status expire_one(sq_inst *in, sq_conn *c, const expired *e, int6
         s = expire_update(in, c, SQ_EXPIRED_EXEC,
                           "UPDATE executions SET status = 'failed', error = ?2, completed_at = ?3, "
                           "duration_ms = ?3 - started_at WHERE id = ?1 AND status = 'running'",
-                          e->execution_id, err.data, now, "failing an expired execution");
+                          e->execution_id, err.data, now, NULL, "failing an expired execution");
     if (s == RATCHET_OK)
         s = expire_update(in, c, SQ_EXPIRED_JOB,
                           "UPDATE jobs SET status = CASE WHEN cancel_requested THEN 'cancelled' "
@@ -458,8 +466,8 @@ static ratchet_status expire_one(sq_inst *in, sq_conn *c, const expired *e, int6
                           "error = ?2, completed_at = CASE WHEN "
                           "cancel_requested OR attempts > max_retries THEN ?3 END, "
                           "lease_owner = NULL, lease_until = NULL "
-                          "WHERE id = ?1 AND status = 'processing'",
-                          e->id, err.data, now, "requeueing an expired job");
+                          "WHERE id = ?1 AND status = 'processing' RETURNING status",
+                          e->id, err.data, now, "processing", "requeueing an expired job");
     sq_host->buf_free(&err);
     return s;
 }
@@ -583,7 +591,11 @@ static ratchet_status op_apply(sq_inst *in, sq_conn *c, job_op op, int64_t id, i
     rc = sqlite3_step(st);
     sq_reset(st);
     *changed = 1;
-    return rc == SQLITE_DONE ? RATCHET_OK : sq_fail(in, c, rc, "changing a job");
+    if (rc != SQLITE_DONE)
+        return sq_fail(in, c, rc, "changing a job");
+    if (op == OP_RETRY || queued)
+        sq_count_move(c, status, op == OP_RETRY ? "queued" : "cancelled");
+    return RATCHET_OK;
 }
 
 static ratchet_status job_op_run(sq_inst *in, job_op op, int64_t id, int64_t now, ratchet_buf *out)

@@ -117,6 +117,7 @@ DELETE FROM executions;
 UPDATE jobs SET status = 'queued', attempts = 0, output = NULL, execution_id = NULL,
   lease_owner = NULL, lease_until = NULL, started_at = NULL, completed_at = NULL
   WHERE status <> 'queued';
+UPDATE job_counts SET n = (SELECT count(*) FROM jobs WHERE jobs.status = job_counts.status);
 PRAGMA wal_checkpoint(TRUNCATE);
 SQL
 }

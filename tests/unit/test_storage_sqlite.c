@@ -55,8 +55,8 @@ static void test_descriptor(void **state)
 
 /* The schema version a fresh database migrates to: the number of entries of `migrations` in
  * plugins/storage-sqlite/sqlite_schema.c. */
-#define SQ_SCHEMA_VERSION 7
-#define SQ_SCHEMA_TEXT    "7"
+#define SQ_SCHEMA_VERSION 8
+#define SQ_SCHEMA_TEXT    "8"
 
 static void test_migrate_and_reopen(void **state)
 {

@@ -111,7 +111,7 @@ static void first_open_round(int round)
         if (WEXITSTATUS(status) != 0)
             fail_msg("round %d: process %d of %d failed to open a new file", round, k + 1, KIDS);
     }
-    assert_int_equal(sql_int("PRAGMA user_version"), 7); /* every migration of sqlite_schema.c */
+    assert_int_equal(sql_int("PRAGMA user_version"), 8); /* every migration of sqlite_schema.c */
     assert_int_equal(sql_int("SELECT count(*) FROM wakeups"), 1);
     assert_int_equal(sql_int("PRAGMA auto_vacuum"), 2);
 }
