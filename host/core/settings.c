@@ -68,7 +68,7 @@ static const ratchet_option engine_options[] = {
                       "Longest delay between two attempts"),
     RATCHET_OPT_RANGE("send_ahead", RATCHET_OPT_DURATION, "5ms", 0, 60000,
                       "While no worker is idle, a worker running a task that averages under "
-                      "this gets up to 3 jobs ahead, each started as the one before ends; 0 = "
+                      "this gets up to 16 jobs ahead, each started as the one before ends; 0 = "
                       "never"),
     RATCHET_OPT_ENUM("catch_up", "once|skip", "once",
                      "A schedule that missed fires while the server was down runs once, or not"),

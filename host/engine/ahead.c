@@ -4,8 +4,9 @@
  * A worker that finished a job waited for the loop to hear of it and send the next: with jobs
  * of a few milliseconds or less that wait was most of a worker's time (60 % in a burn-down of
  * `addition`). So while no worker is idle and jobs are claimed, a worker running a short task
- * (its average here under engine.send_ahead, 5 ms) is sent up to RT_IPC_AHEAD jobs ahead; it starts
- * each the moment it writes the result before (ipc.h). Only short tasks: a job sent ahead
+ * (its average here under engine.send_ahead, 5 ms) is sent up to RT_IPC_AHEAD jobs ahead, as
+ * many as fit in its pipe without a wait; it starts each the moment it writes the result
+ * before (ipc.h). Only short tasks: a job sent ahead
  * cannot go to another worker that frees up first, so behind a long job it would wait.
  *
  * A job sent ahead becomes the slot's job when the result before it arrives (its deadline and
@@ -34,7 +35,8 @@ static int short_task(rt_engine *e, int64_t task_version_id)
     return t && t->runs > 0 && t->avg_ms < (double)e->ahead_below_ms;
 }
 
-/* Send `job` ahead to the busy slot `s` (which has room for it). */
+/* Send `job` ahead to the busy slot `s` (which has a place for it), or put it back in the
+ * backlog when its pipe is full. */
 static void send_one(rt_engine *e, rt_slot *s, ratchet_claimed_job *job)
 {
     rt_cached_task *task = rt_task_cache_get(&e->tasks, job->task_version_id);
@@ -47,9 +49,11 @@ static void send_one(rt_engine *e, rt_slot *s, ratchet_claimed_job *job)
     char execution[32];
     rt_ipc_msg m;
     rt_eng_execute_msg(e, job, task, trace, execution, &m);
-    if (rt_pool_send(s, &m) != RATCHET_OK) {
+    ratchet_status rc = rt_pool_send_if_room(s, &m);
+    if (rc != RATCHET_OK) {
         rt_eng_backlog_put_back(e, job);
-        rt_eng_kill_slot(s, RT_KILL_SHUTDOWN); /* stuck: its current job is requeued too */
+        if (rc != RATCHET_RETRY) /* the pipe is gone: its current job is requeued too */
+            rt_eng_kill_slot(s, RT_KILL_SHUTDOWN);
         return;
     }
     s->next[s->nnext++] = *job;
@@ -60,7 +64,9 @@ static void send_one(rt_engine *e, rt_slot *s, ratchet_claimed_job *job)
 
 void rt_eng_send_ahead(rt_engine *e)
 {
-    /* Each busy worker of a short task gets one more per round, while jobs are held. */
+    /* Each busy worker of a short task gets one more per round, while jobs are held and its
+     * pipe has room (the loop never waits on a worker: one whose pipe is full is left out of
+     * later rounds, as its count of jobs ahead no longer matches the round). */
     for (int round = 0; round < RT_IPC_AHEAD; round++)
         for (size_t i = 0; i < e->pool.count; i++) {
             rt_slot *s = &e->pool.slots[i];

@@ -115,7 +115,7 @@ typedef enum rt_ipc_type {
  * JSON serialiser: embedded verbatim, not validated here; a raw newline in it can only be
  * whitespace and is written as a space). Decoding fills `obj` only, borrowed from the message.
  */
-#define RT_IPC_AHEAD 3 /* executes a coordinator may send ahead of the running one */
+#define RT_IPC_AHEAD 16 /* executes a coordinator may send ahead of the running one */
 
 typedef struct rt_ipc_json {
     struct json_object *obj;

@@ -1,4 +1,5 @@
 /* host/engine/pool.c - spawning, messaging and reaping `ratchet worker` processes. */
+#define _GNU_SOURCE /* F_GETPIPE_SZ: how much a worker's pipe holds (sending ahead) */
 #include "pool.h"
 
 #include <errno.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -176,6 +178,32 @@ static ratchet_status send_locked(rt_slot *slot, pid_t pid, const rt_ipc_msg *ms
 ratchet_status rt_pool_send(rt_slot *slot, const rt_ipc_msg *msg)
 {
     return send_locked(slot, 0, msg);
+}
+
+/* Whether len more bytes fit in the pipe to the worker without a wait. The pipe keeps whole
+ * pages, a partly read one counting in full, so only half its size is taken as room. */
+static int pipe_room(int fd, size_t len)
+{
+    int queued = 0, size = fcntl(fd, F_GETPIPE_SZ);
+    if (size <= 0 || ioctl(fd, FIONREAD, &queued) != 0)
+        return 0;
+    return (size_t)queued + len <= (size_t)size / 2;
+}
+
+ratchet_status rt_pool_send_if_room(rt_slot *slot, const rt_ipc_msg *msg)
+{
+    ratchet_buf line = RATCHET_BUF_INIT;
+    rt_error err;
+    ratchet_status rc = rt_ipc_encode(msg, &line, &err);
+    pthread_mutex_lock(&slot->write_lock);
+    if (rc == RATCHET_OK && slot->to_fd < 0)
+        rc = RATCHET_ERR;
+    else if (rc == RATCHET_OK)
+        rc = pipe_room(slot->to_fd, line.len) ? write_bounded(slot->to_fd, line.data, line.len)
+                                              : RATCHET_RETRY;
+    pthread_mutex_unlock(&slot->write_lock);
+    rt_buf_free(&line);
+    return rc;
 }
 
 ratchet_status rt_pool_send_to(rt_slot *slot, pid_t pid, const rt_ipc_msg *msg)

@@ -81,6 +81,9 @@ ratchet_status rt_pool_spawn(rt_pool *pool, rt_slot *slot, int64_t now_ms);
  * that does not take the message within RT_SEND_MS is treated as stuck (RATCHET_ERR; the
  * caller kills it). */
 ratchet_status rt_pool_send(rt_slot *slot, const rt_ipc_msg *msg);
+/* As rt_pool_send, but only when the message fits in the pipe now, so that the caller never
+ * waits on a busy worker: RATCHET_RETRY (nothing written) when it does not (sending ahead). */
+ratchet_status rt_pool_send_if_room(rt_slot *slot, const rt_ipc_msg *msg);
 /* As rt_pool_send, but only while the slot still holds process `pid` (a fetch answer must not
  * reach the worker that replaced the one that asked). */
 ratchet_status rt_pool_send_to(rt_slot *slot, pid_t pid, const rt_ipc_msg *msg);

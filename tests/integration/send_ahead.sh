@@ -16,7 +16,7 @@ engine:
   workers: 1
   max_retries: 2
   retry_base: 10ms
-  # `slow` with ms 0 counts as short even on a loaded machine; after one 2.5 s run its
+  # slow with ms 0 counts as short even on a loaded machine; after one 2.5 s run its
   # average (0.8 old + 0.2 new) is over 200 ms and it counts as long.
   send_ahead: 200ms
 instances:
@@ -62,6 +62,9 @@ if [ "$ahead" -gt 1000 ]; then pass "jobs were sent ahead ($ahead of $N)"; else 
 sqlite3 "$WORK/data/ratchet.db" "SELECT count(*) FROM jobs WHERE attempts > 2" >"$WORK/over" 2>/dev/null || echo 0 >"$WORK/over"
 CHECKS=$((CHECKS + 1))
 if [ "$(cat "$WORK/over")" = 0 ]; then pass "no job ran more than twice"; else fail "$(cat "$WORK/over") jobs ran more than twice"; fi
+most=$(grep -o 'sent ahead ([0-9]* waiting)' "$WORK/serve.jsonl" | grep -o '[0-9]*' | sort -n | tail -1)
+CHECKS=$((CHECKS + 1))
+if [ "${most:-0}" -gt 3 ]; then pass "up to $most jobs wait in a worker's pipe"; else fail "at most ${most:-0} jobs waited in a pipe"; fi
 retried=$(sqlite3 "$WORK/data/ratchet.db" "SELECT count(*) FROM jobs WHERE attempts = 2" 2>/dev/null || echo "?")
 echo "   (jobs with a second attempt: $retried; requeued from the pipe: $(grep -c 'requeued\|REQUEUE' "$WORK/serve.jsonl" || true))"
 
@@ -78,6 +81,34 @@ CHECKS=$((CHECKS + 1))
 CHECKS=$((CHECKS + 1))
 if grep -q "unexpected message while waiting for a fetch result" "$WORK/serve.jsonl"; then
   fail "a worker refused a job sent ahead during a fetch"; else pass "jobs sent ahead during fetches are kept"; fi
+
+# A task whose code is large (20 KB): while its worker is busy with a long run, only as many
+# jobs go ahead as fit in half the pipe (64 KB): one. More would fill the pipe, and the
+# coordinator would wait on the busy worker and then replace it as stuck.
+pad=$(head -c 20000 /dev/zero | tr '\0' x)
+mk bigslow "var pad = \"$pad\"; function main(input) { var end = Date.now() + input.ms; while (Date.now() < end) {} return {ms: input.ms, len: pad.length}; }"
+run "${OPS[@]}" jobs submit --task bigslow --input-json '{"ms": 0}' --wait
+expect_out_contains '20000' "a first short run of a task with large code"
+lines=$(wc -l <"$WORK/serve.jsonl")
+worker_before=$(pgrep -P "$SERVE" -f worker | head -1)
+big=$("${OPS[@]}" jobs submit --task bigslow --input-json '{"ms": 2500}' | grep -o '[0-9]*' | head -1)
+wait_for 10 status_is "$big" processing || fail "the long run of bigslow never started"
+seq 1 10 | awk '{printf "{\"ms\": 0, \"n\": %d}\n", $1}' >"$WORK/batch4.jsonl"
+before=$(count_status completed)
+run "${OPS[@]}" jobs submit --task bigslow --batch "$WORK/batch4.jsonl"
+wait_for 60 at_least completed $((before + 11)) && pass "the long run and 10 jobs behind it complete" ||
+  fail "bigslow jobs completed: $(( $(count_status completed) - before )) of 11"
+CHECKS=$((CHECKS + 1))
+tail -n +"$((lines + 1))" "$WORK/serve.jsonl" >"$WORK/big.jsonl"
+CHECKS=$((CHECKS + 1))
+if grep -q 'sent ahead ([2-9][0-9]* waiting)' "$WORK/big.jsonl"; then
+  fail "more large-code jobs sent ahead than the pipe holds"
+elif grep -q 'sent ahead (1 waiting)' "$WORK/big.jsonl"; then pass "one large-code job sent ahead"
+else fail "no large-code job was sent ahead"; fi
+CHECKS=$((CHECKS + 1))
+if [ "$(pgrep -P "$SERVE" -f worker | head -1)" = "$worker_before" ]; then
+  pass "the worker was never taken for stuck (the same process ran them all)"
+else fail "the worker was replaced during the large-code jobs"; fi
 
 # A job of a short task waits in the pipe behind one long run of it (`slow` with ms 0 is
 # short on average): cancelling it while it waits there stops it as it starts (it runs 300 ms,
