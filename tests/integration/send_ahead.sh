@@ -29,6 +29,16 @@ job_status() { "${OPS[@]}" jobs show "$1" --json | python3 -c 'import json,sys; 
 status_is() { [ "$(job_status "$1")" = "$2" ]; }
 count_status() { "${OPS[@]}" jobs list --status "$1" --limit 1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])'; }
 at_least() { [ "$(count_status "$1")" -ge "$2" ]; }
+# batch_completes TASK FILE N WHAT: submit FILE's jobs of TASK, then wait until N more jobs
+# than before have completed (a check).
+batch_completes() {
+  local before
+  before=$(count_status completed)
+  run "${OPS[@]}" jobs submit --task "$1" --batch "$2"
+  CHECKS=$((CHECKS + 1))
+  wait_for 60 at_least completed $((before + $3)) && pass "$4" ||
+    fail "$4: $(($(count_status completed) - before)) of $3 completed"
+}
 
 "${OPS[@]}" serve --no-api 2>"$WORK/serve.err" &
 SERVE=$!
@@ -73,11 +83,7 @@ echo "   (jobs with a second attempt: $retried; requeued from the pipe: $(grep -
 run "${OPS[@]}" jobs submit --task fetchy --input-json '{"n": 0}' --wait
 expect_out_contains '"error"' "a first fetching job"
 seq 1 300 | awk '{printf "{\"n\": %d}\n", $1}' >"$WORK/batch3.jsonl"
-before=$(count_status completed)
-run "${OPS[@]}" jobs submit --task fetchy --batch "$WORK/batch3.jsonl"
-wait_for 60 at_least completed $((before + 300)) && pass "300 fetching jobs complete on one worker" ||
-  fail "fetching jobs completed: $(( $(count_status completed) - before )) of 300"
-CHECKS=$((CHECKS + 1))
+batch_completes fetchy "$WORK/batch3.jsonl" 300 "300 fetching jobs complete on one worker"
 CHECKS=$((CHECKS + 1))
 if grep -q "unexpected message while waiting for a fetch result" "$WORK/serve.jsonl"; then
   fail "a worker refused a job sent ahead during a fetch"; else pass "jobs sent ahead during fetches are kept"; fi
@@ -94,11 +100,7 @@ worker_before=$(pgrep -P "$SERVE" -f worker | head -1)
 big=$("${OPS[@]}" jobs submit --task bigslow --input-json '{"ms": 2500}' | grep -o '[0-9]*' | head -1)
 wait_for 10 status_is "$big" processing || fail "the long run of bigslow never started"
 seq 1 10 | awk '{printf "{\"ms\": 0, \"n\": %d}\n", $1}' >"$WORK/batch4.jsonl"
-before=$(count_status completed)
-run "${OPS[@]}" jobs submit --task bigslow --batch "$WORK/batch4.jsonl"
-wait_for 60 at_least completed $((before + 11)) && pass "the long run and 10 jobs behind it complete" ||
-  fail "bigslow jobs completed: $(( $(count_status completed) - before )) of 11"
-CHECKS=$((CHECKS + 1))
+batch_completes bigslow "$WORK/batch4.jsonl" 11 "the long run and 10 jobs behind it complete"
 tail -n +"$((lines + 1))" "$WORK/serve.jsonl" >"$WORK/big.jsonl"
 CHECKS=$((CHECKS + 1))
 if grep -q 'sent ahead ([2-9][0-9]* waiting)' "$WORK/big.jsonl"; then
