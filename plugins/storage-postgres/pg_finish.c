@@ -113,9 +113,8 @@ static ratchet_status fin_row(pg_inst *in, rs_out *o, const ratchet_job_finish *
 /* Queue the statements of fins[from..to) on the pipeline: the batch, then each requeue. The
  * indexes of the commands whose row counts are the finishes applied go to idx, ended by -1.
  * A failure lands in pp->st (pg_pipe_run returns it). */
-static void fin_send(pg_inst *in, pg_pipe *pp, const ratchet_job_finish *fins,
-                               size_t stride, size_t from, size_t to, int64_t now,
-                               int idx[FIN_CHUNK + 1])
+static void fin_send(pg_inst *in, pg_pipe *pp, const ratchet_job_finish *fins, size_t stride,
+                     size_t from, size_t to, int64_t now, int idx[FIN_CHUNK + 1])
 {
     ratchet_buf batch = RATCHET_BUF_INIT, ids = RATCHET_BUF_INIT;
     rs_out o;
@@ -128,8 +127,7 @@ static void fin_send(pg_inst *in, pg_pipe *pp, const ratchet_job_finish *fins,
         if (f->kind != RATCHET_FINISH_REQUEUE) {
             s = fin_row(in, &o, f, now);
             if (s == RATCHET_OK)
-                s = pg_host->buf_printf(&ids, "%c%lld", outcomes ? ',' : '{',
-                                        (long long)f->job_id);
+                s = pg_host->buf_printf(&ids, "%c%lld", outcomes ? ',' : '{', (long long)f->job_id);
             outcomes++;
         }
     }

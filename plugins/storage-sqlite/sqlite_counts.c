@@ -17,9 +17,8 @@
 #include "sqlite_int.h"
 
 static const char *const status_names[SQ_JS_COUNT] = {
-    [SQ_JS_QUEUED] = "queued",       [SQ_JS_PROCESSING] = "processing",
-    [SQ_JS_COMPLETED] = "completed", [SQ_JS_FAILED] = "failed",
-    [SQ_JS_CANCELLED] = "cancelled", [SQ_JS_RETRYING] = "retrying",
+    [SQ_JS_QUEUED] = "queued", [SQ_JS_PROCESSING] = "processing", [SQ_JS_COMPLETED] = "completed",
+    [SQ_JS_FAILED] = "failed", [SQ_JS_CANCELLED] = "cancelled",   [SQ_JS_RETRYING] = "retrying",
 };
 
 static int status_index(const char *status)
@@ -62,8 +61,8 @@ ratchet_status sq_counts_flush(sq_inst *in, sq_conn *c)
     for (int i = 0; i < SQ_JS_COUNT; i++) {
         if (c->moved[i] == 0)
             continue;
-        sqlite3_stmt *st = sq_stmt(in, c, SQ_COUNT_ADD,
-                                   "UPDATE job_counts SET n = n + ?2 WHERE status = ?1");
+        sqlite3_stmt *st =
+            sq_stmt(in, c, SQ_COUNT_ADD, "UPDATE job_counts SET n = n + ?2 WHERE status = ?1");
         if (!st)
             return RATCHET_ERR;
         sq_bind_text(st, 1, status_names[i]);
