@@ -3,11 +3,13 @@
  *
  * A worker that finished a job waited for the loop to hear of it and send the next: with jobs
  * of a few milliseconds or less that wait was most of a worker's time (60 % in a burn-down of
- * `addition`). So while no worker is idle and jobs are claimed, a worker running a short task
- * (its average here under engine.send_ahead, 5 ms) is sent up to RT_IPC_AHEAD jobs ahead, as
- * many as fit in its pipe without a wait; it starts each the moment it writes the result
- * before (ipc.h). Only short tasks: a job sent ahead
- * cannot go to another worker that frees up first, so behind a long job it would wait.
+ * `addition`), the more so as the loop shares the CPUs with the workers and the storage
+ * threads and its turn can come late. So while no worker is idle and jobs are claimed, a
+ * worker running a short task (its average here under engine.send_ahead, 5 ms) is sent up to
+ * RT_IPC_AHEAD (16) jobs ahead, as many as fit in half its pipe without a wait (the loop never
+ * blocks on a busy worker; a task of large code gets fewer); it starts each the moment it
+ * writes the result before (ipc.h). Only short tasks: a job sent ahead cannot go to another
+ * worker that frees up first, so behind a long job it would wait.
  *
  * A job sent ahead becomes the slot's job when the result before it arrives (its deadline and
  * "running" event start then). Jobs sent ahead go back to the queue when their worker dies or
