@@ -160,26 +160,6 @@ static ratchet_status write_bounded(int fd, const char *data, size_t len)
     return RATCHET_OK;
 }
 
-static ratchet_status send_locked(rt_slot *slot, pid_t pid, const rt_ipc_msg *msg)
-{
-    ratchet_buf line = RATCHET_BUF_INIT;
-    rt_error err;
-    ratchet_status rc = rt_ipc_encode(msg, &line, &err);
-    pthread_mutex_lock(&slot->write_lock);
-    if (rc == RATCHET_OK)
-        rc = slot->to_fd >= 0 && (pid == 0 || slot->pid == pid)
-                 ? write_bounded(slot->to_fd, line.data, line.len)
-                 : RATCHET_ERR;
-    pthread_mutex_unlock(&slot->write_lock);
-    rt_buf_free(&line);
-    return rc;
-}
-
-ratchet_status rt_pool_send(rt_slot *slot, const rt_ipc_msg *msg)
-{
-    return send_locked(slot, 0, msg);
-}
-
 /* Whether len more bytes fit in the pipe to the worker without a wait. The pipe keeps whole
  * pages, a partly read one counting in full, so only half its size is taken as room. */
 static int pipe_room(int fd, size_t len)
@@ -190,25 +170,38 @@ static int pipe_room(int fd, size_t len)
     return (size_t)queued + len <= (size_t)size / 2;
 }
 
-ratchet_status rt_pool_send_if_room(rt_slot *slot, const rt_ipc_msg *msg)
+/* Encode and write msg to the slot's worker (pid 0: whichever it holds). if_room: write only
+ * when the line fits in the pipe now, else RATCHET_RETRY with nothing written. */
+static ratchet_status send_locked(rt_slot *slot, pid_t pid, const rt_ipc_msg *msg, int if_room)
 {
     ratchet_buf line = RATCHET_BUF_INIT;
     rt_error err;
     ratchet_status rc = rt_ipc_encode(msg, &line, &err);
     pthread_mutex_lock(&slot->write_lock);
-    if (rc == RATCHET_OK && slot->to_fd < 0)
-        rc = RATCHET_ERR;
+    if (rc == RATCHET_OK && (slot->to_fd < 0 || (pid != 0 && slot->pid != pid)))
+        rc = RATCHET_ERR; /* the worker is gone, or replaced */
+    else if (rc == RATCHET_OK && if_room && !pipe_room(slot->to_fd, line.len))
+        rc = RATCHET_RETRY;
     else if (rc == RATCHET_OK)
-        rc = pipe_room(slot->to_fd, line.len) ? write_bounded(slot->to_fd, line.data, line.len)
-                                              : RATCHET_RETRY;
+        rc = write_bounded(slot->to_fd, line.data, line.len);
     pthread_mutex_unlock(&slot->write_lock);
     rt_buf_free(&line);
     return rc;
 }
 
+ratchet_status rt_pool_send(rt_slot *slot, const rt_ipc_msg *msg)
+{
+    return send_locked(slot, 0, msg, 0);
+}
+
+ratchet_status rt_pool_send_if_room(rt_slot *slot, const rt_ipc_msg *msg)
+{
+    return send_locked(slot, 0, msg, 1);
+}
+
 ratchet_status rt_pool_send_to(rt_slot *slot, pid_t pid, const rt_ipc_msg *msg)
 {
-    return send_locked(slot, pid, msg);
+    return send_locked(slot, pid, msg, 0);
 }
 
 rt_slot *rt_pool_find_pid(rt_pool *pool, pid_t pid)
@@ -315,7 +308,8 @@ void rt_slot_logs_add(rt_slot *slot, struct json_object *logs)
          * the order they happened. */
         struct json_object *t;
         if (!json_object_object_get_ex(e, "time", &t))
-            json_object_object_add(e, "time", json_object_new_int64(rt_host_api()->now_us() / 1000));
+            json_object_object_add(e, "time",
+                                   json_object_new_int64(rt_host_api()->now_us() / 1000));
         json_object_array_add(slot->logs, json_object_get(e));
     }
 }
