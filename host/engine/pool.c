@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -61,10 +62,18 @@ ratchet_status rt_pool_init(rt_pool *pool, size_t count, char **argv)
     return RATCHET_OK;
 }
 
-/* In the child: wire the pipes to stdin/stdout and become `ratchet worker N`. */
-static void exec_worker(rt_pool *pool, rt_slot *slot, int in_read, int out_write)
+/* In the child: wire the pipes to stdin/stdout and become `ratchet worker N`. parent: the
+ * coordinator's pid. */
+static void exec_worker(rt_pool *pool, rt_slot *slot, int in_read, int out_write, pid_t parent)
 {
     if (dup2(in_read, STDIN_FILENO) < 0 || dup2(out_write, STDOUT_FILENO) < 0)
+        _exit(127);
+    /* A worker dies with its coordinator. Killed (kill -9, the OOM killer), the coordinator
+     * can no longer stop a task that runs away, and nobody would read its result: without
+     * this, an orphaned worker kept a CPU busy until its task ended, if ever. The signal
+     * survives execv and is sent when the thread that forked exits: the engine's loop, which
+     * lives as long as the pool. A coordinator gone before this line is caught by the check. */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
         _exit(127);
     /* Ctrl-C or a service manager's SIGTERM reach the whole process group; stopping workers
      * is the coordinator's decision (after the grace period), so they ignore both. SIG_IGN
@@ -108,6 +117,7 @@ ratchet_status rt_pool_spawn(rt_pool *pool, rt_slot *slot, int64_t now_ms)
         close(in[1]);
         return RATCHET_ERR;
     }
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         close(in[0]);
@@ -117,7 +127,7 @@ ratchet_status rt_pool_spawn(rt_pool *pool, rt_slot *slot, int64_t now_ms)
         return RATCHET_ERR;
     }
     if (pid == 0)
-        exec_worker(pool, slot, in[0], out[1]);
+        exec_worker(pool, slot, in[0], out[1], parent);
     close(in[0]);
     close(out[1]);
     fcntl(out[0], F_SETFL, fcntl(out[0], F_GETFL) | O_NONBLOCK);

@@ -182,6 +182,28 @@ run "${OPS[@]}" jobs submit --task addition --input-json '{"num1": 1, "num2": 1}
 expect_rc 2 "bad output destination refused"
 expect_err_contains "outputs[0]" "bad destination named"
 
+# A worker dies with its server: after kill -9 of serve, no worker is left running a task
+# that runs away (PR_SET_PDEATHSIG; before, an orphan spun on until its task ended, if ever).
+spin_id=$("${OPS[@]}" jobs submit --task spin --input-json '{}' | grep -o '[0-9]*' | head -1)
+wait_for 10 status_is "$spin_id" processing || fail "the runaway job never started"
+workers=$(pgrep -P "$SERVE" | tr '\n' ' ')
+kill -9 "$SERVE"
+wait "$SERVE" 2>/dev/null
+# Gone, or a zombie whose parent (here perhaps a PID 1 that does not reap) has not reaped it.
+workers_gone() {
+  local p
+  for p in $workers; do
+    [ -e "/proc/$p" ] && ! grep -q '^State:.*Z' "/proc/$p/status" 2>/dev/null && return 1
+  done
+  return 0
+}
+CHECKS=$((CHECKS + 1))
+if [ -n "$workers" ] && wait_for 5 workers_gone; then pass "the workers died with the killed server ($workers)"
+else fail "workers left running after kill -9 of serve: $workers"; fi
+start_serve
+run "${OPS[@]}" jobs cancel "$spin_id"
+expect_rc 0 "the runaway job is cancelled after the restart"
+
 # Crash: kill -9 the server during a burn-down; after a restart every job completes once.
 seq 1 400 | awk '{printf "{\"num1\": %d, \"num2\": 1}\n", $1}' >"$WORK/batch.jsonl"
 base=$(count_status completed)
