@@ -208,6 +208,13 @@ static int64_t floor_div(int64_t a, int64_t b)
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
+/* The `width` last decimal digits of v (>= 0) over p[0..width), zero-padded. */
+static void put_digits(char *p, int width, int64_t v)
+{
+    for (int i = width - 1; i >= 0; i--, v /= 10)
+        p[i] = (char)('0' + v % 10);
+}
+
 ratchet_status rt_buf_time_iso8601(ratchet_buf *buf, int64_t time_us)
 {
     if (!buf)
@@ -229,9 +236,17 @@ ratchet_status rt_buf_time_iso8601(ratchet_buf *buf, int64_t time_us)
     int64_t year = yoe + era * 400 + (month <= 2);
     if (year < 0 || year > 9999)
         return RATCHET_ERR; /* ISO 8601 needs an agreed expansion beyond four digits */
-    return rt_buf_printf(buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", (int)year, (int)month,
-                         (int)day, (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60),
-                         (int)(ms - secs * 1000));
+    /* Digits placed by hand: every log line of a console or file logger starts here, and
+     * printf showed in the access log's profile. */
+    char t[] = "0000-00-00T00:00:00.000Z";
+    put_digits(t, 4, year);
+    put_digits(t + 5, 2, month);
+    put_digits(t + 8, 2, day);
+    put_digits(t + 11, 2, sod / 3600);
+    put_digits(t + 14, 2, sod / 60 % 60);
+    put_digits(t + 17, 2, sod % 60);
+    put_digits(t + 20, 3, ms - secs * 1000);
+    return rt_buf_append(buf, t, sizeof t - 1);
 }
 
 static int json_space(char c)

@@ -33,6 +33,7 @@ static const size_t desc_min_size[RATCHET_ABI_MINOR + 1] = {
     RT_END_OF(ratchet_plugin_desc, watcher),  /* 1.6 */
     RT_END_OF(ratchet_plugin_desc, watcher),  /* 1.7 */
     RT_END_OF(ratchet_plugin_desc, watcher),  /* 1.8 */
+    RT_END_OF(ratchet_plugin_desc, watcher),  /* 1.9 */
 };
 static const size_t logger_min_size[RATCHET_ABI_MINOR + 1] = {
     RT_END_OF(ratchet_logger_vtable, flush), /* 1.0 */
@@ -44,6 +45,7 @@ static const size_t logger_min_size[RATCHET_ABI_MINOR + 1] = {
     RT_END_OF(ratchet_logger_vtable, flush), /* 1.6 */
     RT_END_OF(ratchet_logger_vtable, flush), /* 1.7 */
     RT_END_OF(ratchet_logger_vtable, flush), /* 1.8 */
+    RT_END_OF(ratchet_logger_vtable, flush), /* 1.9 */
 };
 /* The executor kind appeared in 1.1; a 1.0 plugin cannot offer one (see check_desc). */
 static const size_t executor_min_size[RATCHET_ABI_MINOR + 1] = {
@@ -56,6 +58,7 @@ static const size_t executor_min_size[RATCHET_ABI_MINOR + 1] = {
     RT_END_OF(ratchet_executor_vtable, release), /* 1.6 */
     RT_END_OF(ratchet_executor_vtable, release), /* 1.7 */
     RT_END_OF(ratchet_executor_vtable, release), /* 1.8 */
+    RT_END_OF(ratchet_executor_vtable, release), /* 1.9 */
 };
 /* The storage kind appeared in 1.2. */
 static const size_t storage_min_size[RATCHET_ABI_MINOR + 1] = {
@@ -68,6 +71,7 @@ static const size_t storage_min_size[RATCHET_ABI_MINOR + 1] = {
     RT_END_OF(ratchet_storage_vtable, key_find), /* 1.6 */
     RT_END_OF(ratchet_storage_vtable, key_find), /* 1.7 */
     RT_END_OF(ratchet_storage_vtable, key_find), /* 1.8 */
+    RT_END_OF(ratchet_storage_vtable, key_find), /* 1.9 */
 };
 /* The front-end kind appeared in 1.4. */
 static const size_t frontend_min_size[RATCHET_ABI_MINOR + 1] = {
@@ -80,6 +84,7 @@ static const size_t frontend_min_size[RATCHET_ABI_MINOR + 1] = {
     RT_END_OF(ratchet_frontend_vtable, life), /* 1.6 */
     RT_END_OF(ratchet_frontend_vtable, life), /* 1.7 */
     RT_END_OF(ratchet_frontend_vtable, life), /* 1.8 */
+    RT_END_OF(ratchet_frontend_vtable, life), /* 1.9 */
 };
 /* The watcher kind appeared in 1.5. */
 static const size_t watcher_min_size[RATCHET_ABI_MINOR + 1] = {
@@ -92,6 +97,7 @@ static const size_t watcher_min_size[RATCHET_ABI_MINOR + 1] = {
     RT_END_OF(ratchet_watcher_vtable, unwatch), /* 1.6 */
     RT_END_OF(ratchet_watcher_vtable, unwatch), /* 1.7 */
     RT_END_OF(ratchet_watcher_vtable, unwatch), /* 1.8 */
+    RT_END_OF(ratchet_watcher_vtable, unwatch), /* 1.9 */
 };
 
 static const char *const kind_names[RT_KIND_COUNT] = {"logger", "executor", "storage", "frontend",

@@ -18,6 +18,7 @@ typedef struct sink {
     const ratchet_logger_vtable *vt;
     void *instance;
     pthread_mutex_t lock; /* serialises log/flush per instance, as logger.h promises */
+    int concurrent;       /* RATCHET_LOGGER_CONCURRENT: called without `lock` */
 } sink;
 
 static atomic_int global_level = RATCHET_LOG_INFO;
@@ -70,6 +71,8 @@ ratchet_status rt_log_attach(const ratchet_logger_vtable *vt, void *instance)
     } else {
         sinks[nsinks].vt = vt;
         sinks[nsinks].instance = instance;
+        sinks[nsinks].concurrent = RATCHET_HAS_FIELD(vt, ratchet_logger_vtable, flags) &&
+                                   (vt->flags & RATCHET_LOGGER_CONCURRENT);
         pthread_mutex_init(&sinks[nsinks].lock, NULL);
         nsinks++;
     }
@@ -92,18 +95,28 @@ void rt_log_detach(void *instance)
     pthread_rwlock_unlock(&sinks_lock);
 }
 
+/* One event to one sink (ev NULL: its flush), under the sink's lock unless it declared itself
+ * concurrent. */
+static void call_sink(sink *s, const ratchet_log_event *ev)
+{
+    if (!s->concurrent)
+        pthread_mutex_lock(&s->lock);
+    in_logger = 1;
+    if (ev)
+        s->vt->log(s->instance, ev);
+    else
+        s->vt->flush(s->instance);
+    in_logger = 0;
+    if (!s->concurrent)
+        pthread_mutex_unlock(&s->lock);
+}
+
 void rt_log_flush(void)
 {
     pthread_rwlock_rdlock(&sinks_lock);
-    for (size_t i = 0; i < nsinks; i++) {
-        if (!sinks[i].vt->flush)
-            continue;
-        pthread_mutex_lock(&sinks[i].lock);
-        in_logger = 1;
-        sinks[i].vt->flush(sinks[i].instance);
-        in_logger = 0;
-        pthread_mutex_unlock(&sinks[i].lock);
-    }
+    for (size_t i = 0; i < nsinks; i++)
+        if (sinks[i].vt->flush)
+            call_sink(&sinks[i], NULL);
     pthread_rwlock_unlock(&sinks_lock);
 }
 
@@ -177,13 +190,8 @@ static void fan_out(const ratchet_log_event *ev)
     pthread_rwlock_rdlock(&sinks_lock);
     if (nsinks == 0)
         log_to_stderr(ev);
-    for (size_t i = 0; i < nsinks; i++) {
-        pthread_mutex_lock(&sinks[i].lock);
-        in_logger = 1;
-        sinks[i].vt->log(sinks[i].instance, ev);
-        in_logger = 0;
-        pthread_mutex_unlock(&sinks[i].lock);
-    }
+    for (size_t i = 0; i < nsinks; i++)
+        call_sink(&sinks[i], ev);
     pthread_rwlock_unlock(&sinks_lock);
 }
 

@@ -206,9 +206,11 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
+/* store_log guards the ring with its own lock: several threads may log at once. */
 static const ratchet_logger_vtable store_vt = {
     .abi = RATCHET_ABI_INIT(ratchet_logger_vtable),
     .log = store_log,
+    .flags = RATCHET_LOGGER_CONCURRENT,
 };
 
 static double read_dropped(void *arg)

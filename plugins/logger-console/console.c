@@ -10,10 +10,13 @@
  * Each event is built completely in a buffer and written with one write(2), so lines from
  * several threads or processes sharing the terminal do not interleave mid-line (a pipe keeps
  * writes up to PIPE_BUF atomic; a tty or file in practice keeps a single write together).
+ * That also lets the logger declare itself concurrent (ABI 1.9): threads format and write
+ * their lines at once, each in a buffer of its own, and never wait on each other.
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +26,9 @@
 
 /* Buffers that grew past this for one huge event are released rather than kept. */
 #define CONSOLE_BUF_KEEP 65536
+/* Line buffers kept between events for the threads that log at once (more are allocated,
+ * used and freed when more threads log together). */
+#define CONSOLE_SPARES 8
 
 typedef enum console_color {
     CONSOLE_COLOR_AUTO,
@@ -35,8 +41,8 @@ typedef struct console {
     ratchet_log_select sel; /* the `level` and `filter` options */
     console_color color;
     int timestamps;
-    int use_color;    /* decided at start(): colour is a property of where stderr points */
-    ratchet_buf line; /* reused between events; log() calls are serialised per instance */
+    int use_color; /* decided at start(): colour is a property of where stderr points */
+    _Atomic(ratchet_buf *) spare[CONSOLE_SPARES]; /* line buffers not in use, or NULL */
 } console;
 
 static const ratchet_host_api *host;
@@ -77,6 +83,37 @@ static ratchet_status console_start(void *instance)
         c->use_color = c->color == CONSOLE_COLOR_ALWAYS;
     }
     return RATCHET_OK;
+}
+
+/* A line buffer for one log() call: a spare one when there is one (log() runs on several
+ * threads at once), else a new one; NULL when out of memory. */
+static ratchet_buf *console_buf_take(console *c)
+{
+    for (int i = 0; i < CONSOLE_SPARES; i++) {
+        ratchet_buf *b = atomic_exchange(&c->spare[i], NULL);
+        if (b)
+            return b;
+    }
+    return host->calloc(1, sizeof(ratchet_buf));
+}
+
+static void console_buf_drop(ratchet_buf *b)
+{
+    host->buf_free(b);
+    host->free(b);
+}
+
+/* Keep `b` as a spare (emptied of a huge event's memory) unless every slot holds one. */
+static void console_buf_give(console *c, ratchet_buf *b)
+{
+    if (b->cap > CONSOLE_BUF_KEEP)
+        host->buf_free(b);
+    for (int i = 0; i < CONSOLE_SPARES; i++) {
+        ratchet_buf *empty = NULL;
+        if (atomic_compare_exchange_strong(&c->spare[i], &empty, b))
+            return;
+    }
+    console_buf_drop(b);
 }
 
 /*
@@ -158,9 +195,9 @@ static ratchet_status console_context(ratchet_buf *b, const ratchet_log_event *e
     return st;
 }
 
-static ratchet_status console_format(console *c, const ratchet_log_event *ev)
+static ratchet_status console_format(const console *c, ratchet_buf *b,
+                                     const ratchet_log_event *ev)
 {
-    ratchet_buf *b = &c->line;
     const char *source = ev->source ? ev->source : "?";
     /* An out-of-range level from a newer host reads as the most severe one we know. */
     unsigned lvl = (unsigned)ev->level <= RATCHET_LOG_ERROR ? (unsigned)ev->level : 4u;
@@ -177,16 +214,22 @@ static ratchet_status console_format(console *c, const ratchet_log_event *ev)
         st = host->buf_printf(b, "%s%s\033[0m", console_level_colors[lvl], word);
     else if (st == RATCHET_OK)
         st = host->buf_append(b, word, strlen(word));
-    /* Pad the level to the widest word (5) so messages line up, then one space. */
+    /* Pad the level to the widest word (5) so messages line up, then one space; then the
+     * source, and the plugin name when the instance was named differently (appends, not
+     * printf: this runs for every access-log line). */
     if (st == RATCHET_OK)
-        st = host->buf_printf(b, "%*s", (int)(6 - strlen(word)), "");
-    if (st == RATCHET_OK) {
-        /* The plugin name only adds information when the instance was named differently. */
-        if (ev->plugin && strcmp(ev->plugin, source) != 0)
-            st = host->buf_printf(b, "[%s(%s)] ", source, ev->plugin);
-        else
-            st = host->buf_printf(b, "[%s] ", source);
+        st = host->buf_append(b, "      [" + strlen(word), 7 - strlen(word));
+    if (st == RATCHET_OK)
+        st = host->buf_append(b, source, strlen(source));
+    if (st == RATCHET_OK && ev->plugin && strcmp(ev->plugin, source) != 0) {
+        st = host->buf_append(b, "(", 1);
+        if (st == RATCHET_OK)
+            st = host->buf_append(b, ev->plugin, strlen(ev->plugin));
+        if (st == RATCHET_OK)
+            st = host->buf_append(b, ")", 1);
     }
+    if (st == RATCHET_OK)
+        st = host->buf_append(b, "] ", 2);
     if (st == RATCHET_OK)
         st = console_put_escaped(b, ev->message ? ev->message : "", 0);
     for (size_t i = 0; i < ev->nfields && ev->fields && st == RATCHET_OK; i++) {
@@ -215,12 +258,15 @@ static void console_log(void *instance, const ratchet_log_event *ev)
     console *c = instance;
     if (!ratchet_log_select_match(host, &c->sel, ev))
         return;
-    if (console_format(c, ev) != RATCHET_OK) {
-        host->buf_free(&c->line);
+    ratchet_buf *line = console_buf_take(c);
+    if (!line)
         return; /* out of memory: drop this event (saying so would need memory too) */
+    if (console_format(c, line, ev) != RATCHET_OK) {
+        console_buf_drop(line);
+        return;
     }
-    const char *p = c->line.data;
-    size_t left = c->line.len;
+    const char *p = line->data;
+    size_t left = line->len;
     while (left > 0) {
         ssize_t n = write(STDERR_FILENO, p, left);
         if (n < 0 && errno == EINTR)
@@ -230,8 +276,7 @@ static void console_log(void *instance, const ratchet_log_event *ev)
         p += n;
         left -= (size_t)n;
     }
-    if (c->line.cap > CONSOLE_BUF_KEEP)
-        host->buf_free(&c->line);
+    console_buf_give(c, line);
 }
 
 static void console_flush(void *instance)
@@ -245,7 +290,11 @@ static void console_destroy(void *instance)
     console *c = instance;
     if (!c)
         return;
-    host->buf_free(&c->line);
+    for (int i = 0; i < CONSOLE_SPARES; i++) {
+        ratchet_buf *b = atomic_load(&c->spare[i]);
+        if (b)
+            console_buf_drop(b);
+    }
     ratchet_log_select_free(host, &c->sel);
     host->free(c);
 }
@@ -264,4 +313,5 @@ static const ratchet_option console_options[] = {
 RATCHET_LOGGER_PLUGIN(logger_console, host, "logger-console", "1.1.0",
                       "human-readable log lines on stderr", console_options,
                       .life = {console_create, console_start, NULL, console_destroy},
-                      .log = console_log, .flush = console_flush)
+                      .log = console_log, .flush = console_flush,
+                      .flags = RATCHET_LOGGER_CONCURRENT)

@@ -1,7 +1,8 @@
 /*
  * test_log_events.c - structured log events in the host core: the thread's log context
  * (log_ctx.c) on every event, secrets masked before any logger sees them (log_mask.c), sink
- * filters (log_filter.c) and the plugin metrics registry (metrics.c).
+ * filters (log_filter.c), the plugin metrics registry (metrics.c), and loggers called one
+ * thread at a time unless they declare RATCHET_LOGGER_CONCURRENT (ABI 1.9).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,7 +12,9 @@
 #include <cmocka.h>
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -358,6 +361,68 @@ static void metrics_are_written_grouped(void **state)
     assert_null(out.data);
 }
 
+/* ---- concurrent loggers (ABI 1.9) ----------------------------------------------------------- */
+
+/* How many threads were inside one logger's log() at once. */
+typedef struct overlap {
+    atomic_int inside, most;
+    atomic_int waits; /* calls left that stay in log() until a second thread is there (5 s) */
+} overlap;
+
+static void overlap_log(void *instance, const ratchet_log_event *ev)
+{
+    overlap *o = instance;
+    if (strncmp(ev->message, "overlap ", 8) != 0)
+        return;
+    int now = atomic_fetch_add(&o->inside, 1) + 1;
+    for (int most = atomic_load(&o->most); now > most;)
+        if (atomic_compare_exchange_weak(&o->most, &most, now))
+            break;
+    struct timespec tick = {0, 1000000};
+    if (atomic_load(&o->waits) > 0 && atomic_fetch_sub(&o->waits, 1) > 0)
+        for (int i = 0; atomic_load(&o->most) < 2 && i < 5000; i++)
+            nanosleep(&tick, NULL);
+    atomic_fetch_sub(&o->inside, 1);
+}
+
+static const ratchet_logger_vtable serial_vt = {
+    .abi = RATCHET_ABI_INIT(ratchet_logger_vtable),
+    .log = overlap_log,
+};
+static const ratchet_logger_vtable concurrent_vt = {
+    .abi = RATCHET_ABI_INIT(ratchet_logger_vtable),
+    .log = overlap_log,
+    .flags = RATCHET_LOGGER_CONCURRENT,
+};
+
+static void *log_overlap(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 200; i++)
+        rt_log(RATCHET_LOG_INFO, "overlap %d", i);
+    return NULL;
+}
+
+/* Two threads logging at once: the concurrent logger has both inside log() together (its
+ * first call waits there for the other thread: it would time out if the host serialised it),
+ * the plain one never more than one. */
+static void concurrent_loggers_are_not_serialised(void **state)
+{
+    (void)state;
+    overlap serial = {0}, concurrent = {.waits = 1};
+    assert_int_equal(rt_log_attach(&serial_vt, &serial), RATCHET_OK);
+    assert_int_equal(rt_log_attach(&concurrent_vt, &concurrent), RATCHET_OK);
+    pthread_t a, b;
+    assert_int_equal(pthread_create(&a, NULL, log_overlap, NULL), 0);
+    assert_int_equal(pthread_create(&b, NULL, log_overlap, NULL), 0);
+    pthread_join(a, NULL);
+    pthread_join(b, NULL);
+    rt_log_detach(&concurrent);
+    rt_log_detach(&serial);
+    assert_int_equal(atomic_load(&concurrent.most), 2);
+    assert_int_equal(atomic_load(&serial.most), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -371,6 +436,7 @@ int main(void)
         cmocka_unit_test(filters_match),
         cmocka_unit_test(filter_errors_say_what_is_wrong),
         cmocka_unit_test(metrics_are_written_grouped),
+        cmocka_unit_test(concurrent_loggers_are_not_serialised),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -32,6 +32,8 @@
  *        the web UI asks of the engine); execution_analyze, patterns_list, pattern_test,
  *        logs_search, logs_trends (error analysis, engine.h); storage: job_finish's
  *        analysis_json and the execution's `analysis`, log_append, log_search (storage.h).
+ *   1.9  ratchet_logger_vtable.flags with RATCHET_LOGGER_CONCURRENT (logger.h): a logger that
+ *        may be called from several threads at once is called without the host's lock.
  */
 #ifndef RATCHET_ABI_H
 #define RATCHET_ABI_H
@@ -40,7 +42,7 @@
 #include <stdint.h>
 
 #define RATCHET_ABI_MAJOR 1
-#define RATCHET_ABI_MINOR 8
+#define RATCHET_ABI_MINOR 9
 
 /* Leads every struct that crosses the boundary. Fill it with RATCHET_ABI_INIT(type). */
 typedef struct ratchet_abi {

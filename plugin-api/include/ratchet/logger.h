@@ -1,5 +1,6 @@
 /*
- * ratchet/logger.h - the logger kind (ABI 1.0; structured context since 1.6).
+ * ratchet/logger.h - the logger kind (ABI 1.0; structured context since 1.6; concurrent
+ * loggers since 1.9).
  *
  * A logger receives every log event of the process at or above the host's global level
  * (`logging.level`) and decides itself what to keep (its own level filter, format and
@@ -69,6 +70,18 @@ typedef struct ratchet_logger_vtable {
      * with the same serialisation as log(), e.g. before shutdown or after a fatal error.
      * Optional. */
     void (*flush)(void *instance);
+
+    /* ---- since 1.9 (the host checks RATCHET_HAS_FIELD(vt, ratchet_logger_vtable, flags)) -- */
+    /* RATCHET_LOGGER_* bits; 0 (and a vtable from before 1.9) keeps the serialisation above. */
+    uint32_t flags;
 } ratchet_logger_vtable;
+
+/* flags: log() and flush() of this instance may run on several threads at once; the host then
+ * calls them without its per-instance lock. Declare it when the logger keeps no state that
+ * log() changes (or guards what it changes itself), so that threads logging at high rates (the
+ * http plugin's access log, tens of thousands of lines a second) do not wait on each other.
+ * Logging stays ordered per thread; lines from different threads may interleave in any order,
+ * as they would anyway, each still whole. */
+#define RATCHET_LOGGER_CONCURRENT 0x1u
 
 #endif /* RATCHET_LOGGER_H */
