@@ -95,6 +95,7 @@ static ratchet_status sqlite_create(ratchet_ctx *ctx, const ratchet_config *cfg,
     }
     pthread_mutex_init(&in->pool_mu, NULL);
     pthread_mutex_init(&in->write_mu, NULL);
+    pthread_mutex_init(&in->writer_mu, NULL);
     pthread_mutex_init(&in->tl_mu, NULL);
     *out = in;
     return RATCHET_OK;
@@ -145,6 +146,7 @@ static void sqlite_destroy(void *instance)
     pthread_mutex_destroy(&in->pool_mu);
     pthread_cond_destroy(&in->pool_cv);
     pthread_mutex_destroy(&in->write_mu);
+    pthread_mutex_destroy(&in->writer_mu);
     pthread_mutex_destroy(&in->tl_mu);
     sq_host->free(in->tl_text);
     sq_host->free(in->conns);

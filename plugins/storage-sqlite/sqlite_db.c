@@ -265,9 +265,32 @@ ratchet_status sq_acquire(sq_inst *in, sq_conn **out)
     return s;
 }
 
+/* The writer connection (see sqlite_int.h), opened on first use, owned until sq_release. A
+ * private in-memory database has one connection only: there the pool's is used. */
+static ratchet_status acquire_writer(sq_inst *in, sq_conn **out)
+{
+    if (in->memory)
+        return sq_acquire(in, out);
+    struct timespec until = realtime_after(queue_ms(in));
+    if (pthread_mutex_timedlock(&in->writer_mu, &until) != 0) {
+        sq_host->set_error(in->ctx,
+                           "another writer of this process held the database for %lld ms",
+                           (long long)queue_ms(in));
+        return RATCHET_RETRY;
+    }
+    ratchet_status s = in->writer ? RATCHET_OK : sq_open(in, &in->writer);
+    if (s != RATCHET_OK) {
+        pthread_mutex_unlock(&in->writer_mu);
+        return s;
+    }
+    in->writer->is_writer = 1;
+    *out = in->writer;
+    return RATCHET_OK;
+}
+
 ratchet_status sq_acquire_begin(sq_inst *in, sq_conn **out)
 {
-    ratchet_status s = sq_acquire(in, out);
+    ratchet_status s = acquire_writer(in, out);
     if (s == RATCHET_OK && (s = sq_begin(in, *out)) != RATCHET_OK) {
         sq_release(in, *out);
         *out = NULL;
@@ -279,6 +302,10 @@ void sq_release(sq_inst *in, sq_conn *c)
 {
     if (!c)
         return;
+    if (c->is_writer) {
+        pthread_mutex_unlock(&in->writer_mu);
+        return;
+    }
     pthread_mutex_lock(&in->pool_mu);
     c->next_idle = in->idle;
     in->idle = c;
@@ -292,26 +319,37 @@ void sq_pool_trim(sq_inst *in)
     for (sq_conn *c = in->idle; c; c = c->next_idle)
         sqlite3_db_release_memory(c->db);
     pthread_mutex_unlock(&in->pool_mu);
+    if (pthread_mutex_trylock(&in->writer_mu) == 0) { /* in use: it is not idle */
+        if (in->writer)
+            sqlite3_db_release_memory(in->writer->db);
+        pthread_mutex_unlock(&in->writer_mu);
+    }
     malloc_trim(0);
+}
+
+/* Let SQLite keep its planner statistics fresh, as it recommends at close, with the sample
+ * limit it recommends too: without it, optimize may ANALYZE a table of a million jobs in full
+ * when a short CLI command closes (0.7 s per `jobs show`). */
+static void optimize_close(sq_conn **c)
+{
+    if (!*c)
+        return;
+    sqlite3_exec((*c)->db, "PRAGMA analysis_limit = 400; PRAGMA optimize", NULL, NULL, NULL);
+    sq_close(*c);
+    *c = NULL;
 }
 
 void sq_pool_close(sq_inst *in)
 {
     pthread_mutex_lock(&in->pool_mu);
-    for (int i = 0; i < in->pool_max; i++) {
-        if (in->conns[i]) {
-            /* Let SQLite keep its planner statistics fresh, as it recommends at close, with
-             * the sample limit it recommends too: without it, optimize may ANALYZE a table of
-             * a million jobs in full when a short CLI command closes (0.7 s per `jobs show`). */
-            sqlite3_exec(in->conns[i]->db, "PRAGMA analysis_limit = 400; PRAGMA optimize", NULL,
-                         NULL, NULL);
-            sq_close(in->conns[i]);
-            in->conns[i] = NULL;
-        }
-    }
+    for (int i = 0; i < in->pool_max; i++)
+        optimize_close(&in->conns[i]);
     in->idle = NULL;
     in->nconns = 0;
     pthread_mutex_unlock(&in->pool_mu);
+    pthread_mutex_lock(&in->writer_mu);
+    optimize_close(&in->writer);
+    pthread_mutex_unlock(&in->writer_mu);
 }
 
 sqlite3_stmt *sq_stmt(sq_inst *in, sq_conn *c, sq_slot slot, const char *sql)

@@ -27,6 +27,14 @@
  * processes' writers meet SQLITE_BUSY, which our busy handler (sqlite_db.c) retries for up to
  * busy_timeout. A function never holds two pooled connections at once (the pool may have a
  * single connection).
+ *
+ * Transactions begun with sq_acquire_begin run on one connection of their own, `writer`
+ * (owned from sq_acquire_begin to sq_release under `writer_mu`), not on a pooled one: in WAL
+ * mode a connection throws its whole page cache away when it finds that another connection
+ * wrote since its last transaction, so writers taking turns on pooled connections re-read
+ * every page they touch (pread calls in the profile of a submit); on one connection the
+ * pages the queue's statements touch stay cached between transactions. Lock order: writer_mu
+ * before write_mu; nothing waits on writer_mu while holding a pooled connection.
  */
 #ifndef SQLITE_INT_H
 #define SQLITE_INT_H
@@ -153,6 +161,7 @@ typedef struct sq_conn {
     int64_t busy_ms, busy_since_ns; /* the busy handler's limit and current wait */
     sqlite3_stmt *stmt[SQ_SLOT_COUNT];
     int64_t moved[SQ_JS_COUNT]; /* this transaction's job status changes, for job_counts */
+    int is_writer;              /* the instance's `writer`: sq_release unlocks writer_mu */
 } sq_conn;
 
 typedef struct sq_inst {
@@ -178,6 +187,9 @@ typedef struct sq_inst {
 
     /* one writer at a time per process (see the top of this file) */
     pthread_mutex_t write_mu;
+    /* the connection of sq_acquire_begin (opened on first use; files only) and its owner */
+    pthread_mutex_t writer_mu;
+    sq_conn *writer;
 
     /* wake-ups (sqlite_wait.c): `gen` counts this process's changes and notify() calls;
      * the database's wakeups.seq counts every process's. `seen_*` is what the last claim

@@ -226,18 +226,16 @@ ratchet_status sqlite_job_claim(void *instance, const char *owner, int64_t now_m
         sq_host->set_error(in->ctx, "out of memory");
         return RATCHET_NOMEM;
     }
-    sq_conn *c = NULL;
-    if ((s = sq_acquire(in, &c)) != RATCHET_OK) {
-        sq_host->free(ids);
-        return s;
-    }
     /* Taken before the transaction: a change committed after this point moves gen, so a
      * wait() following an empty claim returns at once instead of missing it. */
     uint64_t gen = sq_wake_gen(in);
+    sq_conn *c = NULL;
+    if ((s = sq_acquire_begin(in, &c)) != RATCHET_OK) {
+        sq_host->free(ids);
+        return s;
+    }
     int64_t seq = -1;
     size_t found = 0, done = 0, retrying = 0;
-    if ((s = sq_begin(in, c)) != RATCHET_OK)
-        goto out;
     s = sq_wake_read(in, c, &seq);
     if (s == RATCHET_OK)
         s = claim_ids(in, c, now_ms, max, ids, &found, &retrying);
@@ -263,7 +261,6 @@ ratchet_status sqlite_job_claim(void *instance, const char *owner, int64_t now_m
         *n = found;
         sq_wake_seen(in, gen, seq);
     }
-out:
     sq_release(in, c);
     sq_host->free(ids);
     return s;

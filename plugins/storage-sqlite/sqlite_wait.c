@@ -321,8 +321,8 @@ void sqlite_notify(void *instance)
      * fail, so a busy database leaves them to their next change. */
     sq_conn *c = NULL;
     int64_t seq = 0;
-    ratchet_status s = sq_acquire(in, &c);
-    if (s == RATCHET_OK && (s = sq_begin(in, c)) == RATCHET_OK)
+    ratchet_status s = sq_acquire_begin(in, &c);
+    if (s == RATCHET_OK)
         s = sq_commit_wake(in, c, s, 1, &seq);
     sq_release(in, c);
     if (s == RATCHET_OK) {
