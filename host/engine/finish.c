@@ -25,7 +25,7 @@
 #include "events.h"
 #include "job_log.h"
 
-#define RT_FLUSH_MS    5 /* outcomes wait at most this long to share a transaction */
+#define RT_FLUSH_MS    2 /* outcomes wait at most this long to share a transaction */
 #define RT_FLUSH_BATCH 64
 
 int64_t rt_eng_now_ms(void)
