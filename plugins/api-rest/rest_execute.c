@@ -23,6 +23,7 @@
 
 #include <json-c/json.h>
 
+#include "fe_json.h"
 #include "fe_wait.h"
 #include "rest.h"
 
@@ -42,57 +43,60 @@ static ratchet_status build_accepted(ratchet_buf *b, int64_t id, const char *sta
                                  (long long)id, status, (long long)id, (long long)id);
 }
 
-/* The duration of an execution from its record (a storage call) when the final event `ev`
- * lacks it (new reference), else NULL. */
-static struct json_object *lookup_duration(const rest *r, struct json_object *ev)
+/* durationMs of execution `exec_id` (the JSON text of its id) from its record, as JSON text
+ * into `d` (a storage call: only when the final event lacks it); 0 when it cannot be had. */
+static int lookup_duration(const rest *r, const char *exec_id, size_t len, ratchet_buf *d)
 {
-    struct json_object *exec_id = NULL, *rec = NULL, *d = NULL;
+    char id[32];
+    if (len == 0 || len >= sizeof id)
+        return 0;
+    memcpy(id, exec_id, len);
+    id[len] = '\0';
+    char *end = NULL;
+    long long v = strtoll(id, &end, 10);
     ratchet_buf out = RATCHET_BUF_INIT;
-    if (ev && !json_object_object_get_ex(ev, "durationMs", NULL) &&
-        json_object_object_get_ex(ev, "executionId", &exec_id) &&
-        json_object_is_type(exec_id, json_type_int) &&
-        r->eng->execution_get(json_object_get_int64(exec_id), &out) == RATCHET_OK &&
-        (rec = rest_parse(out.data)) && json_object_object_get_ex(rec, "durationMs", &d))
-        d = json_object_get(d);
-    else
-        d = NULL;
+    struct json_object *rec = NULL, *m = NULL;
+    int found = *end == '\0' && v > 0 && r->eng->execution_get(v, &out) == RATCHET_OK &&
+                (rec = rest_parse(out.data)) && json_object_object_get_ex(rec, "durationMs", &m) &&
+                rest_host->buf_append(d, rest_json_text(m), strlen(rest_json_text(m))) ==
+                    RATCHET_OK;
     json_object_put(rec);
     rest_host->buf_free(&out);
-    return d;
+    return found;
 }
 
-/* 200: the result from the final status event `ev` (parsed); `duration` the durationMs of
- * the execution record when the event lacks it (borrowed; may be NULL). */
-static ratchet_status build_result(ratchet_buf *b, struct json_object *ev,
-                                   struct json_object *duration)
+/* 200: {"data": {jobId, executionId, status, output, error, durationMs}} from the members of
+ * the final status event, copied as they are written there (the output is not parsed and
+ * written again: it may be large); absent ones are null. */
+static ratchet_status build_result(const rest *r, ratchet_buf *b, const char *ev)
 {
-    static const char *const keys[] = {"jobId", "executionId", "status", "output", "error", NULL};
-    struct json_object *data = json_object_new_object(), *v = NULL;
-    ratchet_status st = RATCHET_NOMEM;
-    if (ev && data) {
-        for (const char *const *k = keys; *k; k++) {
-            v = NULL;
-            json_object_object_get_ex(ev, *k, &v);
-            json_object_object_add(data, *k, json_object_get(v));
-        }
-        struct json_object *d = NULL;
-        if (!json_object_object_get_ex(ev, "durationMs", &d))
-            d = duration;
-        json_object_object_add(data, "durationMs", json_object_get(d));
-        st = rest_host->buf_printf(b, "{\"data\":%s}", rest_json_text(data));
+    static const char *const keys[] = {"jobId", "executionId", "status", "output", "error",
+                                       "durationMs"};
+    ratchet_status st = rest_host->buf_append(b, "{\"data\":{", 9);
+    for (size_t i = 0; st == RATCHET_OK && i < sizeof keys / sizeof *keys; i++) {
+        const char *v = NULL, *exec = NULL;
+        size_t n = 0, exec_len = 0;
+        st = rest_host->buf_printf(b, "%s\"%s\":", i ? "," : "", keys[i]);
+        if (st != RATCHET_OK)
+            break;
+        if (fe_json_member(ev, keys[i], &v, &n))
+            st = rest_host->buf_append(b, v, n);
+        else if (strcmp(keys[i], "durationMs") != 0 ||
+                 !fe_json_member(ev, "executionId", &exec, &exec_len) ||
+                 !lookup_duration(r, exec, exec_len, b))
+            st = rest_host->buf_append(b, "null", 4);
     }
-    json_object_put(data);
-    return st;
+    return st == RATCHET_OK ? rest_host->buf_append(b, "}}", 2) : st;
 }
 
-/* Answer `req` with the result of the final event (200; `final_event` parsed, may be NULL) or
- * where to follow the job (202). */
+/* Answer `req` with the result of the final event (200; its text, may be NULL) or where to
+ * follow the job (202). */
 static void respond(const rest *r, ratchet_http_request *req, int64_t job_id, const char *status,
-                    struct json_object *final_event, struct json_object *duration)
+                    const char *final_event)
 {
     const ratchet_http_api *http = r->http;
     ratchet_buf b = RATCHET_BUF_INIT, loc = RATCHET_BUF_INIT;
-    if (final_event && build_result(&b, final_event, duration) == RATCHET_OK) {
+    if (final_event && build_result(r, &b, final_event) == RATCHET_OK) {
         http->respond(req, 200, "application/json", b.data, b.len);
         rest_host->buf_free(&b);
         return;
@@ -115,11 +119,7 @@ static void exec_answer(void *user, ratchet_http_request *req, const char *statu
                         const char *final_event)
 {
     const exec_wait *w = user;
-    struct json_object *ev = final_event ? rest_parse(final_event) : NULL; /* parsed once */
-    struct json_object *duration = lookup_duration(w->r, ev);
-    respond(w->r, req, w->job_id, status, ev, duration);
-    json_object_put(duration);
-    json_object_put(ev);
+    respond(w->r, req, w->job_id, status, final_event);
 }
 
 static void exec_free(void *user)
@@ -195,6 +195,6 @@ void rest_execute_handler(void *user, ratchet_http_request *req)
     if (!w || fe_wait_job(&r->reaper, r->http, req, job_id, status, (int64_t)wait * 1000,
                           &exec_wait_ops, w) != RATCHET_OK) {
         rest_host->free(w); /* wait=0, out of memory or stopping: answer where to look */
-        respond(r, req, job_id, status, NULL, NULL);
+        respond(r, req, job_id, status, NULL);
     }
 }

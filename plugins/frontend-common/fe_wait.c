@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-c/json.h>
 
+#include "fe_json.h"
 #include "fe_wait.h"
 
 typedef struct wait_session {
@@ -42,24 +42,26 @@ static int wait_event(void *user, uint64_t seq, const char *event_json)
 {
     wait_session *s = user;
     (void)seq;
-    json_object *ev = json_tokener_parse(event_json), *type = NULL, *status = NULL, *fin = NULL;
-    int is_status = json_object_object_get_ex(ev, "type", &type) &&
-                    strcmp(json_object_get_string(type), "status") == 0;
+    /* Scanned, not parsed: every waiting request sees each event of its job (fe_json.h). */
+    char type[16], status[sizeof s->status];
+    int is_status = fe_json_member_word(event_json, "type", type, sizeof type) &&
+                    strcmp(type, "status") == 0;
+    int has_status = is_status && fe_json_member_word(event_json, "status", status, sizeof status);
+    int final = is_status && fe_json_member_true(event_json, "final");
     int queue = 0, done = 0;
     pthread_mutex_lock(&s->base.lock);
     if (s->base.ended) {
         done = 1;
     } else if (is_status) {
-        if (json_object_object_get_ex(ev, "status", &status))
-            snprintf(s->status, sizeof s->status, "%s", json_object_get_string(status));
-        if (json_object_object_get_ex(ev, "final", &fin) && json_object_get_boolean(fin)) {
+        if (has_status)
+            memcpy(s->status, status, sizeof s->status);
+        if (final) {
             s->final_event = strdup(event_json);
             queue = fe_session_end_locked(&s->base);
             done = 1;
         }
     }
     pthread_mutex_unlock(&s->base.lock);
-    json_object_put(ev);
     if (queue)
         fe_reaper_push(&s->base);
     return done;

@@ -153,7 +153,9 @@ if(TARGET plugin_storage_postgres AND NOT "storage-postgres" IN_LIST RATCHET_STA
   set_tests_properties(storage.conformance.postgres PROPERTIES ENVIRONMENT "${conformance_env}"
     TIMEOUT 300)
 endif()
-# The WebSocket pieces of plugins/frontend-common (SHA-1, base64, frames, UTF-8).
+# The WebSocket pieces of plugins/frontend-common (SHA-1, base64, frames, UTF-8), and its
+# scan for the members of event texts.
 if(TARGET ratchet_frontend_common)
   ratchet_unit_test(ws_frame LIBS ratchet_frontend_common)
+  ratchet_unit_test(fe_json LIBS ratchet_frontend_common)
 endif()
