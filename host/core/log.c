@@ -1,6 +1,7 @@
 /* host/core/log.c - format log events once and fan them out to every attached logger. */
 #include "log.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -213,20 +214,32 @@ void rt_log_emit_ctx(const char *source, const char *plugin, ratchet_log_level l
 {
     if (!rt_log_enabled(level) && !(in_logger && level >= RATCHET_LOG_WARN))
         return;
-    /* Most messages fit the stack buffer: no allocation on the common path. */
+    /* Most messages fit the stack buffer: no allocation on the common path. A message passed
+     * as "%s" (a line built by the caller, such as the access log's) is copied, not printed. */
     char stack[512];
     char *text = stack, *heap = NULL;
+    const char *whole = NULL;
     va_list copy;
+    if (strcmp(fmt, "%s") == 0) {
+        va_copy(copy, ap);
+        whole = va_arg(copy, const char *); /* NULL: printf's "(null)" below */
+        va_end(copy);
+    }
     va_copy(copy, ap);
-    int n = vsnprintf(stack, sizeof stack, fmt, copy);
+    int n = whole ? (int)strnlen(whole, INT_MAX - 1) : vsnprintf(stack, sizeof stack, fmt, copy);
     va_end(copy);
     if (n < 0)
         return;
     if ((size_t)n >= sizeof stack) {
         if (!(heap = malloc((size_t)n + 1)))
             return;
-        vsnprintf(heap, (size_t)n + 1, fmt, ap);
         text = heap;
+        if (!whole)
+            vsnprintf(heap, (size_t)n + 1, fmt, ap);
+    }
+    if (whole) {
+        memcpy(text, whole, (size_t)n);
+        text[n] = '\0';
     }
     /* One line per event: a trailing newline from printf-style callers is dropped. */
     while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r'))

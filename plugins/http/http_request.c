@@ -83,13 +83,21 @@ static void random_id_bytes(unsigned char out[16], const void *salt)
     memset(pool + left, 0, 16);
 }
 
+/* `src` into dst[cap], cut to fit (snprintf's "%s" without printf: once per request). */
+static void copy_cut(char *dst, size_t cap, const char *src)
+{
+    size_t n = src ? strnlen(src, cap - 1) : 0;
+    memcpy(dst, src ? src : "", n);
+    dst[n] = '\0';
+}
+
 static void request_identify(ratchet_http_request *req, const char *method)
 {
     static const char hex[] = "0123456789abcdef";
-    snprintf(req->method, sizeof req->method, "%s", method ? method : "");
+    copy_cut(req->method, sizeof req->method, method);
     const char *id = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "X-Request-ID");
     if (sane_request_id(id)) {
-        snprintf(req->id, sizeof req->id, "%s", id);
+        copy_cut(req->id, sizeof req->id, id);
     } else {
         unsigned char raw[16];
         random_id_bytes(raw, req);
