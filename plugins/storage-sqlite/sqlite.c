@@ -20,7 +20,8 @@
  *   vacuum        "incremental": files are created with auto_vacuum=INCREMENTAL and prune()
  *                 returns freed pages to the file system; "none": freed pages are reused.
  *   connections   pooled connections per instance (readers run in parallel in WAL mode;
- *                 writers are serialised anyway).
+ *                 writers are serialised anyway, on one more connection of their own: see
+ *                 sqlite_int.h).
  *   poll_interval the bound on cross-process wake-up latency: other processes' changes are
  *                 normally seen within a millisecond through inotify, at the latest after
  *                 this long (see sqlite_wait.c).
@@ -177,7 +178,8 @@ static const ratchet_option sqlite_options[] = {
                      "incremental: prune returns freed space to the file system (set when the "
                      "file is created)"),
     RATCHET_OPT_RANGE("connections", RATCHET_OPT_INT, "4", 1, 64,
-                      "pooled database connections (parallel readers)"),
+                      "pooled database connections (parallel readers; writes have one more "
+                      "of their own)"),
     RATCHET_OPT_RANGE("poll_interval", RATCHET_OPT_DURATION, "20ms", 1, 1000,
                       "latest time to notice other processes' changes (inotify is faster)"),
     RATCHET_OPT_END,
