@@ -56,10 +56,10 @@ static int lookup_duration(const rest *r, const char *exec_id, size_t len, ratch
     long long v = strtoll(id, &end, 10);
     ratchet_buf out = RATCHET_BUF_INIT;
     struct json_object *rec = NULL, *m = NULL;
-    int found = *end == '\0' && v > 0 && r->eng->execution_get(v, &out) == RATCHET_OK &&
-                (rec = rest_parse(out.data)) && json_object_object_get_ex(rec, "durationMs", &m) &&
-                rest_host->buf_append(d, rest_json_text(m), strlen(rest_json_text(m))) ==
-                    RATCHET_OK;
+    int found =
+        *end == '\0' && v > 0 && r->eng->execution_get(v, &out) == RATCHET_OK &&
+        (rec = rest_parse(out.data)) && json_object_object_get_ex(rec, "durationMs", &m) &&
+        rest_host->buf_append(d, rest_json_text(m), strlen(rest_json_text(m))) == RATCHET_OK;
     json_object_put(rec);
     rest_host->buf_free(&out);
     return found;
@@ -70,8 +70,8 @@ static int lookup_duration(const rest *r, const char *exec_id, size_t len, ratch
  * written again: it may be large); absent ones are null. */
 static ratchet_status build_result(const rest *r, ratchet_buf *b, const char *ev)
 {
-    static const char *const keys[] = {"jobId", "executionId", "status", "output", "error",
-                                       "durationMs"};
+    static const char *const keys[] = {"jobId",  "executionId", "status",
+                                       "output", "error",       "durationMs"};
     ratchet_status st = rest_host->buf_append(b, "{\"data\":{", 9);
     for (size_t i = 0; st == RATCHET_OK && i < sizeof keys / sizeof *keys; i++) {
         const char *v = NULL, *exec = NULL;

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 #include "fe_json.h"
 #include "fe_wait.h"
 
@@ -44,8 +43,8 @@ static int wait_event(void *user, uint64_t seq, const char *event_json)
     (void)seq;
     /* Scanned, not parsed: every waiting request sees each event of its job (fe_json.h). */
     char type[16], status[sizeof s->status];
-    int is_status = fe_json_member_word(event_json, "type", type, sizeof type) &&
-                    strcmp(type, "status") == 0;
+    int is_status =
+        fe_json_member_word(event_json, "type", type, sizeof type) && strcmp(type, "status") == 0;
     int has_status = is_status && fe_json_member_word(event_json, "status", status, sizeof status);
     int final = is_status && fe_json_member_true(event_json, "final");
     int queue = 0, done = 0;

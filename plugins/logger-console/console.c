@@ -195,8 +195,7 @@ static ratchet_status console_context(ratchet_buf *b, const ratchet_log_event *e
     return st;
 }
 
-static ratchet_status console_format(const console *c, ratchet_buf *b,
-                                     const ratchet_log_event *ev)
+static ratchet_status console_format(const console *c, ratchet_buf *b, const ratchet_log_event *ev)
 {
     const char *source = ev->source ? ev->source : "?";
     /* An out-of-range level from a newer host reads as the most severe one we know. */

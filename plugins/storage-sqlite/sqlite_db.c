@@ -273,8 +273,7 @@ static ratchet_status acquire_writer(sq_inst *in, sq_conn **out)
         return sq_acquire(in, out);
     struct timespec until = realtime_after(queue_ms(in));
     if (pthread_mutex_timedlock(&in->writer_mu, &until) != 0) {
-        sq_host->set_error(in->ctx,
-                           "another writer of this process held the database for %lld ms",
+        sq_host->set_error(in->ctx, "another writer of this process held the database for %lld ms",
                            (long long)queue_ms(in));
         return RATCHET_RETRY;
     }

@@ -43,7 +43,7 @@ static void values_are_found_whole(void **state)
     char word[8];
     assert_true(fe_json_member_word(ev, "type", word, sizeof word));
     assert_string_equal(word, "status");
-    assert_false(fe_json_member_word(ev, "type", word, 6)); /* too long for the buffer */
+    assert_false(fe_json_member_word(ev, "type", word, 6));            /* too long for the buffer */
     assert_false(fe_json_member_word(ev, "jobId", word, sizeof word)); /* not a string */
 }
 
@@ -65,9 +65,19 @@ static void malformed_text_is_refused(void **state)
 {
     (void)state;
     static const char *const bad[] = {
-        "",        "[1]",           "{\"a\"",           "{\"a\":",      "{\"a\":\"x",
-        "{\"a\":[", "{\"a\":[1}}",  "{\"a\":{\"b\":1]}", "{a:1}",        "{\"a\" 1}",
-        "{\"z\":1 \"a\":2}",        "{\"a\":\"\\",      "{\"z\":,\"a\":1}",
+        "",
+        "[1]",
+        "{\"a\"",
+        "{\"a\":",
+        "{\"a\":\"x",
+        "{\"a\":[",
+        "{\"a\":[1}}",
+        "{\"a\":{\"b\":1]}",
+        "{a:1}",
+        "{\"a\" 1}",
+        "{\"z\":1 \"a\":2}",
+        "{\"a\":\"\\",
+        "{\"z\":,\"a\":1}",
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         const char *v;
