@@ -40,9 +40,16 @@ static void random_hex(char *out, size_t n)
         snprintf(out + 2 * i, 3, "%02x", bytes[i]);
 }
 
+/* 12 hex digits of milliseconds since the epoch, then 20 random ones (see trace.h). */
+#define RT_TRACE_TIME_HEX 12
+
 void rt_trace_new_id(char out[RT_TRACE_ID_LEN + 1])
 {
-    random_hex(out, RT_TRACE_ID_LEN / 2);
+    static const char hex[] = "0123456789abcdef";
+    uint64_t ms = (uint64_t)(rt_trace_now_ns() / 1000000);
+    for (int i = RT_TRACE_TIME_HEX - 1; i >= 0; i--, ms >>= 4)
+        out[i] = hex[ms & 15];
+    random_hex(out + RT_TRACE_TIME_HEX, (RT_TRACE_ID_LEN - RT_TRACE_TIME_HEX) / 2);
 }
 
 void rt_trace_new_span(char out[RT_SPAN_ID_LEN + 1])

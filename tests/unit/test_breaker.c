@@ -185,6 +185,14 @@ static void ids_and_meta(void **state)
     assert_int_equal(strspn(a, "0123456789abcdef"), 32);
     assert_int_equal(strlen(sp), 16);
     assert_string_not_equal(a, b);
+    /* ids sort by creation (the time first), the rest random */
+    assert_true(strncmp(a, b, 12) <= 0);
+    assert_string_not_equal(a + 12, b + 12);
+    char head[13];
+    memcpy(head, b, 12);
+    head[12] = '\0';
+    long long ms = strtoll(head, NULL, 16);
+    assert_true(llabs(ms - rt_trace_now_ns() / 1000000) < 60000);
     /* a new trace in meta text; outputs kept */
     char *m = rt_trace_stamp_text("{\"outputs\":[]}", 1234);
     struct json_object *o = json_tokener_parse(m), *v;
