@@ -182,9 +182,14 @@ ratchet_status sq_open(sq_inst *in, sq_conn **out)
     ratchet_status s = sq_exec(in, c, "PRAGMA foreign_keys = ON");
     if (s == RATCHET_OK)
         s = sq_exec(in, c, sql);
-    /* auto_vacuum only takes effect on a new, empty file (before journal_mode=WAL writes its
-     * header); on an existing file it changes nothing. It lets prune() hand freed pages back
-     * to the file system. */
+    /* auto_vacuum and page_size only take effect on a new, empty file (before
+     * journal_mode=WAL writes its header); on an existing file they change nothing.
+     * auto_vacuum lets prune() hand freed pages back to the file system; page_size: see
+     * sqlite.c. */
+    if (s == RATCHET_OK && in->page_size > 0) {
+        snprintf(sql, sizeof sql, "PRAGMA page_size = %d", in->page_size);
+        s = sq_exec(in, c, sql);
+    }
     if (s == RATCHET_OK)
         s = sq_exec(in, c,
                     in->incremental ? "PRAGMA auto_vacuum = INCREMENTAL"

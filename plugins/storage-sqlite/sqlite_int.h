@@ -172,6 +172,7 @@ typedef struct sq_inst {
     int64_t busy_ms;      /* bound on waits for a lock, a writer or a pooled connection */
     const char *sync;     /* PRAGMA synchronous value: OFF, NORMAL or FULL */
     int incremental;      /* vacuum: incremental (auto_vacuum=INCREMENTAL at creation) */
+    int page_size;        /* PRAGMA page_size of a new file */
     int64_t retention_ms; /* what prune(0) keeps; 0: everything */
     int64_t poll_ms;      /* the watcher's fallback poll (when inotify says nothing) */
     int pool_max;
