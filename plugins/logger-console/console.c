@@ -7,15 +7,16 @@
  * context in braces at the end: {task=addition job=12 exec=34 trace=4bf92f35} (the trace id's
  * first 8 hex digits; enough to grep the file logger's full traceId).
  *
- * Each event is built completely in a buffer and written with one write(2), so lines from
- * several threads or processes sharing the terminal do not interleave mid-line (a pipe keeps
- * writes up to PIPE_BUF atomic; a tty or file in practice keeps a single write together).
- * That also lets the logger declare itself concurrent (ABI 1.9): threads format and write
- * their lines at once, each in a buffer of its own, and never wait on each other.
+ * Each event is built completely in a buffer of the logging thread's, so the logger declares
+ * itself concurrent (ABI 1.9): threads format their lines at once and never wait on each
+ * other's formatting. Whole lines then go to stderr through console_out.c: gathered for a
+ * couple of milliseconds and written together by a writer thread (warnings and errors at
+ * once), so lines from several threads or processes sharing the terminal do not interleave
+ * mid-line (a pipe keeps writes up to PIPE_BUF atomic; a tty or file in practice keeps a
+ * single write together).
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,8 @@
 #include <unistd.h>
 
 #include <ratchet/logger_util.h>
+
+#include "console_out.h"
 
 /* Buffers that grew past this for one huge event are released rather than kept. */
 #define CONSOLE_BUF_KEEP 65536
@@ -43,6 +46,7 @@ typedef struct console {
     int timestamps;
     int use_color; /* decided at start(): colour is a property of where stderr points */
     _Atomic(ratchet_buf *) spare[CONSOLE_SPARES]; /* line buffers not in use, or NULL */
+    console_out out;                              /* the way to stderr */
 } console;
 
 static const ratchet_host_api *host;
@@ -68,6 +72,7 @@ static ratchet_status console_create(ratchet_ctx *ctx, const ratchet_config *cfg
         host->free(c);
         return RATCHET_ERR;
     }
+    console_out_init(&c->out, host);
     *out = c;
     return RATCHET_OK;
 }
@@ -82,7 +87,16 @@ static ratchet_status console_start(void *instance)
     } else {
         c->use_color = c->color == CONSOLE_COLOR_ALWAYS;
     }
+    /* Without the writer thread every line is written at once, as by a stopped logger. */
+    if (console_out_start(&c->out) != RATCHET_OK)
+        host->log(c->ctx, RATCHET_LOG_WARN, "no writer thread: each line is written alone");
     return RATCHET_OK;
+}
+
+static void console_stop(void *instance)
+{
+    console *c = instance;
+    console_out_stop(&c->out);
 }
 
 /* A line buffer for one log() call: a spare one when there is one (log() runs on several
@@ -264,23 +278,15 @@ static void console_log(void *instance, const ratchet_log_event *ev)
         console_buf_drop(line);
         return;
     }
-    const char *p = line->data;
-    size_t left = line->len;
-    while (left > 0) {
-        ssize_t n = write(STDERR_FILENO, p, left);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break; /* stderr is gone or full: nothing useful can be done about it here */
-        p += n;
-        left -= (size_t)n;
-    }
+    /* Warnings and errors are not held back: they may be the last words of a process. */
+    console_out_put(&c->out, line->data, line->len, ev->level >= RATCHET_LOG_WARN);
     console_buf_give(c, line);
 }
 
 static void console_flush(void *instance)
 {
-    (void)instance;
+    console *c = instance;
+    console_out_flush(&c->out);
     fflush(stderr);
 }
 
@@ -289,6 +295,8 @@ static void console_destroy(void *instance)
     console *c = instance;
     if (!c)
         return;
+    console_out_stop(&c->out); /* written, if stop() was not called */
+    console_out_free(&c->out);
     for (int i = 0; i < CONSOLE_SPARES; i++) {
         ratchet_buf *b = atomic_load(&c->spare[i]);
         if (b)
@@ -311,6 +319,6 @@ static const ratchet_option console_options[] = {
 
 RATCHET_LOGGER_PLUGIN(logger_console, host, "logger-console", "1.1.0",
                       "human-readable log lines on stderr", console_options,
-                      .life = {console_create, console_start, NULL, console_destroy},
+                      .life = {console_create, console_start, console_stop, console_destroy},
                       .log = console_log, .flush = console_flush,
                       .flags = RATCHET_LOGGER_CONCURRENT)

@@ -1,6 +1,8 @@
 /*
  * test_logger_console.c - the logger-console plugin's line format, checked by pointing
- * stderr at a file (or a pseudo-terminal, for colour detection) around each log() call.
+ * stderr at a file (or a pseudo-terminal, for colour detection) around each log() call; and
+ * its writer thread (console_out.c): lines in order, a warning written at once after what
+ * waited, whole lines from threads logging at once.
  */
 #ifndef _XOPEN_SOURCE
 #define _XOPEN_SOURCE 700 /* posix_openpt, grantpt, unlockpt, ptsname */
@@ -15,6 +17,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -243,6 +246,92 @@ static void test_color_auto_on_terminal(void **state)
     free(got);
 }
 
+/* What the captured stderr holds so far (caller frees). */
+static char *captured_so_far(const capture *c)
+{
+    int fd = fileno(c->file);
+    off_t n = lseek(fd, 0, SEEK_END);
+    char *text = calloc(1, (size_t)n + 1);
+    assert_non_null(text);
+    assert_int_equal(pread(fd, text, (size_t)n, 0), n);
+    return text;
+}
+
+/* Info lines may wait for the writer; a warning is written before log() returns, after the
+ * lines logged before it; flush() and stop() write the rest, in order. */
+static void test_order_and_warnings_at_once(void **state)
+{
+    (void)state;
+    capture c;
+    inst in = {0};
+    capture_begin(&c);
+    inst_open(&in, "color: never\ntimestamps: false");
+    emit(&in, RATCHET_LOG_INFO, "host", NULL, "one", NULL, 0);
+    emit(&in, RATCHET_LOG_INFO, "host", NULL, "two", NULL, 0);
+    emit(&in, RATCHET_LOG_WARN, "host", NULL, "three", NULL, 0);
+    char *now = captured_so_far(&c);
+    assert_string_equal(now, "INFO  [host] one\nINFO  [host] two\nWARN  [host] three\n");
+    free(now);
+    emit(&in, RATCHET_LOG_INFO, "host", NULL, "four", NULL, 0);
+    in.desc->logger->flush(in.self);
+    now = captured_so_far(&c);
+    assert_string_equal(now, "INFO  [host] one\nINFO  [host] two\nWARN  [host] three\n"
+                             "INFO  [host] four\n");
+    free(now);
+    emit(&in, RATCHET_LOG_INFO, "host", NULL, "five", NULL, 0);
+    inst_done(&in); /* stop() writes what waits */
+    char *got = capture_end(&c);
+    assert_non_null(strstr(got, "four\nINFO  [host] five\n"));
+    free(got);
+}
+
+typedef struct logging_thread {
+    inst *in;
+    const char *source;
+} logging_thread;
+
+static void *log_many(void *arg)
+{
+    const logging_thread *t = arg;
+    char msg[32];
+    for (int i = 0; i < 2000; i++) {
+        snprintf(msg, sizeof msg, "line %d", i);
+        emit(t->in, RATCHET_LOG_INFO, t->source, NULL, msg, NULL, 0);
+    }
+    return NULL;
+}
+
+/* Two threads logging at once (the logger is concurrent): every line arrives whole, each
+ * thread's lines in its order. */
+static void test_threads_lines_whole_and_ordered(void **state)
+{
+    (void)state;
+    capture c;
+    inst in = {0};
+    capture_begin(&c);
+    inst_open(&in, "color: never\ntimestamps: false");
+    logging_thread a = {&in, "a"}, b = {&in, "b"};
+    pthread_t ta, tb;
+    assert_int_equal(pthread_create(&ta, NULL, log_many, &a), 0);
+    assert_int_equal(pthread_create(&tb, NULL, log_many, &b), 0);
+    pthread_join(ta, NULL);
+    pthread_join(tb, NULL);
+    inst_done(&in);
+    char *got = capture_end(&c);
+    int next[2] = {0, 0}, lines = 0;
+    for (char *line = strtok(got, "\n"); line; line = strtok(NULL, "\n"), lines++) {
+        char src = 0;
+        int n = -1;
+        if (sscanf(line, "INFO  [%c] line %d", &src, &n) != 2 || (src != 'a' && src != 'b'))
+            fail_msg("a line not whole: '%s'", line);
+        if (n != next[src - 'a'])
+            fail_msg("thread %c: line %d after %d", src, n, next[src - 'a'] - 1);
+        next[src - 'a']++;
+    }
+    assert_int_equal(lines, 4000);
+    free(got);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -252,6 +341,8 @@ int main(void)
         cmocka_unit_test(test_level_filter),
         cmocka_unit_test(test_color),
         cmocka_unit_test(test_color_auto_on_terminal),
+        cmocka_unit_test(test_order_and_warnings_at_once),
+        cmocka_unit_test(test_threads_lines_whole_and_ordered),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

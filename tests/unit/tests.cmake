@@ -24,7 +24,8 @@ endif()
 if("logger-console" IN_LIST RATCHET_STATIC_PLUGINS)
   ratchet_unit_test(logger_console)
 else()
-  ratchet_unit_test(logger_console SOURCES ${CMAKE_SOURCE_DIR}/plugins/logger-console/console.c)
+  ratchet_unit_test(logger_console SOURCES ${CMAKE_SOURCE_DIR}/plugins/logger-console/console.c
+    ${CMAKE_SOURCE_DIR}/plugins/logger-console/console_out.c)
   target_compile_definitions(test_logger_console PRIVATE RATCHET_STATIC_PLUGIN)
 endif()
 # Structured log events: context, masking, sink filters, plugin metrics (issue 21).
