@@ -87,6 +87,12 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
+/* Whether this is a child forked after start() (console_out.h). */
+static int forked(const console_out *o)
+{
+    return o->pid != 0 && getpid() != o->pid;
+}
+
 void console_out_init(console_out *o, const ratchet_host_api *host)
 {
     memset(o, 0, sizeof *o);
@@ -104,6 +110,7 @@ ratchet_status console_out_start(console_out *o)
 {
     pthread_mutex_lock(&o->mu);
     o->stopping = 0;
+    o->pid = getpid();
     o->running = pthread_create(&o->thread, NULL, writer_main, o) == 0;
     pthread_mutex_unlock(&o->mu);
     return o->running ? RATCHET_OK : RATCHET_ERR;
@@ -111,6 +118,8 @@ ratchet_status console_out_start(console_out *o)
 
 void console_out_stop(console_out *o)
 {
+    if (forked(o))
+        return; /* the writer is the parent's */
     pthread_mutex_lock(&o->mu);
     int was = o->running;
     o->stopping = 1;
@@ -133,6 +142,10 @@ void console_out_free(console_out *o)
 
 void console_out_put(console_out *o, const char *data, size_t len, int now)
 {
+    if (forked(o)) {
+        write_all(data, len);
+        return;
+    }
     pthread_mutex_lock(&o->mu);
     if (now || !o->running || o->pending.len + len > CONSOLE_PENDING_MAX ||
         o->host->buf_append(&o->pending, data, len) != RATCHET_OK) {
@@ -145,6 +158,8 @@ void console_out_put(console_out *o, const char *data, size_t len, int now)
 
 void console_out_flush(console_out *o)
 {
+    if (forked(o))
+        return;
     pthread_mutex_lock(&o->mu);
     write_now_locked(o, NULL, 0);
     pthread_mutex_unlock(&o->mu);

@@ -11,6 +11,10 @@
  * processes' output. A process killed with SIGKILL loses what is pending (at most
  * CONSOLE_GATHER_MS of lines); stop() and flush() write everything.
  *
+ * A child forked by the process (run-once's task process, a task check) has no writer
+ * thread and may have copied a locked mutex: there lines are written at once, without the
+ * locks, and the parent's pending lines are left to the parent.
+ *
  * Threading: every function may be called from any thread at once (the logger is
  * concurrent, logger.h), except init/start/stop/free (the plugin's lifecycle).
  */
@@ -18,6 +22,7 @@
 #define CONSOLE_OUT_H
 
 #include <pthread.h>
+#include <sys/types.h>
 
 #include <ratchet/plugin.h>
 
@@ -32,6 +37,7 @@ typedef struct console_out {
     ratchet_buf batch;   /* the writer's: the lines it is writing (under io_mu) */
     int running, stopping;
     pthread_t thread;
+    pid_t pid; /* the process that started the writer */
 } console_out;
 
 void console_out_init(console_out *o, const ratchet_host_api *host);

@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -279,9 +280,20 @@ static void test_order_and_warnings_at_once(void **state)
                              "INFO  [host] four\n");
     free(now);
     emit(&in, RATCHET_LOG_INFO, "host", NULL, "five", NULL, 0);
+    /* A forked child has no writer: its line is written before it exits. */
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        emit(&in, RATCHET_LOG_INFO, "child", NULL, "six", NULL, 0);
+        _exit(0);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
     inst_done(&in); /* stop() writes what waits */
     char *got = capture_end(&c);
-    assert_non_null(strstr(got, "four\nINFO  [host] five\n"));
+    assert_non_null(strstr(got, "four\n"));
+    assert_non_null(strstr(got, "INFO  [host] five\n"));
+    assert_non_null(strstr(got, "INFO  [child] six\n"));
     free(got);
 }
 
