@@ -27,8 +27,6 @@
 
 #include "console_out.h"
 
-/* Buffers that grew past this for one huge event are released rather than kept. */
-#define CONSOLE_BUF_KEEP 65536
 /* Line buffers kept between events for the threads that log at once (more are allocated,
  * used and freed when more threads log together). */
 #define CONSOLE_SPARES 8

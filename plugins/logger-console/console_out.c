@@ -12,7 +12,6 @@
 
 #define CONSOLE_GATHER_MS   2
 #define CONSOLE_PENDING_MAX (1024 * 1024) /* beyond: the logging thread writes (back-pressure) */
-#define CONSOLE_BUF_KEEP    65536         /* a buffer grown past this is released once written */
 
 static void write_all(const char *p, size_t left)
 {

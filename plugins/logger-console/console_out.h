@@ -26,6 +26,10 @@
 
 #include <ratchet/plugin.h>
 
+/* Line buffers (the logging threads', the pending and written ones) that grew past this for
+ * one huge event or burst are released rather than kept. */
+#define CONSOLE_BUF_KEEP 65536
+
 typedef struct console_out {
     const ratchet_host_api *host;
     pthread_mutex_t mu; /* pending, running, stopping */
