@@ -270,19 +270,28 @@ ratchet_status sq_acquire(sq_inst *in, sq_conn **out)
     return s;
 }
 
+/* Take one of the mutexes writers of this process queue on (write_mu, writer_mu), waiting at
+ * most queue_ms: RATCHET_RETRY, said, when another writer held it that long. */
+static ratchet_status lock_writer_mutex(sq_inst *in, pthread_mutex_t *mu)
+{
+    struct timespec until = realtime_after(queue_ms(in));
+    if (pthread_mutex_timedlock(mu, &until) == 0)
+        return RATCHET_OK;
+    sq_host->set_error(in->ctx, "another writer of this process held the database for %lld ms",
+                       (long long)queue_ms(in));
+    return RATCHET_RETRY;
+}
+
 /* The writer connection (see sqlite_int.h), opened on first use, owned until sq_release. A
  * private in-memory database has one connection only: there the pool's is used. */
 static ratchet_status acquire_writer(sq_inst *in, sq_conn **out)
 {
     if (in->memory)
         return sq_acquire(in, out);
-    struct timespec until = realtime_after(queue_ms(in));
-    if (pthread_mutex_timedlock(&in->writer_mu, &until) != 0) {
-        sq_host->set_error(in->ctx, "another writer of this process held the database for %lld ms",
-                           (long long)queue_ms(in));
-        return RATCHET_RETRY;
-    }
-    ratchet_status s = in->writer ? RATCHET_OK : sq_open(in, &in->writer);
+    ratchet_status s = lock_writer_mutex(in, &in->writer_mu);
+    if (s != RATCHET_OK)
+        return s;
+    s = in->writer ? RATCHET_OK : sq_open(in, &in->writer);
     if (s != RATCHET_OK) {
         pthread_mutex_unlock(&in->writer_mu);
         return s;
@@ -388,13 +397,7 @@ ratchet_status sq_step_done(sq_inst *in, sq_conn *c, sqlite3_stmt *st, const cha
 
 ratchet_status sq_write_lock(sq_inst *in)
 {
-    struct timespec until = realtime_after(queue_ms(in));
-    int rc = pthread_mutex_timedlock(&in->write_mu, &until);
-    if (rc == 0)
-        return RATCHET_OK;
-    sq_host->set_error(in->ctx, "another writer of this process held the database for %lld ms",
-                       (long long)queue_ms(in));
-    return RATCHET_RETRY;
+    return lock_writer_mutex(in, &in->write_mu);
 }
 
 void sq_write_unlock(sq_inst *in)
