@@ -19,6 +19,25 @@ const check = (cond, what, detail) => {
   }
 };
 
+// GraphiQL creates its CodeMirror editors after the run button is on screen (the editor code
+// is loaded lazily), and a click before both editors exist is dropped without a trace. So wait
+// for both editors, click, and click again when no answer came within a few seconds.
+const runUntilShown = async (page, marker) => {
+  await page.waitForFunction(() =>
+    document.querySelector('.graphiql-query-editor .CodeMirror') &&
+    document.querySelector('.graphiql-response .CodeMirror'));
+  const shown = () => page.waitForFunction((m) => {
+    const pane = document.querySelector('.graphiql-response');
+    return pane && pane.innerText.includes(m) ? pane.innerText : null;
+  }, marker, { timeout: 10000 }).then((h) => h.jsonValue()).catch(() => null);
+  for (let attempt = 0; attempt < 6; attempt++) {
+    await page.click('.graphiql-execute-button');
+    const text = await shown();
+    if (text) return text;
+  }
+  return null;
+};
+
 const browser = await chromium.launch({
   executablePath: chromiumPath, headless: true,
   args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
@@ -41,11 +60,7 @@ try {
   await page.waitForSelector('.graphiql-execute-button');
   check(true, 'GraphiQL renders (its run button is there)');
   // the editor shows the default query; run it
-  await page.click('.graphiql-execute-button');
-  const shown = await page.waitForFunction(() => {
-    const pane = document.querySelector('.graphiql-response');
-    return pane && pane.innerText.includes('"addition"') ? pane.innerText : null;
-  }).then((h) => h.jsonValue()).catch(() => null);
+  const shown = await runUntilShown(page, '"addition"');
   const text = shown ?? await page.evaluate(() => document.querySelector('.graphiql-response')?.innerText ?? '');
   check(shown && /"tasks"/.test(shown), 'running the query shows the tasks in the result pane', text.slice(0, 300));
   // a subscription (the editor's saved query): it goes over the WebSocket at /graphql/ws
@@ -56,11 +71,7 @@ try {
   let upgraded = false;
   sub.on('websocket', (w) => { if (w.url().endsWith('/graphql/ws')) upgraded = true; });
   await sub.goto(`${base}/graphiql`);
-  await sub.click('.graphiql-execute-button');
-  const streamed = await sub.waitForFunction(() => {
-    const pane = document.querySelector('.graphiql-response');
-    return pane && pane.innerText.includes('"workerStatus"') ? pane.innerText : null;
-  }).then((h) => h.jsonValue()).catch(() => null);
+  const streamed = await runUntilShown(sub, '"workerStatus"');
   check(streamed && upgraded, 'a subscription streams its results over the WebSocket (CSP allows it)',
     { upgraded, text: streamed });
   check(foreign.length === 0, 'every request of the page goes to the server itself (no CDN)', foreign);
