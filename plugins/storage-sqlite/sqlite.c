@@ -58,6 +58,7 @@ static ratchet_status sqlite_create(ratchet_ctx *ctx, const ratchet_config *cfg,
         return RATCHET_NOMEM;
     }
     in->ctx = ctx;
+    in->turn_fd = -1;
     in->memory = is_memory_path(cfg);
     if (!in->memory) {
         in->path = sq_host->strdup(sq_host->cfg_string(cfg, "path"));
@@ -113,9 +114,12 @@ static ratchet_status sqlite_start(void *instance)
 {
     sq_inst *in = instance;
     sq_conn *c = NULL;
+    sq_turn_open(in);
     ratchet_status s = sq_acquire(in, &c);
-    if (s != RATCHET_OK)
+    if (s != RATCHET_OK) {
+        sq_turn_close(in);
         return s;
+    }
     s = sq_migrate(in, c);
     sq_release(in, c);
     if (s == RATCHET_OK)
@@ -124,6 +128,7 @@ static ratchet_status sqlite_start(void *instance)
         sq_wait_stop(in);
     if (s != RATCHET_OK) {
         sq_pool_close(in);
+        sq_turn_close(in);
         return s;
     }
     in->started = 1;
@@ -142,6 +147,7 @@ static void sqlite_stop(void *instance)
     sq_ckpt_stop(in);
     sq_wait_stop(in);
     sq_pool_close(in);
+    sq_turn_close(in);
 }
 
 static void sqlite_destroy(void *instance)

@@ -60,8 +60,9 @@ static struct timespec realtime_after(int64_t ms)
  * Busy handler. SQLite's own (busy_timeout) sleeps 1, 2, 5, 10 ... 100 ms between attempts;
  * against a process that commits back to back (a busy `ratchet serve`) it keeps waking in the
  * middle of the next transaction and can starve for the whole timeout. Retrying every 100 us
- * at first, then every 1 ms, finds the short gaps between transactions. Gives up (SQLITE_BUSY,
- * reported as RATCHET_RETRY) after busy_timeout.
+ * at first, then every 1 ms, finds the short gaps between transactions, and a BEGIN that waits
+ * longer than its first retry asks the other processes' writers for a turn (sqlite_turn.c).
+ * Gives up (SQLITE_BUSY, reported as RATCHET_RETRY) after busy_timeout.
  */
 static int busy_handler(void *arg, int count)
 {
@@ -71,6 +72,8 @@ static int busy_handler(void *arg, int count)
         c->busy_since_ns = now;
     if (now - c->busy_since_ns >= c->busy_ms * 1000000)
         return 0;
+    if (count >= 1 && c->in_begin)
+        sq_turn_announce(c);
     struct timespec d = {0, count < 20 ? 100000L : 1000000L};
     nanosleep(&d, NULL);
     return 1;
@@ -116,6 +119,17 @@ ratchet_status sq_exec(sq_inst *in, sq_conn *c, const char *sql)
     ratchet_status s = rc == SQLITE_OK ? RATCHET_OK : sq_fail(in, c, rc, sql);
     sqlite3_finalize(st);
     return s;
+}
+
+/* A pragma that answers one integer (page_count): *out. */
+static ratchet_status pragma_int(sq_inst *in, sq_conn *c, const char *sql, int64_t *out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        *out = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? RATCHET_OK : sq_fail(in, c, rc, sql);
 }
 
 /* A pragma that answers one text row (journal_mode): the answer must equal `want`. */
@@ -168,6 +182,7 @@ ratchet_status sq_open(sq_inst *in, sq_conn **out)
         return RATCHET_ERR;
     }
     sqlite3_extended_result_codes(c->db, 1);
+    c->in = in;
     c->busy_ms = in->busy_ms;
     sqlite3_busy_handler(c->db, busy_handler, c);
     rc = sqlite3_create_collation(c->db, "semver", SQLITE_UTF8, NULL, semver_collate);
@@ -183,14 +198,18 @@ ratchet_status sq_open(sq_inst *in, sq_conn **out)
     if (s == RATCHET_OK)
         s = sq_exec(in, c, sql);
     /* auto_vacuum and page_size only take effect on a new, empty file (before
-     * journal_mode=WAL writes its header); on an existing file they change nothing.
-     * auto_vacuum lets prune() hand freed pages back to the file system; page_size: see
-     * sqlite.c. */
-    if (s == RATCHET_OK && in->page_size > 0) {
+     * journal_mode=WAL writes its header), so they are set on such a file only: on an
+     * existing one they change nothing, and "auto_vacuum = INCREMENTAL" would still take the
+     * write lock and commit page 1 again (every connection opened was a write). auto_vacuum
+     * lets prune() hand freed pages back to the file system; page_size: see sqlite.c. */
+    int64_t pages = 0;
+    if (s == RATCHET_OK)
+        s = pragma_int(in, c, "PRAGMA page_count", &pages);
+    if (s == RATCHET_OK && pages == 0 && in->page_size > 0) {
         snprintf(sql, sizeof sql, "PRAGMA page_size = %d", in->page_size);
         s = sq_exec(in, c, sql);
     }
-    if (s == RATCHET_OK)
+    if (s == RATCHET_OK && pages == 0)
         s = sq_exec(in, c,
                     in->incremental ? "PRAGMA auto_vacuum = INCREMENTAL"
                                     : "PRAGMA auto_vacuum = NONE");
@@ -420,7 +439,11 @@ ratchet_status sq_begin(sq_inst *in, sq_conn *c)
     ratchet_status s = sq_write_lock(in);
     if (s != RATCHET_OK)
         return s;
+    sq_turn_give(in);
+    c->in_begin = 1;
     s = step_done(in, c, SQ_BEGIN, "BEGIN IMMEDIATE");
+    c->in_begin = 0;
+    sq_turn_withdraw(c);
     if (s != RATCHET_OK)
         sq_write_unlock(in);
     memset(c->moved, 0, sizeof c->moved);

@@ -16,6 +16,7 @@
  *   sqlite_keys.c    API keys: create, list, revoke, find by hash
  *   sqlite_stats.c   stats(): counts for statistics and metrics
  *   sqlite_counts.c  job_counts: the jobs by status, moved by each status change, added at commit
+ *   sqlite_turn.c    fair turns at the write lock between processes (the `-turn` file)
  *
  * JSON in and out, times, UUIDs, the query form of lists and the records written from rows
  * are storage-common's (plugins/storage-common), shared with storage-postgres.
@@ -25,8 +26,8 @@
  * SQLITE_OPEN_NOMUTEX. Writers of one process queue on `write_mu` before BEGIN IMMEDIATE: in
  * one process they wait on a mutex (no sleeping in SQLite's busy handler); only other
  * processes' writers meet SQLITE_BUSY, which our busy handler (sqlite_db.c) retries for up to
- * busy_timeout. A function never holds two pooled connections at once (the pool may have a
- * single connection).
+ * busy_timeout, asking for a turn (sqlite_turn.c). A function never holds two pooled
+ * connections at once (the pool may have a single connection).
  *
  * Transactions begun with sq_acquire_begin run on one connection of their own, `writer`
  * (owned from sq_acquire_begin to sq_release under `writer_mu`), not on a pooled one: in WAL
@@ -157,11 +158,13 @@ typedef enum sq_job_status {
 
 typedef struct sq_conn {
     sqlite3 *db;
+    struct sq_inst *in; /* the instance that opened it */
     struct sq_conn *next_idle;
     int64_t busy_ms, busy_since_ns; /* the busy handler's limit and current wait */
     sqlite3_stmt *stmt[SQ_SLOT_COUNT];
     int64_t moved[SQ_JS_COUNT]; /* this transaction's job status changes, for job_counts */
     int is_writer;              /* the instance's `writer`: sq_release unlocks writer_mu */
+    int in_begin, announced;    /* in sq_begin's BEGIN; waiting there said (sqlite_turn.c) */
 } sq_conn;
 
 typedef struct sq_inst {
@@ -228,6 +231,11 @@ typedef struct sq_inst {
     atomic_int ckpt_pages_seen;  /* the WAL's pages when the last checkpoint ended */
     sq_conn *ckpt;               /* NULL while the thread is not running */
     pthread_t ckpt_thread;
+
+    /* turns at the write lock between processes (sqlite_turn.c): the `<path>-turn` file
+     * (-1: none) and, after a waiter did not take its turn, when turns resume */
+    int turn_fd;
+    int64_t turn_paused_until_ns;
 } sq_inst;
 
 /* ---- sqlite_db.c ---------------------------------------------------------------------- */
@@ -288,6 +296,20 @@ ratchet_status sq_step_moved(sq_inst *in, sq_conn *c, sqlite3_stmt *st, const ch
                              const char *what, int *rows);
 /* Write the sums noted since sq_begin into job_counts (sq_commit calls it). */
 ratchet_status sq_counts_flush(sq_inst *in, sq_conn *c);
+
+/* ---- sqlite_turn.c -------------------------------------------------------------------- */
+
+/* Open / close `<path>-turn` (start / stop; nothing for an in-memory database). Without the
+ * file, the functions below do nothing. */
+void sq_turn_open(sq_inst *in);
+void sq_turn_close(sq_inst *in);
+/* Before BEGIN IMMEDIATE (write_mu held): while a writer of another process says it waits,
+ * let it go first, for at most 50 ms. */
+void sq_turn_give(sq_inst *in);
+/* The busy handler of c's BEGIN IMMEDIATE: say that c waits (once); after the BEGIN
+ * returned, withdraw. */
+void sq_turn_announce(sq_conn *c);
+void sq_turn_withdraw(sq_conn *c);
 
 /* Bind helpers: NULL text binds SQL NULL. Text is SQLITE_STATIC: the statement must be reset
  * (sq_reset clears bindings) before the string goes away. */

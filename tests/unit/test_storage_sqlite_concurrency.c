@@ -1,9 +1,10 @@
 /* tests/unit/test_storage_sqlite_concurrency.c - the storage-sqlite plugin, one database shared:
- * processes opening a new file together, processes and threads claiming from one queue, waiting for
- * work in and across processes.
+ * processes opening a new file together, processes and threads claiming from one queue, fair
+ * turns at the write lock between processes, waiting for work in and across processes.
  *
  * Children are forked before the parent opens the database they share: SQLite's per-process
  * lock bookkeeping must not be inherited across fork(). */
+#define _GNU_SOURCE /* F_OFD_GETLK */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,7 +13,9 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -236,6 +239,144 @@ static void test_two_processes_claim(void **state)
     assert_int_equal(sql_int("SELECT count(*) FROM executions WHERE status = 'completed'"), N);
 }
 
+/* ---- fair turns at the write lock between processes (sqlite_turn.c) ------------------------ */
+
+/* Whether a writer of some process says on `<database>-turn` that it waits. */
+static int turn_waiter_seen(void)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s-turn", db_path());
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 1};
+    int seen = fcntl(fd, F_OFD_GETLK, &fl) == 0 && fl.l_type != F_UNLCK;
+    close(fd);
+    return seen;
+}
+
+/* A child: open the database, say so on `ready`, wait for "go", submit one job of `tv` with
+ * input {"who": "child"}. Exit status 0 on success. No cmocka calls here. */
+static int submitter_child(int ready, int go, int64_t tv)
+{
+    inst in;
+    char b = 'r';
+    if (inst_try(&in, "busy_timeout: 60s\n") != RATCHET_OK)
+        return 2;
+    if (write_all(ready, &b, 1) != 0 || read_all(go, &b, 1) != 0)
+        return 6;
+    ratchet_job_submit js = job_spec(tv, "{\"who\": \"child\"}");
+    int64_t id = 0;
+    int rc = in.vt->job_submit(in.self, &js, 1, &id, NULL) == RATCHET_OK ? 0 : 3;
+    inst_close(&in, 1);
+    return rc;
+}
+
+/* Fork a submitter_child and open the parent's instance once the child has its own; then
+ * hold the write lock on a plain SQLite connection (*raw), start the child's submit and wait
+ * until it says it waits. Returns the child's pid. */
+static pid_t child_waiting_for_lock(inst *in, int64_t *tv, sqlite3 **raw)
+{
+    *tv = open_with_task(in);
+    inst_close(in, 1); /* nothing of the file stays open across fork */
+    int ready[2], go[2];
+    assert_int_equal(pipe(ready), 0);
+    assert_int_equal(pipe(go), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        _exit(submitter_child(ready[1], go[0], *tv));
+    char b;
+    assert_int_equal(read_all(ready[0], &b, 1), 0);
+    inst_open(in, NULL);
+    /* a first submit opens the parent's writer connection: the next one goes straight to
+     * BEGIN, a few microseconds after the lock is free */
+    ratchet_job_submit js = job_spec(*tv, "{\"who\": \"warm-up\"}");
+    int64_t id = 0;
+    assert_int_equal(in->vt->job_submit(in->self, &js, 1, &id, NULL), RATCHET_OK);
+    assert_int_equal(sqlite3_open(db_path(), raw), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(*raw, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(write_all(go[1], "g", 1), 0);
+    for (int64_t until = mono_us() + 30000000; !turn_waiter_seen();) {
+        if (mono_us() > until)
+            fail_msg("the child's submit never said that it waits for the write lock");
+        struct timespec d = {0, 1000000};
+        nanosleep(&d, NULL);
+    }
+    close(ready[0]);
+    close(ready[1]);
+    close(go[0]);
+    close(go[1]);
+    return pid;
+}
+
+static void child_exited_ok(pid_t pid)
+{
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/*
+ * A process that writes again the moment the lock is free lets a waiting process go first:
+ * the parent releases the lock and submits at once, yet the child, which was waiting (and
+ * retries only every 100 us to 1 ms), gets the smaller id. Without turns the parent wins
+ * nearly always.
+ */
+static void test_turn_waiter_goes_first(void **state)
+{
+    (void)state;
+    inst in;
+    int64_t tv;
+    sqlite3 *raw = NULL;
+    pid_t pid = child_waiting_for_lock(&in, &tv, &raw);
+    assert_int_equal(sqlite3_exec(raw, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    ratchet_job_submit js = job_spec(tv, "{\"who\": \"parent\"}");
+    int64_t id = 0;
+    assert_int_equal(in.vt->job_submit(in.self, &js, 1, &id, NULL), RATCHET_OK);
+    child_exited_ok(pid);
+    sqlite3_close(raw);
+    inst_close(&in, 1);
+    assert_int_equal(sql_int("SELECT count(*) FROM jobs"), 3);
+    assert_int_equal(sql_int("SELECT id FROM jobs WHERE input LIKE '%parent%'"), id);
+    if (sql_int("SELECT id FROM jobs WHERE input LIKE '%child%'") > id)
+        fail_msg("the waiting process did not get its turn: the parent's job came first");
+}
+
+/*
+ * A waiter that cannot take its turn (here: stopped while it waits) costs one bounded wait
+ * (50 ms), then writers go on without turns for a while.
+ */
+static void test_turn_stuck_waiter_is_bounded(void **state)
+{
+    (void)state;
+    inst in;
+    int64_t tv;
+    sqlite3 *raw = NULL;
+    pid_t pid = child_waiting_for_lock(&in, &tv, &raw);
+    assert_int_equal(kill(pid, SIGSTOP), 0);
+    assert_int_equal(sqlite3_exec(raw, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    int64_t t0 = mono_us(), first_us = 0;
+    for (int i = 0; i < 20; i++) {
+        ratchet_job_submit js = job_spec(tv, "{}");
+        int64_t id = 0;
+        assert_int_equal(in.vt->job_submit(in.self, &js, 1, &id, NULL), RATCHET_OK);
+        if (i == 0)
+            first_us = mono_us() - t0;
+    }
+    int64_t rest_us = mono_us() - t0 - first_us;
+    assert_int_equal(kill(pid, SIGCONT), 0);
+    child_exited_ok(pid);
+    sqlite3_close(raw);
+    inst_close(&in, 1);
+    print_message("first submit %lld us (the turn given), 19 more %lld us\n", (long long)first_us,
+                  (long long)rest_us);
+    assert_true(first_us >= 45000 && first_us < 2000000);
+    assert_true(rest_us < 500000);
+    assert_int_equal(sql_int("SELECT count(*) FROM jobs"), 22);
+}
+
 typedef struct thread_arg {
     inst *in;
     char owner[16];
@@ -341,8 +482,8 @@ static void *wal_claimer(void *p)
         ratchet_job_finish f[2];
         for (size_t i = 0; i < n; i++)
             f[i] = fin_spec(&c[i], owner, RATCHET_FINISH_COMPLETED);
-        if (n > 0 && (w->in->vt->job_finish(w->in->self, f, n, &applied) != RATCHET_OK ||
-                      applied != n))
+        if (n > 0 &&
+            (w->in->vt->job_finish(w->in->self, f, n, &applied) != RATCHET_OK || applied != n))
             atomic_store(&w->failed, 1);
         claimed_free(c, n);
         atomic_fetch_add(&w->finished, (int)n);
@@ -567,9 +708,10 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_dir, teardown_dir)
     const struct CMUnitTest tests[] = {
-        T(test_concurrent_first_open), T(test_two_processes_claim), T(test_threads_share_instance),
-        T(test_wait_in_process),       T(test_wait_cross_process),
-        T(test_wal_bounded_under_load),
+        T(test_concurrent_first_open),        T(test_two_processes_claim),
+        T(test_threads_share_instance),       T(test_turn_waiter_goes_first),
+        T(test_turn_stuck_waiter_is_bounded), T(test_wait_in_process),
+        T(test_wait_cross_process),           T(test_wal_bounded_under_load),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
