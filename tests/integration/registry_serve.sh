@@ -64,12 +64,14 @@ expect_eq "$(stats /addition-1.0.0.zip 200)" 1 "the zip was downloaded once"
 # A new version published while serve runs.
 sed -i 's/"version": "1.0.0"/"version": "1.1.0"/' "$PUB/addition/metadata.json"
 "$RATCHET_BIN" registry serve-index "$PUB" >/dev/null || fail "serve-index of 1.1.0"
+# The log first: a CLI command (has_version's `tasks list`) syncs the registry from the cache
+# serve downloads into, so polling with it could store 1.1.0 before serve's own poll does.
 CHECKS=$((CHECKS + 1))
-wait_for 20 has_version addition 1.1.0 && pass "the new version is stored within the interval" ||
-  fail "addition 1.1.0 was not stored"
-CHECKS=$((CHECKS + 1))
-wait_for 10 grep -q "registry team: stored task addition 1.1.0" "$WORK/serve.jsonl" &&
+wait_for 20 grep -q "registry team: stored task addition 1.1.0" "$WORK/serve.jsonl" &&
   pass "the log says what was stored" || fail "no 'stored task addition 1.1.0' in the log"
+CHECKS=$((CHECKS + 1))
+has_version addition 1.1.0 && pass "the new version is stored within the interval" ||
+  fail "addition 1.1.0 was not stored"
 run "${OPS[@]}" jobs submit --task addition --input-json '{"num1": 2, "num2": 3}' --wait --json
 expect_out_contains '"sum": 5' "a job runs the registry's task"
 
