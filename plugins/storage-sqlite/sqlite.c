@@ -60,14 +60,8 @@ static ratchet_status sqlite_create(ratchet_ctx *ctx, const ratchet_config *cfg,
     in->ctx = ctx;
     in->turn_fd = -1;
     in->memory = is_memory_path(cfg);
-    if (!in->memory) {
-        in->path = sq_host->strdup(sq_host->cfg_string(cfg, "path"));
-        if (!in->path) {
-            sq_host->free(in);
-            sq_host->set_error(ctx, "out of memory");
-            return RATCHET_NOMEM;
-        }
-    }
+    if (!in->memory && !(in->path = sq_host->strdup(sq_host->cfg_string(cfg, "path"))))
+        goto no_memory;
     in->busy_ms = sq_host->cfg_int(cfg, "busy_timeout");
     const char *sync = sq_host->cfg_string(cfg, "synchronous");
     in->sync = strcmp(sync, "off") == 0 ? "OFF" : strcmp(sync, "full") == 0 ? "FULL" : "NORMAL";
@@ -78,36 +72,29 @@ static ratchet_status sqlite_create(ratchet_ctx *ctx, const ratchet_config *cfg,
     /* One connection for memory: every connection to ":memory:" is a separate database. */
     in->pool_max = in->memory ? 1 : (int)sq_host->cfg_int(cfg, "connections");
     in->conns = sq_host->calloc((size_t)in->pool_max, sizeof(sq_conn *));
-    if (!in->conns || sq_cond_init(&in->pool_cv) != RATCHET_OK) {
-        sq_host->free(in->conns);
-        sq_host->free(in->path);
-        sq_host->free(in);
-        sq_host->set_error(ctx, "out of memory");
-        return RATCHET_NOMEM;
-    }
-    if (sq_wait_init(in) != RATCHET_OK) {
-        pthread_cond_destroy(&in->pool_cv);
-        sq_host->free(in->conns);
-        sq_host->free(in->path);
-        sq_host->free(in);
-        sq_host->set_error(ctx, "out of memory");
-        return RATCHET_NOMEM;
-    }
-    if (sq_ckpt_init(in) != RATCHET_OK) {
-        sq_wait_destroy(in);
-        pthread_cond_destroy(&in->pool_cv);
-        sq_host->free(in->conns);
-        sq_host->free(in->path);
-        sq_host->free(in);
-        sq_host->set_error(ctx, "out of memory");
-        return RATCHET_NOMEM;
-    }
+    if (!in->conns || sq_cond_init(&in->pool_cv) != RATCHET_OK)
+        goto no_memory;
+    if (sq_wait_init(in) != RATCHET_OK)
+        goto no_wait;
+    if (sq_ckpt_init(in) != RATCHET_OK)
+        goto no_ckpt;
     pthread_mutex_init(&in->pool_mu, NULL);
     pthread_mutex_init(&in->write_mu, NULL);
     pthread_mutex_init(&in->writer_mu, NULL);
     pthread_mutex_init(&in->tl_mu, NULL);
     *out = in;
     return RATCHET_OK;
+
+no_ckpt:
+    sq_wait_destroy(in);
+no_wait:
+    pthread_cond_destroy(&in->pool_cv);
+no_memory:
+    sq_host->free(in->conns);
+    sq_host->free(in->path);
+    sq_host->free(in);
+    sq_host->set_error(ctx, "out of memory");
+    return RATCHET_NOMEM;
 }
 
 static ratchet_status sqlite_start(void *instance)
